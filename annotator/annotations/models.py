@@ -1,0 +1,173 @@
+"""Spans and the typed links between them: the argument map of a document.
+
+Invariants the database enforces on its own (see the migrations): a span lies
+inside its document's text and ``quote`` equals the text at its offsets; the
+label belongs to the document's project and the subtype to the label; both
+ends of a relation are spans of the same document and the same layer; the
+annotator is a member of the project.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from annotator.documents.models import Document
+from annotator.projects.models import Label, LabelSubtype, Project
+from annotator.sources.models import Speaker
+
+
+class Layer(models.TextChoices):
+    """An annotator's own work, or the adjudicated gold layer of a document."""
+
+    ANNOTATOR = "annotator", "Annotator"
+    GOLD = "gold", "Gold"
+
+
+class ReviewStatus(models.TextChoices):
+    """A reviewer's decision on one span or relation."""
+
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    CORRECTED = "corrected", "Corrected"
+
+
+class Annotation(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    layer = models.CharField(max_length=20, choices=Layer.choices, default=Layer.ANNOTATOR)
+    start = models.IntegerField(help_text="First code point of the span (inclusive)")
+    end = models.IntegerField(help_text="Code point after the span (exclusive)")
+    quote = models.TextField(help_text="The text at [start, end), checked against the document")
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="annotations")
+    subtype = models.ForeignKey(
+        LabelSubtype, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations"
+    )
+    note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    status_reason = models.TextField(blank=True)
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="derived",
+        help_text="The span this one was copied or corrected from (gold layer, corrections)",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["document", "start", "end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(start__gte=0), name="annotation_start_not_negative"),
+            models.CheckConstraint(condition=models.Q(start__lt=models.F("end")), name="annotation_start_before_end"),
+            models.CheckConstraint(condition=models.Q(layer__in=Layer.values), name="annotation_layer_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReviewStatus.values), name="annotation_status_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="annotation_version_positive"),
+            models.UniqueConstraint(
+                fields=["document", "annotator", "layer", "start", "end", "label"],
+                name="annotation_unique_span",
+            ),
+            # Target of the composite foreign keys from relations.
+            models.UniqueConstraint(
+                fields=["id", "document", "annotator", "layer"], name="annotation_id_layer"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["document", "annotator", "layer"], name="annotation_layer_idx"),
+            models.Index(fields=["project", "label"], name="annotation_project_label_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.label_id}[{self.start}:{self.end}]"
+
+
+class RelationType(models.TextChoices):
+    SUPPORTS = "supports", "supports"
+    ATTACKS = "attacks", "attacks"
+    QUALIFIES = "qualifies", "qualifies"
+    ATTRIBUTED_TO = "attributed_to", "attributed to"
+
+
+class Relation(models.Model):
+    """A directed link from ``source`` to ``target`` (evidence supports claim,
+    hedge qualifies claim), or from a claim to the Speaker it is attributed
+    to, optionally through ``target``: the span that names the speaker."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="relations")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="relations"
+    )
+    layer = models.CharField(max_length=20, choices=Layer.choices, default=Layer.ANNOTATOR)
+    type = models.CharField(max_length=20, choices=RelationType.choices)
+    source = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(
+        Annotation, on_delete=models.CASCADE, null=True, blank=True, related_name="incoming"
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="relations"
+    )
+    note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    status_reason = models.TextField(blank=True)
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="derived"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["document", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(type__in=RelationType.values), name="relation_type_valid"),
+            models.CheckConstraint(condition=models.Q(layer__in=Layer.values), name="relation_layer_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReviewStatus.values), name="relation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="relation_not_self"
+            ),
+            # attributed_to needs a speaker; every other type needs a target span and no speaker.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(type=RelationType.ATTRIBUTED_TO, speaker__isnull=False)
+                    | (
+                        ~models.Q(type=RelationType.ATTRIBUTED_TO)
+                        & models.Q(target__isnull=False, speaker__isnull=True)
+                    )
+                ),
+                name="relation_endpoints_match_type",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target", "type"],
+                condition=models.Q(target__isnull=False),
+                name="relation_unique_link",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "speaker", "type"],
+                condition=models.Q(target__isnull=True),
+                name="relation_unique_speaker_link",
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="relation_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["document", "annotator", "layer"], name="relation_layer_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.source_id} {self.type} {self.target_id or self.speaker_id}"

@@ -1,0 +1,225 @@
+"""Writes to the argument map: spans and relations, with optimistic concurrency.
+
+Every rule is checked here first with a message naming the field; the
+database enforces the same rules (see models and migrations) for code that
+bypasses these functions.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from annotator.annotations.models import Annotation, Layer, Relation, RelationType
+from annotator.core.errors import ApplicationError, Conflict
+from annotator.documents.models import Document
+from annotator.projects.models import Label, LabelSubtype
+from annotator.reviews.services import layer_assert_editable, layer_touch
+from annotator.sources.models import Speaker
+
+
+def _check_span(*, document: Document, start, end, quote: str | None) -> str:
+    errors: dict[str, list[str]] = {}
+    if not isinstance(start, int) or isinstance(start, bool):
+        errors["start"] = ["Start must be a whole number of code points."]
+    if not isinstance(end, int) or isinstance(end, bool):
+        errors["end"] = ["End must be a whole number of code points."]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    length = document.char_count
+    if start < 0:
+        raise ApplicationError.field("start", f"Start {start} is before the beginning of the text (0).")
+    if start > length:
+        raise ApplicationError.field("start", f"Start {start} is past the end of the text ({length} code points).")
+    if end > length:
+        raise ApplicationError.field("end", f"End {end} is past the end of the text ({length} code points).")
+    if end <= start:
+        raise ApplicationError.field("end", f"End ({end}) must be after start ({start}).")
+    actual = document.text[start:end]
+    if quote is not None and quote != actual:
+        raise ApplicationError.field(
+            "quote", f"The quote does not match the text at {start}-{end}, which reads {actual!r}."
+        )
+    return actual
+
+
+def _check_label(*, document: Document, label: Label, subtype: LabelSubtype | None) -> None:
+    if label.project_id != document.project_id:
+        raise ApplicationError.field("label", f"Label {label.code} belongs to another project.")
+    if subtype is not None and subtype.label_id != label.pk:
+        raise ApplicationError.field(
+            "subtype", f"Subtype {subtype.code} belongs to another label than {label.code}."
+        )
+
+
+def _assert_layer_editable(item: Annotation | Relation) -> None:
+    if item.layer == Layer.ANNOTATOR:
+        layer_assert_editable(document=item.document, annotator=item.annotator)
+
+
+def annotation_snapshot(annotation: Annotation) -> dict:
+    data = model_to_dict(annotation, exclude=["project"])
+    data["id"] = annotation.pk
+    return data
+
+
+@transaction.atomic
+def annotation_create(
+    *,
+    document: Document,
+    annotator,
+    start: int,
+    end: int,
+    label: Label,
+    subtype: LabelSubtype | None = None,
+    quote: str | None = None,
+    note: str = "",
+    layer: str = Layer.ANNOTATOR,
+    origin: Annotation | None = None,
+) -> Annotation:
+    if layer == Layer.ANNOTATOR:
+        layer_assert_editable(document=document, annotator=annotator)
+    quote = _check_span(document=document, start=start, end=end, quote=quote)
+    _check_label(document=document, label=label, subtype=subtype)
+    if not label.is_active:
+        raise ApplicationError.field("label", f"Label {label.code} is retired; pick an active label.")
+    duplicate = Annotation.objects.filter(
+        document=document, annotator=annotator, layer=layer, start=start, end=end, label=label
+    ).exists()
+    if duplicate:
+        raise ApplicationError.field(
+            "non_field_errors", f"This layer already has a {label.code} span at {start}-{end}."
+        )
+    if layer == Layer.ANNOTATOR:
+        layer_touch(document=document, annotator=annotator)
+    return Annotation.objects.create(
+        project_id=document.project_id,
+        document=document,
+        annotator=annotator,
+        layer=layer,
+        start=start,
+        end=end,
+        quote=quote,
+        label=label,
+        subtype=subtype,
+        note=note,
+        origin=origin,
+    )
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def annotation_update(
+    *,
+    annotation: Annotation,
+    version: int,
+    start=_UNSET,
+    end=_UNSET,
+    label=_UNSET,
+    subtype=_UNSET,
+    note=_UNSET,
+    quote: str | None = None,
+) -> Annotation:
+    """Change a span if ``version`` is still current; otherwise raise Conflict."""
+    locked = Annotation.objects.select_for_update().select_related("document").get(pk=annotation.pk)
+    _assert_layer_editable(locked)
+    if locked.version != version:
+        raise Conflict(
+            f"This span was changed elsewhere (you had version {version}, it is now {locked.version}).",
+            current=annotation_snapshot(locked),
+            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
+        )
+    new_start = locked.start if start is _UNSET else start
+    new_end = locked.end if end is _UNSET else end
+    new_label = locked.label if label is _UNSET else label
+    new_subtype = locked.subtype if subtype is _UNSET else subtype
+    if label is not _UNSET and subtype is _UNSET and new_subtype and new_subtype.label_id != new_label.pk:
+        new_subtype = None  # a new label drops a subtype that belonged to the old one
+    locked.quote = _check_span(document=locked.document, start=new_start, end=new_end, quote=quote)
+    _check_label(document=locked.document, label=new_label, subtype=new_subtype)
+    locked.start, locked.end, locked.label, locked.subtype = new_start, new_end, new_label, new_subtype
+    if note is not _UNSET:
+        locked.note = note
+    # The row is locked, so a plain increment is safe (and history can copy it).
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def annotation_delete(*, annotation: Annotation, version: int | None = None) -> None:
+    locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    _assert_layer_editable(locked)
+    if version is not None and locked.version != version:
+        raise Conflict(
+            f"This span was changed elsewhere (you had version {version}, it is now {locked.version}).",
+            current=annotation_snapshot(locked),
+            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
+        )
+    locked.delete()
+
+
+@transaction.atomic
+def relation_create(
+    *,
+    source: Annotation,
+    type: str,
+    target: Annotation | None = None,
+    speaker: Speaker | None = None,
+    note: str = "",
+    origin: Relation | None = None,
+) -> Relation:
+    if type not in RelationType.values:
+        raise ApplicationError.field(
+            "type", f"Unknown relation type {type!r}; use one of {', '.join(RelationType.values)}."
+        )
+    if type == RelationType.ATTRIBUTED_TO:
+        if speaker is None:
+            raise ApplicationError.field("speaker", "attributed_to needs the speaker the claim is attributed to.")
+    else:
+        if target is None:
+            raise ApplicationError.field("target", f"{type} needs a target span.")
+        if speaker is not None:
+            raise ApplicationError.field("speaker", f"Only attributed_to takes a speaker, not {type}.")
+    if target is not None:
+        if target.pk == source.pk:
+            raise ApplicationError.field("target", "A span cannot be linked to itself.")
+        if target.document_id != source.document_id:
+            raise ApplicationError.field(
+                "target",
+                f"The target span is in document {target.document_id}, the source in document {source.document_id}; "
+                "relations link spans of one document.",
+            )
+        if (target.annotator_id, target.layer) != (source.annotator_id, source.layer):
+            raise ApplicationError.field("target", "The target span is in another annotator's layer.")
+    _assert_layer_editable(source)
+    exists = Relation.objects.filter(source=source, target=target, speaker=speaker, type=type).exists()
+    if exists:
+        raise ApplicationError.field("non_field_errors", f"These spans are already linked with {type}.")
+    return Relation.objects.create(
+        project_id=source.project_id,
+        document_id=source.document_id,
+        annotator_id=source.annotator_id,
+        layer=source.layer,
+        type=type,
+        source=source,
+        target=target,
+        speaker=speaker,
+        note=note,
+        origin=origin,
+    )
+
+
+@transaction.atomic
+def relation_delete(*, relation: Relation, version: int | None = None) -> None:
+    locked = Relation.objects.select_for_update().get(pk=relation.pk)
+    _assert_layer_editable(locked)
+    if version is not None and locked.version != version:
+        raise Conflict(
+            f"This relation was changed elsewhere (you had version {version}, it is now {locked.version}).",
+            current={"id": locked.pk, "version": locked.version, "type": locked.type},
+            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
+        )
+    locked.delete()

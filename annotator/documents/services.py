@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.db import transaction
+
+from annotator.core.errors import ApplicationError
+from annotator.core.offsets import word_count
+from annotator.documents.models import Document
+from annotator.projects.models import Project
+from annotator.sources.models import Author, Source
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def source_get_or_create(*, name: str, domain: str = "") -> Source:
+    name = name.strip()
+    if not name:
+        raise ApplicationError.field("outlet", "An outlet needs a name.")
+    source = Source.objects.filter(name__iexact=name).first()
+    if source is None:
+        source = Source.objects.create(name=name, domain=domain.strip().lower())
+    elif domain and not source.domain:
+        source.domain = domain.strip().lower()
+        source.save(update_fields=["domain"])
+    return source
+
+
+def author_get_or_create(*, name: str) -> Author:
+    name = " ".join(name.split())
+    if not name:
+        raise ApplicationError.field("authors", "An author needs a name.")
+    author = Author.objects.filter(name__iexact=name).first()
+    return author or Author.objects.create(name=name)
+
+
+@transaction.atomic
+def document_create(
+    *,
+    project: Project,
+    text: str,
+    title: str = "",
+    url: str = "",
+    published_on: date | None = None,
+    outlet: Source | None = None,
+    authors: list[Author] | None = None,
+    language: str = "",
+    provenance: dict | None = None,
+    created_by=None,
+) -> Document:
+    """Store a document verbatim. Refuses empty text and text already in the project."""
+    if not isinstance(text, str) or text == "":
+        raise ApplicationError.field("text", "The document text is empty.")
+    if "\x00" in text:
+        raise ApplicationError.field("text", "The document text contains a NUL character.")
+    digest = content_hash(text)
+    existing = Document.objects.filter(project=project, content_hash=digest).first()
+    if existing is not None:
+        raise ApplicationError.field(
+            "text", f"This project already has this text as document {existing.pk}."
+        )
+    document = Document.objects.create(
+        project=project,
+        text=text,
+        content_hash=digest,
+        char_count=len(text),
+        word_count=word_count(text),
+        title=title.strip(),
+        url=url.strip(),
+        published_on=published_on,
+        source=outlet,
+        language=language,
+        provenance=provenance or {},
+        created_by=created_by,
+    )
+    if authors:
+        document.authors.set(authors)
+    return document

@@ -1,0 +1,15 @@
+import socket
+
+from celery import shared_task
+
+from annotator.jobs.services import job_finish, job_start
+
+
+@shared_task(acks_late=True)
+def ping(*, job_id: int) -> str:
+    """Round trip through the broker: the worker marks the job done and says who it is."""
+    if job_start(job_id=job_id) is None:
+        return "already done"
+    host = socket.gethostname()
+    job_finish(job_id=job_id, counts={"pong": 1}, message=f"pong from {host}")
+    return host

@@ -1,0 +1,58 @@
+"""Permission-checked reads of projects.
+
+Non-members get NotFound, never PermissionDenied: a project's existence is
+itself private. Members with too small a role get PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from annotator.core.errors import NotFound, PermissionDenied
+from annotator.projects.models import Membership, Project, Role
+
+ROLE_RANK = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.MANAGER: 3}
+
+
+def projects_for_user(*, user) -> QuerySet[Project]:
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    return Project.objects.filter(memberships__user=user, memberships__is_active=True)
+
+
+def membership_get(*, user, project_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("project")
+        .filter(user=user, project_id=project_id, is_active=True)
+        .first()
+    )
+
+
+def role_at_least(role: str | None, minimum: str) -> bool:
+    return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[Role(minimum)]
+
+
+def user_role(*, user, project_id: int) -> str | None:
+    """The user's role in the project; superusers act as managers."""
+    if user.is_authenticated and user.is_superuser:
+        return Role.MANAGER
+    membership = membership_get(user=user, project_id=project_id)
+    return membership.role if membership else None
+
+
+def project_access(*, user, project_id: int, minimum: str = Role.ANNOTATOR) -> tuple[Project, str]:
+    """The project and the user's role, or NotFound / PermissionDenied."""
+    role = user_role(user=user, project_id=project_id)
+    if role is None:
+        raise NotFound("Project not found.")
+    if not role_at_least(role, minimum):
+        raise PermissionDenied(f"This needs the {minimum} role in the project; you are {role}.")
+    try:
+        project = Project.objects.get(pk=project_id)
+    except Project.DoesNotExist:
+        raise NotFound("Project not found.") from None
+    return project, role

@@ -1,0 +1,124 @@
+"""The review lifecycle of one annotator's layer on one document.
+
+    assigned -> in_progress -> submitted -> approved
+                     ^             |
+                     +-- changes_requested (with the reviewer's reason)
+
+An annotator edits their layer only while it is assigned, in progress or
+sent back; submitting makes it read-only until a reviewer sends it back.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from annotator.core.errors import ApplicationError, PermissionDenied
+from annotator.documents.models import Document
+from annotator.projects.models import Role
+from annotator.projects.selectors import user_role, role_at_least
+from annotator.reviews.models import Assignment, AssignmentState
+
+EDITABLE_STATES = {AssignmentState.ASSIGNED, AssignmentState.IN_PROGRESS, AssignmentState.CHANGES_REQUESTED}
+
+# state -> the states a transition may start from
+TRANSITIONS = {
+    "submit": {AssignmentState.ASSIGNED, AssignmentState.IN_PROGRESS, AssignmentState.CHANGES_REQUESTED},
+    "approve": {AssignmentState.SUBMITTED},
+    "request_changes": {AssignmentState.SUBMITTED, AssignmentState.APPROVED},
+}
+
+
+def assignment_get_or_start(*, document: Document, annotator) -> Assignment:
+    """The annotator's assignment on the document, created (in progress) on first work.
+
+    Members may annotate unassigned documents: like doccano and INCEpTION, the
+    first edit opens their layer.
+    """
+    assignment, _ = Assignment.objects.get_or_create(
+        document=document,
+        annotator=annotator,
+        defaults={"project_id": document.project_id, "state": AssignmentState.IN_PROGRESS},
+    )
+    return assignment
+
+
+def layer_assert_editable(*, document: Document, annotator) -> None:
+    """Raise unless the annotator's layer on the document may change now."""
+    state = (
+        Assignment.objects.filter(document=document, annotator=annotator).values_list("state", flat=True).first()
+    )
+    if state is not None and state not in EDITABLE_STATES:
+        raise ApplicationError.field(
+            "document",
+            f"This layer is {AssignmentState(state).label.lower()} and read-only until a reviewer sends it back.",
+        )
+
+
+def layer_touch(*, document: Document, annotator) -> None:
+    """Mark work as started: assigned -> in progress (creating the assignment if needed)."""
+    assignment = assignment_get_or_start(document=document, annotator=annotator)
+    if assignment.state == AssignmentState.ASSIGNED:
+        Assignment.objects.filter(pk=assignment.pk, state=AssignmentState.ASSIGNED).update(
+            state=AssignmentState.IN_PROGRESS, version=F("version") + 1
+        )
+
+
+def _transition(assignment: Assignment, action: str) -> Assignment:
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.state not in TRANSITIONS[action]:
+        allowed = ", ".join(sorted(s.replace("_", " ") for s in TRANSITIONS[action]))
+        raise ApplicationError.field(
+            "state",
+            f"Cannot {action.replace('_', ' ')} work that is {AssignmentState(locked.state).label.lower()}; "
+            f"it must be {allowed}.",
+        )
+    return locked
+
+
+@transaction.atomic
+def assignment_submit(*, document: Document, annotator) -> Assignment:
+    assignment = assignment_get_or_start(document=document, annotator=annotator)
+    locked = _transition(assignment, "submit")
+    locked.state = AssignmentState.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.version += 1
+    locked.save(update_fields=["state", "submitted_at", "version", "updated_at"])
+    return locked
+
+
+def _assert_reviewer(assignment: Assignment, reviewer) -> None:
+    if assignment.annotator_id == reviewer.pk:
+        raise PermissionDenied("You cannot review your own work.")
+    if not role_at_least(user_role(user=reviewer, project_id=assignment.project_id), Role.REVIEWER):
+        raise PermissionDenied("Only reviewers and managers of this project can review work.")
+
+
+@transaction.atomic
+def assignment_approve(*, assignment: Assignment, reviewer) -> Assignment:
+    _assert_reviewer(assignment, reviewer)
+    locked = _transition(assignment, "approve")
+    locked.state = AssignmentState.APPROVED
+    locked.reason = ""
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = reviewer
+    locked.version += 1
+    locked.save(update_fields=["state", "reason", "reviewed_at", "reviewed_by", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def assignment_request_changes(*, assignment: Assignment, reviewer, reason: str) -> Assignment:
+    _assert_reviewer(assignment, reviewer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError.field("reason", "Say what needs to change: the reason is required.")
+    locked = _transition(assignment, "request_changes")
+    locked.state = AssignmentState.CHANGES_REQUESTED
+    locked.reason = reason
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = reviewer
+    locked.version += 1
+    locked.save(update_fields=["state", "reason", "reviewed_at", "reviewed_by", "version", "updated_at"])
+    return locked

@@ -1,0 +1,86 @@
+"""One error shape for the whole API:
+
+    {"message": "what went wrong", "errors": {"field": ["why"]}}
+
+``errors`` names the field (or ``line 12`` for imports); ``non_field_errors``
+when no single field is to blame. Conflicts add ``current``.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from annotator.core.errors import ApplicationError, Conflict
+from annotator.core.integrity import integrity_error_fields
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub, messages in _flatten(value).items():
+                    out[f"{key}.{sub}"] = messages
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for index, item in enumerate(value):
+                    for sub, messages in _flatten(item).items():
+                        out[f"{key}[{index}].{sub}"] = messages
+            else:
+                out[key] = [str(v) for v in (value if isinstance(value, list) else [value])]
+        return out
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(v) for v in detail]}
+    return {}
+
+
+def _summary(errors: dict[str, list[str]], fallback: str) -> str:
+    if not errors:
+        return fallback
+    field, messages = next(iter(errors.items()))
+    where = "" if field == "non_field_errors" else f"{field}: "
+    return f"{where}{messages[0]}"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        body = {"message": exc.message, "errors": exc.errors}
+        if isinstance(exc, Conflict):
+            body["current"] = exc.current
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        errors = (
+            {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": [str(m) for m in exc.messages]}
+        )
+        return Response(
+            {"message": _summary(errors, "Invalid input."), "errors": errors},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, IntegrityError):
+        errors = integrity_error_fields(exc)
+        return Response(
+            {"message": _summary(errors, "The data breaks a database rule."), "errors": errors},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        message = _summary(errors, "Invalid input.")
+    else:
+        detail = exc.detail if hasattr(exc, "detail") else str(exc)
+        message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
+        errors = {}
+    response.data = {"message": message, "errors": errors}
+    return response
