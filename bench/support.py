@@ -1,0 +1,44 @@
+"""Shared set-up for benchmarks: a scratch database and a timer."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from contextlib import contextmanager
+
+
+@contextmanager
+def scratch_database(name: str = "assay_bench"):
+    """Create and migrate a fresh database ``name``, point Django at it, drop it after."""
+    import django
+    from django.conf import settings
+
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+    django.setup()
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield connection
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 2)
+
+
+def percentile_ms(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return round(ordered[index] * 1000, 2)
+
+
+class Timer:
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
