@@ -1,2 +1,8 @@
+from django.urls import path
+
+from annotator.workspace import views
+
 app_name = "workspace"
-urlpatterns = []
+urlpatterns = [
+    path("", views.project_list, name="project-list"),
+]
