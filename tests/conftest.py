@@ -90,10 +90,27 @@ class WorkerPool:
             name = f"w{len(self.processes)}-{self.queue}@%h"
             self.processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "annotator", "worker", "-Q", self.queue,
-                     "-n", name, "-c", str(concurrency), "-P", "prefork", "--without-gossip",
-                     "--without-mingle", "--loglevel=WARNING"],
-                    cwd=ROOT, env=env,
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "annotator",
+                        "worker",
+                        "-Q",
+                        self.queue,
+                        "-n",
+                        name,
+                        "-c",
+                        str(concurrency),
+                        "-P",
+                        "prefork",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "--loglevel=WARNING",
+                    ],
+                    cwd=ROOT,
+                    env=env,
                 )
             )
         self.wait_ready(len(self.processes))
@@ -144,10 +161,7 @@ def celery_workers(transactional_db):
     if problem:
         pytest.fail(f"Redis broker at {broker_url()} is not reachable: {problem}")
     pool = WorkerPool(test_database_url(), broker_url())
-    saved = {
-        key: celery_app.conf[key]
-        for key in ("task_always_eager", "broker_url", "task_default_queue")
-    }
+    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
     celery_app.conf.update(task_always_eager=False, broker_url=pool.broker, task_default_queue=pool.queue)
     _reset_producer_pool(celery_app)
     try:

@@ -47,9 +47,7 @@ class Annotation(models.Model):
         LabelSubtype, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations"
     )
     note = models.TextField(blank=True)
-    status = models.CharField(
-        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     status_reason = models.TextField(blank=True)
     origin = models.ForeignKey(
         "self",
@@ -68,7 +66,9 @@ class Annotation(models.Model):
         ordering = ["document", "start", "end", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(start__gte=0), name="annotation_start_not_negative"),
-            models.CheckConstraint(condition=models.Q(start__lt=models.F("end")), name="annotation_start_before_end"),
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="annotation_start_before_end"
+            ),
             models.CheckConstraint(condition=models.Q(layer__in=Layer.values), name="annotation_layer_valid"),
             models.CheckConstraint(
                 condition=models.Q(status__in=ReviewStatus.values), name="annotation_status_valid"
@@ -119,9 +119,7 @@ class Relation(models.Model):
         Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="relations"
     )
     note = models.TextField(blank=True)
-    status = models.CharField(
-        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     status_reason = models.TextField(blank=True)
     origin = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="derived"
@@ -134,14 +132,14 @@ class Relation(models.Model):
     class Meta:
         ordering = ["document", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(type__in=RelationType.values), name="relation_type_valid"),
+            models.CheckConstraint(
+                condition=models.Q(type__in=RelationType.values), name="relation_type_valid"
+            ),
             models.CheckConstraint(condition=models.Q(layer__in=Layer.values), name="relation_layer_valid"),
             models.CheckConstraint(
                 condition=models.Q(status__in=ReviewStatus.values), name="relation_status_valid"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(source=models.F("target")), name="relation_not_self"
-            ),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="relation_not_self"),
             # attributed_to needs a speaker; every other type needs a target span and no speaker.
             models.CheckConstraint(
                 condition=(

@@ -30,7 +30,9 @@ def _check_span(*, document: Document, start, end, quote: str | None) -> str:
     if start < 0:
         raise ApplicationError.field("start", f"Start {start} is before the beginning of the text (0).")
     if start > length:
-        raise ApplicationError.field("start", f"Start {start} is past the end of the text ({length} code points).")
+        raise ApplicationError.field(
+            "start", f"Start {start} is past the end of the text ({length} code points)."
+        )
     if end > length:
         raise ApplicationError.field("end", f"End {end} is past the end of the text ({length} code points).")
     if end <= start:
@@ -171,29 +173,7 @@ def relation_create(
     note: str = "",
     origin: Relation | None = None,
 ) -> Relation:
-    if type not in RelationType.values:
-        raise ApplicationError.field(
-            "type", f"Unknown relation type {type!r}; use one of {', '.join(RelationType.values)}."
-        )
-    if type == RelationType.ATTRIBUTED_TO:
-        if speaker is None:
-            raise ApplicationError.field("speaker", "attributed_to needs the speaker the claim is attributed to.")
-    else:
-        if target is None:
-            raise ApplicationError.field("target", f"{type} needs a target span.")
-        if speaker is not None:
-            raise ApplicationError.field("speaker", f"Only attributed_to takes a speaker, not {type}.")
-    if target is not None:
-        if target.pk == source.pk:
-            raise ApplicationError.field("target", "A span cannot be linked to itself.")
-        if target.document_id != source.document_id:
-            raise ApplicationError.field(
-                "target",
-                f"The target span is in document {target.document_id}, the source in document {source.document_id}; "
-                "relations link spans of one document.",
-            )
-        if (target.annotator_id, target.layer) != (source.annotator_id, source.layer):
-            raise ApplicationError.field("target", "The target span is in another annotator's layer.")
+    _check_relation(source=source, type=type, target=target, speaker=speaker)
     _assert_layer_editable(source)
     exists = Relation.objects.filter(source=source, target=target, speaker=speaker, type=type).exists()
     if exists:
@@ -212,6 +192,36 @@ def relation_create(
     )
 
 
+def _check_relation(
+    *, source: Annotation, type: str, target: Annotation | None, speaker: Speaker | None
+) -> None:
+    if type not in RelationType.values:
+        raise ApplicationError.field(
+            "type", f"Unknown relation type {type!r}; use one of {', '.join(RelationType.values)}."
+        )
+    if type == RelationType.ATTRIBUTED_TO:
+        if speaker is None:
+            raise ApplicationError.field(
+                "speaker", "attributed_to needs the speaker the claim is attributed to."
+            )
+    else:
+        if target is None:
+            raise ApplicationError.field("target", f"{type} needs a target span.")
+        if speaker is not None:
+            raise ApplicationError.field("speaker", f"Only attributed_to takes a speaker, not {type}.")
+    if target is not None:
+        if target.pk == source.pk:
+            raise ApplicationError.field("target", "A span cannot be linked to itself.")
+        if target.document_id != source.document_id:
+            raise ApplicationError.field(
+                "target",
+                f"The target span is in document {target.document_id}, the source in document {source.document_id}; "
+                "relations link spans of one document.",
+            )
+        if (target.annotator_id, target.layer) != (source.annotator_id, source.layer):
+            raise ApplicationError.field("target", "The target span is in another annotator's layer.")
+
+
 @transaction.atomic
 def relation_delete(*, relation: Relation, version: int | None = None) -> None:
     locked = Relation.objects.select_for_update().get(pk=relation.pk)
@@ -223,3 +233,41 @@ def relation_delete(*, relation: Relation, version: int | None = None) -> None:
             errors={"version": [f"Stale version {version}; current is {locked.version}."]},
         )
     locked.delete()
+
+
+def relation_snapshot(relation: Relation) -> dict:
+    data = model_to_dict(relation, exclude=["project"])
+    data["id"] = relation.pk
+    return data
+
+
+@transaction.atomic
+def relation_update(
+    *, relation: Relation, version: int, type=_UNSET, target=_UNSET, speaker=_UNSET, note=_UNSET
+) -> Relation:
+    """Change a relation's type, ends or note if ``version`` is still current; otherwise raise Conflict."""
+    locked = Relation.objects.select_for_update().select_related("source", "document").get(pk=relation.pk)
+    _assert_layer_editable(locked)
+    if locked.version != version:
+        raise Conflict(
+            f"This relation was changed elsewhere (you had version {version}, it is now {locked.version}).",
+            current=relation_snapshot(locked),
+            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
+        )
+    new_type = locked.type if type is _UNSET else type
+    new_target = locked.target if target is _UNSET else target
+    new_speaker = locked.speaker if speaker is _UNSET else speaker
+    _check_relation(source=locked.source, type=new_type, target=new_target, speaker=new_speaker)
+    duplicate = (
+        Relation.objects.filter(source=locked.source, target=new_target, speaker=new_speaker, type=new_type)
+        .exclude(pk=locked.pk)
+        .exists()
+    )
+    if duplicate:
+        raise ApplicationError.field("non_field_errors", f"These spans are already linked with {new_type}.")
+    locked.type, locked.target, locked.speaker = new_type, new_target, new_speaker
+    if note is not _UNSET:
+        locked.note = note
+    locked.version += 1
+    locked.save()
+    return locked

@@ -39,14 +39,13 @@ def ensure_running(database: str) -> str:
 
             import pgserver
             import psycopg
+
             server = pgserver.get_server(pgdata, cleanup_mode=None)
             socket_dir = server.get_postmaster_info().socket_dir
             with psycopg.connect(
                 host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True
             ) as conn:
-                exists = conn.execute(
-                    "SELECT 1 FROM pg_database WHERE datname = %s", [database]
-                ).fetchone()
+                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
                 if not exists:
                     conn.execute(
                         psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(database))

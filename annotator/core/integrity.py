@@ -10,7 +10,10 @@ from django.db import IntegrityError
 CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
     "annotation_start_not_negative": ("start", "Start must be 0 or more."),
     "annotation_start_before_end": ("end", "End must be after start."),
-    "annotation_unique_span": ("non_field_errors", "This layer already has a span with these offsets and label."),
+    "annotation_unique_span": (
+        "non_field_errors",
+        "This layer already has a span with these offsets and label.",
+    ),
     "annotation_within_text": ("end", "The span runs past the end of the document text."),
     "annotation_quote_matches": ("quote", "The quote does not equal the document text at these offsets."),
     "annotation_document_project_fk": ("document", "The document belongs to another project."),
@@ -21,7 +24,10 @@ CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
     "relation_target_same_layer_fk": ("target", "The target span is not in this document and layer."),
     "relation_document_project_fk": ("document", "The document belongs to another project."),
     "relation_not_self": ("target", "A span cannot be linked to itself."),
-    "relation_endpoints_match_type": ("type", "attributed_to needs a speaker; other types need a target span and no speaker."),
+    "relation_endpoints_match_type": (
+        "type",
+        "attributed_to needs a speaker; other types need a target span and no speaker.",
+    ),
     "relation_unique_link": ("non_field_errors", "These spans are already linked with this type."),
     "relation_unique_speaker_link": ("non_field_errors", "This span is already attributed to this speaker."),
     "document_unique_text": ("text", "This project already has a document with the same text."),

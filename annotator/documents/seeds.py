@@ -53,7 +53,9 @@ def _read_seed_text(seed_dir: Path, index: int, entry: dict) -> str:
         raise ApplicationError.field(f"{where}.file", f"{where} names no valid file ({name!r}).")
     path = seed_dir / name
     if not path.is_file():
-        raise ApplicationError.field(f"{where}.file", f"{where}: seed file {name} is missing from {seed_dir}.")
+        raise ApplicationError.field(
+            f"{where}.file", f"{where}: seed file {name} is missing from {seed_dir}."
+        )
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != entry.get("sha256"):
@@ -76,7 +78,7 @@ def seeds_load(*, seed_dir: Path = SEEDS_DIR, manifest_name: str = "manifest.jso
         project, _ = Project.objects.get_or_create(slug=spec["slug"], defaults={"name": spec["name"]})
         labels_create_defaults(project=project)
         created, unchanged = [], []
-        for entry, text in zip(entries, texts):
+        for entry, text in zip(entries, texts, strict=True):
             existing = Document.objects.filter(project=project, content_hash=entry["sha256"]).first()
             if existing is not None:
                 unchanged.append(existing)

@@ -59,9 +59,7 @@ def document_create(
     digest = content_hash(text)
     existing = Document.objects.filter(project=project, content_hash=digest).first()
     if existing is not None:
-        raise ApplicationError.field(
-            "text", f"This project already has this text as document {existing.pk}."
-        )
+        raise ApplicationError.field("text", f"This project already has this text as document {existing.pk}.")
     document = Document.objects.create(
         project=project,
         text=text,

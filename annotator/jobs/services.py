@@ -44,7 +44,12 @@ def job_progress(*, job_id: int, percent: int, counts: dict | None = None) -> No
 
 
 def job_finish(
-    *, job_id: int, counts: dict | None = None, errors: list | None = None, message: str = "", result_file=None
+    *,
+    job_id: int,
+    counts: dict | None = None,
+    errors: list | None = None,
+    message: str = "",
+    result_file=None,
 ) -> Job:
     job = Job.objects.get(pk=job_id)
     job.state = JobState.SUCCEEDED

@@ -21,12 +21,8 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
-    score_layer = models.CharField(
-        max_length=20, choices=ScoreLayer.choices, default=ScoreLayer.GOLD
-    )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
-    )
+    score_layer = models.CharField(max_length=20, choices=ScoreLayer.choices, default=ScoreLayer.GOLD)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="projects")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,9 +40,7 @@ class Membership(models.Model):
     """A user's role in one project. Deactivated, never deleted, once work exists."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -56,9 +50,7 @@ class Membership(models.Model):
         ordering = ["project", "user"]
         constraints = [
             models.UniqueConstraint(fields=["project", "user"], name="membership_unique_user"),
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="membership_role_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
         ]
 
     def __str__(self):
@@ -100,9 +92,13 @@ class Label(models.Model):
             ),
             # Target of the composite foreign key from annotations (same project).
             models.UniqueConstraint(fields=["id", "project"], name="label_id_project"),
-            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z][A-Z0-9_]*$"), name="label_code_format"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z][A-Z0-9_]*$"), name="label_code_format"
+            ),
             models.CheckConstraint(condition=models.Q(kind__in=LabelKind.values), name="label_kind_valid"),
-            models.CheckConstraint(condition=models.Q(color__regex=r"^#[0-9a-fA-F]{6}$"), name="label_color_hex"),
+            models.CheckConstraint(
+                condition=models.Q(color__regex=r"^#[0-9a-fA-F]{6}$"), name="label_color_hex"
+            ),
         ]
 
     def __str__(self):
@@ -123,10 +119,10 @@ class LabelSubtype(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["label", "code"], name="subtype_unique_code"),
             models.UniqueConstraint(fields=["id", "label"], name="subtype_id_label"),
-            models.CheckConstraint(condition=models.Q(code__regex=r"^[a-z][a-z0-9_]*$"), name="subtype_code_format"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[a-z][a-z0-9_]*$"), name="subtype_code_format"
+            ),
         ]
 
     def __str__(self):
         return f"{self.label.code}/{self.code}"
-
-

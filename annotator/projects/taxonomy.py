@@ -47,7 +47,7 @@ DEFAULT_LABELS = [
         "shortcut": "h",
         "description": "Wording that qualifies, distances or insinuates rather than asserts.",
         "subtypes": [
-            ("modal", "Epistemic modal", 'Might, may, could, possibly.'),
+            ("modal", "Epistemic modal", "Might, may, could, possibly."),
             ("vague_attribution", "Vague attribution", '"Widely considered", "experts say", "some believe".'),
             ("insinuation", "Insinuation", '"Strongly implied", "it can only be speculated".'),
         ],

@@ -4,12 +4,12 @@ import factory
 from django.contrib.auth import get_user_model
 
 from annotator.annotations.models import Annotation, Relation
+from annotator.documents.models import Document
 from annotator.documents.services import content_hash
 from annotator.projects.models import Label, Membership, Project, Role
 from annotator.projects.services import labels_create_defaults
-from annotator.sources.models import Author, Source, Speaker
-from annotator.documents.models import Document
 from annotator.reviews.models import Assignment
+from annotator.sources.models import Author, Source, Speaker
 
 
 class UserFactory(factory.django.DjangoModelFactory):

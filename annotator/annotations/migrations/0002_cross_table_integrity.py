@@ -37,6 +37,9 @@ DECLARE
   doc_text text;
   doc_length integer;
 BEGIN
+  IF NEW.start < 0 OR NEW.start >= NEW."end" THEN
+    RETURN NEW;  -- the CHECK constraints report these with their own names
+  END IF;
   SELECT d.text, d.char_count INTO doc_text, doc_length
     FROM documents_document d WHERE d.id = NEW.document_id;
   IF NEW."end" > doc_length THEN

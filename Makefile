@@ -1,0 +1,57 @@
+# Assay: the two set-up commands are `make run` and `make test` (see README).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+
+# Local settings, if any (see .env.example).
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+
+.PHONY: install run test lint format bench lock clean-db
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+run: export DEBUG ?= true
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_seeds
+	$(BIN)/python manage.py create_demo_users
+	@if $(BIN)/python manage.py help load_sample_layer >/dev/null 2>&1; then $(BIN)/python manage.py load_sample_layer; fi
+	$(BIN)/python manage.py serve
+
+# Whole suite: lint, format, migrations in sync, tests (browser and integration included).
+test: export DEBUG ?= true
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || { echo "models and migrations are out of sync: run manage.py makemigrations"; exit 1; }
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: export DEBUG ?= true
+bench: install
+	$(BIN)/python -m bench $(BENCH)
+
+# Re-resolve the pins from pyproject.toml's dependencies.
+lock:
+	rm -rf /tmp/assay-lock && $(PYTHON) -m venv /tmp/assay-lock
+	/tmp/assay-lock/bin/pip install --quiet .
+	/tmp/assay-lock/bin/pip freeze --exclude assay > requirements.txt
+
+clean-db:
+	-$(BIN)/python -m annotator.config.embedded_pg stop
+	rm -rf var/pgdata
