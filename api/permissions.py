@@ -8,7 +8,7 @@ viewsets whose objects carry a ``project_id``.
 from rest_framework import permissions
 
 from annotator.projects.models import Role
-from annotator.projects.selectors import user_role, role_at_least
+from annotator.projects.selectors import role_at_least, user_role
 
 
 class IsProjectMember(permissions.BasePermission):
