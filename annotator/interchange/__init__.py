@@ -1,0 +1,1 @@
+"""Getting argument maps out (export formats) and documents in (imports)."""

@@ -1,0 +1,102 @@
+"""Who may see and change what through the API.
+
+Rules (from project membership and role):
+- a non-member gets 404 for anything inside a project (its existence is private);
+- an annotator reads and writes only their own annotator layer (403 otherwise);
+- reviewers and managers read every layer and write the gold layer (and their own layer).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from annotator.annotations.models import Annotation, Layer, Relation
+from annotator.core.errors import NotFound, PermissionDenied
+from annotator.documents.models import Document
+from annotator.projects.models import Membership, Role
+from annotator.projects.selectors import project_access, role_at_least
+
+REVIEW_ROLES = [Role.REVIEWER, Role.MANAGER]
+
+
+def member_project_ids(*, user, roles: list[str] | None = None) -> QuerySet:
+    """A subquery of the ids of the projects where the user is an active member."""
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.values("project_id")
+
+
+def in_member_projects(queryset: QuerySet, *, user, field: str = "project_id") -> QuerySet:
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{field}__in": member_project_ids(user=user)})
+
+
+def layered_visible(queryset: QuerySet, *, user) -> QuerySet:
+    """Annotations or relations the user may read: every layer for reviewers, their own otherwise."""
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(project_id__in=member_project_ids(user=user, roles=REVIEW_ROLES))
+        | Q(
+            project_id__in=member_project_ids(user=user, roles=[Role.ANNOTATOR]),
+            annotator=user,
+            layer=Layer.ANNOTATOR,
+        )
+    )
+
+
+def document_access(
+    *, user, document_id, minimum: str = Role.ANNOTATOR, queryset=None
+) -> tuple[Document, str]:
+    """The document and the caller's role in its project; NotFound for non-members."""
+    try:
+        document_id = int(document_id)
+    except (TypeError, ValueError):
+        raise NotFound("Document not found.") from None
+    document = (queryset if queryset is not None else Document.objects).filter(pk=document_id).first()
+    if document is None:
+        raise NotFound("Document not found.")
+    _, role = project_access(user=user, project_id=document.project_id, minimum=minimum)
+    return document, role
+
+
+def layer_assert_readable(*, user, role: str, annotator_id: int | None, layer: str) -> None:
+    if role_at_least(role, Role.REVIEWER):
+        return
+    if layer == Layer.GOLD:
+        raise PermissionDenied("Only reviewers and managers can see the gold layer.")
+    if annotator_id != user.pk:
+        raise PermissionDenied("Annotators can see only their own layer.")
+
+
+def layer_assert_writable(*, user, role: str, annotator_id: int | None, layer: str) -> None:
+    if layer == Layer.GOLD:
+        if not role_at_least(role, Role.REVIEWER):
+            raise PermissionDenied("Only reviewers and managers can write the gold layer.")
+        return
+    if annotator_id != user.pk:
+        raise PermissionDenied("You can change only your own layer.")
+
+
+def _layered_get(model, *, user, pk, write: bool, label: str):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(f"{label} not found.") from None
+    item = in_member_projects(model.objects.select_related("document"), user=user).filter(pk=pk).first()
+    if item is None:
+        raise NotFound(f"{label} not found.")
+    _, role = project_access(user=user, project_id=item.project_id)
+    check = layer_assert_writable if write else layer_assert_readable
+    check(user=user, role=role, annotator_id=item.annotator_id, layer=item.layer)
+    return item
+
+
+def annotation_access(*, user, pk, write: bool = False) -> Annotation:
+    return _layered_get(Annotation, user=user, pk=pk, write=write, label="Span")
+
+
+def relation_access(*, user, pk, write: bool = False) -> Relation:
+    return _layered_get(Relation, user=user, pk=pk, write=write, label="Relation")

@@ -1,0 +1,162 @@
+"""Spans: list, read, create, change and delete with optimistic concurrency."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+
+from annotator.annotations.models import Annotation, Layer
+from annotator.annotations.services import annotation_create, annotation_delete, annotation_update
+from annotator.core.errors import ApplicationError, Conflict
+from annotator.projects.models import Label, LabelSubtype
+from api.access import annotation_access, document_access, layer_assert_writable, layered_visible
+from api.filters import AnnotationFilter
+from api.representations import (
+    MAX_OFFSET,
+    AnnotationSerializer,
+    ConflictSerializer,
+    ErrorSerializer,
+    annotation_data,
+    id_field,
+)
+from api.versioning import etag, requested_version, with_current
+
+_OFFSET = {"max_value": MAX_OFFSET, "min_value": -MAX_OFFSET}
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description='The version edited, as "3"'
+)
+VERSION_QUERY = OpenApiParameter("version", OpenApiTypes.INT, description="The version being deleted")
+
+
+class AnnotationCreateInput(serializers.Serializer):
+    document = id_field()
+    start = serializers.IntegerField(**_OFFSET)
+    end = serializers.IntegerField(**_OFFSET)
+    label = id_field()
+    subtype = id_field(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    layer = serializers.ChoiceField(choices=Layer.choices, default=Layer.ANNOTATOR)
+
+
+class AnnotationUpdateInput(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_OFFSET)
+    start = serializers.IntegerField(required=False, **_OFFSET)
+    end = serializers.IntegerField(required=False, **_OFFSET)
+    label = id_field(required=False)
+    subtype = id_field(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+def label_resolve(*, project_id: int, label_id: int) -> Label:
+    label = Label.objects.filter(pk=label_id, project_id=project_id).first()
+    if label is None:
+        raise ApplicationError.field("label", f"Label {label_id} is not a label of this document's project.")
+    return label
+
+
+def subtype_resolve(*, label: Label, subtype_id: int | None) -> LabelSubtype | None:
+    if subtype_id is None:
+        return None
+    subtype = LabelSubtype.objects.filter(pk=subtype_id, label__project_id=label.project_id).first()
+    if subtype is None:
+        raise ApplicationError.field("subtype", f"Subtype {subtype_id} is not a subtype in this project.")
+    return subtype
+
+
+def annotation_create_from_input(*, user, data: dict) -> Annotation:
+    """Permission checks and id resolution for one span, then the service."""
+    document, role = document_access(user=user, document_id=data["document"])
+    layer_assert_writable(user=user, role=role, annotator_id=user.pk, layer=data["layer"])
+    label = label_resolve(project_id=document.project_id, label_id=data["label"])
+    return annotation_create(
+        document=document,
+        annotator=user,
+        start=data["start"],
+        end=data["end"],
+        label=label,
+        subtype=subtype_resolve(label=label, subtype_id=data.get("subtype")),
+        quote=data.get("quote"),
+        note=data.get("note", ""),
+        layer=data["layer"],
+    )
+
+
+def _respond(annotation: Annotation, code=status.HTTP_200_OK) -> Response:
+    return Response(annotation_data(annotation), status=code, headers={"ETag": etag(annotation.version)})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Spans visible to you (your own layer; every layer for reviewers)"),
+    retrieve=extend_schema(summary="One span", responses={200: AnnotationSerializer, 403: ErrorSerializer}),
+)
+class AnnotationViewSet(viewsets.GenericViewSet):
+    serializer_class = AnnotationSerializer
+    filterset_class = AnnotationFilter
+    queryset = Annotation.objects.none()
+
+    def get_queryset(self):
+        return layered_visible(Annotation.objects.all(), user=self.request.user)
+
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset()).values(*AnnotationSerializer().fields)
+        return self.get_paginated_response(self.paginate_queryset(queryset))
+
+    def retrieve(self, request, pk=None):
+        return _respond(annotation_access(user=request.user, pk=pk))
+
+    @extend_schema(
+        request=AnnotationCreateInput,
+        responses={
+            201: AnnotationSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="Create a span in your layer (or the gold layer, for reviewers)",
+    )
+    def create(self, request):
+        payload = AnnotationCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        annotation = annotation_create_from_input(user=request.user, data=payload.validated_data)
+        return _respond(annotation, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AnnotationUpdateInput,
+        parameters=[IF_MATCH],
+        responses={200: AnnotationSerializer, 400: ErrorSerializer, 409: ConflictSerializer},
+        summary="Change a span; send the version you edited (body or If-Match)",
+    )
+    def partial_update(self, request, pk=None):
+        annotation = annotation_access(user=request.user, pk=pk, write=True)
+        payload = AnnotationUpdateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        version = requested_version(request, data.pop("version", None))
+        if "label" in data:
+            data["label"] = label_resolve(project_id=annotation.project_id, label_id=data["label"])
+        if "subtype" in data:
+            owner = data.get("label") or annotation.label
+            data["subtype"] = subtype_resolve(label=owner, subtype_id=data["subtype"])
+        try:
+            annotation = annotation_update(annotation=annotation, version=version, **data)
+        except Conflict as conflict:
+            raise with_current(conflict, annotation_data(Annotation.objects.get(pk=annotation.pk))) from None
+        return _respond(annotation)
+
+    @extend_schema(
+        parameters=[VERSION_QUERY, IF_MATCH],
+        responses={204: None, 400: ErrorSerializer, 409: ConflictSerializer},
+        summary="Delete a span; send the version (?version=N or If-Match)",
+    )
+    def destroy(self, request, pk=None):
+        annotation = annotation_access(user=request.user, pk=pk, write=True)
+        version = requested_version(request)
+        try:
+            annotation_delete(annotation=annotation, version=version)
+        except Conflict as conflict:
+            raise with_current(conflict, annotation_data(Annotation.objects.get(pk=annotation.pk))) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,108 @@
+"""The JSON shapes of spans and relations, shared by every endpoint that returns them.
+
+Lists are built from ``.values()`` rows (no model instances, no per-row
+serializer work) because the workspace loads hundreds of spans per request;
+the serializers below describe the same shapes for the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.annotations.models import Layer, RelationType, ReviewStatus
+
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: larger ids would be a database error, not a 404
+MAX_OFFSET = 2**31 - 1
+
+ANNOTATION_FIELDS = (
+    "id", "document", "annotator", "layer", "start", "end", "quote", "label", "subtype",
+    "note", "status", "status_reason", "version", "created_at", "updated_at",
+)  # fmt: skip
+RELATION_FIELDS = (
+    "id", "document", "annotator", "layer", "type", "source", "target", "speaker",
+    "note", "status", "status_reason", "version", "created_at", "updated_at",
+)  # fmt: skip
+_FOREIGN_KEYS = {"document", "annotator", "label", "subtype", "source", "target", "speaker"}
+
+
+def _instance_data(instance, fields) -> dict:
+    return {f: getattr(instance, f"{f}_id" if f in _FOREIGN_KEYS else f) for f in fields}
+
+
+def annotation_data(annotation) -> dict:
+    return _instance_data(annotation, ANNOTATION_FIELDS)
+
+
+def relation_data(relation) -> dict:
+    return _instance_data(relation, RELATION_FIELDS)
+
+
+def annotation_rows(queryset) -> list[dict]:
+    return list(queryset.values(*ANNOTATION_FIELDS))
+
+
+def relation_rows(queryset) -> list[dict]:
+    return list(queryset.values(*RELATION_FIELDS))
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def parse_id(value) -> int | None:
+    """A path or query id as an int, or None when it cannot name a row."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
+class AnnotationSerializer(serializers.Serializer):
+    """A span: ``[start, end)`` in Unicode code points of the document text."""
+
+    id = serializers.IntegerField(read_only=True)
+    document = serializers.IntegerField(read_only=True)
+    annotator = serializers.IntegerField(read_only=True)
+    layer = serializers.ChoiceField(choices=Layer.choices, read_only=True)
+    start = serializers.IntegerField(read_only=True)
+    end = serializers.IntegerField(read_only=True)
+    quote = serializers.CharField(read_only=True)
+    label = serializers.IntegerField(read_only=True)
+    subtype = serializers.IntegerField(read_only=True, allow_null=True)
+    note = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=ReviewStatus.choices, read_only=True)
+    status_reason = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class RelationSerializer(serializers.Serializer):
+    """A link from span ``source`` to span ``target``, or to a ``speaker`` (attributed_to)."""
+
+    id = serializers.IntegerField(read_only=True)
+    document = serializers.IntegerField(read_only=True)
+    annotator = serializers.IntegerField(read_only=True)
+    layer = serializers.ChoiceField(choices=Layer.choices, read_only=True)
+    type = serializers.ChoiceField(choices=RelationType.choices, read_only=True)
+    source = serializers.IntegerField(read_only=True)
+    target = serializers.IntegerField(read_only=True, allow_null=True)
+    speaker = serializers.IntegerField(read_only=True, allow_null=True)
+    note = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=ReviewStatus.choices, read_only=True)
+    status_reason = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API."""
+
+    message = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ConflictSerializer(ErrorSerializer):
+    current = serializers.DictField()
