@@ -140,12 +140,13 @@ class WorkerPool:
 
 
 def _reset_producer_pool(app) -> None:
-    """Drop connections made for the previous broker and the cached default queue."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp.__dict__.pop("queues", None)
+    """Forget connections and producers made for the previous broker settings."""
+    from kombu import pools
+
+    app._pool = None
     app.amqp._producer_pool = None
+    app.amqp.__dict__.pop("queues", None)
+    pools.reset()
 
 
 @pytest.fixture
