@@ -1,0 +1,105 @@
+"""Running the metric SQL: counts per source from PostgreSQL, intervals on the aggregated rows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from annotator.credibility import sql
+from annotator.credibility.intervals import derived_figures
+from annotator.credibility.models import EntityKind, LayerUsed
+from annotator.projects.models import Project, ScoreLayer
+
+# The fallback chain of each project setting: the tiers tried, in order, per document.
+LAYER_CHAIN = {
+    ScoreLayer.GOLD: ("gold", "approved", "submitted"),
+    ScoreLayer.APPROVED: ("approved", "submitted"),
+    ScoreLayer.SUBMITTED: ("submitted",),
+}
+
+
+@dataclass
+class Targets:
+    """Which sources to compute; ``everything`` means all of the project's."""
+
+    everything: bool = False
+    outlets: set[int] = field(default_factory=set)
+    authors: set[int] = field(default_factory=set)
+    speakers: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.outlets or self.authors or self.speakers)
+
+    def keys(self) -> set[tuple[str, int]]:
+        return (
+            {(EntityKind.OUTLET, i) for i in self.outlets}
+            | {(EntityKind.AUTHOR, i) for i in self.authors}
+            | {(EntityKind.SPEAKER, i) for i in self.speakers}
+        )
+
+
+def sql_params(*, project: Project, targets: Targets, **extra) -> dict:
+    chain = LAYER_CHAIN[ScoreLayer(project.score_layer)]
+    return {
+        "project": project.pk,
+        "use_gold": "gold" in chain,
+        "use_approved": "approved" in chain,
+        "everything": targets.everything,
+        "outlets": sorted(targets.outlets),
+        "authors": sorted(targets.authors),
+        "speakers": sorted(targets.speakers),
+        **extra,
+    }
+
+
+def layer_used(row: dict) -> str:
+    tiers = [t for t in ("gold", "approved", "submitted") if row[f"docs_{t}"]]
+    if not tiers:
+        return LayerUsed.NONE
+    return tiers[0] if len(tiers) == 1 else LayerUsed.MIXED
+
+
+def with_derived(row: dict) -> dict:
+    if isinstance(row.get("evidence_subtypes"), str):  # Django leaves jsonb undecoded on raw cursors
+        row["evidence_subtypes"] = json.loads(row["evidence_subtypes"])
+    return {**row, "layer": layer_used(row), **derived_figures(row)}
+
+
+def source_counts(*, project: Project, targets: Targets) -> list[dict]:
+    """One row of counts per source (outlet, author, speaker) with derived figures."""
+    if not targets:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql.METRICS, sql_params(project=project, targets=targets))
+        rows = [dict(zip(sql.METRIC_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
+    return [with_derived(row) for row in rows]
+
+
+def targets_for_documents(*, project_id: int, document_ids: list[int]) -> Targets:
+    """The sources whose figures depend on these documents: outlet, authors, quoted speakers."""
+    targets = Targets()
+    if not document_ids:
+        return targets
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT 'outlet', COALESCE(d.source_id, 0) FROM documents_document d
+             WHERE d.project_id = %(p)s AND d.id = ANY(%(docs)s::bigint[])
+            UNION
+            SELECT 'author', COALESCE(da.author_id, 0) FROM documents_document d
+              LEFT JOIN documents_document_authors da ON da.document_id = d.id
+             WHERE d.project_id = %(p)s AND d.id = ANY(%(docs)s::bigint[])
+            UNION
+            SELECT 'speaker', r.speaker_id FROM annotations_relation r
+             WHERE r.project_id = %(p)s AND r.document_id = ANY(%(docs)s::bigint[])
+               AND r.type = 'attributed_to'
+            """,
+            {"p": project_id, "docs": sorted(document_ids)},
+        )
+        for kind, entity_id in cursor.fetchall():
+            {"outlet": targets.outlets, "author": targets.authors, "speaker": targets.speakers}[kind].add(
+                entity_id
+            )
+    return targets

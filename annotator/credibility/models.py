@@ -1,0 +1,195 @@
+"""Source credibility scores: the current figures per source and their dated history.
+
+A "source" here is an outlet (``sources.Source``), an author (``sources.Author``)
+or a quoted speaker (``sources.Speaker``). ``entity_id`` is the id of that row,
+or 0 for the explicit "Unknown outlet" / "Unknown author" rows that collect
+documents with no outlet or no author. See docs/credibility.md for every formula.
+"""
+
+from django.db import models
+
+from annotator.projects.models import Project
+
+
+class EntityKind(models.TextChoices):
+    OUTLET = "outlet", "Outlet"
+    AUTHOR = "author", "Author"
+    SPEAKER = "speaker", "Speaker"
+
+
+class LayerUsed(models.TextChoices):
+    """Which tier of layers the scored documents came from (see docs/credibility.md)."""
+
+    GOLD = "gold", "Gold"
+    APPROVED = "approved", "Approved"
+    SUBMITTED = "submitted", "Submitted"
+    MIXED = "mixed", "Mixed"
+    NONE = "none", "No scored layer"
+
+
+UNKNOWN_ID = 0
+
+COUNT_FIELDS = [
+    "documents",
+    "scored_documents",
+    "docs_gold",
+    "docs_approved",
+    "docs_submitted",
+    "readings",
+    "words",
+    "claims",
+    "evidence",
+    "opinions",
+    "hedges",
+    "supported_claims",
+    "attacked_claims",
+    "contested_claims",
+    "qualified_claims",
+]
+DERIVED_FIELDS = [
+    "ratio",
+    "ratio_smoothed",
+    "ratio_low",
+    "ratio_high",
+    "supported_share",
+    "supported_low",
+    "supported_high",
+    "qualified_share",
+    "qualified_low",
+    "qualified_high",
+    "opinion_share",
+    "opinion_low",
+    "opinion_high",
+    "hedge_density",
+    "hedge_density_low",
+    "hedge_density_high",
+]
+
+
+class ScoreFields(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=EntityKind.choices)
+    entity_id = models.BigIntegerField(help_text="Source/Author/Speaker id; 0 = unknown outlet or author")
+    entity_name = models.CharField(max_length=200)
+    layer = models.CharField(max_length=10, choices=LayerUsed.choices)
+
+    documents = models.IntegerField(help_text="Documents of this source in the project")
+    scored_documents = models.IntegerField(help_text="Documents with a scored layer")
+    docs_gold = models.IntegerField()
+    docs_approved = models.IntegerField()
+    docs_submitted = models.IntegerField()
+    readings = models.IntegerField(help_text="Scored layers (a document read by 2 annotators counts 2)")
+    words = models.BigIntegerField(help_text="Sum of word_count over readings")
+    claims = models.IntegerField()
+    evidence = models.IntegerField()
+    evidence_subtypes = models.JSONField(default=dict, blank=True)
+    opinions = models.IntegerField()
+    hedges = models.IntegerField()
+    supported_claims = models.IntegerField()
+    attacked_claims = models.IntegerField()
+    contested_claims = models.IntegerField(help_text="Claims both supported and attacked by evidence")
+    qualified_claims = models.IntegerField()
+
+    ratio = models.FloatField(null=True, help_text="claims / evidence; null when evidence = 0")
+    ratio_smoothed = models.FloatField(null=True)
+    ratio_low = models.FloatField(null=True)
+    ratio_high = models.FloatField(null=True, help_text="null = unbounded (no evidence)")
+    supported_share = models.FloatField(null=True)
+    supported_low = models.FloatField(null=True)
+    supported_high = models.FloatField(null=True)
+    qualified_share = models.FloatField(null=True)
+    qualified_low = models.FloatField(null=True)
+    qualified_high = models.FloatField(null=True)
+    opinion_share = models.FloatField(null=True)
+    opinion_low = models.FloatField(null=True)
+    opinion_high = models.FloatField(null=True)
+    hedge_density = models.FloatField(null=True, help_text="hedges per 1,000 words")
+    hedge_density_low = models.FloatField(null=True)
+    hedge_density_high = models.FloatField(null=True)
+
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.kind} {self.entity_name} in project {self.project_id}"
+
+
+def _count_checks(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(condition=models.Q(kind__in=EntityKind.values), name=f"{prefix}_kind_valid"),
+        models.CheckConstraint(condition=models.Q(layer__in=LayerUsed.values), name=f"{prefix}_layer_valid"),
+        models.CheckConstraint(
+            condition=models.Q(
+                claims__gte=0, evidence__gte=0, opinions__gte=0, hedges__gte=0, words__gte=0, documents__gte=0
+            ),
+            name=f"{prefix}_counts_not_negative",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(
+                supported_claims__lte=models.F("claims"),
+                qualified_claims__lte=models.F("claims"),
+                attacked_claims__lte=models.F("claims"),
+                contested_claims__lte=models.F("supported_claims"),
+                scored_documents__lte=models.F("documents"),
+            ),
+            name=f"{prefix}_subcounts_bounded",
+        ),
+    ]
+
+
+class SourceScore(ScoreFields):
+    """The current figures: exactly one row per (project, kind, entity), upserted."""
+
+    class Meta:
+        ordering = ["project", "kind", "entity_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "entity_id"], name="source_score_unique"),
+            *_count_checks("source_score"),
+        ]
+
+
+class SourceScoreSnapshot(ScoreFields):
+    """A dated copy of a row, written by every recompute: the trend history."""
+
+    class Meta:
+        ordering = ["project", "kind", "entity_id", "computed_at"]
+        constraints = _count_checks("score_snapshot")
+        indexes = [
+            models.Index(
+                fields=["project", "kind", "entity_id", "computed_at"], name="score_snapshot_entity_idx"
+            ),
+            models.Index(fields=["computed_at"], name="score_snapshot_time_idx"),
+        ]
+
+
+class DirtyKind(models.TextChoices):
+    DOCUMENT = "document", "Document (its outlet, authors and speakers)"
+    SPEAKER = "speaker", "Speaker"
+    PROJECT = "project", "Whole project"
+    SCHEDULED = "scheduled", "A recompute task is queued"
+
+
+class ScoreDirty(models.Model):
+    """A source waiting for an incremental recompute.
+
+    The unique constraint is the coalescing: a burst of changes to one source
+    leaves one row, and only the change that inserts it enqueues a task.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=DirtyKind.choices)
+    entity_id = models.BigIntegerField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "entity_id"], name="score_dirty_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DirtyKind.values), name="score_dirty_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"dirty {self.kind} {self.entity_id} in project {self.project_id}"

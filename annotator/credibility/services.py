@@ -1,0 +1,197 @@
+"""Writes of source scores: recompute-and-upsert, dirty markers, full recomputes.
+
+Every recompute computes absolute figures from the annotations (never an
+increment), upserts them under a per-project advisory lock and appends a
+dated snapshot, so running it twice, or on two workers at once, gives the
+same current figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from annotator.credibility.metrics import Targets, source_counts, targets_for_documents
+from annotator.credibility.models import (
+    COUNT_FIELDS,
+    DERIVED_FIELDS,
+    DirtyKind,
+    ScoreDirty,
+    SourceScore,
+    SourceScoreSnapshot,
+)
+from annotator.jobs.services import job_finish, job_progress, job_start
+from annotator.projects.models import Project
+
+# pg_advisory_xact_lock(class, project id): one recompute per project at a time.
+LOCK_CLASS = 0x5C0E
+UPDATED_FIELDS = [
+    "entity_name",
+    "layer",
+    *COUNT_FIELDS,
+    "evidence_subtypes",
+    *DERIVED_FIELDS,
+    "computed_at",
+]
+
+
+def _lock_project(project_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, project_id])
+
+
+def scores_recompute(*, project: Project, targets: Targets) -> int:
+    """Recompute the targeted sources of one project; returns the number of rows written.
+
+    Sources that no longer have any document (or attribution) lose their
+    current row; their history stays.
+    """
+    if not targets:
+        return 0
+    with transaction.atomic():
+        _lock_project(project.pk)
+        now = timezone.now()
+        rows = source_counts(project=project, targets=targets)
+        fields = dict.fromkeys(["kind", "entity_id", *UPDATED_FIELDS])
+        scores = [
+            SourceScore(project=project, computed_at=now, **{k: row[k] for k in fields if k in row})
+            for row in rows
+        ]
+        SourceScore.objects.bulk_create(
+            scores,
+            update_conflicts=True,
+            unique_fields=["project", "kind", "entity_id"],
+            update_fields=UPDATED_FIELDS,
+        )
+        SourceScoreSnapshot.objects.bulk_create(
+            SourceScoreSnapshot(project=project, computed_at=now, **{k: row[k] for k in fields if k in row})
+            for row in rows
+        )
+        written = {(row["kind"], row["entity_id"]) for row in rows}
+        wanted = None if targets.everything else targets.keys()
+        stale = [
+            pk
+            for pk, kind, entity_id in SourceScore.objects.filter(project=project).values_list(
+                "pk", "kind", "entity_id"
+            )
+            if (kind, entity_id) not in written and (wanted is None or (kind, entity_id) in wanted)
+        ]
+        if stale:
+            SourceScore.objects.filter(pk__in=stale).delete()
+    return len(rows)
+
+
+def scores_mark_dirty(
+    *,
+    project_id: int,
+    document_ids: Iterable[int] = (),
+    speaker_ids: Iterable[int] = (),
+    whole_project: bool = False,
+) -> bool:
+    """Record what changed; True when this call scheduled the (single) recompute task.
+
+    Call after commit. The ``scheduled`` row is the debounce: while it
+    exists a task is queued, so further marks only add dirty rows.
+    """
+    keys = [(DirtyKind.PROJECT, 0)] if whole_project else []
+    keys += [(DirtyKind.DOCUMENT, int(i)) for i in document_ids]
+    keys += [(DirtyKind.SPEAKER, int(i)) for i in speaker_ids]
+    if not keys:
+        return False
+    return _schedule(project_id=project_id, keys=keys)
+
+
+def _schedule(*, project_id: int, keys: list[tuple[str, int]]) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH live AS (SELECT id FROM projects_project WHERE id = %(p)s),
+            marks AS (
+              INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at)
+              SELECT live.id, k, e, now()
+              FROM live, unnest(%(kinds)s::text[], %(ids)s::bigint[]) AS t(k, e)
+              ON CONFLICT (project_id, kind, entity_id) DO NOTHING
+            )
+            INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at)
+            SELECT live.id, %(scheduled)s, 0, now() FROM live
+            ON CONFLICT (project_id, kind, entity_id) DO UPDATE SET marked_at = EXCLUDED.marked_at
+            RETURNING (xmax = 0) AS inserted
+            """,
+            {
+                "p": project_id,
+                "kinds": [k for k, _ in keys],
+                "ids": [i for _, i in keys],
+                "scheduled": DirtyKind.SCHEDULED,
+            },
+        )
+        # No row: the project was deleted in the meantime (nothing to score).
+        row = cursor.fetchone()
+    if row and row[0]:
+        from annotator.credibility.tasks import scores_recompute_dirty_task
+
+        scores_recompute_dirty_task.apply_async(
+            kwargs={"project_id": project_id},
+            countdown=getattr(settings, "CREDIBILITY_DEBOUNCE_SECONDS", 2.0),
+        )
+    return bool(row and row[0])
+
+
+def scores_recompute_dirty(*, project_id: int) -> int:
+    """Claim the project's dirty markers and recompute the sources they touch, in one transaction.
+
+    A crash rolls the claim back with the recompute, so the redelivered task
+    finds the markers again.
+    """
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM credibility_scoredirty WHERE project_id = %s RETURNING kind, entity_id",
+                [project_id],
+            )
+            claimed = cursor.fetchall()
+        if any(kind == DirtyKind.PROJECT for kind, _ in claimed):
+            targets = Targets(everything=True)
+        else:
+            targets = targets_for_documents(
+                project_id=project_id, document_ids=[i for kind, i in claimed if kind == DirtyKind.DOCUMENT]
+            )
+            targets.speakers |= {i for kind, i in claimed if kind == DirtyKind.SPEAKER}
+        written = scores_recompute(project=project, targets=targets)
+    # Marks that slipped in while the claim was being taken must not wait for
+    # the next change: reschedule if anything is left without a queued task.
+    if ScoreDirty.objects.filter(project_id=project_id).exclude(kind=DirtyKind.SCHEDULED).exists():
+        _schedule(project_id=project_id, keys=[])
+    return written
+
+
+def scores_recompute_projects(*, project_ids: list[int] | None = None, job_id: int | None = None) -> dict:
+    """Full recompute of the given projects (all when None), reporting progress on the job."""
+    if job_id is not None and job_start(job_id=job_id) is None:
+        return {"skipped": "job already finished"}
+    projects = Project.objects.order_by("pk")
+    if project_ids is not None:
+        projects = projects.filter(pk__in=project_ids)
+    projects = list(projects)
+    rows = 0
+    for index, project in enumerate(projects, start=1):
+        rows += scores_recompute(project=project, targets=Targets(everything=True))
+        if job_id is not None:
+            job_progress(
+                job_id=job_id,
+                percent=100 * index // max(1, len(projects)),
+                counts={"projects": index, "rows": rows},
+            )
+    counts = {"projects": len(projects), "rows": rows}
+    if job_id is not None:
+        job_finish(
+            job_id=job_id,
+            counts=counts,
+            message=f"Recomputed {rows} source rows in {len(projects)} project(s).",
+        )
+    return counts

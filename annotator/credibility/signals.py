@@ -1,0 +1,86 @@
+"""Mark sources dirty when what they are computed from changes.
+
+Handlers only remember what changed; the marks are written after the
+transaction commits (nothing is recomputed for a rolled-back change), and
+the marking service coalesces bursts into one queued task per project.
+Document metadata and label kinds can move figures between sources, so
+they mark the whole project.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from annotator.annotations.models import Annotation, Relation, RelationType
+from annotator.documents.models import Document
+from annotator.projects.models import Label, Project
+from annotator.reviews.models import Assignment
+
+_suspended = contextvars.ContextVar("credibility_signals_suspended", default=False)
+
+
+@contextmanager
+def scores_signals_suspended():
+    """For bulk loaders that run a full recompute themselves afterwards."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
+
+def _mark(project_id, **kwargs) -> None:
+    if _suspended.get() or project_id is None:
+        return
+    from annotator.credibility.services import scores_mark_dirty
+
+    transaction.on_commit(partial(scores_mark_dirty, project_id=project_id, **kwargs))
+
+
+def _on_span(sender, instance, **kwargs):
+    _mark(instance.project_id, document_ids=[instance.document_id])
+
+
+def _on_relation(sender, instance, **kwargs):
+    speakers = (
+        [instance.speaker_id] if instance.type == RelationType.ATTRIBUTED_TO and instance.speaker_id else []
+    )
+    _mark(instance.project_id, document_ids=[instance.document_id], speaker_ids=speakers)
+
+
+def _on_assignment(sender, instance, **kwargs):
+    _mark(instance.project_id, document_ids=[instance.document_id])
+
+
+def _on_project_wide(sender, instance, **kwargs):
+    _mark(instance.project_id, whole_project=True)
+
+
+def _on_authors(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Document):
+        _mark(instance.project_id, whole_project=True)
+
+
+def _on_project(sender, instance, created, update_fields=None, **kwargs):
+    # A changed score_layer setting changes every figure of the project.
+    if not created:
+        _mark(instance.pk, whole_project=True)
+
+
+def connect() -> None:
+    for model, handler in [
+        (Annotation, _on_span),
+        (Relation, _on_relation),
+        (Assignment, _on_assignment),
+        (Document, _on_project_wide),
+        (Label, _on_project_wide),
+    ]:
+        post_save.connect(handler, sender=model, dispatch_uid=f"credibility-{model.__name__}-save")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"credibility-{model.__name__}-delete")
+    m2m_changed.connect(_on_authors, sender=Document.authors.through, dispatch_uid="credibility-authors")
+    post_save.connect(_on_project, sender=Project, dispatch_uid="credibility-project-save")
