@@ -175,6 +175,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "state" field; name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStateEnum": "annotator.reviews.models.AssignmentState",
+        "JobStateEnum": "annotator.jobs.models.JobState",
+        "JobKindEnum": "annotator.jobs.models.JobKind",
+        "LabelKindEnum": "annotator.projects.models.LabelKind",
+        "SpeakerKindEnum": "annotator.sources.models.SpeakerKind",
+    },
 }
 
 # Celery: with no broker configured, tasks run in-process (eagerly).
@@ -191,6 +199,13 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Source credibility: full recompute of every project (a dated snapshot) hourly;
+# incremental recomputes wait this long after a change so bursts coalesce.
+CELERY_BEAT_SCHEDULE["credibility-full-recompute"] = {
+    "task": "annotator.credibility.tasks.scores_recompute_task",
+    "schedule": float(os.environ.get("CREDIBILITY_RECOMPUTE_SECONDS", 3600)),
+}
+CREDIBILITY_DEBOUNCE_SECONDS = float(os.environ.get("CREDIBILITY_DEBOUNCE_SECONDS", 2))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 LOGGING = {
