@@ -1,13 +1,19 @@
 """Routes of API v1. Each resource module registers its views here."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from api.annotations import AnnotationViewSet
+from api.assignments import AssignmentViewSet
 from api.bulk import AnnotationBulkViewSet
 from api.documents import DocumentViewSet
 from api.jobs import JobViewSet
+from api.labels import LabelViewSet, SubtypeViewSet
+from api.projects import MembershipViewSet, ProjectViewSet
 from api.relations import RelationViewSet
+from api.sources import AuthorViewSet, SourceViewSet
 from api.speakers import SpeakerViewSet
+from api.tokens import TokenView
 
 router = DefaultRouter()
 # bulk before annotations: its path would otherwise read as annotations/{pk}/.
@@ -17,5 +23,12 @@ router.register("relations", RelationViewSet, basename="relation")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("speakers", SpeakerViewSet, basename="speaker")
 router.register("jobs", JobViewSet, basename="job")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("members", MembershipViewSet, basename="membership")
+router.register("labels", LabelViewSet, basename="label")
+router.register("subtypes", SubtypeViewSet, basename="subtype")
+router.register("sources", SourceViewSet, basename="source")
+router.register("authors", AuthorViewSet, basename="author")
+router.register("assignments", AssignmentViewSet, basename="assignment")
 
-urlpatterns = router.urls
+urlpatterns = [path("tokens/", TokenView.as_view(), name="tokens"), *router.urls]
