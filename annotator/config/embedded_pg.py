@@ -22,6 +22,13 @@ def data_dir() -> Path:
     return Path(os.environ.get("ASSAY_VAR_DIR", BASE_DIR / "var")) / "pgdata"
 
 
+def _use_own_runtime_dir(pgdata: Path) -> None:
+    # pgserver keeps its lock file in the runtime dir; give it one of ours.
+    runtime = pgdata.parent / "run"
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+
+
 def ensure_running(database: str) -> str:
     """Start (or reattach to) the embedded server and create ``database``.
 
@@ -31,11 +38,7 @@ def ensure_running(database: str) -> str:
     with _lock:
         if _socket_dir is None:
             pgdata = data_dir()
-            pgdata.parent.mkdir(parents=True, exist_ok=True)
-            # pgserver keeps its lock file in the runtime dir; give it one of ours.
-            runtime = pgdata.parent / "run"
-            runtime.mkdir(mode=0o700, exist_ok=True)
-            os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+            _use_own_runtime_dir(pgdata)
 
             import pgserver
             import psycopg
@@ -55,10 +58,11 @@ def ensure_running(database: str) -> str:
 
 
 def stop() -> None:
+    pgdata = data_dir()
+    _use_own_runtime_dir(pgdata)
     from pgserver._commands import pg_ctl
     from pgserver.utils import PostmasterInfo
 
-    pgdata = data_dir()
     info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
     if info is None or not info.is_running():
         print("embedded PostgreSQL is not running")
