@@ -22,9 +22,7 @@ class Assignment(models.Model):
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
     )
-    state = models.CharField(
-        max_length=20, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED
-    )
+    state = models.CharField(max_length=20, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED)
     reason = models.TextField(blank=True, help_text="The reviewer's reason when changes are requested")
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -59,3 +57,55 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.annotator} on {self.document_id}: {self.state}"
+
+
+class Agreement(models.Model):
+    """Inter-annotator agreement, stored so queues can sort by it.
+
+    One row per (project, document, label): ``document`` null is the
+    project-wide row, ``label`` null covers every label. Counts are stored
+    beside the derived values so project rows are sums of document rows (in
+    SQL) and every figure can be re-derived; definitions in docs/review.md.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="agreements")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, null=True, blank=True, related_name="agreements"
+    )
+    label = models.ForeignKey(
+        "projects.Label", on_delete=models.CASCADE, null=True, blank=True, related_name="agreements"
+    )
+    annotators = models.PositiveIntegerField(help_text="Submitted layers compared")
+    pair_spans = models.PositiveIntegerField(default=0, help_text="Sum over annotator pairs of |A| + |B|")
+    exact_matches = models.PositiveIntegerField(default=0)
+    overlap_matches = models.PositiveIntegerField(default=0)
+    exact_f1 = models.FloatField(null=True, blank=True)
+    overlap_f1 = models.FloatField(null=True, blank=True)
+    alpha = models.FloatField(null=True, blank=True, help_text="Krippendorff's alpha, nominal, token level")
+    units = models.PositiveIntegerField(default=0, help_text="Tokens with two or more values")
+    coincidences = models.JSONField(
+        default=dict, blank=True, help_text='Coincidence matrix {"CLAIM|none": 2.0, ...} (all-label rows)'
+    )
+    pairs = models.JSONField(default=list, blank=True, help_text="Per annotator pair counts and F1")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project", "document", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "document", "label"], name="agreement_unique_scope", nulls_distinct=False
+            ),
+            models.CheckConstraint(
+                condition=models.Q(exact_matches__lte=models.F("overlap_matches")),
+                name="agreement_exact_within_overlap",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(alpha__isnull=True) | models.Q(alpha__lte=1),
+                name="agreement_alpha_at_most_one",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "label", "alpha"], name="agreement_sort_idx")]
+
+    def __str__(self):
+        scope = f"document {self.document_id}" if self.document_id else "project"
+        return f"Agreement on {scope} ({self.label_id or 'all labels'}): alpha={self.alpha}"

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotator.core.errors import ApplicationError, PermissionDenied
+from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.documents.models import Document
 from annotator.projects.models import Role
-from annotator.projects.selectors import user_role, role_at_least
+from annotator.projects.selectors import role_at_least, user_role
 from annotator.reviews.models import Assignment, AssignmentState
 
 EDITABLE_STATES = {AssignmentState.ASSIGNED, AssignmentState.IN_PROGRESS, AssignmentState.CHANGES_REQUESTED}
@@ -85,12 +85,22 @@ def assignment_submit(*, document: Document, annotator) -> Assignment:
     locked.submitted_at = timezone.now()
     locked.version += 1
     locked.save(update_fields=["state", "submitted_at", "version", "updated_at"])
+    # A new submitted layer changes the document's agreement (annotator/reviews/tasks.py).
+    transaction.on_commit(lambda: _agreement_enqueue(locked.document_id))
     return locked
+
+
+def _agreement_enqueue(document_id: int) -> None:
+    from annotator.reviews.tasks import agreement_document
+
+    agreement_document.delay(document_id=document_id)
 
 
 def _assert_reviewer(assignment: Assignment, reviewer) -> None:
     if assignment.annotator_id == reviewer.pk:
         raise PermissionDenied("You cannot review your own work.")
+    if user_role(user=reviewer, project_id=assignment.project_id) is None:
+        raise NotFound("Project not found.")  # non-members must not learn the project exists
     if not role_at_least(user_role(user=reviewer, project_id=assignment.project_id), Role.REVIEWER):
         raise PermissionDenied("Only reviewers and managers of this project can review work.")
 

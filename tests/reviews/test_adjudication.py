@@ -1,0 +1,101 @@
+"""Building the gold layer from annotators' layers."""
+
+import pytest
+
+from annotator.annotations.models import Annotation, Layer, Relation, ReviewStatus
+from annotator.core.errors import ApplicationError, PermissionDenied
+from annotator.reviews.adjudication import (
+    gold_accept_agreed,
+    gold_accept_annotation,
+    gold_accept_relation,
+    gold_add,
+    gold_delete,
+    gold_update,
+)
+from tests.factories import RelationFactory, label
+
+
+def _gold(scene, reviewer=None):
+    return list(
+        Annotation.objects.filter(
+            document=scene.document, layer=Layer.GOLD, annotator=reviewer or scene.reviewer
+        )
+        .order_by("start")
+        .values_list("start", "end", "label__code")
+    )
+
+
+def test_accept_span_copies_with_origin_once(scene):
+    span = Annotation.objects.get(annotator=scene.ann2, start=23)
+    gold = gold_accept_annotation(annotation=span, reviewer=scene.reviewer)
+    again = gold_accept_annotation(annotation=span, reviewer=scene.reviewer)
+    span.refresh_from_db()
+    assert gold.pk == again.pk and gold.origin == span and span.status == ReviewStatus.ACCEPTED
+    assert _gold(scene) == [(23, 28, "HEDGE")]
+
+
+def test_accept_all_agreed(scene):
+    """Only CLAIM[0,11) is in both layers; both copies are accepted, one gold span is made.
+    The supports relation both annotators drew between agreed spans is copied too."""
+    for annotator in (scene.ann1, scene.ann2):
+        claim = Annotation.objects.get(annotator=annotator, start=0)
+        extra = Annotation.objects.create(
+            project=scene.project,
+            document=scene.document,
+            annotator=annotator,
+            start=23,
+            end=28,
+            quote="today",
+            label=label(scene.project, "OPINION"),
+        )
+        RelationFactory(source=extra, target=claim, type="supports")
+    result = gold_accept_agreed(document=scene.document, reviewer=scene.reviewer)
+    assert result == {"spans": 2, "relations": 1, "layers": 2}
+    assert _gold(scene) == [(0, 11, "CLAIM"), (23, 28, "OPINION")]
+    assert Relation.objects.filter(layer=Layer.GOLD).values_list("type", flat=True).get() == "supports"
+    assert set(
+        Annotation.objects.filter(start=0, layer=Layer.ANNOTATOR).values_list("status", flat=True)
+    ) == {"accepted"}
+    assert gold_accept_agreed(document=scene.document, reviewer=scene.reviewer)["spans"] == 0
+
+
+def test_accept_relation_brings_its_spans(scene):
+    src = Annotation.objects.get(annotator=scene.ann1, start=15)
+    tgt = Annotation.objects.get(annotator=scene.ann1, start=0)
+    rel = RelationFactory(source=src, target=tgt, type="supports")
+    gold = gold_accept_relation(relation=rel, reviewer=scene.reviewer)
+    assert (gold.source.start, gold.target.start, gold.origin) == (15, 0, rel)
+    assert _gold(scene) == [(0, 11, "CLAIM"), (15, 22, "EVIDENCE")]
+
+
+def test_edit_add_delete_own_gold(scene):
+    """Boundaries move with a version; another reviewer's gold is off limits; annotators cannot add gold."""
+    gold = gold_add(
+        document=scene.document,
+        reviewer=scene.reviewer,
+        start=4,
+        end=7,
+        label=label(scene.project, "OPINION"),
+    )
+    gold = gold_update(annotation=gold, reviewer=scene.reviewer, version=1, start=0)
+    assert (gold.start, gold.end, gold.quote, gold.version) == (0, 7, "The cat", 2)
+    with pytest.raises(PermissionDenied, match="This gold span belongs to another reviewer's gold layer."):
+        gold_update(annotation=gold, reviewer=scene.manager, version=2, start=1)
+    with pytest.raises(
+        PermissionDenied, match="This needs the reviewer role in the project; you are annotator."
+    ):
+        gold_add(
+            document=scene.document, reviewer=scene.ann1, start=0, end=3, label=label(scene.project, "CLAIM")
+        )
+    with pytest.raises(ApplicationError, match=r"End 99 is past the end of the text \(28 code points\)."):
+        gold_update(annotation=gold, reviewer=scene.reviewer, version=2, end=99)
+    gold_delete(annotation=gold, reviewer=scene.reviewer, version=2)
+    assert _gold(scene) == []
+
+
+def test_reviewer_cannot_adjudicate_own_layer(scene):
+    from annotator.reviews.models import Assignment
+
+    Assignment.objects.filter(pk=scene.a1.pk).update(annotator=scene.reviewer)
+    with pytest.raises(PermissionDenied, match="You cannot review your own work."):
+        gold_accept_agreed(document=scene.document, reviewer=scene.reviewer)
