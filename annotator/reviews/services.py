@@ -47,7 +47,9 @@ def assignment_get_or_start(*, document: Document, annotator) -> Assignment:
 def layer_assert_editable(*, document: Document, annotator) -> None:
     """Raise unless the annotator's layer on the document may change now."""
     state = (
-        Assignment.objects.filter(document=document, annotator=annotator).values_list("state", flat=True).first()
+        Assignment.objects.filter(document=document, annotator=annotator)
+        .values_list("state", flat=True)
+        .first()
     )
     if state is not None and state not in EDITABLE_STATES:
         raise ApplicationError.field(
