@@ -11,6 +11,7 @@ from api.jobs import JobViewSet
 from api.labels import LabelViewSet, SubtypeViewSet
 from api.projects import MembershipViewSet, ProjectViewSet
 from api.relations import RelationViewSet
+from api.reviews import ReviewViewSet
 from api.sources import AuthorViewSet, SourceViewSet
 from api.speakers import SpeakerViewSet
 from api.tokens import TokenView
@@ -30,5 +31,6 @@ router.register("subtypes", SubtypeViewSet, basename="subtype")
 router.register("sources", SourceViewSet, basename="source")
 router.register("authors", AuthorViewSet, basename="author")
 router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("reviews", ReviewViewSet, basename="review")
 
 urlpatterns = [path("tokens/", TokenView.as_view(), name="tokens"), *router.urls]

@@ -1,0 +1,121 @@
+"""The review API: same error shape, same permission rules as the services."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotator.annotations.models import Annotation, Layer
+from annotator.reviews.models import Assignment
+from tests.factories import DocumentFactory
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def post(user, url, data=None):
+    return client_for(user).post(f"/api/v1/reviews/{url}", data or {}, format="json")
+
+
+def test_approve_permission_matrix(scene):
+    """non-member 404, annotator 403, own work 403, reviewer 200; approving twice is a 400 naming state."""
+    url = f"assignments/{scene.a1.pk}/approve/"
+    assert post(scene.outsider, url).json() == {"message": "Assignment not found.", "errors": {}}
+    assert post(scene.outsider, url).status_code == 404
+    response = post(scene.ann2, url)
+    assert (response.status_code, response.json()["message"]) == (
+        403,
+        "Only reviewers and managers of this project can review work.",
+    )
+    assert post(scene.ann1, url).json()["message"] == "You cannot review your own work."
+    response = post(scene.reviewer, url)
+    assert (response.status_code, response.json()["state"]) == (200, "approved")
+    response = post(scene.reviewer, url)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "state": ["Cannot approve work that is approved; it must be submitted."]
+    }
+
+
+def test_request_changes_needs_reason(scene):
+    response = post(scene.reviewer, f"assignments/{scene.a2.pk}/request-changes/", {"reason": ""})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"reason": ["Say what needs to change: the reason is required."]}
+    response = post(
+        scene.reviewer, f"assignments/{scene.a2.pk}/request-changes/", {"reason": "Add the hedge."}
+    )
+    assert (response.json()["state"], response.json()["reason"]) == ("changes_requested", "Add the hedge.")
+
+
+def test_bulk_assign_and_progress(scene):
+    doc = DocumentFactory(project=scene.project)
+    body = {"project": scene.project.pk, "annotators": [scene.ann1.pk, scene.ann2.pk], "overlap": 1}
+    assert post(scene.reviewer, "assignments/bulk/", body).status_code == 403
+    assert post(scene.outsider, "assignments/bulk/", body).status_code == 404
+    response = post(scene.manager, "assignments/bulk/", body)
+    assert (response.status_code, response.json()) == (201, {"created": 1, "skipped": 1, "documents": 2})
+    assert Assignment.objects.filter(document=doc).count() == 1
+    progress = client_for(scene.manager).get(f"/api/v1/reviews/projects/{scene.project.pk}/progress/").json()
+    assert {row["username"]: row["submitted"] for row in progress["annotators"]} == {"ann1": 1, "ann2": 1}
+
+
+def test_span_decisions_and_gold(scene):
+    span = Annotation.objects.get(annotator=scene.ann1, start=15)
+    response = post(scene.reviewer, f"annotations/{span.pk}/reject/", {"reason": ""})
+    assert response.json()["errors"] == {"reason": ["Say why the span is rejected: the reason is required."]}
+    assert post(scene.ann2, f"annotations/{span.pk}/accept/").status_code == 403
+    assert post(scene.outsider, f"annotations/{span.pk}/accept/").status_code == 404
+    response = post(
+        scene.reviewer, f"annotations/{span.pk}/correct/", {"start": 12, "reason": "Include 'on'."}
+    )
+    assert response.status_code == 200
+    assert response.json()["original"]["status"] == "corrected"
+    assert (response.json()["gold"]["start"], response.json()["gold"]["quote"]) == (12, "on the mat")
+    response = post(scene.reviewer, f"documents/{scene.document.pk}/gold/accept-agreed/")
+    assert response.json() == {"spans": 1, "relations": 0, "layers": 2}
+    hedge = Annotation.objects.get(annotator=scene.ann2, start=23)
+    response = post(scene.reviewer, f"documents/{scene.document.pk}/gold/accept/", {"annotation": hedge.pk})
+    assert response.status_code == 201 and response.json()["annotation"]["layer"] == "gold"
+    assert Annotation.objects.filter(layer=Layer.GOLD).count() == 3
+
+
+def test_agreement_history_restore(scene):
+    response = post(scene.reviewer, f"documents/{scene.document.pk}/agreement/")
+    overall = next(row for row in response.json() if row["label"] is None)
+    assert (overall["exact_f1"], overall["overlap_f1"], overall["alpha"]) == (
+        pytest.approx(0.4),
+        pytest.approx(0.8),
+        pytest.approx(0.6),
+    )
+    assert (
+        client_for(scene.ann1).get(f"/api/v1/reviews/documents/{scene.document.pk}/agreement/").status_code
+        == 403
+    )
+    project_rows = (
+        client_for(scene.reviewer).get(f"/api/v1/reviews/projects/{scene.project.pk}/agreement/").json()
+    )
+    assert next(r for r in project_rows if r["label"] is None)["alpha"] == pytest.approx(0.6)
+
+    span = Annotation.objects.get(annotator=scene.ann1, start=15)
+    post(scene.reviewer, f"annotations/{span.pk}/reject/", {"reason": "Too short."})
+    entries = (
+        client_for(scene.reviewer).get(f"/api/v1/reviews/annotations/{span.pk}/history/").json()["results"]
+    )
+    assert [e["action"] for e in entries] == ["created", "changed"]
+    assert entries[1]["changes"] == [
+        {"field": "status", "before": "pending", "after": "rejected"},
+        {"field": "status_reason", "before": "", "after": "Too short."},
+    ]
+    body = {"model": "annotation", "history_id": entries[0]["history_id"]}
+    assert post(scene.reviewer, "history/restore/", body).status_code == 403
+    assert post(scene.outsider, "history/restore/", body).status_code == 404
+    response = post(scene.manager, "history/restore/", body)
+    assert (response.json()["annotation"]["status"], response.json()["annotation"]["version"]) == (
+        "pending",
+        3,
+    )
+    doc_entries = (
+        client_for(scene.reviewer).get(f"/api/v1/reviews/documents/{scene.document.pk}/history/").json()
+    )
+    assert doc_entries["results"][0]["user"] == "mgr"
