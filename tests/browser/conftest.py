@@ -87,3 +87,86 @@ def screenshot(page):
         return path
 
     return take
+
+
+# --- workspace helpers (issue 3): open a document, select text, wait for saves ---
+
+_FIND_RANGE_JS = """
+([selector, phrase, occurrence]) => {
+  // Locate the phrase in the rendered text nodes (the test's way to aim the
+  // mouse; the app itself maps DOM positions to offsets, never by searching).
+  const root = document.querySelector(selector);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = []; let all = ""; let n;
+  while ((n = walker.nextNode())) { nodes.push([n, all.length]); all += n.data; }
+  let at = -1;
+  for (let i = 0; i <= occurrence; i++) { at = all.indexOf(phrase, at + 1); if (at < 0) return null; }
+  const locate = (pos, isEnd) => {
+    for (const [node, base] of nodes) {
+      if (pos < base + node.data.length || (isEnd && pos === base + node.data.length)) return [node, pos - base];
+    }
+  };
+  const range = document.createRange();
+  range.setStart(...locate(at, false));
+  range.setEnd(...locate(at + phrase.length, true));
+  return range;
+}
+"""
+
+
+class WorkspacePage:
+    """Drives the workspace page the way a user does (mouse drags, keys)."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def open(self, document, query: str = ""):
+        self.page.goto(f"/documents/{document.pk}/{query}")
+        self.page.wait_for_selector("#ws[data-ready=true]")
+        return self
+
+    def select(self, phrase: str, occurrence: int = 0, *, mouse: bool = True, selector: str = "#ws-text"):
+        """Select ``phrase`` with a mouse drag (or by setting a DOM Range when mouse=False)."""
+        if not mouse:
+            found = self.page.evaluate(
+                f"(args) => {{ const r = ({_FIND_RANGE_JS})(args); if (!r) return false;"
+                " const s = getSelection(); s.removeAllRanges(); s.addRange(r); return true; }",
+                [selector, phrase, occurrence],
+            )
+            assert found, f"{phrase!r} not found in the text"
+            return
+        box = self.page.evaluate(
+            f"(args) => {{ const r = ({_FIND_RANGE_JS})(args); if (!r) return null;"
+            " r.startContainer.parentElement.scrollIntoView({block: 'center'});"
+            " const rects = [...r.getClientRects()].filter(x => x.width > 0);"
+            " const a = rects[0], b = rects[rects.length - 1];"
+            " return [a.left + 1, a.top + a.height / 2, b.right - 1, b.top + b.height / 2]; }",
+            [selector, phrase, occurrence],
+        )
+        assert box, f"{phrase!r} not found in the text"
+        x1, y1, x2, y2 = box
+        self.page.mouse.move(x1, y1)
+        self.page.mouse.down()
+        self.page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, steps=3)
+        self.page.mouse.move(x2, y2, steps=3)
+        self.page.mouse.up()
+
+    def click_text(self, phrase: str, occurrence: int = 0):
+        """Click in the middle of the first character of ``phrase``."""
+        box = self.page.evaluate(
+            f"(args) => {{ const r = ({_FIND_RANGE_JS})(args); if (!r) return null;"
+            " r.startContainer.parentElement.scrollIntoView({block: 'center'});"
+            " const a = r.getClientRects()[0]; return [a.left + 3, a.top + a.height / 2]; }",
+            ["#ws-text", phrase, occurrence],
+        )
+        assert box, f"{phrase!r} not found in the text"
+        self.page.mouse.click(*box)
+
+    def wait_saved(self):
+        self.page.wait_for_selector('#ws-status[data-state="saved"]')
+        self.page.wait_for_function("window.assayWorkspace.store.queue.pending === 0")
+
+
+@pytest.fixture
+def workspace(page):
+    return WorkspacePage(page)

@@ -1,0 +1,46 @@
+// Thin fetch wrapper for the v1 API: JSON in and out, CSRF header, and one
+// error type that keeps the status and the API's {"message", "errors"} body.
+
+export class ApiError extends Error {
+  constructor(status, body, message) {
+    super(message || (body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+  // Worth retrying: the network failed or the server had a transient problem.
+  get transient() { return this.status === 0 || this.status === 429 || this.status >= 500; }
+  get conflict() { return this.status === 409; }
+}
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+export class Api {
+  constructor(root) { this.root = root.endsWith("/") ? root : root + "/"; }
+
+  async request(method, path, body) {
+    const headers = { Accept: "application/json" };
+    const init = { method, headers, credentials: "same-origin" };
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+    if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
+    let response;
+    try {
+      response = await fetch(this.root + path, init);
+    } catch (err) {
+      throw new ApiError(0, null, "The server could not be reached.");
+    }
+    if (response.status === 204) return null;
+    let data = null;
+    const text = await response.text();
+    if (text) { try { data = JSON.parse(text); } catch { data = { message: text.slice(0, 200) }; } }
+    if (!response.ok) throw new ApiError(response.status, data);
+    return data;
+  }
+
+  get(path) { return this.request("GET", path); }
+  post(path, body) { return this.request("POST", path, body || {}); }
+  patch(path, body) { return this.request("PATCH", path, body); }
+  delete(path) { return this.request("DELETE", path); }
+}

@@ -1,0 +1,554 @@
+// The annotation workspace: wires the text view, the store (save queue,
+// undo), the side panels and the argument map to the page.
+
+import { Api } from "./api.js";
+import { OffsetIndex, snapToWords, clampToCharacters } from "./offsets.js";
+import { Store } from "./store.js";
+import { TextView, labelPattern, swatchCss } from "./render.js";
+import { renderMap } from "./map.js";
+import { Inspector } from "./inspector.js";
+import { renderRelations } from "./relations.js";
+import { drawLinks } from "./overlay.js";
+
+const $ = (id) => document.getElementById(id);
+const STATE_TEXT = {
+  assigned: "Assigned", in_progress: "In progress", submitted: "Submitted for review",
+  approved: "Approved", changes_requested: "Changes requested",
+};
+
+class Workspace {
+  constructor(root) {
+    this.root = root;
+    this.api = new Api(root.dataset.api);
+    this.documentId = Number(root.dataset.document);
+    this.userId = Number(root.dataset.user);
+    this.selected = null; // cid of the selected span
+    this.linking = null; // {sourceCid}
+    this.pending = null; // last text selection [s16, e16, alt]
+    this.view = "text";
+  }
+
+  async start() {
+    const params = new URLSearchParams(location.search);
+    const query = new URLSearchParams();
+    if (params.get("annotator")) query.set("annotator", params.get("annotator"));
+    if (params.get("layer")) query.set("layer", params.get("layer"));
+    let data;
+    try {
+      data = await this.api.get(`documents/${this.documentId}/workspace/${query.toString() ? "?" + query : ""}`);
+    } catch (err) {
+      this.setStatus("failed", `Could not open the document: ${err.message}`);
+      return;
+    }
+    this.data = data;
+    this.labels = data.labels.filter((l) => l.is_active !== false);
+    this.allLabels = data.labels;
+    this.labelById = new Map(data.labels.map((l) => [l.id, l]));
+    this.index = new OffsetIndex(data.document.text);
+    this.store = new Store({
+      api: this.api, index: this.index, documentId: this.documentId,
+      layer: data.layer.layer, readOnly: data.layer.read_only,
+    });
+    this.store.load(data);
+    this.textEl = $("ws-text");
+    this.view_ = new TextView(this.textEl, {
+      text: data.document.text, labels: data.labels, spans: () => this.store.spans.values(),
+      ariaLabel: `Text of “${data.document.title || "document"}”. Select text, then press a label key.`,
+    });
+    this.view_.render();
+    this.inspector = new Inspector(this, $("ws-inspector-body"));
+    this.buildToolbar();
+    this.buildLegend();
+    this.buildLayerPickers();
+    this.bindStore();
+    this.bindText();
+    this.bindKeys();
+    this.bindChrome();
+    this.showState();
+    this.refreshPanels();
+    this.setStatus("saved");
+    this.root.dataset.ready = "true";
+    window.assayWorkspace = this; // for the browser tests and the benchmark
+  }
+
+  get readOnly() { return this.store.readOnly; }
+
+  // --- chrome -----------------------------------------------------------
+
+  buildToolbar() {
+    const box = $("ws-labels");
+    box.textContent = "";
+    for (const label of this.labels) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "label-button";
+      button.dataset.label = label.id;
+      button.style.setProperty("--label", label.color);
+      const key = (label.shortcut || "").toUpperCase();
+      button.setAttribute("aria-label", `Label the selection as ${label.name}${key ? ` (shortcut ${key})` : ""}`);
+      if (key) button.setAttribute("aria-keyshortcuts", key);
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      button.append(swatch, document.createTextNode(label.name));
+      if (key) { const kbd = document.createElement("kbd"); kbd.textContent = key; button.append(" ", kbd); }
+      // Keep the text selection when the button is pressed with the mouse.
+      button.addEventListener("mousedown", (e) => e.preventDefault());
+      button.addEventListener("click", (e) => this.labelSelection(label, { exact: e.altKey }));
+      box.appendChild(button);
+    }
+    $("ws-help-labels").textContent = this.labels.map((l) => (l.shortcut || "").toUpperCase()).filter(Boolean).join(" ");
+    this.updateToolbar();
+  }
+
+  updateToolbar() {
+    const ro = this.readOnly;
+    for (const b of $("ws-labels").querySelectorAll("button")) b.disabled = ro;
+    $("ws-link").disabled = ro || this.selected == null;
+    $("ws-undo").disabled = ro || this.store.undoStack.length === 0;
+    $("ws-nosnap").disabled = ro;
+    this.root.classList.toggle("read-only", ro);
+  }
+
+  buildLegend() {
+    const legend = $("ws-legend");
+    legend.textContent = "";
+    this.allLabels.forEach((label, i) => {
+      const item = document.createElement("span");
+      item.className = "legend-item";
+      const sample = document.createElement("span");
+      sample.className = "legend-sample";
+      sample.style.cssText = swatchCss(labelPattern(i), label.color);
+      sample.textContent = (label.shortcut || label.code[0]).toUpperCase();
+      item.append(sample, document.createTextNode(` ${label.name} · ${labelPattern(i)}`));
+      legend.appendChild(item);
+    });
+  }
+
+  buildLayerPickers() {
+    const data = this.data;
+    const reviewer = data.project.role !== "annotator";
+    if (!reviewer) return;
+    const layerSelect = $("ws-layer");
+    const compare = $("ws-compare");
+    const options = [];
+    const seen = new Set();
+    for (const a of data.annotators) {
+      seen.add(a.id);
+      options.push({ value: `annotator:${a.id}`, text: `${a.username}${a.id === this.userId ? " (me)" : ""} — ${STATE_TEXT[a.state] || "not started"}` });
+    }
+    if (!seen.has(this.userId)) options.unshift({ value: `annotator:${this.userId}`, text: "My layer" });
+    options.push({ value: "gold", text: "Gold (adjudicated)" });
+    const current = data.layer.layer === "gold" ? "gold" : `annotator:${data.layer.annotator.id}`;
+    for (const o of options) {
+      layerSelect.add(new Option(o.text, o.value, false, o.value === current));
+    }
+    compare.add(new Option("— none —", ""));
+    for (const o of options) if (o.value !== current) compare.add(new Option(o.text, o.value));
+    layerSelect.closest("label").hidden = false;
+    compare.closest("label").hidden = false;
+    layerSelect.addEventListener("change", () => {
+      const [layer, id] = layerSelect.value.split(":");
+      const url = new URL(location.href);
+      url.search = layer === "gold" ? "?layer=gold" : `?annotator=${id}&layer=annotator`;
+      location.assign(url);
+    });
+    compare.addEventListener("change", () => this.showCompare(compare.value, compare.selectedOptions[0].text));
+  }
+
+  async showCompare(value, title) {
+    const pane = $("ws-compare-pane");
+    if (!value) { pane.hidden = true; this.root.classList.remove("comparing"); return; }
+    const [layer, id] = value.split(":");
+    const query = layer === "gold" ? "?layer=gold" : `?annotator=${id}&layer=annotator`;
+    let data;
+    try {
+      data = await this.api.get(`documents/${this.documentId}/workspace/${query}`);
+    } catch (err) {
+      this.notice(`Could not load that layer: ${err.message}`);
+      return;
+    }
+    const spans = data.annotations.map((a, i) => ({
+      cid: `c${i}`, label: a.label, s16: this.index.toUtf16(a.start), e16: this.index.toUtf16(a.end),
+    }));
+    $("ws-compare-title").textContent = `${title} · ${spans.length} spans (read-only)`;
+    const view = new TextView($("ws-compare-text"), {
+      text: this.data.document.text, labels: this.data.labels, spans: () => spans, ariaLabel: `Layer ${title}, read-only`,
+    });
+    view.render();
+    pane.hidden = false;
+    this.root.classList.add("comparing");
+  }
+
+  showState() {
+    const layer = this.data.layer;
+    const banner = $("ws-banner");
+    const assignment = layer.assignment;
+    const own = layer.annotator && layer.annotator.id === this.userId;
+    const parts = [];
+    banner.className = "ws-banner";
+    if (layer.layer === "gold") parts.push(["strong", "Gold layer."], ["span", " Reviewers’ adjudicated annotations."]);
+    else if (!own) parts.push(["strong", `${layer.annotator.username}’s layer`], ["span", " — read-only; you are viewing it as a reviewer."]);
+    if (assignment && own) {
+      if (assignment.state === "submitted") {
+        parts.push(["strong", "Submitted for review."], ["span", " Read-only until a reviewer sends it back."]);
+        banner.classList.add("info");
+      } else if (assignment.state === "approved") {
+        parts.push(["strong", "Approved."], ["span", " This layer is final."]);
+        banner.classList.add("ok");
+      } else if (assignment.state === "changes_requested") {
+        parts.push(["strong", "Changes requested: "], ["q", assignment.reason]);
+        banner.classList.add("warn");
+      }
+    } else if (assignment && assignment.state && !own) {
+      parts.push(["span", ` State: ${STATE_TEXT[assignment.state]}.`]);
+      if (assignment.reason) parts.push(["span", " Reason given: "], ["q", assignment.reason]);
+    }
+    banner.textContent = "";
+    for (const [tag, text] of parts) { const n = document.createElement(tag); n.textContent = text; banner.appendChild(n); }
+    banner.hidden = parts.length === 0;
+    $("ws-submit").hidden = !(own && layer.layer === "annotator" && !this.readOnly);
+    this.updateToolbar();
+  }
+
+  setStatus(state, text) {
+    const el = $("ws-status");
+    el.dataset.state = state;
+    const queue = this.store ? this.store.queue : null;
+    if (text) el.textContent = text;
+    else if (state === "saved") el.textContent = this.readOnly ? "Read-only" : "All changes saved";
+    else if (state === "saving") el.textContent = `Saving… (${queue.pending})`;
+    else if (state === "failed") {
+      const secs = Math.max(0, Math.round((queue.retryAt - Date.now()) / 1000));
+      el.textContent = `Not saved: ${queue.lastError || "error"} Retrying in ${secs} s (${queue.pending} unsaved)`;
+    } else if (state === "conflict") el.textContent = "Not saved: conflict";
+    $("ws-retry").hidden = state !== "failed";
+  }
+
+  notice(text) {
+    $("ws-notice-text").textContent = text;
+    $("ws-notice").hidden = false;
+  }
+
+  // --- store events ------------------------------------------------------
+
+  bindStore() {
+    const store = this.store;
+    store.addEventListener("spans", (e) => {
+      this.view_.update(e.detail.ranges);
+      if (this.selected != null && !store.spans.has(this.selected)) this.select(null);
+    });
+    store.addEventListener("relations", () => this.refreshPanels());
+    store.addEventListener("undo", () => this.updateToolbar());
+    store.addEventListener("save", (e) => {
+      this.setStatus(e.detail.state);
+      clearInterval(this.countdown);
+      if (e.detail.state === "failed") this.countdown = setInterval(() => this.setStatus(store.queue.state), 1000);
+    });
+    store.addEventListener("rejected", (e) => this.notice(`Not saved: ${e.detail.message}`));
+    store.addEventListener("conflict", (e) => {
+      const { message, current } = e.detail;
+      let text = message;
+      if (current && current.label) {
+        const label = this.labelById.get(current.label);
+        text += ` Now stored: ${label ? label.name : "span"} “${(current.quote || "").slice(0, 80)}”${current.note ? ` with note “${current.note.slice(0, 80)}”` : ""}.`;
+      }
+      text += " Reload to see their version (your change is then discarded), or keep your change on top of theirs.";
+      $("ws-conflict-text").textContent = text;
+      $("ws-conflict").hidden = false;
+      $("ws-conflict-reload").focus();
+    });
+    window.addEventListener("beforeunload", (e) => {
+      if (this.leaving) return;
+      if (store.queue.pending || store.queue.conflict) { e.preventDefault(); e.returnValue = ""; }
+    });
+  }
+
+  refreshPanels() {
+    // Panels are rebuilt after the paint, batched: typing or a burst of
+    // changes costs one rebuild.
+    if (this.panelTimer) return;
+    this.panelTimer = setTimeout(() => {
+      this.panelTimer = null;
+      renderRelations($("ws-relations"), this);
+      if (this.view === "map") this.renderMap();
+      this.inspector.render();
+      this.drawLinks();
+    }, 30);
+  }
+
+  renderMap() {
+    renderMap($("ws-map"), {
+      spans: this.store.spans, relations: this.store.relations, labels: this.allLabels, speakers: this.store.speakers,
+      onPick: (cid) => { this.setView("text"); this.select(cid, { scroll: true }); },
+    });
+  }
+
+  setView(view) {
+    this.view = view;
+    $("ws-tab-text").setAttribute("aria-selected", String(view === "text"));
+    $("ws-tab-map").setAttribute("aria-selected", String(view === "map"));
+    $("ws-text-view").hidden = view !== "text";
+    $("ws-map").hidden = view !== "map";
+    if (view === "map") this.renderMap();
+  }
+
+  // --- selection and spans ----------------------------------------------
+
+  spansAt(seg) { return (seg._cids || []).map((cid) => this.store.spans.get(cid)).filter(Boolean); }
+
+  select(cid, { scroll = false, focus = false } = {}) {
+    this.selected = cid;
+    const span = cid == null ? null : this.store.spans.get(cid);
+    this.view_.setHighlight("sel", span ? [span] : []);
+    const related = span ? this.relatedSpans(cid) : [];
+    this.view_.setHighlight("rel", related);
+    if (span && scroll) this.view_.scrollToSpan(span);
+    this.inspector.render();
+    this.updateToolbar();
+    this.drawLinks();
+    if (focus) this.inspector.focus();
+  }
+
+  relatedSpans(cid) {
+    const out = [];
+    for (const rel of this.store.relationsOf(cid)) {
+      const other = rel.sourceCid === cid ? rel.targetCid : rel.sourceCid;
+      const span = other == null ? null : this.store.spans.get(other);
+      if (span) out.push(span);
+    }
+    return out;
+  }
+
+  drawLinks() {
+    drawLinks($("ws-overlay"), $("ws-scroll"), this);
+  }
+
+  currentRange() {
+    const range = this.view_.selectionRange();
+    if (range) return range;
+    return null;
+  }
+
+  labelSelection(label, { exact = false } = {}) {
+    if (this.readOnly) { this.notice("This layer is read-only."); return null; }
+    let range = this.currentRange() || (this.pending && [this.pending[0], this.pending[1]]);
+    if (!range) { this.notice("Select some text first, then choose a label."); return null; }
+    const noSnap = exact || $("ws-nosnap").checked || (this.pending && this.pending[2]);
+    let [s, e] = noSnap ? clampToCharacters(this.index, range[0], range[1]) : snapToWords(this.index.text, range[0], range[1]);
+    if (s >= e) { this.notice("The selection holds only spaces; select some words."); return null; }
+    const start = this.index.toCodePoint(s), end = this.index.toCodePoint(e);
+    for (const span of this.store.spans.values()) {
+      if (span.start === start && span.end === end && span.label === label.id) {
+        this.notice(`There is already a ${label.name} span here.`);
+        this.select(span.cid);
+        return null;
+      }
+    }
+    const span = this.store.createSpan({ start, end, label: label.id });
+    window.getSelection().removeAllRanges();
+    this.pending = null;
+    this.select(span.cid);
+    if ((label.subtypes || []).some((st) => st.is_active !== false)) this.inspector.askSubtype(span.cid);
+    return span;
+  }
+
+  startLink() {
+    if (this.readOnly || this.selected == null) return;
+    this.linking = { sourceCid: this.selected, targetCid: null };
+    this.root.classList.add("linking");
+    this.inspector.render();
+  }
+
+  pickTarget(cid) {
+    if (!this.linking) return;
+    if (cid === this.linking.sourceCid) { this.notice("A span cannot link to itself; pick another span."); return; }
+    this.linking.targetCid = cid;
+    this.view_.setHighlight("rel", [this.store.spans.get(cid)]);
+    this.inspector.render();
+    this.inspector.focus();
+  }
+
+  finishLink(type) {
+    const link = this.linking;
+    if (!link || link.targetCid == null) return;
+    this.cancelLink();
+    const exists = [...this.store.relations.values()].some((r) => r.sourceCid === link.sourceCid && r.targetCid === link.targetCid && r.type === type);
+    if (exists) { this.notice(`These spans are already linked with ${type}.`); return; }
+    this.store.createRelation({ type, sourceCid: link.sourceCid, targetCid: link.targetCid });
+    this.select(link.sourceCid);
+  }
+
+  cancelLink() {
+    this.linking = null;
+    this.root.classList.remove("linking");
+    this.inspector.render();
+  }
+
+  stepSpan(direction) {
+    const spans = [...this.store.spans.values()].sort((a, b) => a.s16 - b.s16 || a.e16 - b.e16);
+    if (!spans.length) return;
+    let i = spans.findIndex((s) => s.cid === this.selected);
+    i = i === -1 ? (direction > 0 ? 0 : spans.length - 1) : (i + direction + spans.length) % spans.length;
+    if (this.linking && this.linking.targetCid == null) {
+      this.linkCursor = spans[i].cid;
+      this.selected = spans[i].cid;
+      this.view_.setHighlight("rel", [spans[i]]);
+      this.view_.scrollToSpan(spans[i]);
+      return;
+    }
+    this.select(spans[i].cid, { scroll: true });
+  }
+
+  // --- input -------------------------------------------------------------
+
+  bindText() {
+    const text = this.textEl;
+    text.addEventListener("mouseup", (e) => {
+      const range = this.view_.selectionRange();
+      if (range) { this.pending = [range[0], range[1], e.altKey]; return; }
+      const seg = e.target.closest && e.target.closest(".seg");
+      if (!seg) return;
+      const spans = this.spansAt(seg).sort((a, b) => (a.e16 - a.s16) - (b.e16 - b.s16));
+      if (!spans.length) return;
+      if (this.linking && this.linking.targetCid == null) { this.pickTarget(spans[0].cid); return; }
+      // Repeated clicks on overlapping spans cycle through them, innermost first.
+      const at = spans.findIndex((s) => s.cid === this.selected);
+      this.select(spans[(at + 1) % spans.length].cid);
+    });
+    let hovered = null;
+    text.addEventListener("mouseover", (e) => {
+      const seg = e.target.closest && e.target.closest(".seg");
+      const spans = seg ? this.spansAt(seg) : [];
+      const cid = spans.length ? spans.sort((a, b) => (a.e16 - a.s16) - (b.e16 - b.s16))[0].cid : null;
+      if (cid === hovered) return;
+      hovered = cid;
+      text.classList.toggle("hovering", cid != null);
+      this.view_.setHighlight("hov", cid == null ? [] : [this.store.spans.get(cid), ...this.relatedSpans(cid)]);
+    });
+    // Keyboard selection in the (non-editable) text: Shift+arrows extend by
+    // word (Alt: by character), arrows move the caret.
+    const moves = {
+      ArrowRight: ["forward", "word"], ArrowLeft: ["backward", "word"],
+      ArrowDown: ["forward", "line"], ArrowUp: ["backward", "line"],
+      End: ["forward", "lineboundary"], Home: ["backward", "lineboundary"],
+    };
+    text.addEventListener("keydown", (e) => {
+      if (!(e.key in moves) || e.ctrlKey || e.metaKey) return;
+      const sel = window.getSelection();
+      if (!sel.rangeCount || !text.contains(sel.anchorNode)) {
+        const first = this.view_.blocks.find((b) => b.el.getBoundingClientRect().bottom > text.parentElement.getBoundingClientRect().top) || this.view_.blocks[0];
+        this.view_.select(first.s, first.s);
+      }
+      const [dir, unit] = moves[e.key];
+      sel.modify(e.shiftKey ? "extend" : "move", dir, e.altKey && unit === "word" ? "character" : unit);
+      const range = this.view_.selectionRange();
+      this.pending = range ? [range[0], range[1], e.altKey] : null;
+      const node = sel.focusNode && (sel.focusNode.nodeType === 1 ? sel.focusNode : sel.focusNode.parentElement);
+      if (node) node.scrollIntoView({ block: "nearest" });
+      e.preventDefault();
+    });
+    document.addEventListener("selectionchange", () => {
+      const range = this.view_.selectionRange();
+      if (range) this.pending = [range[0], range[1], this.pending ? this.pending[2] : false];
+    });
+    $("ws-scroll").addEventListener("scroll", () => { if (this.selected != null) this.drawLinksSoon(); }, { passive: true });
+    window.addEventListener("resize", () => this.drawLinksSoon());
+  }
+
+  drawLinksSoon() {
+    if (this.linkFrame) return;
+    this.linkFrame = requestAnimationFrame(() => { this.linkFrame = null; this.drawLinks(); });
+  }
+
+  bindKeys() {
+    document.addEventListener("keydown", (e) => {
+      const t = e.target;
+      const typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === "z" && !typing) {
+        e.preventDefault();
+        if (!this.readOnly) this.store.undo();
+        return;
+      }
+      if (typing || e.ctrlKey || e.metaKey) return;
+      if (e.key === "Escape") {
+        if (this.linking) this.cancelLink();
+        else if (this.inspector.subtypeFor != null) this.inspector.askSubtype(null);
+        else { window.getSelection().removeAllRanges(); this.select(null); }
+        return;
+      }
+      if (/^[1-9]$/.test(e.key) && this.inspector.handleDigit(Number(e.key))) { e.preventDefault(); return; }
+      const code = e.code && e.code.startsWith("Key") ? e.code.slice(3).toLowerCase() : e.key.toLowerCase();
+      if (this.linking && this.linking.targetCid == null && e.key === "Enter" && this.linkCursor != null) {
+        e.preventDefault();
+        this.pickTarget(this.linkCursor);
+        return;
+      }
+      if (t && t.tagName === "BUTTON" && (e.key === "Enter" || e.key === " ")) return;
+      if (code === "n" || code === "p") { e.preventDefault(); this.stepSpan(code === "n" ? 1 : -1); return; }
+      if (e.key === "Enter" && this.selected != null && (t === this.textEl || t === document.body)) { e.preventDefault(); this.inspector.focus(); return; }
+      if (code === "l" && this.selected != null) { e.preventDefault(); this.startLink(); return; }
+      if ((e.key === "Delete" || e.key === "Backspace") && this.selected != null && !this.readOnly) {
+        e.preventDefault();
+        this.store.deleteSpan(this.selected);
+        return;
+      }
+      const label = this.labels.find((l) => l.shortcut && l.shortcut.toLowerCase() === code);
+      if (label && (this.view_.selectionRange() || this.pending)) {
+        e.preventDefault();
+        this.labelSelection(label, { exact: e.altKey });
+      }
+    });
+  }
+
+  bindChrome() {
+    $("ws-retry").addEventListener("click", () => this.store.queue.retryNow());
+    $("ws-undo").addEventListener("click", () => this.store.undo());
+    $("ws-link").addEventListener("click", () => this.startLink());
+    $("ws-tab-text").addEventListener("click", () => this.setView("text"));
+    $("ws-tab-map").addEventListener("click", () => this.setView("map"));
+    $("ws-notice-close").addEventListener("click", () => { $("ws-notice").hidden = true; });
+    $("ws-conflict-reload").addEventListener("click", () => { this.leaving = true; location.reload(); });
+    $("ws-conflict-mine").addEventListener("click", () => {
+      $("ws-conflict").hidden = true;
+      this.store.queue.resolveConflict("mine");
+    });
+    $("ws-submit").addEventListener("click", () => {
+      $("ws-submit").hidden = true;
+      $("ws-submit-confirm").hidden = false;
+      $("ws-submit-yes").focus();
+    });
+    $("ws-submit-no").addEventListener("click", () => {
+      $("ws-submit-confirm").hidden = true;
+      $("ws-submit").hidden = false;
+    });
+    $("ws-submit-yes").addEventListener("click", () => this.submit());
+  }
+
+  async submit() {
+    const button = $("ws-submit-yes");
+    button.disabled = true;
+    // Everything must be saved first: submit what the reviewer will see.
+    while (this.store.queue.pending) {
+      if (this.store.queue.conflict) { this.notice("Resolve the conflict before submitting."); button.disabled = false; return; }
+      this.setStatus("saving", "Saving before submitting…");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      const result = await this.api.post(`documents/${this.documentId}/submit/`);
+      this.data.layer.assignment = result.assignment;
+      this.store.readOnly = true;
+      this.data.layer.read_only = true;
+      $("ws-submit-confirm").hidden = true;
+      this.select(null);
+      this.showState();
+      this.setStatus("saved");
+    } catch (err) {
+      this.notice(`Could not submit: ${err.message}`);
+    } finally {
+      button.disabled = false;
+    }
+  }
+}
+
+const root = document.getElementById("ws");
+if (root) new Workspace(root).start();
