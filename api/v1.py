@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from api.annotations import AnnotationViewSet
 from api.assignments import AssignmentViewSet
 from api.bulk import AnnotationBulkViewSet
+from api.credibility import SourceScoreViewSet
 from api.documents import DocumentViewSet
 from api.jobs import JobViewSet
 from api.labels import LabelViewSet, SubtypeViewSet
@@ -32,5 +33,6 @@ router.register("sources", SourceViewSet, basename="source")
 router.register("authors", AuthorViewSet, basename="author")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("reviews", ReviewViewSet, basename="review")
+router.register("source-scores", SourceScoreViewSet, basename="source-score")
 
 urlpatterns = [path("tokens/", TokenView.as_view(), name="tokens"), *router.urls]

@@ -23,8 +23,10 @@ from annotator.credibility.models import (
     SourceScore,
     SourceScoreSnapshot,
 )
-from annotator.jobs.services import job_finish, job_progress, job_start
-from annotator.projects.models import Project
+from annotator.jobs.models import Job, JobKind
+from annotator.jobs.services import job_create, job_enqueue, job_finish, job_progress, job_start
+from annotator.projects.models import Project, Role
+from annotator.projects.selectors import project_access
 
 # pg_advisory_xact_lock(class, project id): one recompute per project at a time.
 LOCK_CLASS = 0x5C0E
@@ -195,3 +197,15 @@ def scores_recompute_projects(*, project_ids: list[int] | None = None, job_id: i
             message=f"Recomputed {rows} source rows in {len(projects)} project(s).",
         )
     return counts
+
+
+def scores_recompute_request(*, user, project_id: int) -> Job:
+    """On-demand full recompute of one project (reviewers and managers), as a Job."""
+    project, _ = project_access(user=user, project_id=project_id, minimum=Role.REVIEWER)
+    from annotator.credibility.tasks import scores_recompute_task
+
+    job = job_create(
+        kind=JobKind.SCORES, project=project, created_by=user, params={"project_ids": [project.pk]}
+    )
+    job_enqueue(job=job, task=scores_recompute_task, project_ids=[project.pk])
+    return job

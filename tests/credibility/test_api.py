@@ -1,0 +1,163 @@
+"""The /api/v1/source-scores/ endpoints: scoping, filters, history, drill-down, CSV, recompute."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotator.credibility.services import Targets, scores_recompute
+from annotator.jobs.models import JobState
+from tests.credibility.corpus import build_corpus, span
+from tests.factories import DocumentFactory, ProjectFactory, SourceFactory, UserFactory, member
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/source-scores/"
+
+
+@pytest.fixture
+def corpus():
+    c = build_corpus()
+    scores_recompute(project=c.project, targets=Targets(everything=True))
+    return c
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_list_is_scoped_to_the_callers_projects(corpus):
+    """A member sees the project's 7 rows; a non-member sees none, and asking for the project is a 404."""
+    rows = client_for(corpus.annotator).get(URL).json()
+    assert len(rows) == 7
+    outsider = UserFactory()
+    assert client_for(outsider).get(URL).json() == []
+    response = client_for(outsider).get(URL, {"project": corpus.project.pk})
+    assert response.status_code == 404
+    assert response.json() == {"message": "Project not found.", "errors": {}}
+
+
+def test_list_filters_and_ranks_by_the_interval(corpus):
+    """kind=outlet&sort=ratio_low ranks by the ratio's lower bound: Outlet B (.5206, no evidence)
+    above Outlet A (.3341), the unknown outlet (0) last; layer=gold keeps gold-only rows."""
+    client = client_for(corpus.reviewer)
+    rows = client.get(URL, {"project": corpus.project.pk, "kind": "outlet", "sort": "ratio_low"}).json()
+    assert [(r["entity_name"], r["rank"]) for r in rows] == [
+        ("Outlet B", 1),
+        ("Outlet A", 2),
+        ("Unknown outlet", 3),
+    ]
+    assert rows[0]["ratio"] is None and rows[0]["ratio_high"] is None
+    gold = client.get(URL, {"project": corpus.project.pk, "layer": "gold"}).json()
+    assert sorted(r["entity_name"] for r in gold) == [
+        "Author X",
+        "Outlet A",
+        "Unknown author",
+        "Unknown outlet",
+    ]
+
+
+def test_bad_filters_name_the_field(corpus):
+    """An unknown kind is a 400 whose errors name "kind"."""
+    response = client_for(corpus.reviewer).get(URL, {"kind": "planet"})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["kind"]
+    assert response.json()["message"] == 'kind: "planet" is not a valid choice.'
+
+
+def test_history_lists_snapshots_oldest_first(corpus):
+    """Each recompute adds a dated snapshot: two recomputes, two history entries."""
+    scores_recompute(project=corpus.project, targets=Targets(everything=True))
+    rows = (
+        client_for(corpus.annotator)
+        .get(f"{URL}history/", {"project": corpus.project.pk, "kind": "outlet", "entity": corpus.outlet_a.pk})
+        .json()
+    )
+    assert [r["claims"] for r in rows] == [4, 4]
+    assert rows[0]["computed_at"] <= rows[1]["computed_at"]
+
+
+def test_unsupported_claims_are_listable(corpus):
+    """Outlet A's unsupported claims are c2 and c3 (c1 and c4 have supporting evidence)."""
+    rows = (
+        client_for(corpus.reviewer)
+        .get(
+            f"{URL}spans/",
+            {
+                "project": corpus.project.pk,
+                "kind": "outlet",
+                "entity": corpus.outlet_a.pk,
+                "unsupported": "true",
+            },
+        )
+        .json()["results"]
+    )
+    assert [r["id"] for r in rows] == [corpus.spans["c2"].pk, corpus.spans["c3"].pk]
+    assert rows[0]["quote"] == "bravo delta"
+
+
+def test_documents_behind_a_speaker(corpus):
+    """Speaker S is quoted in d1 (gold) and d3 (submitted), one claim each."""
+    rows = (
+        client_for(corpus.reviewer)
+        .get(
+            f"{URL}documents/", {"project": corpus.project.pk, "kind": "speaker", "entity": corpus.speaker.pk}
+        )
+        .json()["results"]
+    )
+    assert [(r["id"], r["tier"], r["claims"]) for r in rows] == [
+        (corpus.docs["d1"].pk, "gold", 1),
+        (corpus.docs["d3"].pk, "submitted", 1),
+    ]
+
+
+def test_csv_export_has_a_header_and_escapes_formulas(corpus):
+    """The CSV has one line per source; a name that looks like a formula is prefixed with '."""
+    project = ProjectFactory()
+    reviewer = member(project, "reviewer")
+    doc = DocumentFactory(project=project, text="alpha bravo", source=SourceFactory(name="=cmd()"))
+    span(doc, reviewer, 0, "CLAIM")
+    scores_recompute(project=project, targets=Targets(everything=True))
+    response = client_for(reviewer).get(f"{URL}export/", {"project": project.pk, "kind": "outlet"})
+    assert response["Content-Type"] == "text/csv"
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("project_id,project,kind,entity_id,entity_name,layer,documents,")
+    assert len(lines) == 2 and ",'=cmd(),gold," in lines[1]
+
+
+def test_recompute_needs_the_reviewer_role(corpus, django_capture_on_commit_callbacks):
+    """Reviewers get 202 and a Job (run after commit; at once without a broker); annotators 403;
+    outsiders 404."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(corpus.reviewer).post(
+            f"{URL}recompute/", {"project": corpus.project.pk}, format="json"
+        )
+    assert response.status_code == 202
+    assert response.json()["kind"] == "scores"
+    from annotator.jobs.models import Job
+
+    assert Job.objects.get(pk=response.json()["id"]).state == JobState.SUCCEEDED
+    denied = client_for(corpus.annotator).post(
+        f"{URL}recompute/", {"project": corpus.project.pk}, format="json"
+    )
+    assert denied.status_code == 403
+    assert denied.json()["message"] == "This needs the reviewer role in the project; you are annotator."
+    hidden = client_for(UserFactory()).post(f"{URL}recompute/", {"project": corpus.project.pk}, format="json")
+    assert hidden.status_code == 404
+
+
+def test_overall_sums_the_callers_projects_only(corpus):
+    """A reviewer of two projects sees Outlet A with 4 + 1 claims overall; a member of one sees 4."""
+    other = ProjectFactory()
+    reviewer = corpus.reviewer
+    from annotator.projects.services import membership_set
+
+    membership_set(project=other, user=reviewer, role="reviewer")
+    doc = DocumentFactory(project=other, text="alpha bravo", source=corpus.outlet_a)
+    span(doc, reviewer, 0, "CLAIM")
+    scores_recompute(project=other, targets=Targets(everything=True))
+    rows = client_for(reviewer).get(f"{URL}overall/", {"kind": "outlet"}).json()["results"]
+    a = next(r for r in rows if r["entity_name"] == "Outlet A")
+    assert (a["claims"], a["evidence"], a["projects"], a["layer"]) == (5, 3, 2, "gold")
+    assert a["ratio"] == pytest.approx(5 / 3)
+    rows = client_for(corpus.annotator).get(f"{URL}overall/", {"kind": "outlet"}).json()["results"]
+    assert next(r for r in rows if r["entity_name"] == "Outlet A")["claims"] == 4
