@@ -21,6 +21,7 @@ from annotator.projects.selectors import project_access
 from annotator.reviews.services import assignment_submit
 from annotator.sources.models import Source
 from api.access import document_access, in_member_projects
+from api.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, IgnoreFormatParameter, export_response
 from api.filters import DocumentFilter
 from api.representations import ErrorSerializer, id_field, parse_id
 from api.workspace import AssignmentBriefSerializer, WorkspaceSerializer, workspace_payload
@@ -155,6 +156,16 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             user=request.user, document=document, role=role, annotator_id=annotator_id, layer=layer
         )
         return Response(payload)
+
+    @extend_schema(
+        parameters=EXPORT_PARAMETERS,
+        responses={**EXPORT_RESPONSES, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Export this document's argument maps in one format",
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameter)
+    def export(self, request, pk=None):
+        document, _ = document_access(user=request.user, document_id=pk)
+        return export_response(request, project_id=document.project_id, document_ids=[document.pk])
 
     @extend_schema(
         request=None,

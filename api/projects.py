@@ -7,15 +7,25 @@ from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from annotator.core.errors import ApplicationError, NotFound
+from annotator.interchange.exports import export_job_start, export_selection_for
 from annotator.interchange.services import membership_deactivate
-from annotator.projects.models import Membership, Project, Role, ScoreLayer
+from annotator.projects.models import Membership, Project, Role
 from annotator.projects.selectors import project_access, projects_for_user
 from annotator.projects.services import membership_set, project_create
 from api.access import in_member_projects
+from api.exports import (
+    EXPORT_PARAMETERS,
+    EXPORT_RESPONSES,
+    ExportJobInput,
+    IgnoreFormatParameter,
+    export_response,
+)
 from api.filters import IdFilter
+from api.jobs import JobSerializer
 from api.representations import ErrorSerializer, id_field, parse_id
 
 
@@ -56,6 +66,34 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         project = Project.objects.get(pk=pk)
         project.role = role
         return project
+
+    @extend_schema(
+        parameters=EXPORT_PARAMETERS,
+        responses={**EXPORT_RESPONSES, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Stream the project's argument maps in one format",
+        methods=["GET"],
+    )
+    @extend_schema(
+        request=ExportJobInput,
+        responses={202: JobSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Start an export job writing a downloadable file",
+        methods=["POST"],
+    )
+    @action(detail=True, methods=["get", "post"], content_negotiation_class=IgnoreFormatParameter)
+    def export(self, request, pk=None):
+        project = self.get_object()
+        if request.method == "GET":
+            return export_response(request, project_id=project.pk)
+        payload = ExportJobInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        selection = export_selection_for(user=request.user, project_id=project.pk, status=data["status"],
+                                         annotator_id=data.get("annotator"))  # fmt: skip
+        job = export_job_start(user=request.user, selection=selection, format=data["format"],
+                               base_url=request.build_absolute_uri("/").rstrip("/"))  # fmt: skip
+        return Response(
+            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(request=ProjectCreateInput, responses={201: ProjectSerializer, 400: ErrorSerializer})
     def create(self, request):
@@ -170,6 +208,3 @@ class MembershipViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def destroy(self, request, pk=None):
         membership_deactivate(membership=_membership_for_manager(user=request.user, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-__all__ = ["ProjectViewSet", "MembershipViewSet", "ScoreLayer"]

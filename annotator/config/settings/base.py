@@ -59,6 +59,7 @@ LOCAL_APPS = [
     "annotator.jobs",
     "annotator.credibility",
     "annotator.workspace",
+    "annotator.interchange",
     "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -184,6 +185,9 @@ SPECTACULAR_SETTINGS = {
         "JobKindEnum": "annotator.jobs.models.JobKind",
         "LabelKindEnum": "annotator.projects.models.LabelKind",
         "SpeakerKindEnum": "annotator.sources.models.SpeakerKind",
+        "LayerEnum": "annotator.annotations.models.Layer",
+        "ReviewStatusEnum": "annotator.annotations.models.ReviewStatus",
+        "RelationTypeEnum": "annotator.annotations.models.RelationType",
     },
 }
 

@@ -1,0 +1,104 @@
+"""Exports: who may export what, streaming it, and export jobs that write a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from annotator.annotations.models import Layer
+from annotator.core.errors import ApplicationError, PermissionDenied
+from annotator.interchange.exporters import exporter_get
+from annotator.interchange.selection import STATUSES, ExportSelection
+from annotator.jobs.models import JobKind
+from annotator.jobs.services import job_create, job_enqueue, job_fail, job_finish, job_progress, job_start
+from annotator.projects.models import Project, Role
+from annotator.projects.selectors import project_access, role_at_least
+
+
+def export_selection_for(
+    *, user, project_id: int, status: str = "all", annotator_id: int | None = None,
+    document_ids: list[int] | None = None,
+) -> ExportSelection:  # fmt: skip
+    """The selection the caller may export: reviewers and managers any layer, annotators their own."""
+    project, role = project_access(user=user, project_id=project_id)
+    if status not in STATUSES:
+        raise ApplicationError.field(
+            "status", f"Unknown status {status!r}; use one of {', '.join(STATUSES)}."
+        )
+    if not role_at_least(role, Role.REVIEWER):
+        if status == Layer.GOLD:
+            raise PermissionDenied("Only reviewers and managers can export the gold layer.")
+        if annotator_id not in (None, user.pk):
+            raise PermissionDenied("Annotators can export only their own layer.")
+        annotator_id = user.pk
+    return ExportSelection(
+        project=project, status=status, annotator_id=annotator_id, document_ids=document_ids
+    )
+
+
+def export_stream(*, selection: ExportSelection, format: str, base_url: str = ""):
+    """(chunks, media type, file name) for one export."""
+    exporter = exporter_get(format)
+    return (
+        exporter.stream(selection, base_url=base_url),
+        exporter.media_type_for(selection),
+        exporter.filename(selection),
+    )
+
+
+@transaction.atomic
+def export_job_start(*, user, selection: ExportSelection, format: str, base_url: str = ""):
+    exporter_get(format)  # refuse unknown formats before queueing anything
+    from annotator.interchange.tasks import export_project
+
+    job = job_create(
+        kind=JobKind.EXPORT,
+        project=selection.project,
+        created_by=user,
+        params={
+            "format": format,
+            "status": selection.status,
+            "annotator": selection.annotator_id,
+            "documents": selection.document_ids,
+            "base_url": base_url,
+        },  # fmt: skip
+    )
+    job_enqueue(job=job, task=export_project)
+    return job
+
+
+def export_job_run(*, job_id: int) -> None:
+    """Write the export to MEDIA_ROOT/exports/ with progress; safe to run twice (it starts over)."""
+    job = job_start(job_id=job_id)
+    if job is None:
+        return
+    params = job.params
+    try:
+        selection = ExportSelection(
+            project=Project.objects.get(pk=job.project_id), status=params["status"],
+            annotator_id=params.get("annotator"), document_ids=params.get("documents"),
+        )  # fmt: skip
+        exporter = exporter_get(params["format"])
+        total = max(1, selection.documents().count())
+
+        def progress(documents: int, annotations: int) -> None:
+            job_progress(job_id=job_id, percent=min(99, documents * 100 // total),
+                         counts={"documents": documents, "annotations": annotations})  # fmt: skip
+
+        relative = Path("exports") / f"job-{job_id}-{exporter.filename(selection)}"
+        target = Path(settings.MEDIA_ROOT) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(target.suffix + ".part")
+        with partial.open("wb") as handle:
+            for chunk in exporter.stream(selection, base_url=params.get("base_url", ""), progress=progress):
+                handle.write(chunk)
+        partial.replace(target)
+        counts = {"documents": selection.documents().count(), "annotations": selection.annotations().count(),
+                  "relations": selection.relations().count(), "bytes": target.stat().st_size}  # fmt: skip
+        job_finish(
+            job_id=job_id, counts=counts, message=f"Exported {relative.name}.", result_file=str(relative)
+        )
+    except ApplicationError as exc:
+        job_fail(job_id=job_id, message=exc.message, errors=[exc.errors])

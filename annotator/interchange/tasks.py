@@ -1,0 +1,10 @@
+"""Celery tasks: thin wrappers that fetch by id and call one service."""
+
+from celery import shared_task
+
+from annotator.interchange.exports import export_job_run
+
+
+@shared_task(acks_late=True)
+def export_project(*, job_id: int) -> None:
+    export_job_run(job_id=job_id)

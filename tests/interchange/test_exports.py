@@ -1,0 +1,192 @@
+"""Exports: native JSON, AIF (checked with arguebuf), W3C Web Annotation, CSV; selection and permissions."""
+
+import csv
+import io
+import json
+import zipfile
+
+import arguebuf
+import pytest
+from rest_framework.test import APIClient
+
+from annotator.interchange.exporters.aif import document_graph
+from annotator.interchange.selection import ExportSelection, Lookups, bundles
+from annotator.reviews.models import Assignment
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(user, url):
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+def test_native_document_export(mapped):
+    """The native export carries the schema, labels, speakers, the text and both layers with exact offsets."""
+    response, body = _get(mapped.reviewer, f"/api/v1/documents/{mapped.document.pk}/export/?format=native")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    data = json.loads(body)
+    assert data["schema"] == "assay.argument-map/1"
+    assert data["project"] == {"name": "Export project", "slug": "export-project"}
+    assert [label["code"] for label in data["labels"]] == ["CLAIM", "EVIDENCE", "OPINION", "HEDGE"]
+    assert data["speakers"] == [{"name": "Jane Minister", "kind": "government"}]
+    (document,) = data["documents"]
+    assert document["text"] == mapped.document.text
+    assert [(layer["annotator"], layer["layer"]) for layer in document["layers"]] == [
+        ("ann", "annotator"),
+        ("rev", "gold"),
+    ]
+    spans = document["layers"][0]["annotations"]
+    assert [(a["start"], a["end"], a["label"], a["quote"]) for a in spans] == [
+        (0, 13, "EVIDENCE", "Taxes rose 5%"),
+        (15, 45, "CLAIM", "Experts say growth will follow"),
+        (47, 70, "CLAIM", "The minister said 😀 it."),
+        (65, 66, "EVIDENCE", "😀"),
+        (71, 76, "HEDGE", "Maybe"),
+    ]
+    relations = document["layers"][0]["relations"]
+    assert [(r["type"], r["source"], r["target"]) for r in relations] == [
+        ("supports", mapped.taxes.pk, mapped.growth.pk),
+        ("supports", mapped.emoji.pk, mapped.minister.pk),
+        ("attacks", mapped.minister.pk, mapped.growth.pk),
+        ("qualifies", mapped.maybe.pk, mapped.minister.pk),
+        ("attributed_to", mapped.minister.pk, None),
+    ]
+    assert relations[-1]["speaker"] == {"name": "Jane Minister", "kind": "government"}
+
+
+def test_status_selects_layers(mapped):
+    """gold: only the gold layer; approved: nothing until the annotator's layer is approved."""
+    gold = ExportSelection(project=mapped.project, status="gold")
+    lookups = Lookups(gold)
+    assert [[layer.layer for layer in b.layers] for b in bundles(gold, lookups)] == [["gold"]]
+    approved = ExportSelection(project=mapped.project, status="approved")
+    assert list(bundles(approved, Lookups(approved))) == []
+    Assignment.objects.create(project=mapped.project, document=mapped.document, annotator=mapped.annotator,
+                              state="approved")  # fmt: skip
+    (bundle,) = bundles(approved, Lookups(approved))
+    assert [(layer.username, layer.state, len(layer.annotations)) for layer in bundle.layers] == [
+        ("ann", "approved", 5)
+    ]
+
+
+def test_aif_export_loads_in_arguebuf_with_the_same_structure(mapped, tmp_path):
+    """4 I-nodes (2 claims + 2 evidence; the hedge is left out), 2 supports (RA), 1 attack (CA) survive arguebuf."""
+    response, body = _get(
+        mapped.reviewer,
+        f"/api/v1/documents/{mapped.document.pk}/export/?format=aif&annotator={mapped.annotator.pk}",
+    )
+    assert response.status_code == 200
+    data = json.loads(body)
+    assert {n["type"] for n in data["nodes"]} == {"I", "RA", "CA", "L", "YA"}
+    assert data["participants"] == [{"participantID": "1", "firstname": "Jane", "surname": "Minister"}]
+    (locution,) = data["locutions"]
+    l_node = next(n for n in data["nodes"] if n["type"] == "L")
+    assert (
+        l_node["text"] == "Jane Minister: The minister said 😀 it." and locution["nodeID"] == l_node["nodeID"]
+    )
+    path = tmp_path / "map.json"
+    path.write_text(json.dumps(data))
+    graph = arguebuf.load.file(path)
+    atoms = {node.id: node for node in graph.atom_nodes.values()}
+    kinds = [data["assay"]["spans"][node_id]["label"] for node_id in atoms]
+    assert sorted(kinds) == ["CLAIM", "CLAIM", "EVIDENCE", "EVIDENCE"]
+    schemes = [type(node.scheme).__name__ for node in graph.scheme_nodes.values()]
+    assert sorted(schemes) == ["Attack", "Support", "Support"]
+    supported = sorted(atoms[e.target.id].plain_text for s in graph.scheme_nodes.values()
+                       if type(s.scheme).__name__ == "Support" for e in graph.outgoing_edges(s))  # fmt: skip
+    assert supported == ["Experts say growth will follow", "The minister said 😀 it."]
+
+
+def test_web_annotation_selectors_use_code_points(mapped):
+    """The emoji span is start 65, end 66 with its exact text, 32 code points of prefix and the suffix."""
+    response, body = _get(
+        mapped.reviewer, f"/api/v1/documents/{mapped.document.pk}/export/?format=web-annotation"
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
+    data = json.loads(body)
+    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert data["type"] == "AnnotationCollection" and data["total"] == 6
+    emoji = next(
+        item for item in data["first"]["items"] if item["id"].endswith(f"/annotations/{mapped.emoji.pk}/")
+    )
+    quote, position = emoji["target"]["selector"]
+    assert position == {"type": "TextPositionSelector", "start": 65, "end": 66}
+    assert quote == {"type": "TextQuoteSelector", "exact": "😀", "prefix": " will follow. The minister said ",
+                     "suffix": " it.\u00a0Maybe cafe\u0301 now."}  # fmt: skip
+    assert emoji["body"] == [{"type": "TextualBody", "purpose": "classifying", "value": "EVIDENCE"}]
+    assert emoji["target"]["source"].endswith(f"/api/v1/documents/{mapped.document.pk}/")
+
+
+def test_csv_project_export_is_a_zip_of_spans_and_relations(mapped):
+    """spans.csv has 6 rows (5 + gold), relations.csv 5 rows, with offsets and speaker names."""
+    response, body = _get(mapped.reviewer, f"/api/v1/projects/{mapped.project.pk}/export/?format=csv")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    assert archive.namelist() == ["spans.csv", "relations.csv"]
+    spans = list(csv.DictReader(io.StringIO(archive.read("spans.csv").decode())))
+    assert len(spans) == 6
+    assert (spans[3]["start"], spans[3]["end"], spans[3]["quote"], spans[3]["label"]) == (
+        "65",
+        "66",
+        "😀",
+        "EVIDENCE",
+    )
+    relations = list(csv.DictReader(io.StringIO(archive.read("relations.csv").decode())))
+    assert [r["type"] for r in relations] == ["supports", "supports", "attacks", "qualifies", "attributed_to"]
+    assert relations[-1]["speaker"] == "Jane Minister" and relations[-1]["target_span_id"] == ""
+
+
+def test_aif_project_export_has_one_graph_per_document(mapped):
+    """The project AIF export is a ZIP with document-<id>.json."""
+    response, body = _get(mapped.reviewer, f"/api/v1/projects/{mapped.project.pk}/export/?format=aif")
+    names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+    assert names == [f"document-{mapped.document.pk}.json"]
+
+
+def test_export_permissions(mapped):
+    """Outsiders 404; annotators get only their own layer and no gold; unknown format 400."""
+    assert _get(mapped.outsider, f"/api/v1/projects/{mapped.project.pk}/export/")[0].status_code == 404
+    response, body = _get(mapped.annotator, f"/api/v1/projects/{mapped.project.pk}/export/")
+    layers = json.loads(body)["documents"][0]["layers"]
+    assert [(layer["annotator"], layer["layer"]) for layer in layers] == [("ann", "annotator")]
+    gold, _ = _get(mapped.annotator, f"/api/v1/projects/{mapped.project.pk}/export/?status=gold")
+    assert gold.status_code == 403
+    bad, body = _get(mapped.reviewer, f"/api/v1/projects/{mapped.project.pk}/export/?format=xml")
+    assert bad.status_code == 400
+    assert json.loads(body)["errors"] == {
+        "format": ["Unknown export format 'xml'; use one of native, aif, web-annotation, csv."]
+    }
+
+
+def test_export_job_writes_a_downloadable_file(
+    mapped, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """POST starts a job (run in-process here); the job's result_url downloads the same native JSON."""
+    settings.MEDIA_ROOT = tmp_path
+    client = APIClient()
+    client.force_authenticate(mapped.reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            f"/api/v1/projects/{mapped.project.pk}/export/", {"format": "native"}, format="json"
+        )
+    assert started.status_code == 202
+    job = client.get(f"/api/v1/jobs/{started.json()['id']}/").json()
+    assert job["state"] == "succeeded" and job["progress"] == 100
+    assert job["counts"]["annotations"] == 6 and job["counts"]["relations"] == 5
+    download = client.get(job["result_url"])
+    data = json.loads(b"".join(download.streaming_content))
+    assert data["schema"] == "assay.argument-map/1" and len(data["documents"][0]["layers"]) == 2
+
+
+def test_aif_graph_ids_are_unique(mapped):
+    """Every node and edge id is distinct."""
+    selection = ExportSelection(project=mapped.project)
+    lookups = Lookups(selection)
+    (bundle,) = bundles(selection, lookups)
+    graph = document_graph(bundle, lookups)
+    ids = [n["nodeID"] for n in graph["nodes"]] + [e["edgeID"] for e in graph["edges"]]
+    assert len(ids) == len(set(ids))
