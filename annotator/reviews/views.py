@@ -1,0 +1,360 @@
+"""HTML pages under /review/: the queue, the side-by-side comparison with
+adjudication, the annotator's decisions, assignment and history pages.
+
+Views are thin: they resolve ids, call one service or selector, and turn
+ApplicationError into a 404/403 page (GET) or a message and a redirect (POST).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from annotator.annotations.models import Annotation, Layer, Relation
+from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.documents.models import Document
+from annotator.projects.models import Label, Membership, Project, Role
+from annotator.projects.selectors import project_access, role_at_least, user_role
+from annotator.reviews import adjudication, decisions, history
+from annotator.reviews.agreement_services import agreement_document_compute
+from annotator.reviews.assigning import assignment_create, assignments_bulk_create, user_by_id
+from annotator.reviews.models import Assignment, AssignmentState
+from annotator.reviews.selectors import (
+    LayerView,
+    agreement_rows,
+    assignments_for_annotator,
+    document_comparison,
+    progress_by_annotator,
+    progress_by_document,
+    review_queue,
+    reviewer_project_ids,
+)
+from annotator.reviews.services import assignment_approve, assignment_request_changes
+from annotator.sources.models import Source
+
+
+def page(view):
+    """GET pages: NotFound -> 404, PermissionDenied -> 403 (Django's own pages)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+
+    return login_required(wrapped)
+
+
+def action(view):
+    """POST actions: run, then go back to ``next`` with the outcome as a message."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            done = view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            if done:
+                messages.success(request, done)
+        return redirect(_next(request))
+
+    return login_required(require_POST(wrapped))
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/review/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return "/review/"
+    return target
+
+
+def _get(model, pk, user, noun):
+    item = model.objects.filter(pk=pk).first()
+    if item is None or user_role(user=user, project_id=item.project_id) is None:
+        raise NotFound(f"{noun} not found.")
+    return item
+
+
+def _int(value, field):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ApplicationError.field(field, f"{field.capitalize()} must be a whole number.") from None
+
+
+@page
+def queue(request):
+    params = {
+        key: _int(request.GET[key], key)
+        for key in ("project", "annotator", "source", "label")
+        if request.GET.get(key)
+    }
+    project_ids = reviewer_project_ids(user=request.user)
+    if not request.user.is_superuser and not project_ids.exists():
+        raise PermissionDenied("The review queue is for reviewers and managers.")
+    documents = review_queue(
+        user=request.user,
+        project_id=params.get("project"),
+        annotator_id=params.get("annotator"),
+        source_id=params.get("source"),
+        label_id=params.get("label"),
+    )[:200]
+    context = {
+        "documents": documents,
+        "params": params,
+        "projects": Project.objects.filter(pk__in=project_ids),
+        "annotators": Membership.objects.filter(project_id__in=project_ids)
+        .select_related("user")
+        .order_by("user__username")
+        .distinct("user__username"),
+        "sources": Source.objects.filter(documents__project_id__in=project_ids).distinct().order_by("name"),
+        "labels": Label.objects.filter(project_id__in=project_ids).select_related("project"),
+    }
+    return render(request, "reviews/queue.html", context)
+
+
+@page
+def document(request, pk):
+    doc = _get(Document, pk, request.user, "Document")
+    project, role = project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
+    comparison = document_comparison(document=doc)
+    layers = comparison["layers"]
+    if not any(v.layer == Layer.GOLD and v.annotator_id == request.user.pk for v in layers):
+        text = [{"start": 0, "end": doc.char_count, "text": doc.text, "span": None}]
+        layers.append(LayerView(request.user.pk, request.user.username, Layer.GOLD, None, segments=text))
+    context = {
+        "document": doc,
+        "project": project,
+        "role": role,
+        "is_manager": role_at_least(role, Role.MANAGER),
+        "layers": layers,
+        "labels": [label for label in comparison["labels"] if label.is_active],
+        "agreement": agreement_rows(project=project, document=doc),
+        "queue_position": _queue_neighbours(request.user, doc),
+    }
+    return render(request, "reviews/document.html", context)
+
+
+def _queue_neighbours(user, doc) -> dict:
+    ids = list(review_queue(user=user).values_list("pk", flat=True)[:500])
+    if doc.pk not in ids:
+        return {"next": ids[0] if ids else None}
+    index = ids.index(doc.pk)
+    return {"next": ids[index + 1] if index + 1 < len(ids) else None, "index": index + 1, "total": len(ids)}
+
+
+@page
+def mine(request):
+    assignments = assignments_for_annotator(user=request.user)
+    decided = (
+        Annotation.objects.filter(annotator=request.user, layer="annotator")
+        .exclude(status="pending")
+        .select_related("document", "label")
+        .order_by("-updated_at")[:200]
+    )
+    return render(request, "reviews/mine.html", {"assignments": assignments, "decided": decided})
+
+
+@page
+def assignments(request, project_id):
+    project, _ = project_access(user=request.user, project_id=project_id, minimum=Role.MANAGER)
+    context = {
+        "project": project,
+        "by_annotator": progress_by_annotator(project=project),
+        "by_document": progress_by_document(project=project),
+        "members": Membership.objects.filter(project=project, is_active=True)
+        .select_related("user")
+        .order_by("user__username"),
+        "documents": Document.objects.filter(project=project).order_by("pk"),
+        "states": [s.value for s in AssignmentState],
+    }
+    return render(request, "reviews/assignments.html", context)
+
+
+@page
+def document_history(request, pk):
+    doc = _get(Document, pk, request.user, "Document")
+    _, role = project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
+    entries = history.document_history(document=doc, user=request.user)[:500]
+    return render(
+        request,
+        "reviews/history.html",
+        {
+            "document": doc,
+            "entries": entries,
+            "is_manager": role_at_least(role, Role.MANAGER),
+            "title": "History",
+        },
+    )
+
+
+@page
+def span_history(request, pk):
+    record = Annotation.history.filter(id=pk).order_by("-history_date").first()
+    if record is None or user_role(user=request.user, project_id=record.project_id) is None:
+        raise NotFound("Span not found.")
+    entries = history.span_history(annotation_id=pk, user=request.user)
+    role = user_role(user=request.user, project_id=record.project_id)
+    return render(
+        request,
+        "reviews/history.html",
+        {
+            "document": record.document,
+            "entries": entries,
+            "is_manager": role_at_least(role, Role.MANAGER),
+            "title": f"History of span {pk}",
+        },
+    )
+
+
+# -- actions --------------------------------------------------------------------------
+
+
+@action
+def approve(request, pk):
+    assignment = _get(Assignment, pk, request.user, "Assignment")
+    assignment_approve(assignment=assignment, reviewer=request.user)
+    return f"Approved {assignment.annotator.username}'s layer."
+
+
+@action
+def request_changes(request, pk):
+    assignment = _get(Assignment, pk, request.user, "Assignment")
+    assignment_request_changes(
+        assignment=assignment, reviewer=request.user, reason=request.POST.get("reason", "")
+    )
+    return f"Sent {assignment.annotator.username}'s layer back with your reason."
+
+
+@action
+def annotation_decide(request, pk, decision):
+    span = _get(Annotation, pk, request.user, "Span")
+    if decision == "gold":
+        adjudication.gold_accept_annotation(annotation=span, reviewer=request.user)
+        return f"Copied {span.label.code} “{span.quote[:40]}” into the gold layer."
+    if decision == "correct":
+        changes = {}
+        for name in ("start", "end"):
+            if request.POST.get(name, "") != "":
+                changes[name] = _int(request.POST[name], name)
+        if request.POST.get("label"):
+            changes["label"] = _label(span.project_id, request.POST["label"])
+        decisions.annotation_correct(
+            annotation=span, reviewer=request.user, reason=request.POST.get("reason", ""), **changes
+        )
+        return "Correction written to the gold layer; the original is kept."
+    decisions.annotation_review(
+        annotation=span, reviewer=request.user, decision=decision, reason=request.POST.get("reason", "")
+    )
+    return f"Span {decision}ed." if decision == "reject" else "Span accepted."
+
+
+@action
+def relation_decide(request, pk, decision):
+    relation = _get(Relation, pk, request.user, "Relation")
+    if decision == "gold":
+        adjudication.gold_accept_relation(relation=relation, reviewer=request.user)
+        return "Relation copied into the gold layer."
+    decisions.relation_review(
+        relation=relation, reviewer=request.user, decision=decision, reason=request.POST.get("reason", "")
+    )
+    return "Relation rejected." if decision == "reject" else "Relation accepted."
+
+
+@action
+def gold_agreed(request, pk):
+    doc = _get(Document, pk, request.user, "Document")
+    result = adjudication.gold_accept_agreed(document=doc, reviewer=request.user)
+    return f"Accepted {result['spans']} agreed span(s) and {result['relations']} relation(s) into gold."
+
+
+@action
+def gold_add(request, pk):
+    doc = _get(Document, pk, request.user, "Document")
+    label = _label(doc.project_id, request.POST.get("label"))
+    span = adjudication.gold_add(
+        document=doc,
+        reviewer=request.user,
+        start=_int(request.POST.get("start"), "start"),
+        end=_int(request.POST.get("end"), "end"),
+        label=label,
+    )
+    return f"Added {label.code} “{span.quote[:40]}” to the gold layer."
+
+
+@action
+def gold_edit(request, pk):
+    span = _get(Annotation, pk, request.user, "Span")
+    if request.POST.get("delete"):
+        adjudication.gold_delete(
+            annotation=span, reviewer=request.user, version=_int(request.POST.get("version"), "version")
+        )
+        return "Gold span deleted."
+    adjudication.gold_update(
+        annotation=span,
+        reviewer=request.user,
+        version=_int(request.POST.get("version"), "version"),
+        start=_int(request.POST.get("start"), "start"),
+        end=_int(request.POST.get("end"), "end"),
+    )
+    return "Gold span updated."
+
+
+@action
+def agreement_compute(request, pk):
+    doc = _get(Document, pk, request.user, "Document")
+    project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
+    row = agreement_document_compute(document=doc)
+    return f"Agreement recomputed: alpha {row.alpha if row.alpha is not None else '—'}."
+
+
+@action
+def assign(request, project_id):
+    project, _ = project_access(user=request.user, project_id=project_id, minimum=Role.MANAGER)
+    if request.POST.get("mode") == "bulk":
+        annotators = [user_by_id(pk, field="annotators") for pk in request.POST.getlist("annotators")]
+        result = assignments_bulk_create(
+            project=project,
+            manager=request.user,
+            annotators=annotators,
+            overlap=_int(request.POST.get("overlap"), "overlap"),
+        )
+        return f"Assigned {result['created']} (skipped {result['skipped']} existing) over {result['documents']} documents."
+    doc = _get(Document, _int(request.POST.get("document"), "document"), request.user, "Document")
+    if doc.project_id != project.pk:
+        raise NotFound("Document not found.")
+    annotator = user_by_id(request.POST.get("annotator"))
+    assignment_create(document=doc, annotator=annotator, manager=request.user)
+    return f"Assigned document {doc.pk} to {annotator.username}."
+
+
+@action
+def restore(request):
+    item = history.history_restore(
+        model=request.POST.get("model", ""),
+        history_id=_int(request.POST.get("history_id"), "history_id"),
+        manager=request.user,
+    )
+    return f"Restored {request.POST.get('model')} {item.pk} (version {item.version})."
+
+
+def _label(project_id, pk) -> Label:
+    label = Label.objects.filter(pk=_int(pk, "label"), project_id=project_id).first()
+    if label is None:
+        raise ApplicationError.field("label", "Pick a label of this project.")
+    return label

@@ -1,0 +1,104 @@
+"""The HTML pages: who may open them, and the actions posting back with CSRF."""
+
+from django.template import Context, Template
+from django.test import Client
+
+from annotator.annotations.models import Annotation, Layer
+from annotator.reviews.agreement_services import agreement_document_compute
+from annotator.reviews.models import Assignment
+
+
+def client_for(user, csrf=False):
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client
+
+
+def test_queue_and_document_pages_by_role(scene):
+    """Reviewer 200; annotator 403; non-member 404 on the document; differences are marked."""
+    agreement_document_compute(document=scene.document)
+    response = client_for(scene.reviewer).get("/review/")
+    assert response.status_code == 200 and scene.document.title in response.content.decode()
+    assert client_for(scene.ann1).get("/review/").status_code == 403
+    url = f"/review/documents/{scene.document.pk}/"
+    assert client_for(scene.outsider).get(url).status_code == 404
+    assert client_for(scene.ann1).get(url).status_code == 403
+    html = client_for(scene.reviewer).get(url).content.decode()
+    assert 'class="diff diff-boundary"' in html and 'class="diff diff-missing"' in html
+    assert "0.600" in html  # alpha of the scene, shown with the agreement table
+
+
+def test_actions_post_with_csrf_and_report(scene):
+    url = f"/review/assignments/{scene.a1.pk}/approve/"
+    assert client_for(scene.reviewer, csrf=True).post(url).status_code == 403  # no CSRF token
+    response = client_for(scene.reviewer).post(url, {"next": "/review/"}, follow=True)
+    assert "Approved ann1&#x27;s layer." in response.content.decode()
+    assert Assignment.objects.get(pk=scene.a1.pk).state == "approved"
+    response = client_for(scene.reviewer).post(
+        f"/review/assignments/{scene.a2.pk}/request-changes/",
+        {"reason": "", "next": "/review/mine/"},
+        follow=True,
+    )
+    assert "Say what needs to change: the reason is required." in response.content.decode()
+    client_for(scene.reviewer).post(
+        f"/review/assignments/{scene.a2.pk}/request-changes/", {"reason": "Mark <b>it</b>"}
+    )
+    mine = client_for(scene.ann2).get("/review/mine/").content.decode()
+    assert "Changes requested" in mine and "Mark &lt;b&gt;it&lt;/b&gt;" in mine
+
+
+def test_gold_actions_from_the_page(scene):
+    doc = scene.document
+    client = client_for(scene.reviewer)
+    client.post(f"/review/documents/{doc.pk}/gold/agreed/")
+    hedge = Annotation.objects.get(annotator=scene.ann2, start=23)
+    client.post(f"/review/annotations/{hedge.pk}/gold/")
+    label = scene.project.labels.get(code="OPINION")
+    client.post(f"/review/documents/{doc.pk}/gold/add/", {"start": 12, "end": 14, "label": label.pk})
+    gold = list(
+        Annotation.objects.filter(layer=Layer.GOLD)
+        .order_by("start")
+        .values_list("start", "end", "label__code")
+    )
+    assert gold == [(0, 11, "CLAIM"), (12, 14, "OPINION"), (23, 28, "HEDGE")]
+    own = Annotation.objects.get(layer=Layer.GOLD, start=12)
+    client.post(f"/review/gold/{own.pk}/", {"version": 1, "start": 12, "end": 22})
+    assert Annotation.objects.get(pk=own.pk).quote == "on the mat"
+    assert client_for(scene.outsider).post(f"/review/gold/{own.pk}/", {"version": 2}).status_code == 404
+
+
+def test_history_page_and_restore_button_for_managers(scene):
+    span = Annotation.objects.get(annotator=scene.ann1, start=15)
+    client_for(scene.reviewer).post(f"/review/annotations/{span.pk}/reject/", {"reason": "Too short."})
+    html = client_for(scene.reviewer).get(f"/review/annotations/{span.pk}/history/").content.decode()
+    assert "<del>pending</del> → <ins>rejected</ins>" in html and "Restore" not in html
+    html = client_for(scene.manager).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
+    assert "Restore" in html
+    first = span.history.earliest("history_date")
+    client_for(scene.manager).post(
+        "/review/history/restore/", {"model": "annotation", "history_id": first.history_id}
+    )
+    assert Annotation.objects.get(pk=span.pk).status == "pending"
+
+
+def test_manager_assignment_page(scene):
+    url = f"/review/projects/{scene.project.pk}/assignments/"
+    assert client_for(scene.reviewer).get(url).status_code == 403
+    assert client_for(scene.outsider).get(url).status_code == 404
+    assert "ann1" in client_for(scene.manager).get(url).content.decode()
+    from tests.factories import DocumentFactory
+
+    DocumentFactory(project=scene.project)
+    client_for(scene.manager).post(
+        f"/review/projects/{scene.project.pk}/assign/",
+        {"mode": "bulk", "annotators": [scene.ann1.pk, scene.ann2.pk], "overlap": 2},
+    )
+    assert Assignment.objects.filter(project=scene.project).count() == 4
+
+
+def test_lowest_agreement_include(scene):
+    agreement_document_compute(document=scene.document)
+    html = Template("{% load review_tags %}{% lowest_agreement project %}").render(
+        Context({"project": scene.project})
+    )
+    assert scene.document.title in html and "0.600" in html
