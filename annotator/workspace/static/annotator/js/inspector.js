@@ -9,6 +9,7 @@ const TYPES = [
   ["attacks", "Attacks"],
   ["qualifies", "Qualifies"],
 ];
+const INCOMING = { supports: "supported by", attacks: "attacked by", qualifies: "qualified by" };
 const KINDS = [["person", "Person"], ["government", "Government"], ["organisation", "Organisation"], ["outlet", "Outlet"], ["anonymous", "Anonymous"]];
 
 function h(tag, attrs = {}, ...children) {
@@ -174,7 +175,7 @@ export class Inspector {
         what = h("span", {}, "said by ", h("strong", {}, speaker ? speaker.name : rel.speakerName));
       } else if (other) {
         const l = ws.labelById.get(other.label);
-        const verb = outgoing ? rel.type.replace("_", " ") : `${rel.type.replace("_", " ")} this ←`;
+        const verb = outgoing ? rel.type.replace("_", " ") : INCOMING[rel.type] || rel.type;
         what = h("button", { type: "button", class: "linklike", onclick: () => ws.select(other.cid, { scroll: true }) },
           `${verb} `, chip(l), ` “${excerpt(other.quote, 60)}”`);
       } else continue;

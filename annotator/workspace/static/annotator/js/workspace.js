@@ -175,8 +175,23 @@ class Workspace {
       text: this.data.document.text, labels: this.data.labels, spans: () => spans, ariaLabel: `Layer ${title}, read-only`,
     });
     view.render();
+    this.compareView = view;
     pane.hidden = false;
     this.root.classList.add("comparing");
+    this.syncCompare();
+  }
+
+  // Keep the second layer at the same paragraph as the main text.
+  syncCompare() {
+    const view = this.compareView;
+    if (!view || $("ws-compare-pane").hidden) return;
+    const main = $("ws-scroll");
+    const other = view.root.parentElement;
+    const blocks = this.view_.blocks;
+    let lo = 0, hi = blocks.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (blocks[mid].el.offsetTop <= main.scrollTop) lo = mid; else hi = mid - 1; }
+    const into = main.scrollTop - blocks[lo].el.offsetTop;
+    other.scrollTop = view.blocks[lo].el.offsetTop + into;
   }
 
   showState() {
@@ -451,7 +466,10 @@ class Workspace {
       const range = this.view_.selectionRange();
       if (range) this.pending = [range[0], range[1], this.pending ? this.pending[2] : false];
     });
-    $("ws-scroll").addEventListener("scroll", () => { if (this.selected != null) this.drawLinksSoon(); }, { passive: true });
+    $("ws-scroll").addEventListener("scroll", () => {
+      if (this.selected != null) this.drawLinksSoon();
+      if (this.compareView) this.syncCompare();
+    }, { passive: true });
     window.addEventListener("resize", () => this.drawLinksSoon());
   }
 

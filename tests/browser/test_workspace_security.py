@@ -1,0 +1,108 @@
+"""Escaping, access control and concurrent edits in the browser workspace."""
+
+import pytest
+
+from annotator.annotations.models import Annotation
+from annotator.projects.models import Role
+from tests.factories import AnnotationFactory, DocumentFactory, ProjectFactory, member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HOSTILE = 'Before <script>window.__pwned = 1</script> and <img src=x onerror="window.__pwned = 2"> after.'
+
+
+def test_markup_in_text_and_notes_is_shown_as_text(page, login, workspace):
+    """Document text, title and a span note holding <script> and <img onerror> are
+    displayed literally; no element is created from them and no script runs."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text=HOSTILE, title="<script>window.__pwned = 3</script>")
+    user = member(project, Role.ANNOTATOR)
+    AnnotationFactory(document=document, annotator=user, start=0, end=6, label_code="CLAIM", note=HOSTILE)
+    login(user)
+    ws = workspace.open(document)
+    ws.click_text("Before")
+    page.wait_for_selector("#insp-note")
+    assert page.locator("#ws-text").inner_text().strip() == HOSTILE
+    assert page.locator("#insp-note").input_value() == HOSTILE
+    assert page.locator("h1.ws-title").inner_text() == "<script>window.__pwned = 3</script>"
+    assert page.locator("#ws img, #ws-text script").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    # A new note typed in the page is saved verbatim and still not interpreted.
+    page.locator("#insp-note").fill('<img src=x onerror="window.__pwned = 4">')
+    page.locator("#ws-text").focus()
+    ws.wait_saved()
+    assert Annotation.objects.get(document=document).note == '<img src=x onerror="window.__pwned = 4">'
+    assert page.evaluate("window.__pwned") is None
+    assert page.js_errors == []
+
+
+def test_annotator_cannot_open_other_projects_or_other_layers(page, login, workspace):
+    """A document of a project the annotator is not in answers 404 (page and API);
+    another annotator's layer is refused and none of its spans reach the page."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text="Secret spans live here in another layer.")
+    me = member(project, Role.ANNOTATOR)
+    other = member(project, Role.ANNOTATOR)
+    AnnotationFactory(
+        document=document, annotator=other, start=0, end=12, label_code="CLAIM", note="private note"
+    )
+    elsewhere = DocumentFactory(project=ProjectFactory(), text="Not yours.")
+    login(me)
+
+    response = page.goto(f"/documents/{elsewhere.pk}/")
+    assert response.status == 404
+    assert page.request.get(f"/api/v1/documents/{elsewhere.pk}/workspace/").status == 404
+
+    ws = workspace.open(document)
+    assert page.locator("#ws-text .seg").count() == 0  # my own (empty) layer
+    assert page.locator("#ws-layer").is_hidden()  # no layer switcher for annotators
+    api = page.request.get(f"/api/v1/documents/{document.pk}/workspace/?annotator={other.pk}")
+    assert api.status == 403
+    page.goto(f"/documents/{document.pk}/?annotator={other.pk}")
+    page.wait_for_selector('#ws-status[data-state="failed"]')
+    assert "Could not open the document" in page.locator("#ws-status").inner_text()
+    assert "private note" not in page.content()
+    assert page.locator("#ws-text .seg").count() == 0
+    ws.page.goto("/")  # leave cleanly
+
+
+def test_stale_write_in_two_pages_shows_the_conflict(page, login, workspace):
+    """Two tabs edit the same span's note: the second save is refused with the
+    409, the page shows what is stored now and offers a reload; keeping the
+    second change then saves it on top (version 3), so neither edit is lost silently."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text="The minister said the budget will double next year.")
+    user = member(project, Role.ANNOTATOR)
+    span = AnnotationFactory(document=document, annotator=user, start=4, end=12, label_code="CLAIM")
+    login(user)
+    first = workspace.open(document)
+    second_page = page.context.new_page()
+    from tests.browser.conftest import WorkspacePage
+
+    second = WorkspacePage(second_page).open(document)
+
+    first.click_text("minister")
+    page.locator("#insp-note").fill("edited in tab one")
+    page.locator("#ws-text").focus()
+    first.wait_saved()
+    span.refresh_from_db()
+    assert (span.note, span.version) == ("edited in tab one", 2)
+
+    second.click_text("minister")
+    second_page.locator("#insp-note").fill("edited in tab two")
+    second_page.locator("#ws-text").focus()
+    conflict = second_page.locator("#ws-conflict")
+    conflict.wait_for(state="visible")
+    assert "changed elsewhere (you had version 1, it is now 2)" in conflict.inner_text()
+    assert "edited in tab one" in conflict.inner_text()
+    assert second_page.get_by_role("button", name="Reload to see their version").is_visible()
+    assert second_page.locator("#ws-status").get_attribute("data-state") == "conflict"
+    span.refresh_from_db()
+    assert span.note == "edited in tab one"
+
+    second_page.get_by_role("button", name="Keep my change").click()
+    second.wait_saved()
+    span.refresh_from_db()
+    assert (span.note, span.version) == ("edited in tab two", 3)
+    assert span.history.filter(note="edited in tab one").exists()
+    second_page.close()

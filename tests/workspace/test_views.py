@@ -1,0 +1,145 @@
+"""The HTML pages: project list with roles, the document list with filters and progress, the workspace shell."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from annotator.projects.models import Role
+from annotator.reviews.models import AssignmentState
+from annotator.sources.models import Author
+from tests.factories import (
+    AnnotationFactory,
+    AssignmentFactory,
+    DocumentFactory,
+    ProjectFactory,
+    SourceFactory,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_pages_need_login():
+    """Anonymous visitors are sent to the login page."""
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/"
+
+
+def test_login_page_labels():
+    """The login form has the labels the browser tests (and users) rely on."""
+    html = Client().get("/login/").content.decode()
+    assert '<label for="id_username">Username</label>' in html
+    assert '<label for="id_password">Password</label>' in html
+    assert '<button type="submit">Log in</button>' in html
+
+
+def test_project_list_shows_role_and_counts_only_for_member_projects():
+    """Each project shows the user's role and document count; other projects are absent."""
+    mine = ProjectFactory(name="Elections 2026")
+    user = member(mine, Role.REVIEWER)
+    DocumentFactory(project=mine)
+    DocumentFactory(project=mine)
+    ProjectFactory(name="Hidden project")
+    response = client_for(user).get("/")
+    projects = list(response.context["projects"])
+    assert [(p.name, p.role, p.document_count, p.done_count) for p in projects] == [
+        ("Elections 2026", "reviewer", 2, 0)
+    ]
+    html = response.content.decode()
+    assert "Elections 2026" in html and "Reviewer" in html and "Hidden project" not in html
+
+
+def test_project_page_lists_documents_with_outlet_authors_length_and_progress():
+    """Rows show outlet (or 'unknown'), authors, length, my state and span count;
+    a reviewer sees every annotator's progress, an annotator only their own."""
+    project = ProjectFactory()
+    annotator = member(project, Role.ANNOTATOR, username="ann")
+    other = member(project, Role.ANNOTATOR, username="zed")
+    reviewer = member(project, Role.REVIEWER)
+    outlet = SourceFactory(name="Daily Planet")
+    doc = DocumentFactory(project=project, title="Budget row", text="One two three four five.", source=outlet)
+    doc.authors.set([Author.objects.create(name="Lois Lane")])
+    bare = DocumentFactory(project=project, title="No metadata", text="Six seven.")
+    AssignmentFactory(document=doc, annotator=annotator, state=AssignmentState.IN_PROGRESS)
+    AssignmentFactory(document=doc, annotator=other, state=AssignmentState.ASSIGNED)
+    AnnotationFactory(document=doc, annotator=annotator, start=0, end=3)
+    AnnotationFactory(document=doc, annotator=annotator, start=4, end=7)
+
+    response = client_for(annotator).get(f"/projects/{project.pk}/")
+    rows = response.context["rows"]
+    assert [r["document"].title for r in rows] == ["Budget row", "No metadata"]
+    first = rows[0]
+    assert (first["document"].my_state, first["document"].my_spans, first["my_state_label"]) == (
+        "in_progress",
+        2,
+        "In progress",
+    )
+    assert first["progress"] == [
+        {"username": "ann", "state": "in_progress", "state_label": "In progress", "spans": 2}
+    ]
+    html = response.content.decode()
+    assert "Daily Planet" in html and "Lois Lane" in html and "5 words" in html and "24 chars" in html
+    assert '<span class="unknown">unknown</span>' in html  # the bare document's outlet and authors
+    assert bare.pk in [r["document"].pk for r in rows]
+
+    reviewer_rows = client_for(reviewer).get(f"/projects/{project.pk}/").context["rows"]
+    assert [p["username"] for p in reviewer_rows[0]["progress"]] == ["ann", "zed"]
+
+
+def test_project_page_search_and_filters():
+    """q searches title, outlet and author; state filters by my assignment state
+    ('none' = not started); outlet filters by source; bad values are ignored."""
+    project = ProjectFactory()
+    user = member(project, Role.ANNOTATOR)
+    planet = SourceFactory(name="Daily Planet")
+    DocumentFactory(project=project, title="Budget doubles", source=planet)
+    b = DocumentFactory(project=project, title="Rain expected")
+    b.authors.set([Author.objects.create(name="Clark Kent")])
+    DocumentFactory(project=project, title="Other")
+    AssignmentFactory(
+        document=b, annotator=user, state=AssignmentState.SUBMITTED, submitted_at=timezone.now()
+    )
+    client = client_for(user)
+
+    def titles(query):
+        return [r["document"].title for r in client.get(f"/projects/{project.pk}/{query}").context["rows"]]
+
+    assert titles("?q=budget") == ["Budget doubles"]
+    assert titles("?q=planet") == ["Budget doubles"]
+    assert titles("?q=kent") == ["Rain expected"]
+    assert titles("?state=submitted") == ["Rain expected"]
+    assert titles("?state=none") == ["Budget doubles", "Other"]
+    assert titles(f"?outlet={planet.pk}") == ["Budget doubles"]
+    assert titles("?state=bogus&outlet=x") == ["Budget doubles", "Rain expected", "Other"]
+
+
+def test_project_and_document_pages_are_404_for_non_members():
+    """A project or document outside the user's projects answers 404, like a missing one."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project)
+    outsider = member(ProjectFactory(), Role.MANAGER)
+    client = client_for(outsider)
+    assert client.get(f"/projects/{project.pk}/").status_code == 404
+    assert client.get(f"/documents/{document.pk}/").status_code == 404
+    assert client.get("/documents/999999/").status_code == 404
+
+
+def test_workspace_shell_escapes_title_and_sets_csrf_cookie():
+    """The shell renders the title escaped, points the script at the API and sets the CSRF cookie."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, title="<script>alert(1)</script>")
+    user = member(project, Role.ANNOTATOR)
+    response = client_for(user).get(f"/documents/{document.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    assert f'data-document="{document.pk}"' in html and 'data-api="/api/v1/"' in html
+    assert "annotator/js/workspace.js" in html
+    assert "csrftoken" in response.cookies
