@@ -109,3 +109,12 @@ class Agreement(models.Model):
     def __str__(self):
         scope = f"document {self.document_id}" if self.document_id else "project"
         return f"Agreement on {scope} ({self.label_id or 'all labels'}): alpha={self.alpha}"
+
+
+class ReviewQueueItem(Assignment):
+    """Submitted assignments as the admin's review queue (lowest agreement first)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "review queue item"
+        verbose_name_plural = "review queue"

@@ -1,0 +1,99 @@
+"""Back office for projects, memberships and labels (managers see their own projects)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from annotator.projects.models import Label, LabelSubtype, Membership, Project
+from annotator.reviews.admin_support import ManagedProjectsMixin, is_manager_somewhere, managed_project_ids
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "role", "is_active", "created_at")
+    readonly_fields = ("created_at",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: work may reference the membership
+
+
+class LabelInline(admin.TabularInline):
+    model = Label
+    extra = 0
+    fields = ("code", "name", "kind", "color", "shortcut", "position", "is_active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # retire (is_active) instead: annotations keep their label
+
+
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "score_layer", "created_at")
+    search_fields = ("name", "slug", "description")
+    date_hierarchy = "created_at"
+    inlines = [MembershipInline, LabelInline]
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return (
+            queryset
+            if request.user.is_superuser
+            else queryset.filter(pk__in=managed_project_ids(request.user))
+        )
+
+    def has_module_permission(self, request):
+        return is_manager_somewhere(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_manager_somewhere(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_manager_somewhere(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class MembershipAdmin(ManagedProjectsMixin, SimpleHistoryAdmin):
+    list_display = ("user", "project", "role", "is_active", "created_at")
+    list_filter = ("role", "is_active", ("project", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("user__username", "user__email", "project__name")
+    date_hierarchy = "created_at"
+    list_select_related = ("user", "project")
+
+    def has_add_permission(self, request, obj=None):
+        return is_manager_somewhere(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project" and not request.user.is_superuser:
+            kwargs["queryset"] = Project.objects.filter(pk__in=managed_project_ids(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SubtypeInline(admin.TabularInline):
+    model = LabelSubtype
+    extra = 0
+    fields = ("code", "name", "description", "position", "is_active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LabelAdmin(ManagedProjectsMixin, SimpleHistoryAdmin):
+    list_display = ("code", "name", "project", "kind", "color", "shortcut", "is_active")
+    list_filter = ("kind", "is_active", ("project", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("code", "name", "description")
+    inlines = [SubtypeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("project", "code") if obj else ()  # codes are fixed once annotations use them
+
+
+admin.site.register(Project, ProjectAdmin)
+admin.site.register(Membership, MembershipAdmin)
+admin.site.register(Label, LabelAdmin)
