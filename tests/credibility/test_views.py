@@ -1,0 +1,93 @@
+"""The /sources/ dashboard pages: login, project scoping, drill-down links, CSV, recompute."""
+
+import pytest
+from django.test import Client
+
+from annotator.credibility.services import Targets, scores_recompute
+from annotator.jobs.models import Job
+from tests.credibility.corpus import build_corpus
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus():
+    c = build_corpus()
+    scores_recompute(project=c.project, targets=Targets(everything=True))
+    return c
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_dashboard_needs_a_login():
+    """Anonymous visitors are sent to the login page."""
+    response = Client().get("/sources/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_dashboard_shows_the_projects_sources_with_chart_and_unknown_row(corpus):
+    """A member sees each outlet, the explicit "Unknown outlet" row, the ratio chart and the layer used."""
+    html = logged_in(corpus.annotator).get("/sources/", {"project": corpus.project.pk}).content.decode()
+    for text in (
+        "Outlet A",
+        "Outlet B",
+        "Unknown outlet",
+        "<svg",
+        "Claims per evidence span, smoothed",
+        "gold",
+    ):
+        assert text in html
+    assert "Recompute now" not in html  # annotators cannot recompute
+
+
+def test_non_members_see_nothing_of_other_projects(corpus):
+    """An outsider gets 404 for the project's dashboard and detail pages, and an empty overall view."""
+    client = logged_in(UserFactory())
+    assert client.get("/sources/", {"project": corpus.project.pk}).status_code == 404
+    url = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
+    assert client.get(url).status_code == 404
+    html = client.get("/sources/").content.decode()
+    assert "Outlet A" not in html and "No scores yet" in html
+
+
+def test_overall_view_sums_the_users_projects(corpus):
+    """Without a project the table shows each source across the user's projects."""
+    html = logged_in(corpus.reviewer).get("/sources/", {"kind": "author"}).content.decode()
+    assert "Author X" in html and "Unknown author" in html
+
+
+def test_detail_lists_unsupported_claims_linking_into_the_workspace(corpus):
+    """The unsupported tab of Outlet A lists c2 and c3, each linking to its document's workspace."""
+    url = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
+    html = logged_in(corpus.reviewer).get(url, {"show": "unsupported"}).content.decode()
+    d1 = corpus.docs["d1"].pk
+    assert f'href="/documents/{d1}/#span-{corpus.spans["c2"].pk}"' in html
+    assert f'href="/documents/{d1}/#span-{corpus.spans["c3"].pk}"' in html
+    assert f'#span-{corpus.spans["c1"].pk}"' not in html  # supported
+    assert "Trend over 1 snapshot" in html
+
+
+def test_csv_export_from_the_dashboard(corpus):
+    """The CSV holds the filtered table: 3 outlet rows plus the header."""
+    response = logged_in(corpus.reviewer).get(
+        "/sources/export.csv", {"project": corpus.project.pk, "kind": "outlet"}
+    )
+    assert response["Content-Type"] == "text/csv"
+    assert len(response.content.decode().splitlines()) == 4
+
+
+def test_recompute_button_creates_a_job_for_reviewers_only(corpus, django_capture_on_commit_callbacks):
+    """A reviewer's POST queues a scores Job and redirects back; an annotator's POST is refused (403)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in(corpus.reviewer).post("/sources/recompute/", {"project": corpus.project.pk})
+    assert response.status_code == 302
+    assert Job.objects.filter(project=corpus.project, kind="scores", state="succeeded").count() == 1
+    assert (
+        logged_in(corpus.annotator).post("/sources/recompute/", {"project": corpus.project.pk}).status_code
+        == 403
+    )
