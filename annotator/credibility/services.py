@@ -209,3 +209,14 @@ def scores_recompute_request(*, user, project_id: int) -> Job:
     )
     job_enqueue(job=job, task=scores_recompute_task, project_ids=[project.pk])
     return job
+
+
+def scores_recompute_request_many(*, user, project_ids: list[int]) -> Job:
+    """One Job recomputing several projects (the admin's "recompute all"); managers only."""
+    for project_id in project_ids:
+        project_access(user=user, project_id=project_id, minimum=Role.MANAGER)
+    from annotator.credibility.tasks import scores_recompute_task
+
+    job = job_create(kind=JobKind.SCORES, created_by=user, params={"project_ids": project_ids})
+    job_enqueue(job=job, task=scores_recompute_task, project_ids=project_ids)
+    return job

@@ -91,3 +91,33 @@ def test_recompute_button_creates_a_job_for_reviewers_only(corpus, django_captur
         logged_in(corpus.annotator).post("/sources/recompute/", {"project": corpus.project.pk}).status_code
         == 403
     )
+
+
+def test_admin_lists_scores_and_recomputes_on_demand(corpus, django_capture_on_commit_callbacks):
+    """A staff manager sees the project's score rows in the admin; the "recompute all" button
+    and the bulk action each queue a scores Job (run at once without a broker)."""
+    from tests.factories import member
+
+    manager = member(corpus.project, "manager", is_staff=True)
+    client = logged_in(manager)
+    html = client.get("/admin/credibility/sourcescore/").content.decode()
+    assert "Outlet A" in html and "Recompute all my projects now" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/credibility/sourcescore/recompute-all/")
+    assert response.status_code == 302
+    job = Job.objects.get(kind="scores", created_by=manager)
+    assert (job.state, job.params, job.counts) == (
+        "succeeded",
+        {"project_ids": [corpus.project.pk]},
+        {"projects": 1, "rows": 7},
+    )
+    some = corpus.project.pk
+    from annotator.credibility.models import SourceScore
+
+    ids = list(SourceScore.objects.filter(project_id=some).values_list("pk", flat=True)[:2])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/credibility/sourcescore/", {"action": "recompute_projects", "_selected_action": ids}
+        )
+    assert Job.objects.filter(kind="scores", created_by=manager, project=corpus.project).count() == 1
+    assert logged_in(corpus.reviewer).get("/admin/credibility/sourcescore/").status_code == 302  # not staff
