@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from annotator.core.errors import ApplicationError, NotFound
@@ -25,6 +26,7 @@ from api.exports import (
     export_response,
 )
 from api.filters import IdFilter
+from api.imports import ImportInput, import_request
 from api.jobs import JobSerializer
 from api.representations import ErrorSerializer, id_field, parse_id
 
@@ -91,6 +93,21 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                                          annotator_id=data.get("annotator"))  # fmt: skip
         job = export_job_start(user=request.user, selection=selection, format=data["format"],
                                base_url=request.build_absolute_uri("/").rstrip("/"))  # fmt: skip
+        return Response(
+            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": ImportInput},
+        responses={202: JobSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
+                   413: ErrorSerializer, 415: ErrorSerializer},
+        summary="Import documents (.txt, JSONL, doccano JSONL, native JSON) as a job (managers)",
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def imports(self, request, pk=None):
+        project = self.get_object()
+        project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
+        job = import_request(request, project=project)
         return Response(
             JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
         )

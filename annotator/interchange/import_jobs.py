@@ -1,0 +1,102 @@
+"""Import jobs: check an upload now (so bad input is a 4xx at once), write it in a Celery job.
+
+The request parses and validates everything before queueing: file-level
+problems and, in all-or-nothing mode, any rejected line are answered with a
+400 and nothing is stored. The job parses the saved files again and writes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from annotator.core.errors import ApplicationError
+from annotator.interchange.importers.base import Taxonomy
+from annotator.interchange.imports import import_documents, import_parse, rejections_error
+from annotator.interchange.progress import SideProgress
+from annotator.jobs.models import JobKind
+from annotator.jobs.services import job_create, job_enqueue, job_fail, job_finish, job_start
+from annotator.projects.models import Project
+
+
+class PayloadTooLarge(ApplicationError):
+    status_code = 413
+
+
+def upload_assert_size(*, size: int | None, name: str = "The upload") -> None:
+    limit = settings.ASSAY_MAX_UPLOAD_BYTES
+    if size is not None and size > limit:
+        raise PayloadTooLarge(
+            f"{name} is {size:,} bytes; the limit is {limit:,} bytes (ASSAY_MAX_UPLOAD_BYTES). Split it into smaller files.",
+            errors={"file": [f"larger than {limit:,} bytes"]},
+        )
+
+
+def import_job_start(
+    *, user, project: Project, files: list[tuple[str, bytes, str]], mode: str, annotator=None
+):
+    """Validate the upload, save it under MEDIA_ROOT/imports/ and queue the job."""
+    parsed = import_parse(files=files, taxonomy=Taxonomy(project))
+    if mode == "atomic" and parsed.rejections:
+        raise rejections_error(parsed.rejections)
+    folder = Path("imports") / uuid.uuid4().hex
+    absolute = Path(settings.MEDIA_ROOT) / folder
+    absolute.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for index, (name, data, fmt) in enumerate(files):
+        path = absolute / f"{index}.upload"
+        path.write_bytes(data)
+        saved.append({"name": name, "path": str(folder / path.name), "format": fmt, "bytes": len(data)})
+    from annotator.interchange.tasks import import_files
+
+    with transaction.atomic():
+        job = job_create(
+            kind=JobKind.IMPORT,
+            project=project,
+            created_by=user,
+            params={
+                "files": saved,
+                "folder": str(folder),
+                "mode": mode,
+                "annotator": annotator.pk if annotator else None,
+            },  # fmt: skip
+        )
+        job_enqueue(job=job, task=import_files)
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    job = job_start(job_id=job_id)
+    if job is None:
+        return
+    params = job.params
+    side = SideProgress(job_id)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        side(
+            5 + 94 * done // max(1, total) if phase == "writing" else 5,
+            {"documents_total": total, "written": done},
+        )
+
+    try:
+        root = Path(settings.MEDIA_ROOT)
+        files = [(f["name"], (root / f["path"]).read_bytes(), f["format"]) for f in params["files"]]
+        annotator = get_user_model().objects.get(pk=params["annotator"]) if params.get("annotator") else None
+        counts, rejections = import_documents(
+            project=Project.objects.get(pk=job.project_id), user=job.created_by, files=files, mode=params["mode"],
+            annotator=annotator, progress=progress,
+        )  # fmt: skip
+        message = f"Imported {counts['documents']} documents ({counts['duplicates']} duplicates skipped"
+        message += f", {counts['rejected']} rejected)." if counts["rejected"] else ")."
+        job_finish(job_id=job_id, counts=counts, errors=rejections, message=message)
+    except ApplicationError as exc:
+        errors = [{"where": key, "message": m} for key, messages in exc.errors.items() for m in messages]
+        job_fail(job_id=job_id, message=exc.message, errors=errors)
+    finally:
+        side.close()
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / params["folder"], ignore_errors=True)

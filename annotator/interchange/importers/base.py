@@ -1,0 +1,232 @@
+"""What every importer produces: parsed documents with their layers, and rejected lines.
+
+Parsing never writes. Each importer turns one uploaded file into
+``ParsedDocument`` objects (or a ``Rejection`` per bad line); ``validate``
+then checks each document against the project (labels, subtypes, offsets,
+relation ends) so the writer only ever sees clean input.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from annotator.annotations.models import Layer, RelationType, ReviewStatus
+from annotator.core.errors import ApplicationError
+from annotator.sources.models import SpeakerKind
+
+
+@dataclass
+class Rejection:
+    where: str  # "line 12" or "documents[3].layers[0]"
+    message: str
+    file: str = ""
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "where": self.where, "message": self.message}
+
+    @property
+    def key(self) -> str:
+        return f"{self.file} {self.where}".strip()
+
+
+@dataclass
+class ParsedSpan:
+    ref: object
+    start: int
+    end: int
+    label: str
+    subtype: str | None = None
+    note: str = ""
+    quote: str | None = None
+    status: str = ReviewStatus.PENDING
+
+
+@dataclass
+class ParsedRelation:
+    type: str
+    source: object
+    target: object = None
+    speaker: tuple[str, str] | None = None
+    note: str = ""
+    status: str = ReviewStatus.PENDING
+
+
+@dataclass
+class ParsedLayer:
+    annotator: str | None = None  # username in the file; None = the importing user
+    layer: str = Layer.ANNOTATOR
+    spans: list[ParsedSpan] = field(default_factory=list)
+    relations: list[ParsedRelation] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    where: str
+    text: str
+    title: str = ""
+    url: str = ""
+    published_on: date | None = None
+    outlet: str = ""
+    outlet_domain: str = ""
+    authors: list[str] = field(default_factory=list)
+    language: str = ""
+    layers: list[ParsedLayer] = field(default_factory=list)
+    provenance: dict = field(default_factory=dict)
+
+
+def decode_text(data: bytes, filename: str) -> str:
+    """UTF-8 text, or a 400 that says where the bytes stop being text."""
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise ApplicationError.field(
+            "file", f"{filename} looks like a binary file (a NUL byte at byte offset {nul}), not UTF-8 text."
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ApplicationError.field(
+            "file",
+            f"{filename} is not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} (line {line}).",
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def json_error(exc: json.JSONDecodeError) -> str:
+    return f"malformed JSON at column {exc.colno}: {exc.msg}"
+
+
+def as_text(value, name: str, *, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, not {type(value).__name__}")
+    if len(value) > limit:
+        raise ValueError(f"{name} is longer than {limit} characters")
+    return value.strip()
+
+
+def as_date(value, name: str = "published_on") -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a date like 2024-05-31")
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"{name} {value!r} is not a date like 2024-05-31") from None
+
+
+def as_authors(value) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ValueError("authors must be a list of names")
+    return [" ".join(a.split()) for a in value if a.strip()]
+
+
+def as_offset(value, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{name} must be a whole number of code points, not {value!r}")
+    return value
+
+
+class Taxonomy:
+    """The project's label codes, matched by code or by name, case-insensitively (doccano uses names).
+
+    Native files declare their labels; ``declare`` adds the missing ones so
+    validation passes and the writer creates them.
+    """
+
+    def __init__(self, project):
+        from annotator.projects.models import Label, LabelSubtype
+
+        self.labels: dict[str, str] = {}
+        for code, name in Label.objects.filter(project=project, is_active=True).values_list("code", "name"):
+            self.labels[code.lower()] = code
+            self.labels.setdefault(name.lower(), code)
+        self.subtypes: dict[tuple[str, str], str] = {
+            (label_code, code.lower()): code
+            for label_code, code in LabelSubtype.objects.filter(label__project=project).values_list(
+                "label__code", "code"
+            )
+        }
+        self.declared: list[dict] = []
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted(set(self.labels.values()))
+
+    def declare(self, labels) -> None:
+        if not isinstance(labels, list):
+            return
+        for label in labels:
+            if not isinstance(label, dict) or not isinstance(label.get("code"), str):
+                continue
+            code = label["code"]
+            new = code.lower() not in self.labels
+            subtypes = [
+                s
+                for s in label.get("subtypes") or []
+                if isinstance(s, dict) and isinstance(s.get("code"), str)
+            ]
+            missing = [s for s in subtypes if (code, s["code"].lower()) not in self.subtypes]
+            if new or missing:
+                self.declared.append({**label, "subtypes": missing, "new": new})
+            self.labels.setdefault(code.lower(), code)
+            for s in missing:
+                self.subtypes[(code, s["code"].lower())] = s["code"]
+
+
+def validate(document: ParsedDocument, taxonomy: Taxonomy) -> str | None:
+    """The first problem with a parsed document, or None. Resolves label and subtype codes."""
+    text_length = len(document.text)
+    if not document.text.strip():
+        return "the text is empty"
+    if "\x00" in document.text:
+        return "the text contains a NUL character"
+    for layer in document.layers:
+        refs = {}
+        seen = set()
+        for span in layer.spans:
+            if span.start < 0 or span.end > text_length or span.start >= span.end:
+                return (
+                    f"span {span.ref} has offsets {span.start}-{span.end}, outside the text "
+                    f"(0-{text_length} code points) or empty"
+                )
+            if span.quote is not None and span.quote != document.text[span.start : span.end]:
+                return f"span {span.ref}: the quote does not match the text at {span.start}-{span.end}"
+            code = taxonomy.labels.get(str(span.label).lower())
+            if code is None:
+                return f"unknown label {span.label!r} (the project has {', '.join(taxonomy.codes)})"
+            span.label = code
+            if span.subtype:
+                subtype = taxonomy.subtypes.get((code, str(span.subtype).lower()))
+                if subtype is None:
+                    return f"unknown subtype {span.subtype!r} of label {code}"
+                span.subtype = subtype
+            if span.ref in refs:
+                return f"span id {span.ref} appears twice"
+            refs[span.ref] = span
+            if (span.start, span.end, code) in seen:
+                return f"two {code} spans at {span.start}-{span.end} in one layer"
+            seen.add((span.start, span.end, code))
+        for relation in layer.relations:
+            if relation.type not in RelationType.values:
+                return f"unknown relation type {relation.type!r} (use {', '.join(RelationType.values)})"
+            if relation.source not in refs:
+                return f"a {relation.type} relation starts at span {relation.source}, which is not in this document"
+            if relation.type == RelationType.ATTRIBUTED_TO:
+                if relation.speaker is None:
+                    return "an attributed_to relation needs a speaker"
+                if relation.speaker[1] not in SpeakerKind.values:
+                    return f"unknown speaker kind {relation.speaker[1]!r}"
+            elif relation.target not in refs:
+                return f"a {relation.type} relation points to span {relation.target}, which is not in this document"
+            elif relation.target == relation.source:
+                return "a relation links a span to itself"
+    return None
