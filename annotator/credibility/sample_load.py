@@ -1,0 +1,161 @@
+"""Load seeds/sample_layer.json (native argument-map JSON) into the demo project.
+
+Requires ``load_seeds`` (the project and its documents) and
+``create_demo_users`` (reviewer, annotator1, annotator2). Writes go through
+the annotation, relation and review services, all in one transaction; a
+layer that already has spans is left as it is, so running it again changes
+nothing. Afterwards the project's scores are recomputed in full.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from annotator.annotations.models import Annotation, Layer
+from annotator.annotations.services import annotation_create, relation_create
+from annotator.core.errors import ApplicationError
+from annotator.credibility.metrics import Targets
+from annotator.credibility.services import scores_recompute
+from annotator.credibility.signals import scores_signals_suspended
+from annotator.documents.models import Document
+from annotator.interchange.services import speaker_get_or_create
+from annotator.projects.models import Label, LabelSubtype, Membership, Project
+from annotator.reviews.models import AssignmentState
+from annotator.reviews.services import assignment_submit
+
+SCHEMA = "assay.argument-map/1"
+
+
+@dataclass
+class SampleResult:
+    project: Project
+    loaded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    annotations: int = 0
+    relations: int = 0
+    scores: int = 0
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ApplicationError.field("file", f"No sample layer at {path}.") from None
+    except json.JSONDecodeError as exc:
+        raise ApplicationError.field(
+            "file", f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
+    if data.get("schema") != SCHEMA:
+        raise ApplicationError.field("schema", f"{path.name} must declare schema {SCHEMA!r}.")
+    return data
+
+
+def _prerequisites(data: dict) -> tuple[Project, dict]:
+    slug = data["project"]["slug"]
+    project = Project.objects.filter(slug=slug).first()
+    if project is None:
+        raise ApplicationError.field(
+            "project", f"No project {slug!r}: run `python manage.py load_seeds` before load_sample_layer."
+        )
+    usernames = sorted({layer["annotator"] for doc in data["documents"] for layer in doc["layers"]})
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+    missing = [name for name in usernames if name not in users]
+    if missing:
+        raise ApplicationError.field(
+            "annotator",
+            f"User(s) {', '.join(missing)} missing: run `python manage.py create_demo_users` before load_sample_layer.",
+        )
+    members = set(
+        Membership.objects.filter(project=project, is_active=True).values_list("user__username", flat=True)
+    )
+    outsiders = [name for name in usernames if name not in members]
+    if outsiders:
+        raise ApplicationError.field(
+            "annotator",
+            f"User(s) {', '.join(outsiders)} are not members of {project.name}: run create_demo_users.",
+        )
+    return project, users
+
+
+def _load_layer(
+    *, document: Document, layer: dict, user, labels: dict, subtypes: dict, where: str
+) -> tuple[int, int]:
+    spans: dict[int, Annotation] = {}
+    for i, a in enumerate(layer["annotations"]):
+        at = f"{where}.annotations[{i}]"
+        label = labels.get(a["label"])
+        if label is None:
+            raise ApplicationError.field(f"{at}.label", f"{at}: unknown label {a['label']!r}.")
+        subtype = subtypes.get((label.pk, a["subtype"])) if a.get("subtype") else None
+        if a.get("subtype") and subtype is None:
+            raise ApplicationError.field(
+                f"{at}.subtype", f"{at}: unknown subtype {a['subtype']!r} of {label.code}."
+            )
+        try:
+            spans[a["id"]] = annotation_create(
+                document=document, annotator=user, start=a["start"], end=a["end"], label=label, subtype=subtype,
+                quote=a["quote"], note=a.get("note") or "", layer=layer["layer"],
+            )  # fmt: skip
+        except ApplicationError as exc:
+            raise ApplicationError(f"{at}: {exc.message}", errors={at: [exc.message]}) from None
+    for i, r in enumerate(layer["relations"]):
+        at = f"{where}.relations[{i}]"
+        speaker = (
+            speaker_get_or_create(name=r["speaker"]["name"], kind=r["speaker"]["kind"])[0]
+            if r.get("speaker")
+            else None
+        )
+        try:
+            relation_create(
+                source=spans[r["source"]], type=r["type"], target=spans[r["target"]] if r.get("target") else None,
+                speaker=speaker, note=r.get("note") or "",
+            )  # fmt: skip
+        except (ApplicationError, KeyError) as exc:
+            message = (
+                exc.message if isinstance(exc, ApplicationError) else f"no span with id {exc} in this layer"
+            )
+            raise ApplicationError(f"{at}: {message}", errors={at: [message]}) from None
+    if layer["layer"] == Layer.ANNOTATOR and layer.get("state") == AssignmentState.SUBMITTED:
+        assignment_submit(document=document, annotator=user)
+    return len(spans), len(layer["relations"])
+
+
+def sample_layer_load(*, path: Path) -> SampleResult:
+    data = _read(path)
+    project, users = _prerequisites(data)
+    labels = {label.code: label for label in Label.objects.filter(project=project)}
+    subtypes = {(s.label_id, s.code): s for s in LabelSubtype.objects.filter(label__project=project)}
+    result = SampleResult(project=project)
+    with scores_signals_suspended(), transaction.atomic():
+        for d, doc in enumerate(data["documents"]):
+            document = Document.objects.filter(project=project, content_hash=doc["content_hash"]).first()
+            if document is None:
+                raise ApplicationError.field(
+                    f"documents[{d}]",
+                    f"documents[{d}] ({doc.get('title') or doc['content_hash'][:12]}) is not in {project.name}: "
+                    "run `python manage.py load_seeds` first.",
+                )
+            for n, layer in enumerate(doc["layers"]):
+                user, name = (
+                    users[layer["annotator"]],
+                    f"{document.display_title} / {layer['annotator']} ({layer['layer']})",
+                )
+                if Annotation.objects.filter(
+                    document=document, annotator=user, layer=layer["layer"]
+                ).exists():
+                    result.skipped.append(name)
+                    continue
+                spans, relations = _load_layer(
+                    document=document, layer=layer, user=user, labels=labels, subtypes=subtypes,
+                    where=f"documents[{d}].layers[{n}]",
+                )  # fmt: skip
+                result.loaded.append(name)
+                result.annotations += spans
+                result.relations += relations
+    result.scores = scores_recompute(project=project, targets=Targets(everything=True))
+    return result

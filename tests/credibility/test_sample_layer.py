@@ -1,0 +1,110 @@
+"""The demo sample layer: file consistency, prerequisites, loading, idempotency, the figures it yields."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from annotator.annotations.models import Annotation, Relation
+from annotator.credibility.models import SourceScore
+from annotator.credibility.sample_build import sample_layer_build
+from annotator.reviews.models import Assignment
+
+SEEDS = Path(settings.BASE_DIR) / "seeds"
+SAMPLE = SEEDS / "sample_layer.json"
+
+
+def test_the_file_is_what_the_builder_makes_and_every_quote_matches_its_offsets():
+    """seeds/sample_layer.json equals a fresh build from sample_spec.py, and for every span
+    quote == text[start:end] in code points; each layer has 8 to 17 spans."""
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    assert data == sample_layer_build(seed_dir=SEEDS)
+    for doc in data["documents"]:
+        text = (
+            SEEDS
+            / next(
+                e["file"]
+                for e in json.loads((SEEDS / "manifest.json").read_text())["documents"]
+                if e["sha256"] == doc["content_hash"]
+            )
+        ).read_text(encoding="utf-8")
+        assert doc["text"] == text
+        assert [layer["annotator"] for layer in doc["layers"]] == ["reviewer", "annotator1", "annotator2"]
+        for layer in doc["layers"]:
+            assert 8 <= len(layer["annotations"]) <= 17
+            for a in layer["annotations"]:
+                assert text[a["start"] : a["end"]] == a["quote"]
+
+
+def test_no_break_spaces_are_kept_in_quotes():
+    """In the first seed document the Kabulov quote spans a U+00A0, which the quote keeps."""
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    gold = data["documents"][0]["layers"][0]["annotations"]
+    assert any("\u00a0" in a["quote"] for a in gold)
+
+
+def run(command):
+    out = StringIO()
+    call_command(command, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_needs_the_seeds_first():
+    """Without load_seeds the command stops with a clear message and writes nothing."""
+    with pytest.raises(CommandError, match=r"No project 'demo': run `python manage.py load_seeds` before"):
+        run("load_sample_layer")
+    assert not Annotation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_needs_the_demo_users():
+    """With the seeds but without create_demo_users it names the missing users."""
+    run("load_seeds")
+    with pytest.raises(
+        CommandError, match=r"annotator1, annotator2, reviewer missing: run .*create_demo_users"
+    ):
+        run("load_sample_layer")
+
+
+@pytest.mark.django_db
+def test_loads_once_then_changes_nothing_and_scores_the_outlets():
+    """The first run loads 15 layers (5 documents x reviewer gold + 2 submitted annotator layers),
+    the second skips all 15. Scores use gold: Voice of East and Global Village Space by name,
+    the three documents without outlet under "Unknown outlet", Andrew Korybko across two
+    outlets, and "Unnamed observers" quoted across outlets."""
+    run("load_seeds")
+    run("create_demo_users")
+    first = run("load_sample_layer")
+    assert "15 layer(s) loaded (225 spans, 137 relations), 0 already present" in first
+    assert Annotation.objects.count() == 225 and Relation.objects.count() == 137
+    states = sorted(set(Assignment.objects.values_list("annotator__username", "state")))
+    assert states == [("annotator1", "submitted"), ("annotator2", "submitted")]
+    assert Assignment.objects.count() == 10
+    second = run("load_sample_layer")
+    assert "0 layer(s) loaded (0 spans, 0 relations), 15 already present" in second
+    assert Annotation.objects.count() == 225
+
+    scores = {(s.kind, s.entity_name): s for s in SourceScore.objects.all()}
+    voice = scores[("outlet", "Voice of East")]
+    # doc 000 gold: claims c1-c8, evidence e1-e3, opinions o1-o2, hedges h1-h3
+    assert (voice.layer, voice.documents, voice.claims, voice.evidence, voice.opinions, voice.hedges) == (
+        "gold",
+        1,
+        8,
+        3,
+        2,
+        3,
+    )
+    # supported: c2 (by e1), c1 (by e3); c4 is attacked by e2; qualified: c2, c4, c7
+    assert (voice.supported_claims, voice.attacked_claims, voice.qualified_claims) == (2, 1, 3)
+    unknown = scores[("outlet", "Unknown outlet")]
+    assert (unknown.entity_id, unknown.documents, unknown.layer) == (0, 3, "gold")
+    assert scores[("author", "Andrew Korybko")].documents == 2
+    assert scores[("author", "Unknown author")].documents == 3
+    observers = scores[("speaker", "Unnamed observers")]
+    assert (observers.documents, observers.claims) == (3, 3)
+    assert scores[("speaker", "Zamir Kabulov")].claims == 1
