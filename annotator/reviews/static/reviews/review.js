@@ -64,4 +64,5 @@
       addForm.elements.end.value = end;
     });
   }
+  document.body.dataset.reviewReady = "1";  // tests wait for the handlers
 })();
