@@ -15,7 +15,7 @@ from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
 from annotator.projects.models import Membership, Project, Role
 from annotator.projects.selectors import project_access
-from annotator.reviews.models import Assignment
+from annotator.reviews.models import Assignment, AssignmentState
 
 
 def _assert_member(project: Project, user, field: str = "annotator") -> None:
@@ -117,6 +117,10 @@ def assignment_reassign(*, assignment: Assignment, annotator, manager) -> Assign
     )
     _with_actor(new, manager).save()
     _with_actor(locked, manager).delete()
+    if locked.state in (AssignmentState.SUBMITTED, AssignmentState.APPROVED):
+        from annotator.reviews.services import _agreement_enqueue
+
+        transaction.on_commit(lambda: _agreement_enqueue(locked.document_id))  # one layer fewer to compare
     return new
 
 

@@ -133,4 +133,6 @@ def assignment_request_changes(*, assignment: Assignment, reviewer, reason: str)
     locked.reviewed_by = reviewer
     locked.version += 1
     locked.save(update_fields=["state", "reason", "reviewed_at", "reviewed_by", "version", "updated_at"])
+    # The layer leaves the comparison until it is submitted again.
+    transaction.on_commit(lambda: _agreement_enqueue(locked.document_id))
     return locked

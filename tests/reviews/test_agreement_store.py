@@ -85,3 +85,23 @@ def test_queue_orders_by_lowest_agreement_then_oldest(scene):
     assert [(d.pk, d.alpha) for d in documents_lowest_agreement(project=scene.project, limit=1)] == [
         (scene.document.pk, pytest.approx(0.6))
     ]
+
+
+def test_sent_back_layer_leaves_the_comparison(scene, django_capture_on_commit_callbacks):
+    """After changes are requested from ann2 only ann1's layer is compared: no alpha, no F1."""
+    from annotator.reviews.services import assignment_request_changes
+
+    agreement_document_compute(document=scene.document)
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_request_changes(assignment=scene.a2, reviewer=scene.reviewer, reason="Redo EVIDENCE.")
+    row = Agreement.objects.get(document=scene.document, label__isnull=True)
+    assert (row.annotators, row.alpha, row.exact_f1) == (1, None, None)
+
+
+def test_source_filter_in_queue(scene):
+    from tests.factories import SourceFactory
+
+    outlet = SourceFactory(name="Daily Example")
+    assert list(review_queue(user=scene.reviewer, source_id=outlet.pk)) == []
+    type(scene.document).objects.filter(pk=scene.document.pk).update(source=outlet)
+    assert [d.pk for d in review_queue(user=scene.reviewer, source_id=outlet.pk)] == [scene.document.pk]
