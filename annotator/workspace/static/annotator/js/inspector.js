@@ -43,10 +43,11 @@ export class Inspector {
     this.subtypeFor = null;
   }
 
+  // Focus stays in the text (digits pick the subtype from anywhere), so a
+  // keyboard user can go on selecting; the prompt is announced politely.
   askSubtype(cid) {
     this.subtypeFor = cid;
     this.render();
-    if (cid != null) this.focus();
   }
 
   focus() {
@@ -109,7 +110,7 @@ export class Inspector {
       if (subtypes.length) {
         const asking = this.subtypeFor === span.cid;
         const group = h("div", { class: `insp-subtypes${asking ? " asking" : ""}`, role: "group", "aria-label": "Subtype" });
-        if (asking) group.append(h("p", { class: "prompt" }, `Pick a subtype: press 1–${subtypes.length}, or Esc to skip.`));
+        if (asking) group.append(h("p", { class: "prompt", role: "status" }, `Pick a subtype: press 1–${subtypes.length}, or Esc to skip.`));
         subtypes.forEach((st, i) => {
           group.append(h("button", {
             type: "button", class: "subtype", "aria-pressed": String(span.subtype === st.id),
