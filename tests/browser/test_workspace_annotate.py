@@ -187,3 +187,26 @@ def test_failed_save_is_shown_and_retried(page, login, workspace):
     assert page.evaluate("window.assayWorkspace.store.queue.pending") == 1
     ws.wait_saved()  # the retry after one second goes through
     assert failures and Annotation.objects.get(document=document).quote == "40 people were hurt"
+
+
+def test_leaving_with_unsaved_work_warns(page, login, workspace):
+    """While a change is not saved, closing the page asks for confirmation (beforeunload)."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text="Officials said 40 people were hurt.")
+    user = member(project, Role.ANNOTATOR)
+    login(user)
+    ws = workspace.open(document)
+    page.route("**/api/v1/annotations/", lambda route: route.abort())
+    ws.select("Officials said")
+    page.keyboard.press("c")
+    page.wait_for_selector('#ws-status[data-state="failed"]')
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]

@@ -104,6 +104,11 @@ def test_reviewer_switches_layers_compares_and_reads_the_map(page, login, worksp
     for user in (alice, bob):
         Assignment.objects.create(project=result.project, document=document, annotator=user)
     login(reviewer)
+    page.goto("/")
+    screenshot("project-list")
+    page.get_by_role("link", name=result.project.name).click()
+    assert page.locator("tbody tr").count() == 5
+    screenshot("project-documents")
     workspace.open(document)
     options = page.locator("#ws-layer option").all_inner_texts()
     assert options == ["My layer", "alice — Assigned", "bob — Assigned", "Gold (adjudicated)"]

@@ -467,7 +467,9 @@ class Workspace {
     });
     document.addEventListener("selectionchange", () => {
       const range = this.view_.selectionRange();
-      if (range) this.pending = [range[0], range[1], this.pending ? this.pending[2] : false];
+      // A collapsed selection (a click) forgets the previous one: a label key
+      // must never label text the user is no longer looking at.
+      this.pending = range ? [range[0], range[1], this.pending ? this.pending[2] : false] : null;
     });
     $("ws-scroll").addEventListener("scroll", () => {
       if (this.selected != null) this.drawLinksSoon();
