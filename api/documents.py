@@ -35,6 +35,7 @@ DOCUMENT_FIELDS = (
 class DocumentSerializer(serializers.ModelSerializer):
     project = serializers.IntegerField(source="project_id", read_only=True)
     source = serializers.IntegerField(source="source_id", read_only=True, allow_null=True)
+    url = serializers.CharField(read_only=True, help_text="The original URL, or empty")
     authors = serializers.SerializerMethodField()
 
     class Meta:

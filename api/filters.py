@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters
 from django import forms
+from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.widgets import DateRangeWidget
 
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType, ReviewStatus
 from annotator.documents.models import Document
 from annotator.jobs.models import Job, JobKind, JobState
 from annotator.reviews.models import Assignment, AssignmentState
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601, converted to UTC here: PostgreSQL refuses offsets beyond ±15:59."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("The date is out of range.") from None
+
+
+class UtcIsoDateTimeRangeField(RangeField):
+    widget = DateRangeWidget
+
+    def __init__(self, *args, **kwargs):
+        super().__init__((UtcIsoDateTimeField(), UtcIsoDateTimeField()), *args, **kwargs)
+
+
+class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
+    """?<name>_after= and ?<name>_before= as ISO 8601 date-times."""
+
+    field_class = UtcIsoDateTimeRangeField
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -25,8 +55,8 @@ class _LayeredFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices)
     source = IdFilter(field_name="document__source_id", help_text="Outlet (source) of the document")
     author = IdFilter(field_name="document__authors", help_text="An author of the document", distinct=True)
-    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
-    updated = django_filters.IsoDateTimeFromToRangeFilter(field_name="updated_at")
+    created = DateTimeRangeFilter(field_name="created_at")
+    updated = DateTimeRangeFilter(field_name="updated_at")
 
 
 class AnnotationFilter(_LayeredFilter):
@@ -56,7 +86,7 @@ class DocumentFilter(django_filters.FilterSet):
     language = django_filters.CharFilter()
     title = django_filters.CharFilter(lookup_expr="icontains")
     published = django_filters.DateFromToRangeFilter(field_name="published_on")
-    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+    created = DateTimeRangeFilter(field_name="created_at")
     label = IdFilter(
         field_name="annotations__label_id", distinct=True, help_text="Has a span with this label"
     )
@@ -77,7 +107,7 @@ class AssignmentFilter(django_filters.FilterSet):
     annotator = IdFilter(field_name="annotator_id")
     state = django_filters.ChoiceFilter(choices=AssignmentState.choices)
     status = django_filters.ChoiceFilter(field_name="state", choices=AssignmentState.choices)
-    updated = django_filters.IsoDateTimeFromToRangeFilter(field_name="updated_at")
+    updated = DateTimeRangeFilter(field_name="updated_at")
 
     class Meta:
         model = Assignment
@@ -88,7 +118,7 @@ class JobFilter(django_filters.FilterSet):
     project = IdFilter(field_name="project_id")
     kind = django_filters.ChoiceFilter(choices=JobKind.choices)
     state = django_filters.ChoiceFilter(choices=JobState.choices)
-    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+    created = DateTimeRangeFilter(field_name="created_at")
 
     class Meta:
         model = Job
