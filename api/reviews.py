@@ -3,15 +3,15 @@ review, adjudication (gold layer), agreement, history and restore.
 
 Each action resolves its object, hides it from non-members (404), and calls one
 service; the services enforce roles (403) and rules (400) with their messages.
+Inputs and outputs are in api/review_serializers.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -28,9 +28,39 @@ from annotator.reviews.selectors import progress_by_annotator, progress_by_docum
 from annotator.reviews.services import assignment_approve, assignment_request_changes
 from api.assignments import AssignmentSerializer
 from api.jobs import JobSerializer
-from api.representations import ErrorSerializer, annotation_data, id_field, parse_id, relation_data
+from api.representations import (
+    AnnotationSerializer,
+    RelationSerializer,
+    annotation_data,
+    parse_id,
+    relation_data,
+)
+from api.review_serializers import (
+    ERRORS,
+    AcceptedAgreedOutput,
+    AgreementSerializer,
+    BulkAssignInput,
+    BulkAssignOutput,
+    CorrectedRelationOutput,
+    CorrectedSpanOutput,
+    CorrectInput,
+    GoldAcceptInput,
+    GoldAcceptOutput,
+    HistoryOutput,
+    ProgressOutput,
+    QueueOutput,
+    ReasonInput,
+    ReassignInput,
+    RelationCorrectInput,
+    RestoreInput,
+    RestoreOutput,
+    history_json,
+    valid,
+)
 
-ERRORS = dict.fromkeys((400, 403, 404, 409), ErrorSerializer)
+ID = r"(?P<pk>[0-9]+)"
+DOCUMENT = r"documents/(?P<document_id>[0-9]+)"
+PROJECT = r"projects/(?P<project_id>[0-9]+)"
 
 
 def _get(model, pk, user, noun: str):
@@ -42,80 +72,25 @@ def _get(model, pk, user, noun: str):
     return item
 
 
-def _valid(serializer_class, data) -> dict:
-    payload = serializer_class(data=data)
-    payload.is_valid(raise_exception=True)
-    return payload.validated_data
-
-
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    version = serializers.IntegerField(required=False, min_value=1)
-
-
-class ReassignInput(serializers.Serializer):
-    annotator = id_field()
-
-
-class BulkAssignInput(serializers.Serializer):
-    project = id_field()
-    annotators = serializers.ListField(child=id_field(), allow_empty=False, max_length=1000)
-    overlap = serializers.IntegerField(min_value=1, max_value=100)
-    documents = serializers.ListField(child=id_field(), required=False, max_length=100000)
-
-
-class CorrectInput(serializers.Serializer):
-    start = serializers.IntegerField(required=False, min_value=0)
-    end = serializers.IntegerField(required=False, min_value=0)
-    label = id_field(required=False)
-    subtype = id_field(required=False, allow_null=True)
-    type = serializers.CharField(required=False, max_length=20)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-
-
-class GoldAcceptInput(serializers.Serializer):
-    annotation = id_field(required=False)
-    relation = id_field(required=False)
-
-
-class RestoreInput(serializers.Serializer):
-    model = serializers.ChoiceField(choices=["annotation", "relation"])
-    history_id = id_field()
-
-
-class AgreementSerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Agreement
-        fields = (
-            "project", "document", "label", "annotators", "pair_spans", "exact_matches", "overlap_matches",
-            "exact_f1", "overlap_f1", "alpha", "units", "pairs", "computed_at",
-        )  # fmt: skip
-
-    def get_label(self, row) -> str | None:
-        return row.label.code if row.label_id else None
-
-
-def _history_json(entries) -> list[dict]:
-    out = []
-    for entry in entries:
-        data = asdict(entry)
-        data["changes"] = [{"field": f, "before": b, "after": a} for f, b, a in entry.changes]
-        out.append(data)
-    return out
-
-
-class ReviewViewSet(viewsets.ViewSet):
+@extend_schema(
+    parameters=[
+        OpenApiParameter(n, OpenApiTypes.INT, OpenApiParameter.PATH)
+        for n in ("pk", "document_id", "project_id")
+    ]
+)
+class ReviewViewSet(viewsets.GenericViewSet):
     """Reviewing, adjudicating and auditing annotators' work."""
 
-    # -- assignment lifecycle ------------------------------------------------
+    serializer_class = ReasonInput  # each action declares its own input and output below
+    queryset = Assignment.objects.none()
+    pagination_class = None
+    filter_backends = []
+
+    # -- assignment lifecycle ---------------------------------------------------------
     @extend_schema(
-        request=ReasonInput,
-        responses={200: AssignmentSerializer, **ERRORS},
-        summary="Approve a submitted layer",
+        request=ReasonInput, responses={200: AssignmentSerializer, **ERRORS}, summary="Approve a layer"
     )
-    @action(detail=False, methods=["post"], url_path=r"assignments/(?P<pk>[^/.]+)/approve")
+    @action(detail=False, methods=["post"], url_path=rf"assignments/{ID}/approve")
     def approve(self, request, pk=None):
         assignment = _get(Assignment, pk, request.user, "Assignment")
         return Response(
@@ -123,35 +98,31 @@ class ReviewViewSet(viewsets.ViewSet):
         )
 
     @extend_schema(
-        request=ReasonInput,
-        responses={200: AssignmentSerializer, **ERRORS},
-        summary="Send a layer back with a reason",
+        request=ReasonInput, responses={200: AssignmentSerializer, **ERRORS}, summary="Send a layer back"
     )
-    @action(detail=False, methods=["post"], url_path=r"assignments/(?P<pk>[^/.]+)/request-changes")
+    @action(detail=False, methods=["post"], url_path=rf"assignments/{ID}/request-changes")
     def request_changes(self, request, pk=None):
         assignment = _get(Assignment, pk, request.user, "Assignment")
-        data = _valid(ReasonInput, request.data)
+        data = valid(ReasonInput, request.data)
         result = assignment_request_changes(
             assignment=assignment, reviewer=request.user, reason=data["reason"]
         )
         return Response(AssignmentSerializer(result).data)
 
-    @extend_schema(
-        request=ReassignInput, responses={201: AssignmentSerializer, **ERRORS}, summary="Reassign (managers)"
-    )
-    @action(detail=False, methods=["post"], url_path=r"assignments/(?P<pk>[^/.]+)/reassign")
+    @extend_schema(request=ReassignInput, responses={201: AssignmentSerializer, **ERRORS}, summary="Reassign")
+    @action(detail=False, methods=["post"], url_path=rf"assignments/{ID}/reassign")
     def reassign(self, request, pk=None):
         assignment = _get(Assignment, pk, request.user, "Assignment")
-        annotator = _user(_valid(ReassignInput, request.data)["annotator"], "annotator")
+        annotator = _user(valid(ReassignInput, request.data)["annotator"], "annotator")
         new = assignment_reassign(assignment=assignment, annotator=annotator, manager=request.user)
         return Response(AssignmentSerializer(new).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=BulkAssignInput, responses={201: dict, **ERRORS}, summary="Round-robin assignment (managers)"
+        request=BulkAssignInput, responses={201: BulkAssignOutput, **ERRORS}, summary="Round-robin"
     )
     @action(detail=False, methods=["post"], url_path="assignments/bulk")
     def bulk_assign(self, request):
-        data = _valid(BulkAssignInput, request.data)
+        data = valid(BulkAssignInput, request.data)
         project, _ = project_access(user=request.user, project_id=data["project"], minimum=Role.MANAGER)
         annotators = [_user(pk, "annotators") for pk in data["annotators"]]
         documents = None
@@ -169,19 +140,24 @@ class ReviewViewSet(viewsets.ViewSet):
         )
         return Response(result, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: dict, **ERRORS}, summary="Progress per annotator and per document")
-    @action(detail=False, methods=["get"], url_path=r"projects/(?P<project_id>[^/.]+)/progress")
+    @extend_schema(
+        responses={200: ProgressOutput, **ERRORS}, summary="Progress per annotator and per document"
+    )
+    @action(detail=False, methods=["get"], url_path=rf"{PROJECT}/progress")
     def progress(self, request, project_id=None):
         project, _ = _project(request.user, project_id, Role.MANAGER)
-        return Response(
-            {
-                "annotators": progress_by_annotator(project=project),
-                "documents": progress_by_document(project=project),
-            }
-        )
+        body = {
+            "annotators": progress_by_annotator(project=project),
+            "documents": progress_by_document(project=project),
+        }
+        return Response(body)
 
     @extend_schema(
-        responses={200: dict, **ERRORS}, summary="The review queue: lowest agreement first, then oldest"
+        parameters=[
+            OpenApiParameter(n, OpenApiTypes.INT) for n in ("project", "annotator", "source", "label")
+        ],
+        responses={200: QueueOutput, **ERRORS},
+        summary="The review queue: lowest agreement first, then oldest",
     )
     @action(detail=False, methods=["get"], url_path="queue")
     def queue(self, request):
@@ -195,48 +171,42 @@ class ReviewViewSet(viewsets.ViewSet):
             source_id=params["source"],
             label_id=params["label"],
         )[:200]
-        return Response(
-            {
-                "results": [
-                    {
-                        "document": d.pk,
-                        "project": d.project_id,
-                        "title": d.display_title,
-                        "alpha": d.alpha,
-                        "exact_f1": d.exact_f1,
-                        "overlap_f1": d.overlap_f1,
-                        "submitted_layers": d.submitted_layers,
-                        "oldest_submission": d.oldest_submission,
-                    }  # fmt: skip
-                    for d in documents
-                ]
-            }
-        )
+        return Response({"results": QueueOutput.rows(documents)})
 
-    # -- span and relation review -------------------------------------------
+    # -- span and relation review -----------------------------------------------------
     @extend_schema(
-        request=CorrectInput, responses={200: dict, **ERRORS}, summary="accept | reject | correct a span"
+        request=ReasonInput, responses={200: AnnotationSerializer, **ERRORS}, summary="Accept a span"
     )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path=r"annotations/(?P<pk>[^/.]+)/(?P<decision>accept|reject|correct)",
+    @action(detail=False, methods=["post"], url_path=rf"annotations/{ID}/accept")
+    def annotation_accept(self, request, pk=None):
+        return self._span_decision(request, pk, "accept")
+
+    @extend_schema(
+        request=ReasonInput, responses={200: AnnotationSerializer, **ERRORS}, summary="Reject a span"
     )
-    def annotation_decision(self, request, pk=None, decision=None):
+    @action(detail=False, methods=["post"], url_path=rf"annotations/{ID}/reject")
+    def annotation_reject(self, request, pk=None):
+        return self._span_decision(request, pk, "reject")
+
+    def _span_decision(self, request, pk, decision):
         span = _get(Annotation, pk, request.user, "Span")
-        data = _valid(CorrectInput, request.data)
-        if decision != "correct":
-            version = (
-                parse_id(request.data.get("version")) if request.data.get("version") is not None else None
-            )
-            result = decisions.annotation_review(
-                annotation=span,
-                reviewer=request.user,
-                decision=decision,
-                reason=data["reason"],
-                version=version,
-            )
-            return Response(annotation_data(result))
+        data = valid(ReasonInput, request.data)
+        result = decisions.annotation_review(
+            annotation=span,
+            reviewer=request.user,
+            decision=decision,
+            reason=data["reason"],
+            version=data.get("version"),
+        )
+        return Response(annotation_data(result))
+
+    @extend_schema(
+        request=CorrectInput, responses={200: CorrectedSpanOutput, **ERRORS}, summary="Correct into gold"
+    )
+    @action(detail=False, methods=["post"], url_path=rf"annotations/{ID}/correct")
+    def annotation_correct(self, request, pk=None):
+        span = _get(Annotation, pk, request.user, "Span")
+        data = valid(CorrectInput, request.data)
         changes = {k: data[k] for k in ("start", "end") if k in data}
         if "label" in data:
             changes["label"] = _label(span.project_id, data["label"])
@@ -249,37 +219,54 @@ class ReviewViewSet(viewsets.ViewSet):
         return Response({"original": annotation_data(span), "gold": annotation_data(gold)})
 
     @extend_schema(
-        request=CorrectInput, responses={200: dict, **ERRORS}, summary="accept | reject | correct a relation"
+        request=ReasonInput, responses={200: RelationSerializer, **ERRORS}, summary="Accept a relation"
     )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path=r"relations/(?P<pk>[^/.]+)/(?P<decision>accept|reject|correct)",
+    @action(detail=False, methods=["post"], url_path=rf"relations/{ID}/accept")
+    def relation_accept(self, request, pk=None):
+        return self._relation_decision(request, pk, "accept")
+
+    @extend_schema(
+        request=ReasonInput, responses={200: RelationSerializer, **ERRORS}, summary="Reject a relation"
     )
-    def relation_decision(self, request, pk=None, decision=None):
+    @action(detail=False, methods=["post"], url_path=rf"relations/{ID}/reject")
+    def relation_reject(self, request, pk=None):
+        return self._relation_decision(request, pk, "reject")
+
+    def _relation_decision(self, request, pk, decision):
         relation = _get(Relation, pk, request.user, "Relation")
-        data = _valid(CorrectInput, request.data)
-        if decision != "correct":
-            result = decisions.relation_review(
-                relation=relation, reviewer=request.user, decision=decision, reason=data["reason"]
-            )
-            return Response(relation_data(result))
-        if not data.get("type"):
-            raise ApplicationError.field("type", "Say which relation type the correction has.")
+        data = valid(ReasonInput, request.data)
+        result = decisions.relation_review(
+            relation=relation,
+            reviewer=request.user,
+            decision=decision,
+            reason=data["reason"],
+            version=data.get("version"),
+        )
+        return Response(relation_data(result))
+
+    @extend_schema(
+        request=RelationCorrectInput,
+        responses={200: CorrectedRelationOutput, **ERRORS},
+        summary="Correct a relation",
+    )
+    @action(detail=False, methods=["post"], url_path=rf"relations/{ID}/correct")
+    def relation_correct(self, request, pk=None):
+        relation = _get(Relation, pk, request.user, "Relation")
+        data = valid(RelationCorrectInput, request.data)
         gold = decisions.relation_correct(
             relation=relation, reviewer=request.user, type=data["type"], reason=data["reason"]
         )
         relation.refresh_from_db()
         return Response({"original": relation_data(relation), "gold": relation_data(gold)})
 
-    # -- adjudication -------------------------------------------------------
+    # -- adjudication -----------------------------------------------------------------
     @extend_schema(
-        request=GoldAcceptInput, responses={201: dict, **ERRORS}, summary="Copy a span or relation into gold"
+        request=GoldAcceptInput, responses={201: GoldAcceptOutput, **ERRORS}, summary="Copy into gold"
     )
-    @action(detail=False, methods=["post"], url_path=r"documents/(?P<document_id>[^/.]+)/gold/accept")
+    @action(detail=False, methods=["post"], url_path=rf"{DOCUMENT}/gold/accept")
     def gold_accept(self, request, document_id=None):
         document = _get(Document, document_id, request.user, "Document")
-        data = _valid(GoldAcceptInput, request.data)
+        data = valid(GoldAcceptInput, request.data)
         if "annotation" in data:
             span = _get(Annotation, data["annotation"], request.user, "Span")
             _same_document(span, document, "annotation")
@@ -292,19 +279,19 @@ class ReviewViewSet(viewsets.ViewSet):
             return Response({"relation": relation_data(gold)}, status=status.HTTP_201_CREATED)
         raise ApplicationError.field("annotation", "Name the annotation or the relation to accept.")
 
-    @extend_schema(
-        request=None, responses={200: dict, **ERRORS}, summary="Accept everything all layers agree on"
-    )
-    @action(detail=False, methods=["post"], url_path=r"documents/(?P<document_id>[^/.]+)/gold/accept-agreed")
+    @extend_schema(request=None, responses={200: AcceptedAgreedOutput, **ERRORS}, summary="Accept all agreed")
+    @action(detail=False, methods=["post"], url_path=rf"{DOCUMENT}/gold/accept-agreed")
     def gold_accept_agreed(self, request, document_id=None):
         document = _get(Document, document_id, request.user, "Document")
         return Response(adjudication.gold_accept_agreed(document=document, reviewer=request.user))
 
-    # -- agreement ----------------------------------------------------------
+    # -- agreement --------------------------------------------------------------------
     @extend_schema(
-        responses={200: AgreementSerializer(many=True), **ERRORS}, summary="A document's agreement"
+        request=None,
+        responses={200: AgreementSerializer(many=True), **ERRORS},
+        summary="A document's agreement",
     )
-    @action(detail=False, methods=["get", "post"], url_path=r"documents/(?P<document_id>[^/.]+)/agreement")
+    @action(detail=False, methods=["get", "post"], url_path=rf"{DOCUMENT}/agreement")
     def document_agreement(self, request, document_id=None):
         document = _get(Document, document_id, request.user, "Document")
         project_access(user=request.user, project_id=document.project_id, minimum=Role.REVIEWER)
@@ -314,7 +301,7 @@ class ReviewViewSet(viewsets.ViewSet):
         return Response(AgreementSerializer(rows, many=True).data)
 
     @extend_schema(responses={200: AgreementSerializer(many=True), **ERRORS}, summary="A project's agreement")
-    @action(detail=False, methods=["get"], url_path=r"projects/(?P<project_id>[^/.]+)/agreement")
+    @action(detail=False, methods=["get"], url_path=rf"{PROJECT}/agreement")
     def project_agreement(self, request, project_id=None):
         project, _ = _project(request.user, project_id, Role.REVIEWER)
         rows = (
@@ -325,11 +312,9 @@ class ReviewViewSet(viewsets.ViewSet):
         return Response(AgreementSerializer(rows, many=True).data)
 
     @extend_schema(
-        request=None,
-        responses={202: JobSerializer, **ERRORS},
-        summary="Recompute a project's agreement (job)",
+        request=None, responses={202: JobSerializer, **ERRORS}, summary="Recompute agreement (job)"
     )
-    @action(detail=False, methods=["post"], url_path=r"projects/(?P<project_id>[^/.]+)/agreement/compute")
+    @action(detail=False, methods=["post"], url_path=rf"{PROJECT}/agreement/compute")
     def project_agreement_compute(self, request, project_id=None):
         project, _ = _project(request.user, project_id, Role.REVIEWER)
         job = agreement_project_request(project=project, user=request.user)
@@ -337,32 +322,32 @@ class ReviewViewSet(viewsets.ViewSet):
             JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
         )
 
-    # -- history ------------------------------------------------------------
-    @extend_schema(responses={200: dict, **ERRORS}, summary="Who changed what on a document, newest first")
-    @action(detail=False, methods=["get"], url_path=r"documents/(?P<document_id>[^/.]+)/history")
+    # -- history ----------------------------------------------------------------------
+    @extend_schema(responses={200: HistoryOutput, **ERRORS}, summary="A document's history, newest first")
+    @action(detail=False, methods=["get"], url_path=rf"{DOCUMENT}/history")
     def document_history(self, request, document_id=None):
         document = _get(Document, document_id, request.user, "Document")
         return Response(
-            {"results": _history_json(history.document_history(document=document, user=request.user))}
+            {"results": history_json(history.document_history(document=document, user=request.user))}
         )
 
-    @extend_schema(responses={200: dict, **ERRORS}, summary="One span's history (also once deleted)")
-    @action(detail=False, methods=["get"], url_path=r"annotations/(?P<pk>[^/.]+)/history")
+    @extend_schema(responses={200: HistoryOutput, **ERRORS}, summary="One span's history (also once deleted)")
+    @action(detail=False, methods=["get"], url_path=rf"annotations/{ID}/history")
     def span_history(self, request, pk=None):
         number = parse_id(pk)
         record = Annotation.history.filter(id=number).order_by("-history_date").first() if number else None
         if record is None or user_role(user=request.user, project_id=record.project_id) is None:
             raise NotFound("Span not found.")
         return Response(
-            {"results": _history_json(history.span_history(annotation_id=number, user=request.user))}
+            {"results": history_json(history.span_history(annotation_id=number, user=request.user))}
         )
 
     @extend_schema(
-        request=RestoreInput, responses={200: dict, **ERRORS}, summary="Restore a span or relation (managers)"
+        request=RestoreInput, responses={200: RestoreOutput, **ERRORS}, summary="Restore (managers)"
     )
     @action(detail=False, methods=["post"], url_path="history/restore")
     def restore(self, request):
-        data = _valid(RestoreInput, request.data)
+        data = valid(RestoreInput, request.data)
         record = history.history_record(model=data["model"], history_id=data["history_id"])
         if user_role(user=request.user, project_id=record.project_id) is None:
             raise NotFound("History entry not found.")
