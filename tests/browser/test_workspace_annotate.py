@@ -73,6 +73,14 @@ def test_label_link_reload_restores_exact_offsets(page, login, workspace, screen
     assert "supported by" in claims.first.inner_text()
     ws.click_text("widely considered")
     assert page.locator("#ws-inspector-body .insp-offsets").inner_text() == "code points 2660–2677"
+    # The nested hedge is drawn distinctly from the claim around it: two
+    # stacked underlines (claim solid at the baseline, hedge dotted 4px lower).
+    nested = page.evaluate(
+        "() => { const seg = [...document.querySelectorAll('#ws-text .seg')]"
+        ".find(s => s.textContent === 'widely considered');"
+        " return [seg._cids.length, seg.dataset.tag, seg.style.paddingBottom] }"
+    )
+    assert nested == [2, "H", "8px"]
     api = page.request.get(f"/api/v1/documents/{document.pk}/workspace/").json()
     assert sorted((a["start"], a["end"]) for a in api["annotations"]) == [
         (2575, 2724),

@@ -176,3 +176,26 @@ def test_keyboard_only_label_and_link(page, login, workspace):
     workspace.wait_saved()
     relation = hedge.outgoing.get()
     assert (relation.type, relation.target.quote) == ("qualifies", "It will fail.")
+
+
+def test_reviewer_edits_the_gold_layer(page, login, workspace):
+    """A reviewer opening the gold layer can label spans there; they are stored
+    in the gold layer, not in the reviewer's own annotator layer."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text="The report shows exports fell 12 percent.")
+    reviewer = member(project, Role.REVIEWER)
+    login(reviewer)
+    workspace.open(document, "?layer=gold")
+    assert page.locator("#ws-banner").inner_text().startswith("Gold layer.")
+    assert page.locator("#ws-submit").is_hidden()
+    workspace.select("exports fell 12 percent")
+    page.keyboard.press("e")
+    page.keyboard.press("1")
+    workspace.wait_saved()
+    span = Annotation.objects.get(document=document)
+    assert (span.layer, span.annotator, span.quote, span.subtype.code) == (
+        "gold",
+        reviewer,
+        "exports fell 12 percent",
+        "statistic",
+    )

@@ -143,3 +143,18 @@ def test_workspace_shell_escapes_title_and_sets_csrf_cookie():
     assert f'data-document="{document.pk}"' in html and 'data-api="/api/v1/"' in html
     assert "annotator/js/workspace.js" in html
     assert "csrftoken" in response.cookies
+
+
+def test_project_page_query_count_does_not_grow_with_documents(django_assert_max_num_queries):
+    """The document list costs a fixed number of queries, however many rows it shows."""
+    project = ProjectFactory()
+    reviewer = member(project, Role.REVIEWER)
+    annotator = member(project, Role.ANNOTATOR)
+    for i in range(12):
+        doc = DocumentFactory(project=project, source=SourceFactory())
+        doc.authors.set([Author.objects.create(name=f"Writer {i}")])
+        AssignmentFactory(document=doc, annotator=annotator)
+    client = client_for(reviewer)
+    with django_assert_max_num_queries(9):
+        response = client.get(f"/projects/{project.pk}/")
+    assert len(response.context["rows"]) == 12
