@@ -9,12 +9,10 @@ import { renderMap } from "./map.js";
 import { Inspector } from "./inspector.js";
 import { renderRelations } from "./relations.js";
 import { drawLinks } from "./overlay.js";
+import * as input from "./input.js";
+import * as layers from "./layers.js";
 
 const $ = (id) => document.getElementById(id);
-const STATE_TEXT = {
-  assigned: "Assigned", in_progress: "In progress", submitted: "Submitted for review",
-  approved: "Approved", changes_requested: "Changes requested",
-};
 
 class Workspace {
   constructor(root) {
@@ -126,106 +124,10 @@ class Workspace {
     });
   }
 
-  buildLayerPickers() {
-    const data = this.data;
-    const reviewer = data.project.role !== "annotator";
-    if (!reviewer) return;
-    const layerSelect = $("ws-layer");
-    const compare = $("ws-compare");
-    const options = [];
-    const seen = new Set();
-    for (const a of data.annotators) {
-      seen.add(a.id);
-      options.push({ value: `annotator:${a.id}`, text: `${a.username}${a.id === this.userId ? " (me)" : ""} — ${STATE_TEXT[a.state] || "not started"}` });
-    }
-    if (!seen.has(this.userId)) options.unshift({ value: `annotator:${this.userId}`, text: "My layer" });
-    options.push({ value: "gold", text: "Gold (adjudicated)" });
-    const current = data.layer.layer === "gold" ? "gold" : `annotator:${data.layer.annotator.id}`;
-    for (const o of options) {
-      layerSelect.add(new Option(o.text, o.value, false, o.value === current));
-    }
-    compare.add(new Option("— none —", ""));
-    for (const o of options) if (o.value !== current) compare.add(new Option(o.text, o.value));
-    layerSelect.closest("label").hidden = false;
-    compare.closest("label").hidden = false;
-    layerSelect.addEventListener("change", () => {
-      const [layer, id] = layerSelect.value.split(":");
-      const url = new URL(location.href);
-      url.search = layer === "gold" ? "?layer=gold" : `?annotator=${id}&layer=annotator`;
-      location.assign(url);
-    });
-    compare.addEventListener("change", () => this.showCompare(compare.value, compare.selectedOptions[0].text));
-  }
-
-  async showCompare(value, title) {
-    const pane = $("ws-compare-pane");
-    if (!value) { pane.hidden = true; this.root.classList.remove("comparing"); return; }
-    const [layer, id] = value.split(":");
-    const query = layer === "gold" ? "?layer=gold" : `?annotator=${id}&layer=annotator`;
-    let data;
-    try {
-      data = await this.api.get(`documents/${this.documentId}/workspace/${query}`);
-    } catch (err) {
-      this.notice(`Could not load that layer: ${err.message}`);
-      return;
-    }
-    const spans = data.annotations.map((a, i) => ({
-      cid: `c${i}`, label: a.label, s16: this.index.toUtf16(a.start), e16: this.index.toUtf16(a.end),
-    }));
-    $("ws-compare-title").textContent = `${title} · ${spans.length} spans (read-only)`;
-    const view = new TextView($("ws-compare-text"), {
-      text: this.data.document.text, labels: this.data.labels, spans: () => spans, ariaLabel: `Layer ${title}, read-only`,
-    });
-    view.render();
-    this.compareView = view;
-    pane.hidden = false;
-    this.root.classList.add("comparing");
-    this.syncCompare();
-  }
-
-  // Keep the second layer at the same paragraph as the main text.
-  syncCompare() {
-    const view = this.compareView;
-    if (!view || $("ws-compare-pane").hidden) return;
-    const main = $("ws-scroll");
-    const other = view.root.parentElement;
-    const blocks = this.view_.blocks;
-    let lo = 0, hi = blocks.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (blocks[mid].el.offsetTop <= main.scrollTop) lo = mid; else hi = mid - 1; }
-    const into = main.scrollTop - blocks[lo].el.offsetTop;
-    other.scrollTop = view.blocks[lo].el.offsetTop + into;
-  }
-
-  showState() {
-    const layer = this.data.layer;
-    const banner = $("ws-banner");
-    const assignment = layer.assignment;
-    const own = layer.annotator && layer.annotator.id === this.userId;
-    const parts = [];
-    banner.className = "ws-banner";
-    if (layer.layer === "gold") parts.push(["strong", "Gold layer."], ["span", " Reviewers’ adjudicated annotations."]);
-    else if (!own) parts.push(["strong", `${layer.annotator.username}’s layer`], ["span", " — read-only; you are viewing it as a reviewer."]);
-    if (assignment && own) {
-      if (assignment.state === "submitted") {
-        parts.push(["strong", "Submitted for review."], ["span", " Read-only until a reviewer sends it back."]);
-        banner.classList.add("info");
-      } else if (assignment.state === "approved") {
-        parts.push(["strong", "Approved."], ["span", " This layer is final."]);
-        banner.classList.add("ok");
-      } else if (assignment.state === "changes_requested") {
-        parts.push(["strong", "Changes requested: "], ["q", assignment.reason]);
-        banner.classList.add("warn");
-      }
-    } else if (assignment && assignment.state && !own) {
-      parts.push(["span", ` State: ${STATE_TEXT[assignment.state]}.`]);
-      if (assignment.reason) parts.push(["span", " Reason given: "], ["q", assignment.reason]);
-    }
-    banner.textContent = "";
-    for (const [tag, text] of parts) { const n = document.createElement(tag); n.textContent = text; banner.appendChild(n); }
-    banner.hidden = parts.length === 0;
-    $("ws-submit").hidden = !(own && layer.layer === "annotator" && !this.readOnly);
-    this.updateToolbar();
-  }
+  buildLayerPickers() { layers.buildLayerPickers(this); }
+  showCompare(value, title) { return layers.showCompare(this, value, title); }
+  syncCompare() { layers.syncCompare(this); }
+  showState() { layers.showState(this); }
 
   setStatus(state, text) {
     const el = $("ws-status");
@@ -419,108 +321,12 @@ class Workspace {
 
   // --- input -------------------------------------------------------------
 
-  bindText() {
-    const text = this.textEl;
-    text.addEventListener("mouseup", (e) => {
-      const range = this.view_.selectionRange();
-      if (range) { this.pending = [range[0], range[1], e.altKey]; return; }
-      const seg = e.target.closest && e.target.closest(".seg");
-      if (!seg) return;
-      const spans = this.spansAt(seg).sort((a, b) => (a.e16 - a.s16) - (b.e16 - b.s16));
-      if (!spans.length) return;
-      if (this.linking && this.linking.targetCid == null) { this.pickTarget(spans[0].cid); return; }
-      // Repeated clicks on overlapping spans cycle through them, innermost first.
-      const at = spans.findIndex((s) => s.cid === this.selected);
-      this.select(spans[(at + 1) % spans.length].cid);
-    });
-    let hovered = null;
-    text.addEventListener("mouseover", (e) => {
-      const seg = e.target.closest && e.target.closest(".seg");
-      const spans = seg ? this.spansAt(seg) : [];
-      const cid = spans.length ? spans.sort((a, b) => (a.e16 - a.s16) - (b.e16 - b.s16))[0].cid : null;
-      if (cid === hovered) return;
-      hovered = cid;
-      text.classList.toggle("hovering", cid != null);
-      this.view_.setHighlight("hov", cid == null ? [] : [this.store.spans.get(cid), ...this.relatedSpans(cid)]);
-    });
-    // Keyboard selection in the (non-editable) text: Shift+arrows extend by
-    // word (Alt: by character), arrows move the caret.
-    const moves = {
-      ArrowRight: ["forward", "word"], ArrowLeft: ["backward", "word"],
-      ArrowDown: ["forward", "line"], ArrowUp: ["backward", "line"],
-      End: ["forward", "lineboundary"], Home: ["backward", "lineboundary"],
-    };
-    text.addEventListener("keydown", (e) => {
-      if (!(e.key in moves) || e.ctrlKey || e.metaKey) return;
-      const sel = window.getSelection();
-      if (!sel.rangeCount || !text.contains(sel.anchorNode)) {
-        const first = this.view_.blocks.find((b) => b.el.getBoundingClientRect().bottom > text.parentElement.getBoundingClientRect().top) || this.view_.blocks[0];
-        this.view_.select(first.s, first.s);
-      }
-      const [dir, unit] = moves[e.key];
-      sel.modify(e.shiftKey ? "extend" : "move", dir, e.altKey && unit === "word" ? "character" : unit);
-      const range = this.view_.selectionRange();
-      this.pending = range ? [range[0], range[1], e.altKey] : null;
-      const node = sel.focusNode && (sel.focusNode.nodeType === 1 ? sel.focusNode : sel.focusNode.parentElement);
-      if (node) node.scrollIntoView({ block: "nearest" });
-      e.preventDefault();
-    });
-    document.addEventListener("selectionchange", () => {
-      const range = this.view_.selectionRange();
-      // A collapsed selection (a click) forgets the previous one: a label key
-      // must never label text the user is no longer looking at.
-      this.pending = range ? [range[0], range[1], this.pending ? this.pending[2] : false] : null;
-    });
-    $("ws-scroll").addEventListener("scroll", () => {
-      if (this.selected != null) this.drawLinksSoon();
-      if (this.compareView) this.syncCompare();
-    }, { passive: true });
-    window.addEventListener("resize", () => this.drawLinksSoon());
-  }
+  bindText() { input.bindText(this); }
+  bindKeys() { input.bindKeys(this); }
 
   drawLinksSoon() {
     if (this.linkFrame) return;
     this.linkFrame = requestAnimationFrame(() => { this.linkFrame = null; this.drawLinks(); });
-  }
-
-  bindKeys() {
-    document.addEventListener("keydown", (e) => {
-      const t = e.target;
-      const typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
-      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === "z" && !typing) {
-        e.preventDefault();
-        if (!this.readOnly) this.store.undo();
-        return;
-      }
-      if (typing || e.ctrlKey || e.metaKey) return;
-      if (e.key === "Escape") {
-        if (this.linking) this.cancelLink();
-        else if (this.inspector.subtypeFor != null) this.inspector.askSubtype(null);
-        else { window.getSelection().removeAllRanges(); this.select(null); }
-        return;
-      }
-      if (/^[1-9]$/.test(e.key) && this.inspector.handleDigit(Number(e.key))) { e.preventDefault(); return; }
-      const code = e.code && e.code.startsWith("Key") ? e.code.slice(3).toLowerCase() : e.key.toLowerCase();
-      if (this.linking && this.linking.targetCid == null && e.key === "Enter" && this.linkCursor != null) {
-        e.preventDefault();
-        this.pickTarget(this.linkCursor);
-        return;
-      }
-      if (t && t.tagName === "BUTTON" && (e.key === "Enter" || e.key === " ")) return;
-      if (code === "n" || code === "p") { e.preventDefault(); this.stepSpan(code === "n" ? 1 : -1); return; }
-      if (e.key === "Enter" && this.selected != null && (t === this.textEl || t === document.body)) { e.preventDefault(); this.inspector.focus(); return; }
-      if (code === "l" && this.selected != null) { e.preventDefault(); this.startLink(); return; }
-      if ((e.key === "Delete" || e.key === "Backspace") && this.selected != null && !this.readOnly) {
-        e.preventDefault();
-        this.store.deleteSpan(this.selected);
-        return;
-      }
-      const label = this.labels.find((l) => l.shortcut && l.shortcut.toLowerCase() === code);
-      if (label && (this.view_.selectionRange() || this.pending)) {
-        e.preventDefault();
-        this.labelSelection(label, { exact: e.altKey });
-      }
-    });
   }
 
   bindChrome() {
