@@ -59,3 +59,16 @@ def segments(text: str, spans: list[Item]) -> list[tuple[int, int, Item | None]]
         top = min(covering, key=lambda s: (s.end - s.start, s.start, s.id)) if covering else None
         out.append((start, end, top))
     return out
+
+
+def relation_differences(layers: dict[int, list[tuple[int, tuple]]]) -> dict[int, str]:
+    """{relation id: "agreed" | "missing"} for relations keyed by (type, source span
+    (start, end, label), target span or speaker): "agreed" when every other layer has
+    the same key, "missing" when at least one lacks it."""
+    keys = {layer: {key for _, key in items} for layer, items in layers.items()}
+    out = {}
+    for layer, items in layers.items():
+        others = [k for other, k in keys.items() if other != layer]
+        for relation_id, key in items:
+            out[relation_id] = "agreed" if all(key in k for k in others) else "missing"
+    return out

@@ -120,6 +120,15 @@ def assignments_for_annotator(*, user) -> QuerySet[Assignment]:
     )
 
 
+def _relation_key(relation: Relation, spans: dict, labels: dict) -> tuple:
+    def span_key(pk):
+        span = spans[pk]
+        return (span.start, span.end, labels[span.label_id].code)
+
+    target = span_key(relation.target_id) if relation.target_id else ("speaker", relation.speaker_id)
+    return (relation.type, span_key(relation.source_id), target)
+
+
 @dataclass
 class LayerView:
     annotator_id: int
@@ -127,7 +136,7 @@ class LayerView:
     layer: str
     assignment: Assignment | None
     spans: list[dict] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
+    relations: list[dict] = field(default_factory=list)
     segments: list[dict] = field(default_factory=list)
 
 
@@ -169,6 +178,16 @@ def document_comparison(*, document: Document) -> dict:
     compared = {key[0]: items[key] for key in layers if key[1] == Layer.ANNOTATOR}
     differences = compare.layer_differences(compared)
     by_id = {s.pk: s for s in annotations}
+    relation_diff = compare.relation_differences(
+        {
+            annotator_id: [
+                (r.pk, _relation_key(r, by_id, labels))
+                for r in relations
+                if (r.annotator_id, r.layer) == (annotator_id, Layer.ANNOTATOR)
+            ]
+            for annotator_id in compared
+        }
+    )
     for key, view in layers.items():
         diff = differences.get(view.annotator_id, {}) if view.layer == Layer.ANNOTATOR else {}
         for item in items[key]:
@@ -184,7 +203,11 @@ def document_comparison(*, document: Document) -> dict:
                     ),
                 }
             )
-        view.relations = [r for r in relations if (r.annotator_id, r.layer) == key]
+        view.relations = [
+            {"relation": r, "difference": relation_diff.get(r.pk, "gold")}
+            for r in relations
+            if (r.annotator_id, r.layer) == key
+        ]
         view.segments = [
             {
                 "start": s,

@@ -102,3 +102,28 @@ def test_lowest_agreement_include(scene):
         Context({"project": scene.project})
     )
     assert scene.document.title in html and "0.600" in html
+
+
+def test_relation_differences_on_the_page(scene):
+    """Both annotators link OPINION[23,28) supports CLAIM[0,11): "agreed" in both layers;
+    only ann2 links HEDGE qualifies CLAIM: "missing" (ann1 lacks it)."""
+    from tests.factories import AnnotationFactory, RelationFactory
+
+    agreed = []
+    for annotator in (scene.ann1, scene.ann2):
+        opinion = AnnotationFactory(
+            document=scene.document, annotator=annotator, start=23, end=28, label_code="OPINION"
+        )
+        claim = Annotation.objects.get(annotator=annotator, start=0)
+        agreed.append(RelationFactory(source=opinion, target=claim, type="supports"))
+    hedge = Annotation.objects.get(annotator=scene.ann2, start=23, label__code="HEDGE")
+    only = RelationFactory(
+        source=hedge, target=Annotation.objects.get(annotator=scene.ann2, start=0), type="qualifies"
+    )
+    html = client_for(scene.reviewer).get(f"/review/documents/{scene.document.pk}/").content.decode()
+
+    def item(relation):
+        return html.split(f'<li data-relation="{relation.pk}">', 1)[1].split("</li>", 1)[0]
+
+    assert 'class="diff diff-agreed"' in item(agreed[0]) and 'class="diff diff-agreed"' in item(agreed[1])
+    assert 'class="diff diff-missing"' in item(only)
