@@ -7,7 +7,8 @@ fixed seed). Figures:
 - ``add_span_ms``: from pressing a label key on a selection until the span is
   painted and its POST has been answered, median of 30 (target < 100);
 - ``scroll_long_tasks_over_50ms``: long tasks (> 50 ms, PerformanceObserver)
-  while wheel-scrolling through the whole text (target 0), and the longest one.
+  while wheel-scrolling through the whole text (target 0), and the longest one;
+- ``argument_map_render_ms``: switching to the argument map (all claims) once.
 """
 
 from __future__ import annotations
@@ -294,6 +295,10 @@ def run() -> dict:
                     ".filter((e) => e.name.endsWith('/api/v1/annotations/'))"
                     ".map((e) => e.responseEnd - e.requestStart)"
                 )
+                map_ms = page.evaluate(
+                    "() => { const t = performance.now(); window.assayWorkspace.setView('map');"
+                    " document.querySelector('#ws-map svg').getBBox(); return performance.now() - t; }"
+                )
                 browser.close()
         finally:
             server.terminate()
@@ -311,6 +316,7 @@ def run() -> dict:
         "add_span_saved_and_painted_ms_p90": round(sorted(combined)[int(len(combined) * 0.9) - 1], 1),
         "add_span_all_created": all(a["ok"] for a in adds),
         "add_span_http_ms_median": round(statistics.median(server_ms), 1) if server_ms else None,
+        "argument_map_render_ms": round(map_ms, 1),
         "scroll_steps": steps,
         "scroll_height_px": height,
         "scroll_long_tasks_over_50ms": len(long_tasks),

@@ -53,6 +53,7 @@ def test_label_link_reload_restores_exact_offsets(page, login, workspace, screen
     page.keyboard.press("1")  # Statistic
     page.keyboard.press("l")
     ws.click_text("America’s drone")  # the claim, outside the nested hedge
+    screenshot("workspace-linking")
     page.get_by_role("group", name="Relation type").get_by_role("button", name="Supports").click()
     ws.wait_saved()
 

@@ -106,3 +106,26 @@ def test_stale_write_in_two_pages_shows_the_conflict(page, login, workspace):
     assert (span.note, span.version) == ("edited in tab two", 3)
     assert span.history.filter(note="edited in tab one").exists()
     second_page.close()
+
+
+def test_change_refused_by_the_server_is_undone_and_explained(page, login, workspace):
+    """If the layer was submitted in another tab, a new span is refused (400):
+    the page removes it again and says why, instead of pretending it was saved."""
+    from annotator.reviews.services import assignment_submit
+
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text="Turnout rose to 70 percent, officials said.")
+    user = member(project, Role.ANNOTATOR)
+    login(user)
+    ws = workspace.open(document)
+    assignment_submit(document=document, annotator=user)  # elsewhere, after the page loaded
+    ws.select("Turnout rose")
+    page.keyboard.press("c")
+    notice = page.locator("#ws-notice")
+    notice.wait_for(state="visible")
+    assert notice.inner_text().startswith(
+        "Not saved: This layer is submitted and read-only until a reviewer sends it back."
+    )
+    ws.wait_saved()
+    assert page.locator("#ws-text .seg").count() == 0
+    assert Annotation.objects.filter(document=document).count() == 0
