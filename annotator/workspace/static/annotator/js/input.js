@@ -103,3 +103,15 @@ export function bindKeys(ws) {
     }
   });
 }
+
+// Arrow keys move between the buttons of a toolbar group (WAI-ARIA toolbar pattern).
+export function bindToolbar(toolbar) {
+  toolbar.addEventListener("keydown", (e) => {
+    if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+    const buttons = [...toolbar.querySelectorAll("button:not([disabled])")];
+    const at = buttons.indexOf(document.activeElement);
+    if (at === -1) return;
+    e.preventDefault();
+    buttons[(at + (e.key === "ArrowRight" ? 1 : -1) + buttons.length) % buttons.length].focus();
+  });
+}

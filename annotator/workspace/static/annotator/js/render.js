@@ -129,12 +129,18 @@ export class TextView {
       let style = this.styleCache.get(key);
       if (style === undefined) style = this._style(covering, level);
       seg.style.cssText = style;
+      seg.title = covering.map((s) => this._name(s.label)).join(" + ");
       const starting = covering.filter((s) => s.s16 === a);
       if (starting.length) seg.dataset.tag = starting.map((s) => this._tag(s.label)).join("·");
       for (const [cls, cids] of this.marks) if (active.some((s) => cids.has(s.cid))) seg.classList.add(cls);
       seg.appendChild(node);
       el.appendChild(seg);
     }
+  }
+
+  _name(labelId) {
+    const label = this.labels.get(labelId);
+    return label ? label.name : "Span";
   }
 
   _tag(labelId) {

@@ -330,6 +330,7 @@ class Workspace {
   }
 
   bindChrome() {
+    input.bindToolbar(document.querySelector(".ws-toolbar"));
     $("ws-retry").addEventListener("click", () => this.store.queue.retryNow());
     $("ws-undo").addEventListener("click", () => this.store.undo());
     $("ws-link").addEventListener("click", () => this.startLink());
