@@ -14,7 +14,7 @@ from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import NotFound, PermissionDenied
 from annotator.documents.models import Document
 from annotator.projects.models import Membership, Role
-from annotator.projects.selectors import project_access, role_at_least
+from annotator.projects.selectors import role_at_least, user_role
 
 REVIEW_ROLES = [Role.REVIEWER, Role.MANAGER]
 
@@ -47,6 +47,19 @@ def layered_visible(queryset: QuerySet, *, user) -> QuerySet:
     )
 
 
+def role_in(*, user, project_id: int, minimum: str = Role.ANNOTATOR, what: str = "Document") -> str:
+    """The caller's role in the project in one query: NotFound for non-members, PermissionDenied below ``minimum``.
+
+    (project_access also loads the project; hot paths here only need the role.)
+    """
+    role = user_role(user=user, project_id=project_id)
+    if role is None:
+        raise NotFound(f"{what} not found.")
+    if not role_at_least(role, minimum):
+        raise PermissionDenied(f"This needs the {minimum} role in the project; you are {role}.")
+    return role
+
+
 def document_access(
     *, user, document_id, minimum: str = Role.ANNOTATOR, queryset=None
 ) -> tuple[Document, str]:
@@ -58,8 +71,7 @@ def document_access(
     document = (queryset if queryset is not None else Document.objects).filter(pk=document_id).first()
     if document is None:
         raise NotFound("Document not found.")
-    _, role = project_access(user=user, project_id=document.project_id, minimum=minimum)
-    return document, role
+    return document, role_in(user=user, project_id=document.project_id, minimum=minimum)
 
 
 def layer_assert_readable(*, user, role: str, annotator_id: int | None, layer: str) -> None:
@@ -88,7 +100,7 @@ def _layered_get(model, *, user, pk, write: bool, label: str):
     item = in_member_projects(model.objects.select_related("document"), user=user).filter(pk=pk).first()
     if item is None:
         raise NotFound(f"{label} not found.")
-    _, role = project_access(user=user, project_id=item.project_id)
+    role = role_in(user=user, project_id=item.project_id, what=label)
     check = layer_assert_writable if write else layer_assert_readable
     check(user=user, role=role, annotator_id=item.annotator_id, layer=item.layer)
     return item

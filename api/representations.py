@@ -10,6 +10,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from annotator.annotations.models import Layer, RelationType, ReviewStatus
+from annotator.interchange.sql import IsoTimestamp
 
 MAX_ID = 2**63 - 1  # PostgreSQL bigint: larger ids would be a database error, not a 404
 MAX_OFFSET = 2**31 - 1
@@ -37,12 +38,21 @@ def relation_data(relation) -> dict:
     return _instance_data(relation, RELATION_FIELDS)
 
 
+def _columns(fields):
+    return [IsoTimestamp(f) if f in ("created_at", "updated_at") else (f"{f}_id" if f in _FOREIGN_KEYS else f)
+            for f in fields]  # fmt: skip
+
+
+def _rows(queryset, fields) -> list[dict]:
+    return [dict(zip(fields, row, strict=True)) for row in queryset.values_list(*_columns(fields))]
+
+
 def annotation_rows(queryset) -> list[dict]:
-    return list(queryset.values(*ANNOTATION_FIELDS))
+    return _rows(queryset, ANNOTATION_FIELDS)
 
 
 def relation_rows(queryset) -> list[dict]:
-    return list(queryset.values(*RELATION_FIELDS))
+    return _rows(queryset, RELATION_FIELDS)
 
 
 def id_field(**kwargs) -> serializers.IntegerField:

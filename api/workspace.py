@@ -7,7 +7,7 @@ opens a document with 500 spans and 250 relations in well under 30 ms).
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch
 from rest_framework import serializers
 
 from annotator.annotations.models import Annotation, Layer, Relation
@@ -94,7 +94,8 @@ def workspace_payload(*, user, document: Document, role: str, annotator_id: int 
     else:
         read_only = False  # layer_assert_readable let only reviewers and managers this far
     project = Project.objects.only("id", "name").get(pk=document.project_id)
-    used_speakers = Relation.objects.filter(project_id=document.project_id, speaker__isnull=False)
+    # Speakers already used in the project, for reuse in the picker (Exists: one index probe per speaker).
+    used_speakers = Relation.objects.filter(project_id=document.project_id, speaker_id=OuterRef("pk"))
     return {
         "document": {
             "id": document.pk,

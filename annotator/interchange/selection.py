@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
+from annotator.interchange.sql import IsoTimestamp
 from annotator.projects.models import Label, LabelSubtype, Project
 from annotator.reviews.models import Assignment, AssignmentState
 from annotator.sources.models import Speaker
@@ -191,7 +192,8 @@ def _chunk_bundles(selection, lookups, ids, with_text, with_annotations, with_re
     order = ("document_id", "layer", "annotator_id")
     if with_annotations:
         rows = selection.annotations().filter(document_id__in=ids).order_by(*order, "start", "end", "id")
-        for row in rows.values_list(*ANNOTATION_COLUMNS):
+        columns = [IsoTimestamp(c) if c in ("created_at", "updated_at") else c for c in ANNOTATION_COLUMNS]
+        for row in rows.values_list(*columns):
             layer_for(row[1], row[2], row[3]).annotations.append(row)
     if with_relations:
         rows = selection.relations().filter(document_id__in=ids).order_by(*order, "id")

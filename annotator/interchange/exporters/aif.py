@@ -30,8 +30,9 @@ SCHEMES = {
 }
 
 
-def _stamp(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S")
+def _stamp(value: str) -> str:
+    """AIF's "YYYY-MM-DD HH:mm:ss" from the RFC 3339 text of the selection."""
+    return f"{value[:10]} {value[11:19]}"
 
 
 def document_graph(bundle, lookups: Lookups) -> dict:

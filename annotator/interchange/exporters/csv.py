@@ -55,8 +55,8 @@ def _rows(selection, lookups, *, spans: bool, progress=None):
                         lookups.subtypes.get(a[8]) if a[8] else "",
                         _safe(a[9]),
                         a[10],
-                        a[11].isoformat(),
-                        a[12].isoformat(),
+                        a[11],
+                        a[12],
                     ]  # fmt: skip
                     for a in layer.annotations
                 )

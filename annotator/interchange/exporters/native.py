@@ -55,8 +55,8 @@ def document_entry(bundle, lookups: Lookups) -> dict:
                 "subtype": subtypes.get(a[8]) if a[8] else None,
                 "note": a[9],
                 "status": a[10],
-                "created_at": a[11].isoformat(),
-                "updated_at": a[12].isoformat(),
+                "created_at": a[11],
+                "updated_at": a[12],
             }  # fmt: skip
             for a in layer.annotations
         ]
