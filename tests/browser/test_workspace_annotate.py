@@ -219,3 +219,25 @@ def test_leaving_with_unsaved_work_warns(page, login, workspace):
     page.close(run_before_unload=True)
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
+
+
+def test_deleting_a_span_while_it_is_being_saved_deletes_it_on_the_server(page, login, workspace):
+    """Label, then delete before the create has been answered: the create
+    finishes, then the delete removes it, so the server ends with no span."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text="Officials said 40 people were hurt.")
+    user = member(project, Role.ANNOTATOR)
+    login(user)
+    ws = workspace.open(document)
+    page.evaluate(
+        "() => { const api = window.assayWorkspace.api; const request = api.request.bind(api);"
+        " api.request = async (...args) => { await new Promise((r) => setTimeout(r, 300)); return request(...args); }; }"
+    )
+    ws.select("40 people")
+    page.keyboard.press("e")
+    page.keyboard.press("Escape")
+    page.keyboard.press("n")
+    page.keyboard.press("Delete")
+    assert page.locator("#ws-text .seg").count() == 0
+    ws.wait_saved()
+    assert Annotation.objects.filter(document=document).count() == 0

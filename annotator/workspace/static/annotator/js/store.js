@@ -97,7 +97,8 @@ export class Store extends EventTarget {
     const rels = this.relationsOf(cid);
     this.spans.delete(cid);
     for (const rel of rels) this.relations.delete(rel.cid); // the server cascades
-    this.queue.push({ type: "span.delete", cid, span: { ...span } });
+    // The op keeps the live object: a create still in flight fills in its id.
+    this.queue.push({ type: "span.delete", cid, span });
     if (record) {
       this._record("Delete span", () => {
         const again = this.createSpan(span, { record: false, cid });
@@ -122,7 +123,7 @@ export class Store extends EventTarget {
     const rel = this.relations.get(cid);
     if (!rel) return;
     this.relations.delete(cid);
-    this.queue.push({ type: "rel.delete", cid, rel: { ...rel } });
+    this.queue.push({ type: "rel.delete", cid, rel });
     if (record) this._record("Unlink", () => this.createRelation({ ...rel }, { record: false, cid }));
     this._emit("relations", { cid });
   }
