@@ -129,3 +129,23 @@ def test_change_refused_by_the_server_is_undone_and_explained(page, login, works
     ws.wait_saved()
     assert page.locator("#ws-text .seg").count() == 0
     assert Annotation.objects.filter(document=document).count() == 0
+
+
+def test_editing_a_span_deleted_in_another_tab_says_so(page, login, workspace):
+    """A note typed on a span that was deleted elsewhere is not saved silently
+    nowhere: the page says the span was deleted and removes it."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text="The minister said the budget will double.")
+    user = member(project, Role.ANNOTATOR)
+    span = AnnotationFactory(document=document, annotator=user, start=4, end=12, label_code="CLAIM")
+    login(user)
+    ws = workspace.open(document)
+    ws.click_text("minister")
+    span.delete()  # elsewhere
+    page.locator("#insp-note").fill("too late")
+    page.locator("#ws-text").focus()
+    notice = page.locator("#ws-notice")
+    notice.wait_for(state="visible")
+    assert notice.inner_text().startswith("Not saved: This span was deleted elsewhere")
+    ws.wait_saved()
+    assert page.locator("#ws-text .seg").count() == 0

@@ -141,6 +141,15 @@ export class Store extends EventTarget {
     return entry;
   }
 
+  // Drop a span (and its links) that no longer exists on the server.
+  forget(cid) {
+    const span = this.spans.get(cid);
+    if (!span) return;
+    this.spans.delete(cid);
+    for (const rel of this.relationsOf(cid)) this.relations.delete(rel.cid);
+    this._changed([[span.s16, span.e16]]);
+  }
+
   // Drop a local change the server refused for good (shown to the user).
   revert(op) {
     if (op.type === "span.create") {
@@ -244,6 +253,11 @@ export class SaveQueue {
         // Refused for good (validation, permission): undo it locally and say why.
         this.ops.shift();
         this.lastError = null;
+        if (err.status === 404 && op.type === "span.update") {
+          this.store.forget(op.cid);
+          this.store._emit("rejected", { op, message: "This span was deleted elsewhere, so it is removed here too.", errors: {} });
+          continue;
+        }
         this.store.revert(op);
         this.store._emit("rejected", { op, message: err.message, errors: err.body.errors || {} });
       }
