@@ -124,6 +124,9 @@ def queue(request):
         .distinct("user__username"),
         "sources": Source.objects.filter(documents__project_id__in=project_ids).distinct().order_by("name"),
         "labels": Label.objects.filter(project_id__in=project_ids).select_related("project"),
+        "managed": Project.objects.filter(
+            memberships__user=request.user, memberships__role=Role.MANAGER, memberships__is_active=True
+        ),
     }
     return render(request, "reviews/queue.html", context)
 

@@ -65,6 +65,7 @@ def test_reviewer_compares_adjudicates_and_decides(page, login, screenshot):
     page.goto("/review/")
     row = page.get_by_role("row").filter(has_text=document.title)
     assert row.get_by_role("cell").nth(4).inner_text() != "—"  # agreement computed on submit
+    screenshot("review-queue")
     row.get_by_role("link", name=document.title).click()
     page.wait_for_url(re.compile(rf"/review/documents/{document.pk}/$"))
 
