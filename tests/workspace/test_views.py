@@ -158,3 +158,14 @@ def test_project_page_query_count_does_not_grow_with_documents(django_assert_max
     with django_assert_max_num_queries(9):
         response = client.get(f"/projects/{project.pk}/")
     assert len(response.context["rows"]) == 12
+
+
+def test_superuser_sees_every_project_as_manager():
+    """A superuser is not a member anywhere but sees all projects, as manager."""
+    from django.contrib.auth import get_user_model
+
+    ProjectFactory(name="A")
+    ProjectFactory(name="B")
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    projects = client_for(admin).get("/").context["projects"]
+    assert [(p.name, p.role) for p in projects] == [("A", "manager"), ("B", "manager")]
