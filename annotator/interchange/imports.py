@@ -19,13 +19,13 @@ from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import ApplicationError
 from annotator.core.offsets import word_count
 from annotator.documents.models import Document
 from annotator.documents.services import author_get_or_create, content_hash, source_get_or_create
+from annotator.interchange.bulk_sql import rows_insert
 from annotator.interchange.importers.base import ParsedDocument, Rejection, Taxonomy, decode_text, validate
 from annotator.interchange.importers.jsonl import parse_jsonl
 from annotator.interchange.importers.native import NativeFileError, parse_native, read_native
@@ -140,12 +140,12 @@ class _Writer:
             for sub in spec["subtypes"]:
                 subtype_create(label=label, code=sub["code"], name=str(sub.get("name") or sub["code"]))
 
-    def _source(self, document: ParsedDocument):
+    def _source_id(self, document: ParsedDocument) -> int | None:
         if not document.outlet:
             return None
         key = document.outlet.lower()
         if key not in self.sources:
-            self.sources[key] = source_get_or_create(name=document.outlet, domain=document.outlet_domain)
+            self.sources[key] = source_get_or_create(name=document.outlet, domain=document.outlet_domain).pk
         return self.sources[key]
 
     def _author_ids(self, names: list[str]) -> list[int]:
@@ -176,56 +176,56 @@ class _Writer:
                 continue
             self.hashes.add(digest)
             fresh.append((parsed, digest))
-        documents = [
-            Document(
-                project=self.project,
-                text=parsed.text,
-                content_hash=digest,
-                char_count=len(parsed.text),
-                word_count=word_count(parsed.text),
-                title=parsed.title,
-                url=parsed.url,
-                published_on=parsed.published_on,
-                source=self._source(parsed),
-                language=parsed.language,
-                provenance=parsed.provenance,
-                created_by=self.user,
-            )  # fmt: skip
+        rows = [
+            {
+                "project_id": self.project.pk,
+                "text": parsed.text,
+                "content_hash": digest,
+                "char_count": len(parsed.text),
+                "word_count": word_count(parsed.text),
+                "title": parsed.title,
+                "url": parsed.url,
+                "published_on": parsed.published_on,
+                "source_id": self._source_id(parsed),
+                "language": parsed.language,
+                "provenance": parsed.provenance,
+                "created_by_id": self.user.pk,
+            }  # fmt: skip
             for parsed, digest in fresh
         ]
-        documents = bulk_create_with_history(documents, Document, batch_size=BATCH, default_user=self.user)
+        document_ids = rows_insert(Document, rows, user=self.user)
         Through = Document.authors.through
         Through.objects.bulk_create(
             [
-                Through(document_id=d.pk, author_id=a)
-                for d, (p, _) in zip(documents, fresh, strict=True)
-                for a in self._author_ids(p.authors)
+                Through(document_id=document_id, author_id=author_id)
+                for document_id, (parsed, _) in zip(document_ids, fresh, strict=True)
+                for author_id in self._author_ids(parsed.authors)
             ]
         )
-        self.counts["documents"] += len(documents)
-        self._write_layers(documents, [parsed for parsed, _ in fresh])
+        self.counts["documents"] += len(document_ids)
+        self._write_layers(document_ids, [parsed for parsed, _ in fresh])
 
-    def _write_layers(self, documents: list[Document], parsed_documents: list[ParsedDocument]) -> None:
+    def _write_layers(self, document_ids: list[int], parsed_documents: list[ParsedDocument]) -> None:
         spans, span_keys, refs, pending_relations, assignments = [], {}, {}, [], set()
-        for document, parsed in zip(documents, parsed_documents, strict=True):
+        for document_id, parsed in zip(document_ids, parsed_documents, strict=True):
             for layer_index, layer in enumerate(parsed.layers):
                 owner = self._layer_owner(layer.annotator)
                 if layer.layer == Layer.ANNOTATOR:
-                    assignments.add((document.pk, owner))
+                    assignments.add((document_id, owner))
                 for span in layer.spans:
-                    key = (document.pk, owner, layer.layer, span.start, span.end, span.label)
+                    key = (document_id, owner, layer.layer, span.start, span.end, span.label)
                     if key not in span_keys:  # two file layers may land in one stored layer
                         span_keys[key] = len(spans)
-                        spans.append(Annotation(
-                            project_id=self.project.pk, document_id=document.pk, annotator_id=owner, layer=layer.layer,
-                            start=span.start, end=span.end, quote=parsed.text[span.start : span.end],
-                            label_id=self.label_ids[span.label],
-                            subtype_id=self.subtype_ids.get((span.label, span.subtype)) if span.subtype else None,
-                            note=span.note, status=span.status,
-                        ))  # fmt: skip
-                    refs[(document.pk, layer_index, span.ref)] = span_keys[key]
+                        spans.append({
+                            "project_id": self.project.pk, "document_id": document_id, "annotator_id": owner,
+                            "layer": layer.layer, "start": span.start, "end": span.end,
+                            "quote": parsed.text[span.start : span.end], "label_id": self.label_ids[span.label],
+                            "subtype_id": self.subtype_ids.get((span.label, span.subtype)) if span.subtype else None,
+                            "note": span.note, "status": span.status,
+                        })  # fmt: skip
+                    refs[(document_id, layer_index, span.ref)] = span_keys[key]
                 for relation in layer.relations:
-                    pending_relations.append((document.pk, layer_index, relation))
+                    pending_relations.append((document_id, layer_index, relation))
         Assignment.objects.bulk_create(
             [
                 Assignment(
@@ -239,28 +239,27 @@ class _Writer:
             ],  # fmt: skip
             ignore_conflicts=True,
         )
-        spans = bulk_create_with_history(spans, Annotation, batch_size=2000, default_user=self.user)
+        span_ids = rows_insert(Annotation, spans, user=self.user)
         links, seen = [], set()
         for document_id, layer_index, relation in pending_relations:
-            source = spans[refs[(document_id, layer_index, relation.source)]]
+            source = refs[(document_id, layer_index, relation.source)]
             target = (
-                spans[refs[(document_id, layer_index, relation.target)]]
-                if relation.target is not None
-                else None
+                refs[(document_id, layer_index, relation.target)] if relation.target is not None else None
             )
-            speaker_id = self._speaker_id(relation.speaker) if relation.type == "attributed_to" else None
+            speaker_id = None
             if relation.type == "attributed_to":
-                target = None
-            key = (source.pk, target.pk if target else None, speaker_id, relation.type)
+                speaker_id, target = self._speaker_id(relation.speaker), None
+            key = (source, target, speaker_id, relation.type)
             if key in seen:
                 continue
             seen.add(key)
-            links.append(Relation(
-                project_id=self.project.pk, document_id=document_id, annotator_id=source.annotator_id, layer=source.layer,
-                type=relation.type, source=source, target=target, speaker_id=speaker_id, note=relation.note,
-                status=relation.status,
-            ))  # fmt: skip
-        bulk_create_with_history(links, Relation, batch_size=2000, default_user=self.user)
+            links.append({
+                "project_id": self.project.pk, "document_id": document_id, "annotator_id": spans[source]["annotator_id"],
+                "layer": spans[source]["layer"], "type": relation.type, "source_id": span_ids[source],
+                "target_id": span_ids[target] if target is not None else None, "speaker_id": speaker_id,
+                "note": relation.note, "status": relation.status,
+            })  # fmt: skip
+        rows_insert(Relation, links, user=self.user)
         self.counts["annotations"] += len(spans)
         self.counts["relations"] += len(links)
 
@@ -292,8 +291,17 @@ def import_documents(
             writer.write_batch(parsed.documents[start : start + BATCH])
             if progress:
                 progress("writing", min(total, start + BATCH), total)
+        if writer.counts["documents"]:
+            transaction.on_commit(lambda: _scores_mark_dirty(project.pk))
     counts = {**writer.counts, "rejected": len(parsed.rejections)}
     return counts, [r.as_dict() for r in parsed.rejections]
+
+
+def _scores_mark_dirty(project_id: int) -> None:
+    """Bulk inserts send no post_save signals: tell source scores the project changed."""
+    from annotator.credibility.services import scores_mark_dirty
+
+    scores_mark_dirty(project_id=project_id, whole_project=True)
 
 
 def user_for_annotator(*, project: Project, user_id: int | None):
