@@ -78,10 +78,17 @@ def _labels(project: Project) -> dict[int, str]:
     return dict(Label.objects.filter(project=project).values_list("id", "code"))
 
 
+def _lock_project(project: Project) -> None:
+    """Serialize agreement writes per project: each write deletes and re-inserts rows
+    under a unique constraint, so two concurrent writers would collide."""
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def agreement_document_compute(*, document: Document) -> Agreement:
     """Recompute one document's agreement rows, then the project's. Safe to run twice."""
     project = document.project
+    _lock_project(project)
     rows = _rows_for(project, [(document.pk, document.text)], _labels(project))
     Agreement.objects.filter(document=document).delete()
     Agreement.objects.bulk_create(rows)
@@ -98,6 +105,7 @@ def agreement_project_compute(*, project: Project, progress=None) -> Agreement:
         documents = list(Document.objects.filter(pk__in=chunk).order_by("pk").values_list("pk", "text"))
         rows = _rows_for(project, documents, labels)
         with transaction.atomic():
+            _lock_project(project)
             Agreement.objects.filter(document_id__in=chunk).delete()
             Agreement.objects.bulk_create(rows, batch_size=2000)
         if progress:
@@ -142,6 +150,7 @@ def _summed_pairs(project: Project) -> dict[int | None, list[dict]]:
 @transaction.atomic
 def agreement_project_refresh(*, project: Project) -> Agreement:
     """Project rows from the document rows: counts summed in SQL, alpha from the summed matrix."""
+    _lock_project(project)
     sums = (
         Agreement.objects.filter(project=project, document__isnull=False)
         .values("label_id")

@@ -105,3 +105,34 @@ def test_source_filter_in_queue(scene):
     assert list(review_queue(user=scene.reviewer, source_id=outlet.pk)) == []
     type(scene.document).objects.filter(pk=scene.document.pk).update(source=outlet)
     assert [d.pk for d in review_queue(user=scene.reviewer, source_id=outlet.pk)] == [scene.document.pk]
+
+
+def test_concurrent_recomputations_do_not_collide(scene, transactional_db):
+    """Two workers recomputing different documents of one project at once both succeed
+    (each write replaces rows under a unique constraint; the project row lock serializes them)."""
+    import threading
+
+    from django.db import connection
+
+    doc2 = DocumentFactory(project=scene.project, text="Another text here")
+    submitted(doc2, scene.ann1, [(0, 7, "CLAIM")])
+    submitted(doc2, scene.ann2, [(0, 7, "CLAIM")])
+    errors = []
+
+    def work(document):
+        try:
+            for _ in range(5):
+                agreement_document_compute(document=document)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(d,)) for d in (scene.document, doc2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Agreement.objects.filter(project=scene.project, document=None, label=None).count() == 1
+    assert Agreement.objects.filter(project=scene.project, label=None).count() == 3
