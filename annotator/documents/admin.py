@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotator.documents.models import Document
@@ -87,6 +88,7 @@ class DocumentAdmin(ManagedProjectsMixin, SimpleHistoryAdmin):
         "updated_at",
     )
     filter_horizontal = ("authors",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [assign_round_robin, recompute_agreement]
 
     def get_queryset(self, request):

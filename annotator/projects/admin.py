@@ -9,23 +9,33 @@ from annotator.projects.models import Label, LabelSubtype, Membership, Project
 from annotator.reviews.admin_support import ManagedProjectsMixin, is_manager_somewhere, managed_project_ids
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
+class ManagerInline(admin.TabularInline):
+    """Inlines follow the project page's rule (managers), not Django's model permissions."""
+
     extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return is_manager_somewhere(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_manager_somewhere(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return is_manager_somewhere(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate or retire instead: work refers to these rows
+
+
+class MembershipInline(ManagerInline):
+    model = Membership
     fields = ("user", "role", "is_active", "created_at")
     readonly_fields = ("created_at",)
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # deactivate instead: work may reference the membership
 
-
-class LabelInline(admin.TabularInline):
+class LabelInline(ManagerInline):
     model = Label
-    extra = 0
     fields = ("code", "name", "kind", "color", "shortcut", "position", "is_active")
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # retire (is_active) instead: annotations keep their label
 
 
 class ProjectAdmin(admin.ModelAdmin):
@@ -75,13 +85,9 @@ class MembershipAdmin(ManagedProjectsMixin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SubtypeInline(admin.TabularInline):
+class SubtypeInline(ManagerInline):
     model = LabelSubtype
-    extra = 0
     fields = ("code", "name", "description", "position", "is_active")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LabelAdmin(ManagedProjectsMixin, SimpleHistoryAdmin):

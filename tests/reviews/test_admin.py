@@ -107,3 +107,20 @@ def test_span_actions_and_round_robin(scene):
     assert list(Assignment.objects.values_list("annotator__username", flat=True)) == ["ann1"]
     agreement_document_compute(document=scene.document)
     assert "—" in client.get("/admin/documents/document/").content.decode()
+
+
+def test_change_pages_open_for_own_projects_only(scene):
+    """A manager edits their project (memberships and labels inline) and documents; another
+    project's rows are not reachable (the admin redirects with "doesn't exist")."""
+    other = ProjectFactory()
+    client = staff(scene.manager)
+    assert client.get(f"/admin/projects/project/{scene.project.pk}/change/").status_code == 200
+    assert client.get(f"/admin/documents/document/{scene.document.pk}/change/").status_code == 200
+    assert (
+        client.get(f"/admin/annotations/annotation/{Annotation.objects.first().pk}/change/").status_code
+        == 200
+    )
+    response = client.get(f"/admin/projects/project/{other.pk}/change/")
+    assert response.status_code == 302
+    html = client.get(f"/admin/projects/project/{scene.project.pk}/change/").content.decode()
+    assert "memberships-0-role" in html and "labels-0-code" in html
