@@ -113,6 +113,8 @@ class AssignmentAdmin(ManagedProjectsMixin, SimpleHistoryAdmin):
 class ReviewQueueAdmin(AssignmentAdmin):
     """Submitted work only, lowest agreement first, then the oldest."""
 
+    list_filter = AssignmentAdmin.list_filter[1:]  # every row is submitted: no state filter
+
     def get_queryset(self, request):
         return (
             super()
