@@ -8,7 +8,7 @@ Rules (from project membership and role):
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import NotFound, PermissionDenied
@@ -63,15 +63,24 @@ def role_in(*, user, project_id: int, minimum: str = Role.ANNOTATOR, what: str =
 def document_access(
     *, user, document_id, minimum: str = Role.ANNOTATOR, queryset=None
 ) -> tuple[Document, str]:
-    """The document and the caller's role in its project; NotFound for non-members."""
+    """The document and the caller's role in its project (one query); NotFound for non-members."""
     try:
         document_id = int(document_id)
     except (TypeError, ValueError):
         raise NotFound("Document not found.") from None
-    document = (queryset if queryset is not None else Document.objects).filter(pk=document_id).first()
+    role = Membership.objects.filter(project_id=OuterRef("project_id"), user_id=user.pk, is_active=True)
+    documents = (queryset if queryset is not None else Document.objects.all()).annotate(
+        caller_role=Subquery(role.values("role")[:1])
+    )
+    document = documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound("Document not found.")
-    return document, role_in(user=user, project_id=document.project_id, minimum=minimum)
+    found = Role.MANAGER if user.is_superuser else document.caller_role
+    if found is None:
+        raise NotFound("Document not found.")
+    if not role_at_least(found, minimum):
+        raise PermissionDenied(f"This needs the {minimum} role in the project; you are {found}.")
+    return document, found
 
 
 def layer_assert_readable(*, user, role: str, annotator_id: int | None, layer: str) -> None:

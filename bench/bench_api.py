@@ -166,13 +166,37 @@ def _populate_export_project(manager) -> tuple[int, int]:
     return project.pk, EXPORT_DOCUMENTS * SPANS_PER_DOCUMENT
 
 
-def _start_gunicorn(database_url: str) -> tuple[subprocess.Popen, str]:
+def _broker() -> str:
+    """Redis when it answers (as deployed: tasks queue, a worker runs them), else in-process tasks."""
+    url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:  # noqa: BLE001 - any failure means no broker
+        return ""
+    return url
+
+
+def _server_env(database_url: str, broker: str) -> dict:
+    return {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false", "SECRET_KEY": "bench-only-secret",
+            "DJANGO_SETTINGS_MODULE": "annotator.config.settings.base", "ALLOWED_HOSTS": "127.0.0.1",
+            "CELERY_BROKER_URL": broker, "ASSAY_CELERY_QUEUE": f"assay-bench-api-{os.getpid()}",
+            "LOG_LEVEL": "WARNING"}  # fmt: skip
+
+
+def _start_worker(env: dict) -> subprocess.Popen | None:
+    if not env["CELERY_BROKER_URL"]:
+        return None
+    command = [sys.executable, "-m", "celery", "-A", "annotator", "worker", "-Q", env["ASSAY_CELERY_QUEUE"],
+               "-c", "1", "-P", "prefork", "--without-gossip", "--without-mingle", "--loglevel=WARNING"]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own interpreter and module
+
+
+def _start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false", "SECRET_KEY": "bench-only-secret",
-           "DJANGO_SETTINGS_MODULE": "annotator.config.settings.base", "ALLOWED_HOSTS": "127.0.0.1",
-           "CELERY_BROKER_URL": "", "LOG_LEVEL": "WARNING"}  # fmt: skip
     command = [str(Path(sys.executable).parent / "gunicorn"), "annotator.config.wsgi:application",
                "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--timeout", "900", "--log-level", "warning"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own gunicorn
@@ -369,9 +393,14 @@ def run() -> dict:
         data = _populate_small_project()
         manager = data["clients"][0][0].__class__.objects.get(username="bench-manager")
         export_project, export_spans = _populate_export_project(manager)
-        server, base = _start_gunicorn(test_database_url())
+        env = _server_env(test_database_url(), _broker())
+        worker = _start_worker(env)
+        server, base = _start_gunicorn(env)
         try:
-            figures = {"gunicorn_workers": WORKERS}
+            figures = {
+                "gunicorn_workers": WORKERS,
+                "celery": "redis + 1 worker" if worker else "in-process (no broker)",
+            }
             figures.update(_bench_spans(base, data))
             figures.update(_bench_workspace(base, data))
             figures.update(
@@ -379,8 +408,10 @@ def run() -> dict:
             )
             figures.update(_bench_import(base, data["manager_token"], data["project"].pk))
         finally:
-            server.terminate()
-            server.wait(30)
+            for process in (server, worker):
+                if process is not None:
+                    process.terminate()
+                    process.wait(30)
             from django.db import connections
 
             connections.close_all()
