@@ -11,7 +11,9 @@ missing > label > boundary > agreed.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from heapq import heappop, heappush
 
 RANK = {"agreed": 0, "boundary": 1, "label": 2, "missing": 3}
 
@@ -24,8 +26,23 @@ class Item:
     label: str
 
 
-def span_difference(span: Item, other: list[Item]) -> str:
-    overlapping = [o for o in other if o.start < span.end and span.start < o.end]
+class _Index:
+    """A layer's spans sorted by start, to find the ones overlapping a range quickly."""
+
+    def __init__(self, spans: list[Item]):
+        self.spans = sorted(spans, key=lambda s: (s.start, s.end))
+        self.starts = [s.start for s in self.spans]
+        self.longest = max((s.end - s.start for s in self.spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Item]:
+        lo = bisect_left(self.starts, start - self.longest + 1)
+        hi = bisect_left(self.starts, end)
+        return [o for o in self.spans[lo:hi] if o.start < end and start < o.end]
+
+
+def span_difference(span: Item, other: list[Item] | _Index) -> str:
+    index = other if isinstance(other, _Index) else _Index(other)
+    overlapping = index.overlapping(span.start, span.end)
     if any((o.start, o.end, o.label) == (span.start, span.end, span.label) for o in overlapping):
         return "agreed"
     if any(o.label == span.label for o in overlapping):
@@ -37,9 +54,10 @@ def span_difference(span: Item, other: list[Item]) -> str:
 
 def layer_differences(layers: dict[int, list[Item]]) -> dict[int, dict[int, tuple[str, dict[int, str]]]]:
     """{layer: {span id: (overall difference, {other layer: difference})}}."""
+    indexes = {key: _Index(spans) for key, spans in layers.items()}
     out: dict[int, dict[int, tuple[str, dict[int, str]]]] = {}
     for key, spans in layers.items():
-        others = {k: v for k, v in layers.items() if k != key}
+        others = {k: v for k, v in indexes.items() if k != key}
         result = {}
         for span in spans:
             detail = {k: span_difference(span, v) for k, v in others.items()}
@@ -51,13 +69,23 @@ def layer_differences(layers: dict[int, list[Item]]) -> dict[int, dict[int, tupl
 
 def segments(text: str, spans: list[Item]) -> list[tuple[int, int, Item | None]]:
     """Cut the text at every span boundary; each piece carries the innermost
-    (shortest) span covering it, or None. Used to render a highlighted layer."""
+    (shortest) span covering it, or None. Used to render a highlighted layer.
+
+    A sweep with a heap of open spans (shortest on top, ended ones dropped
+    lazily): O((n + cuts) log n) rather than cuts x spans.
+    """
     cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
-    out = []
+    ordered = sorted(spans, key=lambda s: s.start)
+    heap: list[tuple[int, int, int, Item]] = []
+    out, i = [], 0
     for start, end in zip(cuts, cuts[1:], strict=False):
-        covering = [s for s in spans if s.start <= start and end <= s.end]
-        top = min(covering, key=lambda s: (s.end - s.start, s.start, s.id)) if covering else None
-        out.append((start, end, top))
+        while i < len(ordered) and ordered[i].start <= start:
+            span = ordered[i]
+            heappush(heap, (span.end - span.start, span.start, span.id, span))
+            i += 1
+        while heap and heap[0][3].end <= start:
+            heappop(heap)
+        out.append((start, end, heap[0][3] if heap else None))
     return out
 
 
