@@ -163,23 +163,27 @@ def _desc(text: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in text)
 
 
-def coincidences(layers: Sequence[Sequence[str]]) -> dict[tuple[str, str], float]:
-    """Krippendorff's coincidence matrix o_ck for units coded by every layer.
+def coincidences(layers: Sequence[Sequence[str | None]]) -> dict[tuple[str, str], float]:
+    """Krippendorff's coincidence matrix o_ck.
 
-    o_ck = Σ_u (number of ordered pairs of values (c, k) from different coders in u) / (m_u - 1).
-    Every layer gives every token a value ("none" included), so m_u = len(layers).
+    o_ck = Σ_u (number of ordered pairs of values (c, k) from different coders in u) / (m_u - 1),
+    where m_u counts the values of unit u (None = not coded; units with m_u < 2 are not
+    pairable and drop out). Token units are coded by every layer ("none" included), so
+    there m_u = len(layers); None is for general reliability data.
     """
-    m = len(layers)
     matrix: dict[tuple[str, str], float] = defaultdict(float)
-    if m < 2:
+    if len(layers) < 2:
         return {}
     for unit, count in Counter(zip(*layers, strict=True)).items():
-        values = Counter(unit)
+        values = Counter(v for v in unit if v is not None)
+        m_u = sum(values.values())
+        if m_u < 2:
+            continue
         for c, n_c in values.items():
             for k, n_k in values.items():
                 pairs = n_c * (n_k - 1) if c == k else n_c * n_k
                 if pairs:
-                    matrix[(c, k)] += count * pairs / (m - 1)
+                    matrix[(c, k)] += count * pairs / (m_u - 1)
     return dict(matrix)
 
 

@@ -121,3 +121,17 @@ def test_alpha_needs_two_layers():
     """One layer has nothing to agree with: no alpha, no F1."""
     scopes = m.document_agreement(TEXT, {7: A}, LABELS)
     assert scopes[None].alpha is None and scopes[None].exact_f1 is None and scopes[None].units == 0
+
+
+def test_alpha_matches_krippendorffs_published_example():
+    """Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers,
+    12 units, missing values; the published nominal alpha is 0.743."""
+    x = None
+    data = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, x, x, x],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, x, 3],
+        [x, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, x],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, x],
+    ]
+    layers = [[None if v is None else str(v) for v in row] for row in data]
+    assert round(m.alpha_nominal(m.coincidences(layers)), 3) == 0.743
