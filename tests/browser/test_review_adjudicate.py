@@ -66,7 +66,9 @@ def test_reviewer_compares_adjudicates_and_decides(page, login, screenshot):
     row = page.get_by_role("row").filter(has_text=document.title)
     assert row.get_by_role("cell").nth(4).inner_text() != "—"  # agreement computed on submit
     screenshot("review-queue")
-    row.get_by_role("link", name=document.title).click()
+    page.locator("body[data-review-ready]").wait_for(state="attached")
+    page.keyboard.press("j")  # the first (and only) document in the queue
+    page.keyboard.press("o")
     page.wait_for_url(re.compile(rf"/review/documents/{document.pk}/$"))
 
     ann1_layer = page.get_by_role("region", name="Layer of ann1-b")
