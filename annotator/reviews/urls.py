@@ -19,7 +19,7 @@ urlpatterns = [
         name="annotation-decide",
     ),
     re_path(
-        r"^relations/(?P<pk>[0-9]+)/(?P<decision>accept|reject|gold)/$",
+        r"^relations/(?P<pk>[0-9]+)/(?P<decision>accept|reject|correct|gold)/$",
         views.relation_decide,
         name="relation-decide",
     ),

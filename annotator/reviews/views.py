@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from annotator.annotations.models import Annotation, Layer, Relation
+from annotator.annotations.models import Annotation, Layer, Relation, RelationType
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Membership, Project, Role
@@ -147,6 +147,7 @@ def document(request, pk):
         "is_manager": role_at_least(role, Role.MANAGER),
         "layers": layers,
         "labels": [label for label in comparison["labels"] if label.is_active],
+        "relation_types": RelationType.choices,
         "agreement": agreement_rows(project=project, document=doc),
         "queue_position": _queue_neighbours(request.user, doc),
     }
@@ -273,6 +274,14 @@ def relation_decide(request, pk, decision):
     if decision == "gold":
         adjudication.gold_accept_relation(relation=relation, reviewer=request.user)
         return "Relation copied into the gold layer."
+    if decision == "correct":
+        decisions.relation_correct(
+            relation=relation,
+            reviewer=request.user,
+            type=request.POST.get("type", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        return "Corrected relation written to the gold layer; the original is kept."
     decisions.relation_review(
         relation=relation, reviewer=request.user, decision=decision, reason=request.POST.get("reason", "")
     )

@@ -127,3 +127,21 @@ def test_relation_differences_on_the_page(scene):
 
     assert 'class="diff diff-agreed"' in item(agreed[0]) and 'class="diff diff-agreed"' in item(agreed[1])
     assert 'class="diff diff-missing"' in item(only)
+
+
+def test_relation_correct_from_the_page(scene):
+    """Correcting supports -> attacks writes a gold relation; the original keeps its type, marked corrected."""
+    from annotator.annotations.models import Relation
+    from tests.factories import RelationFactory
+
+    source = Annotation.objects.get(annotator=scene.ann1, start=15)
+    target = Annotation.objects.get(annotator=scene.ann1, start=0)
+    rel = RelationFactory(source=source, target=target, type="supports")
+    client = client_for(scene.reviewer)
+    response = client.post(f"/review/relations/{rel.pk}/correct/", {"type": "supports"}, follow=True)
+    assert "The relation already is supports; to keep it, accept it." in response.content.decode()
+    client.post(f"/review/relations/{rel.pk}/correct/", {"type": "attacks", "reason": "It argues against."})
+    rel.refresh_from_db()
+    assert (rel.type, rel.status, rel.status_reason) == ("supports", "corrected", "It argues against.")
+    gold = Relation.objects.get(layer=Layer.GOLD)
+    assert (gold.type, gold.origin, gold.annotator) == ("attacks", rel, scene.reviewer)
