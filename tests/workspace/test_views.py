@@ -155,7 +155,7 @@ def test_project_page_query_count_does_not_grow_with_documents(django_assert_max
         doc.authors.set([Author.objects.create(name=f"Writer {i}")])
         AssignmentFactory(document=doc, annotator=annotator)
     client = client_for(reviewer)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # + the lowest-agreement section
         response = client.get(f"/projects/{project.pk}/")
     assert len(response.context["rows"]) == 12
 
@@ -169,3 +169,28 @@ def test_superuser_sees_every_project_as_manager():
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     projects = client_for(admin).get("/").context["projects"]
     assert [(p.name, p.role) for p in projects] == [("A", "manager"), ("B", "manager")]
+
+
+def test_project_page_lists_lowest_agreement_documents_for_reviewers_only():
+    """Reviewers see the documents with the lowest alpha first; annotators do not see the section."""
+    from annotator.reviews.models import Agreement
+
+    project = ProjectFactory()
+    low = DocumentFactory(project=project, title="Contested piece")
+    high = DocumentFactory(project=project, title="Agreed piece")
+    Agreement.objects.create(
+        project=project, document=low, annotators=2, alpha=0.125, exact_f1=0.25, overlap_f1=0.5
+    )
+    Agreement.objects.create(
+        project=project, document=high, annotators=2, alpha=0.875, exact_f1=1.0, overlap_f1=1.0
+    )
+
+    page = client_for(member(project, Role.REVIEWER)).get(f"/projects/{project.pk}/").content.decode()
+    section = page[page.index("Lowest agreement") :]
+    assert section.index("Contested piece") < section.index("Agreed piece")
+    assert "0.125" in section
+
+    annotator_page = (
+        client_for(member(project, Role.ANNOTATOR)).get(f"/projects/{project.pk}/").content.decode()
+    )
+    assert "Lowest agreement" not in annotator_page
