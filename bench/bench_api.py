@@ -198,7 +198,8 @@ def _start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [str(Path(sys.executable).parent / "gunicorn"), "annotator.config.wsgi:application",
-               "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--timeout", "900", "--log-level", "warning"]  # fmt: skip
+               "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--timeout", "900", "--log-level", "warning",
+               *os.environ.get("BENCH_GUNICORN_ARGS", "").split()]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own gunicorn
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
