@@ -188,6 +188,8 @@ SPECTACULAR_SETTINGS = {
         "LayerEnum": "annotator.annotations.models.Layer",
         "ReviewStatusEnum": "annotator.annotations.models.ReviewStatus",
         "RelationTypeEnum": "annotator.annotations.models.RelationType",
+        "EntityKindEnum": "annotator.credibility.models.EntityKind",
+        "LayerUsedEnum": "annotator.credibility.models.LayerUsed",
     },
 }
 
