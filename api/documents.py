@@ -141,9 +141,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def workspace(self, request, pk=None):
-        document, role = document_access(
-            user=request.user, document_id=pk, queryset=Document.objects.select_related("source")
-        )
+        document, role = document_access(user=request.user, document_id=pk)
         layer = request.query_params.get("layer") or Layer.ANNOTATOR
         if layer not in Layer.values:
             raise ApplicationError.field("layer", f"Unknown layer {layer!r}; use annotator or gold.")
