@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotator.core.errors import NotFound, PermissionDenied
+from annotator.jobs.selectors import project_jobs_recent
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access, role_at_least
 from annotator.reviews.models import AssignmentState
@@ -70,6 +71,8 @@ def project_detail(request, project_id: int):
             "states": AssignmentState.choices,
             "outlets": selectors.project_outlets(project=project),
             "query": query.urlencode(),
+            "is_manager": role == Role.MANAGER,
+            "jobs": project_jobs_recent(project=project, user=request.user, role=role),
         },
     )
 
