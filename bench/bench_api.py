@@ -13,7 +13,9 @@ Figures, each printed with its target (issue 4):
 Sizes come from environment variables; defaults are the issue's sizes:
 BENCH_EXPORT_DOCUMENTS=10000, BENCH_EXPORT_SPANS_PER_DOCUMENT=100 (1,000,000
 spans), BENCH_IMPORT_DOCUMENTS=10000, BENCH_SPAN_REQUESTS=400 (per mode),
-BENCH_GUNICORN_WORKERS=4. ``BENCH_SMALL=1`` runs a quick reduced set.
+BENCH_GUNICORN_WORKERS=4. ``BENCH_SMALL=1`` runs a quick reduced set;
+``BENCH_API_PARTS=spans,workspace`` runs only some parts (spans, workspace,
+export, import).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ IMPORT_DOCUMENTS = _size("BENCH_IMPORT_DOCUMENTS", 10_000, 2_000)
 SPAN_REQUESTS = _size("BENCH_SPAN_REQUESTS", 400, 200)
 WORKERS = _size("BENCH_GUNICORN_WORKERS", 4, 4)
 WORKSPACE_SPANS, WORKSPACE_RELATIONS = 500, 250
+PARTS = set((os.environ.get("BENCH_API_PARTS") or "spans,workspace,export,import").split(","))
 WORDS = [
     "the",
     "minister",
@@ -393,7 +396,9 @@ def run() -> dict:
 
         data = _populate_small_project()
         manager = data["clients"][0][0].__class__.objects.get(username="bench-manager")
-        export_project, export_spans = _populate_export_project(manager)
+        export_project, export_spans = (
+            _populate_export_project(manager) if "export" in PARTS else (None, 0)
+        )
         env = _server_env(test_database_url(), _broker())
         worker = _start_worker(env)
         server, base = _start_gunicorn(env)
@@ -402,12 +407,16 @@ def run() -> dict:
                 "gunicorn_workers": WORKERS,
                 "celery": "redis + 1 worker" if worker else "in-process (no broker)",
             }
-            figures.update(_bench_spans(base, data))
-            figures.update(_bench_workspace(base, data))
-            figures.update(
-                _bench_export(base, data["manager_token"], export_project, export_spans, server.pid)
-            )
-            figures.update(_bench_import(base, data["manager_token"], data["project"].pk))
+            if "spans" in PARTS:
+                figures.update(_bench_spans(base, data))
+            if "workspace" in PARTS:
+                figures.update(_bench_workspace(base, data))
+            if "export" in PARTS:
+                figures.update(
+                    _bench_export(base, data["manager_token"], export_project, export_spans, server.pid)
+                )
+            if "import" in PARTS:
+                figures.update(_bench_import(base, data["manager_token"], data["project"].pk))
         finally:
             for process in (server, worker):
                 if process is not None:

@@ -58,13 +58,29 @@ def layer_assert_editable(*, document: Document, annotator) -> None:
         )
 
 
-def layer_touch(*, document: Document, annotator) -> None:
-    """Mark work as started: assigned -> in progress (creating the assignment if needed)."""
-    assignment = assignment_get_or_start(document=document, annotator=annotator)
-    if assignment.state == AssignmentState.ASSIGNED:
-        Assignment.objects.filter(pk=assignment.pk, state=AssignmentState.ASSIGNED).update(
-            state=AssignmentState.IN_PROGRESS, version=F("version") + 1
+def layer_open_for_edit(*, document: Document, annotator) -> None:
+    """Check that the layer may change and mark work as started.
+
+    One read when the layer is already in progress (the common case on the
+    span-write hot path); creates the assignment on first work and moves
+    assigned -> in progress.
+    """
+    state = (
+        Assignment.objects.filter(document=document, annotator=annotator)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state is None:
+        assignment_get_or_start(document=document, annotator=annotator)
+    elif state not in EDITABLE_STATES:
+        raise ApplicationError.field(
+            "document",
+            f"This layer is {AssignmentState(state).label.lower()} and read-only until a reviewer sends it back.",
         )
+    elif state == AssignmentState.ASSIGNED:
+        Assignment.objects.filter(
+            document=document, annotator=annotator, state=AssignmentState.ASSIGNED
+        ).update(state=AssignmentState.IN_PROGRESS, version=F("version") + 1)
 
 
 def _transition(assignment: Assignment, action: str) -> Assignment:

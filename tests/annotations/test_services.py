@@ -188,3 +188,29 @@ def test_a_submitted_layer_is_read_only(doc, annotator):
     assert exc.value.errors == {
         "document": ["This layer is submitted and read-only until a reviewer sends it back."]
     }
+
+
+def test_a_duplicate_span_is_refused_and_nothing_changes(doc, annotator):
+    """The same label at the same offsets in the same layer is refused with the offsets named."""
+    claim = label(doc.project, "CLAIM")
+    annotation_create(document=doc, annotator=annotator, start=0, end=5, label=claim)
+    with pytest.raises(ApplicationError) as exc:
+        annotation_create(document=doc, annotator=annotator, start=0, end=5, label=claim, note="again")
+    assert exc.value.errors == {"non_field_errors": ["This layer already has a CLAIM span at 0-5."]}
+    assert Annotation.objects.filter(document=doc).count() == 1
+
+
+def test_first_span_opens_the_layer_and_an_assigned_layer_moves_to_in_progress(doc, annotator):
+    from annotator.reviews.models import Assignment, AssignmentState
+    from tests.factories import AssignmentFactory
+
+    annotation_create(document=doc, annotator=annotator, start=0, end=5, label=label(doc.project, "CLAIM"))
+    assert Assignment.objects.get(document=doc, annotator=annotator).state == AssignmentState.IN_PROGRESS
+
+    other_doc = DocumentFactory(project=doc.project, text="Assigned text here.")
+    AssignmentFactory(document=other_doc, annotator=annotator, state=AssignmentState.ASSIGNED)
+    annotation_create(
+        document=other_doc, annotator=annotator, start=0, end=8, label=label(doc.project, "CLAIM")
+    )
+    assigned = Assignment.objects.get(document=other_doc, annotator=annotator)
+    assert (assigned.state, assigned.version) == (AssignmentState.IN_PROGRESS, 2)
