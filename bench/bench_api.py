@@ -396,9 +396,7 @@ def run() -> dict:
 
         data = _populate_small_project()
         manager = data["clients"][0][0].__class__.objects.get(username="bench-manager")
-        export_project, export_spans = (
-            _populate_export_project(manager) if "export" in PARTS else (None, 0)
-        )
+        export_project, export_spans = _populate_export_project(manager) if "export" in PARTS else (None, 0)
         env = _server_env(test_database_url(), _broker())
         worker = _start_worker(env)
         server, base = _start_gunicorn(env)
