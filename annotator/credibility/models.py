@@ -193,3 +193,64 @@ class ScoreDirty(models.Model):
 
     def __str__(self):
         return f"dirty {self.kind} {self.entity_id} in project {self.project_id}"
+
+
+class CountFields(models.Model):
+    """Per-document counts from the scored layers: the first level of the two-level aggregation.
+
+    A change recounts only its document; a source's figures are then summed
+    from these rows, so an incremental recompute never rereads a source's
+    whole corpus of spans.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    tier = models.CharField(
+        max_length=10, blank=True, help_text="gold/approved/submitted; empty = not scored"
+    )
+    readings = models.IntegerField()
+    claims = models.IntegerField()
+    evidence = models.IntegerField()
+    evidence_subtypes = models.JSONField(default=dict, blank=True)
+    opinions = models.IntegerField()
+    hedges = models.IntegerField()
+    supported_claims = models.IntegerField()
+    attacked_claims = models.IntegerField()
+    contested_claims = models.IntegerField()
+    qualified_claims = models.IntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class DocumentCounts(CountFields):
+    document = models.OneToOneField(
+        "documents.Document", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(claims__gte=0, evidence__gte=0, readings__gte=0),
+                name="document_counts_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"counts of document {self.document_id}"
+
+
+class SpeakerCounts(CountFields):
+    """Counts of the spans attributed to one speaker in one document."""
+
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="+")
+    speaker = models.ForeignKey("sources.Speaker", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "speaker"], name="speaker_counts_unique"),
+        ]
+        indexes = [models.Index(fields=["project", "speaker"], name="speaker_counts_speaker_idx")]
+
+    def __str__(self):
+        return f"counts of speaker {self.speaker_id} in document {self.document_id}"

@@ -14,7 +14,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from annotator.credibility.metrics import Targets, source_counts, targets_for_documents
+from annotator.credibility.metrics import (
+    Targets,
+    documents_count,
+    documents_uncounted,
+    source_counts,
+    targets_for_documents,
+)
 from annotator.credibility.models import (
     COUNT_FIELDS,
     DERIVED_FIELDS,
@@ -45,17 +51,25 @@ def _lock_project(project_id: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, project_id])
 
 
-def scores_recompute(*, project: Project, targets: Targets) -> int:
+def scores_recompute(*, project: Project, targets: Targets, documents: set[int] | None = None) -> int:
     """Recompute the targeted sources of one project; returns the number of rows written.
 
-    Sources that no longer have any document (or attribution) lose their
-    current row; their history stays.
+    ``documents`` are recounted first (the ones that changed); a full
+    recompute (``targets.everything``) recounts every document. Sources that
+    no longer have any document (or attribution) lose their current row;
+    their history stays.
     """
     if not targets:
         return 0
     with transaction.atomic():
         _lock_project(project.pk)
         now = timezone.now()
+        if targets.everything:
+            documents_count(project=project)
+        else:
+            stale_counts = set(documents or ()) | documents_uncounted(project=project, targets=targets)
+            if stale_counts:
+                documents_count(project=project, document_ids=stale_counts)
         rows = source_counts(project=project, targets=targets)
         fields = dict.fromkeys(["kind", "entity_id", *UPDATED_FIELDS])
         scores = [
@@ -157,14 +171,13 @@ def scores_recompute_dirty(*, project_id: int) -> int:
                 [project_id],
             )
             claimed = cursor.fetchall()
+        changed = {i for kind, i in claimed if kind == DirtyKind.DOCUMENT}
         if any(kind == DirtyKind.PROJECT for kind, _ in claimed):
             targets = Targets(everything=True)
         else:
-            targets = targets_for_documents(
-                project_id=project_id, document_ids=[i for kind, i in claimed if kind == DirtyKind.DOCUMENT]
-            )
+            targets = targets_for_documents(project_id=project_id, document_ids=sorted(changed))
             targets.speakers |= {i for kind, i in claimed if kind == DirtyKind.SPEAKER}
-        written = scores_recompute(project=project, targets=targets)
+        written = scores_recompute(project=project, targets=targets, documents=changed)
     # Marks that slipped in while the claim was being taken must not wait for
     # the next change: reschedule if anything is left without a queued task.
     if ScoreDirty.objects.filter(project_id=project_id).exclude(kind=DirtyKind.SCHEDULED).exists():

@@ -201,14 +201,16 @@ def test_evidence_supporting_a_claim_in_another_layer_is_impossible_and_hedge_su
 
 
 def test_targeted_recompute_touches_only_the_targets_and_removes_vanished_rows():
-    """Recomputing speaker S alone rewrites only S; once S's attributions are gone its row goes."""
+    """Recomputing speaker S alone (after recounting the changed documents) rewrites only S;
+    once S's attributions are gone its row goes."""
     c = build_corpus()
     rows(c.project)
     before = SourceScore.objects.get(project=c.project, kind="outlet", entity_name="Outlet A").computed_at
     from annotator.annotations.models import Relation
 
     Relation.objects.filter(speaker=c.speaker).delete()
-    scores_recompute(project=c.project, targets=Targets(speakers={c.speaker.pk}))
+    changed = {c.docs["d1"].pk, c.docs["d3"].pk}  # what the signals mark for this change
+    scores_recompute(project=c.project, targets=Targets(speakers={c.speaker.pk}), documents=changed)
     assert not SourceScore.objects.filter(project=c.project, kind="speaker").exists()
     assert (
         SourceScore.objects.get(project=c.project, kind="outlet", entity_name="Outlet A").computed_at
