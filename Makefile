@@ -27,7 +27,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py create_demo_users
-	@if $(BIN)/python manage.py help load_sample_layer >/dev/null 2>&1; then $(BIN)/python manage.py load_sample_layer; fi
+	$(BIN)/python manage.py load_sample_layer
 	$(BIN)/python manage.py serve
 
 # Whole suite: lint, format, migrations in sync, tests (browser and integration included).
@@ -44,7 +44,7 @@ lint: install
 
 bench: export DEBUG ?= true
 bench: install
-	$(BIN)/python -m bench $(BENCH)
+	$(BIN)/python -m tests.bench $(BENCH)
 
 # Re-resolve the pins from pyproject.toml's dependencies.
 lock:

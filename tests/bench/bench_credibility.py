@@ -22,7 +22,7 @@ import os
 import statistics
 import time
 
-from bench.support import Timer, scratch_database
+from tests.bench.support import Timer, scratch_database
 
 
 def _sizes() -> tuple[int, int, int]:

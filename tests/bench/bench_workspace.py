@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.support import scratch_database
+from tests.bench.support import scratch_database
 
 TEXT_CHARS = 100_000
 SPANS = 2_000
@@ -178,7 +178,7 @@ def _populate():
 
 
 def serve(port: int) -> None:
-    """The bench's web server, in a process of its own (``python -m bench.bench_workspace PORT``).
+    """The bench's web server, in a process of its own (``python -m tests.bench.bench_workspace PORT``).
 
     It behaves like one gunicorn sync worker: one request at a time on one
     persistent database connection (Django's LiveServerThread opens a new
@@ -217,8 +217,8 @@ def _start_server(database_url: str) -> tuple[subprocess.Popen, str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": database_url}
-    root = Path(__file__).resolve().parent.parent
-    command = [sys.executable, "-m", "bench.bench_workspace", str(port)]
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "tests.bench.bench_workspace", str(port)]
     process = subprocess.Popen(command, cwd=root, env=env)  # noqa: S603 - our own interpreter and module
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

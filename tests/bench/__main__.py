@@ -1,8 +1,8 @@
 """make bench: run every benchmark module and print one JSON object of figures.
 
-Each module in bench/ named ``bench_*.py`` defines ``run() -> dict``; its
+Each module in tests/bench/ named ``bench_*.py`` defines ``run() -> dict``; its
 figures are printed under the module's short name. Select some with
-``python -m bench name ...``. Benchmarks use the database the app uses
+``python -m tests.bench name ...``. Benchmarks use the database the app uses
 (DATABASE_URL, else the embedded one) in a scratch database of their own.
 """
 
@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
     figures: dict[str, object] = {}
     for name in wanted:
         started = time.perf_counter()
-        module = importlib.import_module(f"bench.bench_{name}")
+        module = importlib.import_module(f"tests.bench.bench_{name}")
         try:
             figures[name] = module.run()
         except Exception as exc:  # noqa: BLE001 - report and go on with the others

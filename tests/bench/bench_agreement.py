@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from bench.support import Timer, scratch_database
+from tests.bench.support import Timer, scratch_database
 
 DOCUMENTS = 1_000
 ANNOTATORS = 3

@@ -31,9 +31,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.support import median_ms, percentile_ms
+from tests.bench.support import median_ms, percentile_ms
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = os.environ.get("BENCH_SMALL", "") not in ("", "0")
 
 
@@ -389,7 +389,7 @@ def _bench_import(base: str, token: str, project_id: int) -> dict:
 
 
 def run() -> dict:
-    from bench.support import scratch_database
+    from tests.bench.support import scratch_database
 
     with scratch_database("assay_bench_api"):
         from tests.conftest import test_database_url
