@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_dashboard_table_sorts_and_drills_down_to_unsupported_claims(page, login, screenshot):
     """The outlet table ranks by the ratio's lower bound (Outlet B, Outlet A, Unknown outlet);
     clicking "Claims" sorts ascending then descending; the unsupported link opens the claims
-    c2 and c3, which link into the workspace."""
+    c2 and c3, which open the gold layer in the workspace with that span selected."""
     with scores_signals_suspended():  # otherwise every saved span recomputes (eagerly, no broker)
         c = build_corpus()
     scores_recompute(project=c.project, targets=Targets(everything=True))
@@ -38,5 +38,10 @@ def test_dashboard_table_sorts_and_drills_down_to_unsupported_claims(page, login
     assert page.locator("svg.trend-chart path.point").count() == 2
     screenshot("credibility-detail")
     page.get_by_role("link", name=c.docs["d1"].title).first.click()
-    page.wait_for_url(f"**/documents/{c.docs['d1'].pk}/**")
+    page.wait_for_url(f"**/documents/{c.docs['d1'].pk}/?layer=gold#span-{c.spans['c2'].pk}")
+    page.wait_for_selector("#ws[data-ready=true]")
+    selected = page.evaluate(
+        "() => { const w = window.assayWorkspace; return w.store.spans.get(w.selected).id; }"
+    )
+    assert selected == c.spans["c2"].pk
     assert page.js_errors == []

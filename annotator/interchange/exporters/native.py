@@ -1,4 +1,4 @@
-"""The native argument-map JSON, ``"schema": "assay.argument-map/1"`` (see docs/api.md).
+"""The native argument-map JSON, ``"schema": "assay.argument-map/1"`` (schema in the README, "Native JSON").
 
 Documents with metadata and text, then per layer (annotator or gold) its spans
 and relations; relations point at span ids, which are unique in the file.

@@ -66,12 +66,26 @@ class Workspace {
     renderRelations($("ws-relations"), this);
     this.inspector.render();
     this.setStatus("saved");
+    this.openLinkedSpan();
     window.assayReadyAt = performance.now();
     this.root.dataset.ready = "true";
     window.assayWorkspace = this; // for the browser tests and the benchmark
   }
 
   get readOnly() { return this.store.readOnly; }
+
+  // Links from elsewhere (the credibility drill-down, review pages) end in
+  // #span-<server id>: select that span and bring it into view.
+  openLinkedSpan() {
+    const match = /^#span-(\d+)$/.exec(location.hash);
+    if (!match) return;
+    const cid = this.store.spanCid.get(Number(match[1]));
+    if (cid == null) {
+      this.notice(`Span #${match[1]} is not in this layer (it may have been deleted, or belong to another layer).`);
+      return;
+    }
+    this.select(cid, { scroll: true });
+  }
 
   // --- chrome -----------------------------------------------------------
 
