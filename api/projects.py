@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
-from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -47,12 +44,6 @@ class ProjectCreateInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=80, required=False)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
-
-    def validate(self, attrs):
-        # A name of only punctuation slugifies to "": give such projects a slug of their own.
-        if not attrs.get("slug") and not slugify(attrs["name"])[:80]:
-            attrs["slug"] = f"project-{uuid.uuid4().hex[:8]}"
-        return attrs
 
 
 @extend_schema_view(

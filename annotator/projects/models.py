@@ -30,6 +30,7 @@ class Project(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(name=""), name="project_name_not_empty"),
+            models.CheckConstraint(condition=~models.Q(slug=""), name="project_slug_not_empty"),
         ]
 
     def __str__(self):

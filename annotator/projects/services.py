@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+import uuid
+
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -13,7 +16,11 @@ def project_create(*, name: str, slug: str | None = None, description: str = "",
     name = name.strip()
     if not name:
         raise ApplicationError.field("name", "A project needs a name.")
-    slug = slug or slugify(name)[:80]
+    if slug is not None and slug != "" and not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
+        raise ApplicationError.field("slug", f"Slug {slug!r} may hold only letters, digits, '-' and '_'.")
+    # A name of only punctuation (or only non-Latin letters) slugifies to "": such a
+    # project still needs a slug of its own for its URLs and the CLI.
+    slug = slug or slugify(name)[:80] or f"project-{uuid.uuid4().hex[:8]}"
     if Project.objects.filter(slug=slug).exists():
         raise ApplicationError.field("slug", f"A project with the slug {slug!r} already exists.")
     project = Project.objects.create(name=name, slug=slug, description=description)
