@@ -12,44 +12,13 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from tests.bench.support import Timer, scratch_database
+from tests.bench.support import VOCABULARY, Timer, scratch_database
 
 DOCUMENTS = 1_000
 ANNOTATORS = 3
 SPANS = 200
 WORDS_PER_DOC = 1_400
 BUDGET_S = 30.0
-VOCABULARY = [
-    "the",
-    "minister",
-    "said",
-    "budget",
-    "would",
-    "double",
-    "next",
-    "year",
-    "officials",
-    "claim",
-    "evidence",
-    "shows",
-    "growth",
-    "report",
-    "widely",
-    "considered",
-    "experts",
-    "say",
-    "may",
-    "could",
-    "likely",
-    "data",
-    "survey",
-    "percent",
-    "rose",
-    "fell",
-    "sharply",
-    "according",
-    "analysis",
-]
 CODES = ["CLAIM", "EVIDENCE", "OPINION", "HEDGE"]
 
 

@@ -22,51 +22,11 @@ import sys
 import time
 from pathlib import Path
 
-from tests.bench.support import scratch_database
+from tests.bench.support import VOCABULARY, scratch_database
 
 TEXT_CHARS = 100_000
 SPANS = 2_000
 RELATIONS = 1_000
-WORDS = [
-    "the",
-    "minister",
-    "said",
-    "budget",
-    "would",
-    "double",
-    "next",
-    "year",
-    "officials",
-    "claim",
-    "evidence",
-    "shows",
-    "growth",
-    "report",
-    "widely",
-    "considered",
-    "experts",
-    "say",
-    "may",
-    "could",
-    "likely",
-    "data",
-    "survey",
-    "percent",
-    "rose",
-    "fell",
-    "sharply",
-    "according",
-    "analysis",
-    "suggests",
-    "critics",
-    "argue",
-    "government",
-    "policy",
-    "election",
-    "border",
-    "security",
-    "economy",
-]
 
 ADD_SPANS_JS = """
 async (n) => {
@@ -112,7 +72,7 @@ SCROLL_OBSERVER_JS = """
 def _make_text(rng: random.Random) -> str:
     paragraphs, size = [], 0
     while size < TEXT_CHARS:
-        words = [rng.choice(WORDS) for _ in range(rng.randint(40, 110))]
+        words = [rng.choice(VOCABULARY) for _ in range(rng.randint(40, 110))]
         if rng.random() < 0.2:
             words.insert(rng.randrange(len(words)), "📈")
         paragraph = " ".join(words).capitalize() + "."

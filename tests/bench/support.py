@@ -1,4 +1,4 @@
-"""Shared set-up for benchmarks: a scratch database and a timer."""
+"""Shared set-up for benchmarks: a scratch database, a timer, a vocabulary for generated texts."""
 
 from __future__ import annotations
 
@@ -42,3 +42,46 @@ class Timer:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
+
+
+# Words for generated documents: news-like, with hedges and evidence cues, all ASCII.
+VOCABULARY = [
+    "the",
+    "minister",
+    "said",
+    "budget",
+    "would",
+    "double",
+    "next",
+    "year",
+    "officials",
+    "claim",
+    "evidence",
+    "shows",
+    "growth",
+    "report",
+    "widely",
+    "considered",
+    "experts",
+    "say",
+    "may",
+    "could",
+    "likely",
+    "data",
+    "survey",
+    "percent",
+    "rose",
+    "fell",
+    "sharply",
+    "according",
+    "analysis",
+    "suggests",
+    "critics",
+    "argue",
+    "government",
+    "policy",
+    "election",
+    "border",
+    "security",
+    "economy",
+]
