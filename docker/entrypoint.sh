@@ -4,8 +4,13 @@ set -e
 case "$1" in
   web)
     python manage.py migrate --noinput
+    # Sync workers (threads 1), as tests/bench/bench_api.py measures them: span writes
+    # are CPU-bound Python; on 2 cores gthread (3x4, 4x2, 5x2) gave no gain for one
+    # client and, in most runs, a worse p99 for 8 concurrent writers (a worker's
+    # threads queue on its GIL). Sync workers have no keep-alive and should sit behind
+    # a buffering proxy for slow clients. GUNICORN_THREADS > 1 switches to gthread.
     exec gunicorn annotator.config.wsgi:application --bind 0.0.0.0:8000 \
-      --workers "${GUNICORN_WORKERS:-3}" --threads "${GUNICORN_THREADS:-4}" --access-logfile -
+      --workers "${GUNICORN_WORKERS:-4}" --threads "${GUNICORN_THREADS:-1}" --access-logfile -
     ;;
   worker)
     exec celery -A annotator worker --loglevel=INFO --concurrency "${CELERY_CONCURRENCY:-2}" -Q "${ASSAY_CELERY_QUEUE:-assay}"

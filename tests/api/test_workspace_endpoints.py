@@ -87,6 +87,33 @@ def test_label_of_another_project_is_rejected(team, client_for):
     }
 
 
+def test_document_and_layer_are_checked_before_the_label(team, client_for):
+    """An outsider gets 404 and an annotator writing gold 403, whatever label they name."""
+    foreign = label(ProjectFactory(), "CLAIM")
+    span = {"document": team.document.pk, "start": 0, "end": 5, "label": foreign.pk}
+    hidden = client_for(team.outsider).post("/api/v1/annotations/", span, format="json")
+    assert hidden.status_code == 404 and hidden.json()["message"] == "Document not found."
+    gold = client_for(team.annotator).post("/api/v1/annotations/", {**span, "layer": "gold"}, format="json")
+    assert gold.status_code == 403
+    assert Annotation.objects.count() == 0
+
+
+def test_unknown_and_retired_labels_are_rejected(team, client_for):
+    """A label id nobody has is a 400 on `label`; so is a retired label of the project, by code."""
+    client = client_for(team.annotator)
+    span = {"document": team.document.pk, "start": 0, "end": 5}
+    unknown = client.post("/api/v1/annotations/", {**span, "label": 987654}, format="json")
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"] == {"label": ["Label 987654 is not a label of this document's project."]}
+    claim = label(team.project, "CLAIM")
+    claim.is_active = False
+    claim.save(update_fields=["is_active"])
+    retired = client.post("/api/v1/annotations/", {**span, "label": claim.pk}, format="json")
+    assert retired.status_code == 400
+    assert retired.json()["errors"] == {"label": ["Label CLAIM is retired; pick an active label."]}
+    assert Annotation.objects.count() == 0
+
+
 def test_gold_layer_is_for_reviewers_only(team, client_for):
     """An annotator asking for layer gold gets 403; a reviewer gets 201."""
     data = {

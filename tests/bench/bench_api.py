@@ -15,7 +15,8 @@ BENCH_EXPORT_DOCUMENTS=10000, BENCH_EXPORT_SPANS_PER_DOCUMENT=100 (1,000,000
 spans), BENCH_IMPORT_DOCUMENTS=10000, BENCH_SPAN_REQUESTS=400 (per mode),
 BENCH_GUNICORN_WORKERS=4. ``BENCH_SMALL=1`` runs a quick reduced set;
 ``BENCH_API_PARTS=spans,workspace`` runs only some parts (spans, workspace,
-export, import).
+export, import). ``BENCH_GUNICORN_ARGS="--threads 4"`` adds gunicorn options
+(the defaults match docker/entrypoint.sh).
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ def _start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # As deployed: docker/entrypoint.sh's defaults (4 sync workers); BENCH_GUNICORN_ARGS tries others.
     command = [str(Path(sys.executable).parent / "gunicorn"), "annotator.config.wsgi:application",
                "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--timeout", "900", "--log-level", "warning",
                *os.environ.get("BENCH_GUNICORN_ARGS", "").split()]  # fmt: skip
