@@ -33,21 +33,18 @@ REFRESH_SETUP = [
 ]
 
 _COUNT_COLUMNS = "claims, evidence, opinions, hedges, supported_claims, attacked_claims, contested_claims, qualified_claims"
-_UPDATE = ", ".join(
-    f"{c} = EXCLUDED.{c}"
-    for c in [
-        "tier",
-        "readings",
-        *_COUNT_COLUMNS.split(", "),
-        "evidence_subtypes",
-        "computed_at",
-        "project_id",
-    ]
-)
+_STORED = ["tier", "readings", *_COUNT_COLUMNS.split(", "), "evidence_subtypes", "project_id"]
+_UPDATE = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*_STORED, "computed_at"])
 
-REFRESH_SPEAKERS_DELETE = (
-    "DELETE FROM credibility_speakercounts WHERE document_id IN (SELECT document_id FROM credibility_tiers)"
-)
+
+def _if_changed(table: str) -> str:
+    # Unchanged rows are not rewritten: a full recompute mostly finds the same
+    # counts, and 10,000 row versions cost more than the comparison. So
+    # computed_at is when a row's counts last changed.
+    ours = ", ".join(f"{table}.{c}" for c in _STORED)
+    theirs = ", ".join(f"EXCLUDED.{c}" for c in _STORED)
+    return f" WHERE ({ours}) IS DISTINCT FROM ({theirs})"
+
 
 # Valid links, one row per relation: the source end must be a live evidence
 # (supports, attacks) or hedge (qualifies) span. The target end is checked by
@@ -163,6 +160,7 @@ document_rows AS (
   LEFT JOIN subtypes s ON s.document_id = t.document_id
   ON CONFLICT (document_id) DO UPDATE SET """
     + _UPDATE
+    + _if_changed("credibility_documentcounts")
     + """
 ),
 speaker_groups AS MATERIALIZED (
@@ -180,6 +178,12 @@ per_speaker AS (
     + _SUM_COUNTS
     + """
   FROM speaker_groups GROUP BY document_id, speaker_id
+),
+-- Pairs no longer quoted go; the others are upserted (disjoint rows, one snapshot).
+speaker_gone AS (
+  DELETE FROM credibility_speakercounts c
+  WHERE c.document_id IN (SELECT document_id FROM credibility_tiers)
+    AND NOT EXISTS (SELECT 1 FROM per_speaker p WHERE p.document_id = c.document_id AND p.speaker_id = c.speaker_id)
 )
 INSERT INTO credibility_speakercounts (document_id, speaker_id, project_id, tier, readings, """
     + _COUNT_COLUMNS
@@ -190,6 +194,10 @@ SELECT p.document_id, p.speaker_id, %(project)s, t.tier, p.readings, """
 FROM per_speaker p
 JOIN credibility_tiers t ON t.document_id = p.document_id
 LEFT JOIN speaker_subtypes s ON s.document_id = p.document_id AND s.speaker_id = p.speaker_id
+ON CONFLICT (document_id, speaker_id) DO UPDATE SET """
+    + _UPDATE
+    + _if_changed("credibility_speakercounts")
+    + """
 """
 )
 

@@ -24,7 +24,6 @@ import time
 
 from tests.bench.support import Timer, scratch_database
 
-
 # Pass/fail is judged on the medians (issue 6).
 FULL_TARGET_SECONDS = 2.0
 INCREMENTAL_TARGET_MS = 50.0
