@@ -87,7 +87,6 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
         _tune(cursor)
         for statement in sql_documents.REFRESH_SETUP:
             cursor.execute(statement, params)
-        cursor.execute(sql_documents.REFRESH_SPEAKERS_DELETE)
         cursor.execute(sql_documents.REFRESH, params)
 
 

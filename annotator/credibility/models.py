@@ -176,12 +176,16 @@ class ScoreDirty(models.Model):
 
     The unique constraint is the coalescing: a burst of changes to one source
     leaves one row, and only the change that inserts it enqueues a task.
+    ``claim`` is set by the recompute that is working on the row (in a short
+    transaction of its own, so writers never wait on a recompute); a new
+    change clears it, so the row outlives that recompute and is done again.
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=DirtyKind.choices)
     entity_id = models.BigIntegerField()
     marked_at = models.DateTimeField(auto_now_add=True)
+    claim = models.UUIDField(null=True, blank=True, help_text="The recompute run working on this row")
 
     class Meta:
         constraints = [

@@ -8,10 +8,12 @@ same current figures.
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from annotator.credibility.metrics import (
@@ -51,6 +53,15 @@ def _lock_project(project_id: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, project_id])
 
 
+def _commit_without_flush(cursor) -> None:
+    """Don't wait for this transaction's WAL flush (a few ms per commit here).
+
+    Safe for recomputes, claims and settlements: a crash loses only a suffix
+    of them, which leaves markers unsettled or unclaimed, and those are
+    recomputed again (every recompute is idempotent)."""
+    cursor.execute("SET LOCAL synchronous_commit = off")
+
+
 def scores_recompute(*, project: Project, targets: Targets, documents: set[int] | None = None) -> int:
     """Recompute the targeted sources of one project; returns the number of rows written.
 
@@ -62,6 +73,8 @@ def scores_recompute(*, project: Project, targets: Targets, documents: set[int] 
     if not targets:
         return 0
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            _commit_without_flush(cursor)
         _lock_project(project.pk)
         now = timezone.now()
         if targets.everything:
@@ -121,20 +134,25 @@ def scores_mark_dirty(
 
 
 def _schedule(*, project_id: int, keys: list[tuple[str, int]]) -> bool:
+    # Never waits on a recompute: a recompute holds no lock on these rows
+    # (claims are taken and settled in short transactions of their own).
+    # A mark on a claimed row clears the claim, so the row survives the
+    # running recompute (which may have read the data before this change).
     with connection.cursor() as cursor:
         cursor.execute(
             """
             WITH live AS (SELECT id FROM projects_project WHERE id = %(p)s),
             marks AS (
-              INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at)
-              SELECT live.id, k, e, now()
+              INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at, claim)
+              SELECT DISTINCT live.id, k, e, now(), NULL::uuid
               FROM live, unnest(%(kinds)s::text[], %(ids)s::bigint[]) AS t(k, e)
-              ON CONFLICT (project_id, kind, entity_id) DO NOTHING
+              ON CONFLICT (project_id, kind, entity_id) DO UPDATE SET claim = NULL, marked_at = EXCLUDED.marked_at
+                WHERE credibility_scoredirty.claim IS NOT NULL
             )
             INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at)
             SELECT live.id, %(scheduled)s, 0, now() FROM live
-            ON CONFLICT (project_id, kind, entity_id) DO UPDATE SET marked_at = EXCLUDED.marked_at
-            RETURNING (xmax = 0) AS inserted
+            ON CONFLICT (project_id, kind, entity_id) DO NOTHING
+            RETURNING true
             """,
             {
                 "p": project_id,
@@ -143,43 +161,85 @@ def _schedule(*, project_id: int, keys: list[tuple[str, int]]) -> bool:
                 "scheduled": DirtyKind.SCHEDULED,
             },
         )
-        # No row: the project was deleted in the meantime (nothing to score).
-        row = cursor.fetchone()
-    if row and row[0]:
+        # No row: a task is already queued, or the project was deleted meanwhile.
+        inserted = cursor.fetchone() is not None
+    if inserted:
         from annotator.credibility.tasks import scores_recompute_dirty_task
 
         scores_recompute_dirty_task.apply_async(
             kwargs={"project_id": project_id},
             countdown=getattr(settings, "CREDIBILITY_DEBOUNCE_SECONDS", 2.0),
         )
-    return bool(row and row[0])
+    return inserted
+
+
+def _claim(*, project_id: int, claim: uuid.UUID) -> list[tuple[str, int]]:
+    """Take the project's markers (and drop the queued-task row) in one short statement.
+
+    Rows claimed by an earlier run that crashed or is still going are taken
+    too: recomputing them twice is harmless, losing them is not.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        _commit_without_flush(cursor)
+        cursor.execute(
+            """
+            WITH unscheduled AS (
+              DELETE FROM credibility_scoredirty WHERE project_id = %(p)s AND kind = %(scheduled)s
+            )
+            UPDATE credibility_scoredirty SET claim = %(claim)s
+            WHERE project_id = %(p)s AND kind <> %(scheduled)s
+            RETURNING kind, entity_id
+            """,
+            {"p": project_id, "claim": claim, "scheduled": DirtyKind.SCHEDULED},
+        )
+        return cursor.fetchall()
+
+
+def _settle(*, project_id: int, claim: uuid.UUID, done: bool) -> None:
+    """Delete this run's markers once recomputed, or hand them back after a failure.
+
+    Rows marked again during the run lost this claim, so they stay either way.
+    """
+    statement = (
+        "DELETE FROM credibility_scoredirty WHERE project_id = %s AND claim = %s"
+        if done
+        else "UPDATE credibility_scoredirty SET claim = NULL WHERE project_id = %s AND claim = %s"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        _commit_without_flush(cursor)
+        cursor.execute(statement, [project_id, claim])
 
 
 def scores_recompute_dirty(*, project_id: int) -> int:
-    """Claim the project's dirty markers and recompute the sources they touch, in one transaction.
+    """Claim the project's dirty markers, recompute the sources they touch, then settle the claim.
 
-    A crash rolls the claim back with the recompute, so the redelivered task
-    finds the markers again.
+    Claiming, recomputing and settling are three transactions, so span writes
+    marking sources dirty never wait for a recompute. A failed recompute
+    hands its markers back (the retry finds them); a crashed one leaves them
+    claimed, and the redelivered task (acks_late) takes them again.
     """
     project = Project.objects.filter(pk=project_id).first()
     if project is None:
         return 0
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM credibility_scoredirty WHERE project_id = %s RETURNING kind, entity_id",
-                [project_id],
-            )
-            claimed = cursor.fetchall()
-        changed = {i for kind, i in claimed if kind == DirtyKind.DOCUMENT}
-        if any(kind == DirtyKind.PROJECT for kind, _ in claimed):
-            targets = Targets(everything=True)
-        else:
-            targets = targets_for_documents(project_id=project_id, document_ids=sorted(changed))
-            targets.speakers |= {i for kind, i in claimed if kind == DirtyKind.SPEAKER}
-        written = scores_recompute(project=project, targets=targets, documents=changed)
-    # Marks that slipped in while the claim was being taken must not wait for
-    # the next change: reschedule if anything is left without a queued task.
+    claim = uuid.uuid4()
+    claimed = _claim(project_id=project_id, claim=claim)
+    try:
+        with transaction.atomic():
+            changed = {i for kind, i in claimed if kind == DirtyKind.DOCUMENT}
+            if any(kind == DirtyKind.PROJECT for kind, _ in claimed):
+                targets = Targets(everything=True)
+            else:
+                targets = targets_for_documents(project_id=project_id, document_ids=sorted(changed))
+                targets.speakers |= {i for kind, i in claimed if kind == DirtyKind.SPEAKER}
+            written = scores_recompute(project=project, targets=targets, documents=changed)
+    except BaseException:
+        # If the connection went down too, the retry takes the still-claimed rows again.
+        with contextlib.suppress(DatabaseError):
+            _settle(project_id=project_id, claim=claim, done=False)
+        raise
+    _settle(project_id=project_id, claim=claim, done=True)
+    # Marks that raced with the claim must not wait for the next change:
+    # reschedule if anything is left without a queued task.
     if ScoreDirty.objects.filter(project_id=project_id).exclude(kind=DirtyKind.SCHEDULED).exists():
         _schedule(project_id=project_id, keys=[])
     return written

@@ -13,7 +13,7 @@ REFRESH; project, everything, outlets / authors / speakers for ROLLUP.
 Statements are constants built from constants (hence the S608 noqa).
 """
 
-from annotator.credibility.sql import _LINKS_ATTR, _READINGS, _SCORED, _SCORED_JOIN, _TIERS, on_temp_tables
+from annotator.credibility.sql import _READINGS, _TIERS
 
 _DOCS = """docs AS (
   SELECT d.id, d.word_count, d.source_id FROM documents_document d
@@ -32,52 +32,108 @@ REFRESH_SETUP = [
     "ANALYZE credibility_readings",
 ]
 
-_COUNTS = """
-    count(*) FILTER (WHERE l.kind = 'claim') AS claims,
-    count(*) FILTER (WHERE l.kind = 'evidence') AS evidence,
-    count(*) FILTER (WHERE l.kind = 'opinion') AS opinions,
-    count(*) FILTER (WHERE l.kind = 'hedge') AS hedges,
-    count(*) FILTER (WHERE l.kind = 'claim' AND k.supported) AS supported_claims,
-    count(*) FILTER (WHERE l.kind = 'claim' AND k.attacked) AS attacked_claims,
-    count(*) FILTER (WHERE l.kind = 'claim' AND k.supported AND k.attacked) AS contested_claims,
-    count(*) FILTER (WHERE l.kind = 'claim' AND k.qualified) AS qualified_claims"""
-
 _COUNT_COLUMNS = "claims, evidence, opinions, hedges, supported_claims, attacked_claims, contested_claims, qualified_claims"
-_UPDATE = ", ".join(
-    f"{c} = EXCLUDED.{c}"
-    for c in [
-        "tier",
-        "readings",
-        *_COUNT_COLUMNS.split(", "),
-        "evidence_subtypes",
-        "computed_at",
-        "project_id",
-    ]
-)
+_STORED = ["tier", "readings", *_COUNT_COLUMNS.split(", "), "evidence_subtypes", "project_id"]
+_UPDATE = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*_STORED, "computed_at"])
 
-REFRESH_SPEAKERS_DELETE = (
-    "DELETE FROM credibility_speakercounts WHERE document_id IN (SELECT document_id FROM credibility_tiers)"
-)
 
-# One statement, so the links are computed once for both inserts: the document
-# counts (a data-modifying CTE) and the per-speaker counts.
-REFRESH = on_temp_tables(
+def _if_changed(table: str) -> str:
+    # Unchanged rows are not rewritten: a full recompute mostly finds the same
+    # counts, and 10,000 row versions cost more than the comparison. So
+    # computed_at is when a row's counts last changed.
+    ours = ", ".join(f"{table}.{c}" for c in _STORED)
+    theirs = ", ".join(f"EXCLUDED.{c}" for c in _STORED)
+    return f" WHERE ({ours}) IS DISTINCT FROM ({theirs})"
+
+
+# Valid links, one row per relation: the source end must be a live evidence
+# (supports, attacks) or hedge (qualifies) span. The target end is checked by
+# the main pass. Both ends share the relation's layer (composite foreign
+# keys), so the source is in a counted reading whenever the target is.
+_VALID_LINKS = """
+links AS MATERIALIZED (
+  SELECT rel.target_id, rel.type
+  FROM annotations_relation rel
+  JOIN credibility_tiers docs ON docs.document_id = rel.document_id
+  JOIN annotations_annotation src ON src.id = rel.source_id
+  WHERE rel.project_id = %(project)s AND rel.target_id IS NOT NULL AND rel.status <> 'rejected'
+    AND src.status <> 'rejected'
+    -- Also as a plain filter, so the scan drops other spans before the join.
+    AND src.label_id = ANY(ARRAY(
+      SELECT id FROM projects_label WHERE project_id = %(project)s AND kind IN ('evidence', 'hedge')))
+    AND ((rel.type IN ('supports', 'attacks') AND src.label_id = ANY(ARRAY(
+            SELECT id FROM projects_label WHERE project_id = %(project)s AND kind = 'evidence')))
+      OR (rel.type = 'qualifies' AND src.label_id = ANY(ARRAY(
+            SELECT id FROM projects_label WHERE project_id = %(project)s AND kind = 'hedge'))))
+),
+-- Who each span is attributed to (a span may name several speakers).
+attr AS MATERIALIZED (
+  SELECT DISTINCT rel.source_id AS span_id, rel.speaker_id
+  FROM annotations_relation rel
+  JOIN credibility_tiers docs ON docs.document_id = rel.document_id
+  WHERE rel.project_id = %(project)s AND rel.type = 'attributed_to' AND rel.status <> 'rejected'
+)"""
+
+# Every scored span once, with its kind, speakers and (claims only) link flags.
+# The flags are hashed IN subplans over the links: cheaper than aggregating
+# the links per target and joining them back. OFFSET 0 keeps each flag
+# computed once per span rather than once per aggregate that reads it.
+_FLAGGED = """
+flagged AS (
+  SELECT a.document_id, a.subtype_id, a.reader, l.kind,
+    CASE WHEN a.id IN (SELECT span_id FROM attr) THEN a.id END AS attributed_id,
+    l.kind = 'claim' AND a.id IN (SELECT target_id FROM links WHERE type = 'supports') AS supported,
+    l.kind = 'claim' AND a.id IN (SELECT target_id FROM links WHERE type = 'attacks') AS attacked,
+    l.kind = 'claim' AND a.id IN (SELECT target_id FROM links WHERE type = 'qualifies') AS qualified
+  FROM (
+    SELECT a.id, a.document_id, 0::bigint AS reader, a.label_id, a.subtype_id
+    FROM annotations_annotation a
+    JOIN credibility_readings r ON r.document_id = a.document_id AND r.layer = 'gold'
+    WHERE a.project_id = %(project)s AND a.layer = 'gold' AND a.status <> 'rejected'
+    UNION ALL
+    SELECT a.id, a.document_id, a.annotator_id, a.label_id, a.subtype_id
+    FROM annotations_annotation a
+    JOIN credibility_readings r
+      ON r.document_id = a.document_id AND r.layer = 'annotator' AND r.reader = a.annotator_id
+    WHERE a.project_id = %(project)s AND a.layer = 'annotator' AND a.status <> 'rejected'
+  ) a
+  JOIN projects_label l ON l.id = a.label_id
+  WHERE l.kind IN ('claim', 'evidence', 'opinion', 'hedge')
+  OFFSET 0
+)"""
+
+_FLAG_COUNTS = """
+    count(*) FILTER (WHERE f.kind = 'claim') AS claims,
+    count(*) FILTER (WHERE f.kind = 'evidence') AS evidence,
+    count(*) FILTER (WHERE f.kind = 'opinion') AS opinions,
+    count(*) FILTER (WHERE f.kind = 'hedge') AS hedges,
+    count(*) FILTER (WHERE f.supported) AS supported_claims,
+    count(*) FILTER (WHERE f.attacked) AS attacked_claims,
+    count(*) FILTER (WHERE f.supported AND f.attacked) AS contested_claims,
+    count(*) FILTER (WHERE f.qualified) AS qualified_claims"""
+
+_SUM_COUNTS = ", ".join(f"sum({c})::int AS {c}" for c in _COUNT_COLUMNS.split(", "))
+
+# One statement and one pass over the spans: the grouped rows (per document,
+# subtype and speaker set; per reader only where there are speakers) feed both
+# the document counts (a data-modifying CTE) and the per-speaker counts.
+REFRESH = (
     "WITH"  # noqa: S608
-    + _LINKS_ATTR
+    + _VALID_LINKS
+    + ","
+    + _FLAGGED
     + """,
--- One grouped pass over the scored spans: a row per document and evidence subtype.
 groups AS MATERIALIZED (
-  SELECT a.document_id, a.subtype_id,"""
-    + _COUNTS
+  SELECT f.document_id, f.subtype_id, f.attributed_id,
+    CASE WHEN f.attributed_id IS NOT NULL THEN f.reader END AS reader,"""
+    + _FLAG_COUNTS
     + """
-  FROM """
-    + _SCORED
-    + """
-  GROUP BY a.document_id, a.subtype_id
+  FROM flagged f
+  GROUP BY 1, 2, 3, 4
 ),
 per_doc AS (
   SELECT document_id, """
-    + ", ".join(f"sum({c})::int AS {c}" for c in _COUNT_COLUMNS.split(", "))
+    + _SUM_COUNTS
     + """
   FROM groups GROUP BY document_id
 ),
@@ -88,7 +144,9 @@ subtypes AS (
     WHERE g.evidence > 0 GROUP BY 1, 2
   ) per_code GROUP BY document_id
 ),
-reading_counts AS (SELECT document_id, count(*)::int AS readings FROM readings GROUP BY document_id),
+reading_counts AS (
+  SELECT document_id, count(*)::int AS readings FROM credibility_readings GROUP BY document_id
+),
 document_rows AS (
   INSERT INTO credibility_documentcounts (document_id, project_id, tier, readings, """
     + _COUNT_COLUMNS
@@ -96,40 +154,36 @@ document_rows AS (
   SELECT t.document_id, %(project)s, COALESCE(t.tier, ''), COALESCE(rc.readings, 0), """
     + ", ".join(f"COALESCE(p.{c}, 0)" for c in _COUNT_COLUMNS.split(", "))
     + """, COALESCE(s.subtypes, '{}'::jsonb), now()
-  FROM tiers t
+  FROM credibility_tiers t
   LEFT JOIN reading_counts rc ON rc.document_id = t.document_id
   LEFT JOIN per_doc p ON p.document_id = t.document_id
   LEFT JOIN subtypes s ON s.document_id = t.document_id
   ON CONFLICT (document_id) DO UPDATE SET """
     + _UPDATE
+    + _if_changed("credibility_documentcounts")
     + """
 ),
--- The attributed spans first (few), then whether they are scored.
-attributed AS MATERIALIZED (
-  SELECT at.speaker_id, a.id, a.document_id, a.layer, a.annotator_id, a.label_id, a.subtype_id, a.status
-  FROM attr at CROSS JOIN LATERAL (
-    -- OFFSET 0 keeps this a primary-key lookup per attribution instead of hashing every span.
-    SELECT * FROM annotations_annotation a WHERE a.id = at.span_id OFFSET 0
-  ) a
-),
-speaker_spans AS MATERIALIZED (
-  SELECT a.speaker_id, a.document_id, r.reader, l.kind, a.subtype_id, k.supported, k.attacked, k.qualified
-  FROM attributed a"""
-    + _SCORED_JOIN
-    + """
+speaker_groups AS MATERIALIZED (
+  SELECT g.*, at.speaker_id FROM groups g JOIN attr at ON at.span_id = g.attributed_id
 ),
 speaker_subtypes AS (
   SELECT document_id, speaker_id, jsonb_object_agg(code, n) AS subtypes FROM (
-    SELECT ss.document_id, ss.speaker_id, COALESCE(st.code, 'unspecified') AS code, count(*)::int AS n
-    FROM speaker_spans ss LEFT JOIN projects_labelsubtype st ON st.id = ss.subtype_id
-    WHERE ss.kind = 'evidence' GROUP BY 1, 2, 3
+    SELECT g.document_id, g.speaker_id, COALESCE(st.code, 'unspecified') AS code, sum(g.evidence)::int AS n
+    FROM speaker_groups g LEFT JOIN projects_labelsubtype st ON st.id = g.subtype_id
+    WHERE g.evidence > 0 GROUP BY 1, 2, 3
   ) per_code GROUP BY document_id, speaker_id
 ),
 per_speaker AS (
-  SELECT ss.document_id, ss.speaker_id, count(DISTINCT ss.reader)::int AS readings, """
-    + _COUNTS.replace("l.kind", "ss.kind").replace("k.", "ss.")
+  SELECT document_id, speaker_id, count(DISTINCT reader)::int AS readings, """
+    + _SUM_COUNTS
     + """
-  FROM speaker_spans ss GROUP BY ss.document_id, ss.speaker_id
+  FROM speaker_groups GROUP BY document_id, speaker_id
+),
+-- Pairs no longer quoted go; the others are upserted (disjoint rows, one snapshot).
+speaker_gone AS (
+  DELETE FROM credibility_speakercounts c
+  WHERE c.document_id IN (SELECT document_id FROM credibility_tiers)
+    AND NOT EXISTS (SELECT 1 FROM per_speaker p WHERE p.document_id = c.document_id AND p.speaker_id = c.speaker_id)
 )
 INSERT INTO credibility_speakercounts (document_id, speaker_id, project_id, tier, readings, """
     + _COUNT_COLUMNS
@@ -138,8 +192,12 @@ SELECT p.document_id, p.speaker_id, %(project)s, t.tier, p.readings, """
     + _COUNT_COLUMNS
     + """, COALESCE(s.subtypes, '{}'::jsonb), now()
 FROM per_speaker p
-JOIN tiers t ON t.document_id = p.document_id
+JOIN credibility_tiers t ON t.document_id = p.document_id
 LEFT JOIN speaker_subtypes s ON s.document_id = p.document_id AND s.speaker_id = p.speaker_id
+ON CONFLICT (document_id, speaker_id) DO UPDATE SET """
+    + _UPDATE
+    + _if_changed("credibility_speakercounts")
+    + """
 """
 )
 

@@ -24,6 +24,10 @@ import time
 
 from tests.bench.support import Timer, scratch_database
 
+# Pass/fail is judged on the medians (issue 6).
+FULL_TARGET_SECONDS = 2.0
+INCREMENTAL_TARGET_MS = 50.0
+
 
 def _sizes() -> tuple[int, int, int]:
     annotations = int(os.environ.get("CRED_BENCH_ANNOTATIONS", 1_000_000))
@@ -130,7 +134,7 @@ def run() -> dict:
         corpus["generate_seconds"] = round(time.perf_counter() - started, 1)
 
         full = []
-        for _ in range(3):
+        for _ in range(5):
             with Timer() as timer:
                 rows = scores_recompute(project=project, targets=Targets(everything=True))
             full.append(timer.seconds)
@@ -140,7 +144,7 @@ def run() -> dict:
         scores_recompute_dirty_task.apply_async = lambda **kwargs: None  # measure the service, not the broker
         document_id = Annotation.objects.filter(project=project).values_list("document_id", flat=True).first()
         incremental, touched = [], 0
-        for i in range(5):
+        for i in range(7):
             Annotation.objects.filter(document_id=document_id, start=i * 60).update(
                 label_id=labels["EVIDENCE"]
             )
@@ -150,14 +154,19 @@ def run() -> dict:
             incremental.append(timer.seconds)
         assert not ScoreDirty.objects.filter(project=project).exists()
 
+    full_median = statistics.median(full)
+    incremental_median_ms = statistics.median(incremental) * 1000
     return {
         **corpus,
         "score_rows": rows,
         "full_recompute_seconds": round(min(full), 3),
-        "full_recompute_median_seconds": round(statistics.median(full), 3),
-        "full_target_seconds": 2.0,
+        "full_recompute_median_seconds": round(full_median, 3),
+        "full_target_seconds": FULL_TARGET_SECONDS,
+        "full_pass": full_median < FULL_TARGET_SECONDS,
         "incremental_ms": round(min(incremental) * 1000, 1),
-        "incremental_median_ms": round(statistics.median(incremental) * 1000, 1),
+        "incremental_median_ms": round(incremental_median_ms, 1),
         "incremental_rows": touched,
-        "incremental_target_ms": 50.0,
+        "incremental_target_ms": INCREMENTAL_TARGET_MS,
+        "incremental_pass": incremental_median_ms < INCREMENTAL_TARGET_MS,
+        "load_average": os.getloadavg()[0],  # other work on the machine skews both figures
     }

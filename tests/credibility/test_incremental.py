@@ -13,16 +13,6 @@ from tests.factories import label
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sent(monkeypatch):
-    """Record task sends instead of running them."""
-    from annotator.credibility import tasks
-
-    calls = []
-    monkeypatch.setattr(tasks.scores_recompute_dirty_task, "apply_async", lambda **kw: calls.append(kw))
-    return calls
-
-
 def dirty(project):
     return sorted(ScoreDirty.objects.filter(project=project).values_list("kind", "entity_id"))
 
