@@ -46,11 +46,13 @@ def assignment_get_or_start(*, document: Document, annotator) -> Assignment:
 
 def layer_assert_editable(*, document: Document, annotator) -> None:
     """Raise unless the annotator's layer on the document may change now."""
-    state = (
+    # (document, annotator) is unique, so no ordering: the model's default one joins two tables.
+    rows = (
         Assignment.objects.filter(document=document, annotator=annotator)
+        .order_by()
         .values_list("state", flat=True)
-        .first()
     )
+    state = next(iter(rows[:1]), None)
     if state is not None and state not in EDITABLE_STATES:
         raise ApplicationError.field(
             "document",
@@ -65,11 +67,13 @@ def layer_open_for_edit(*, document: Document, annotator) -> None:
     span-write hot path); creates the assignment on first work and moves
     assigned -> in progress.
     """
-    state = (
+    # (document, annotator) is unique, so no ordering: the model's default one joins two tables.
+    rows = (
         Assignment.objects.filter(document=document, annotator=annotator)
+        .order_by()
         .values_list("state", flat=True)
-        .first()
     )
+    state = next(iter(rows[:1]), None)
     if state is None:
         assignment_get_or_start(document=document, annotator=annotator)
     elif state not in EDITABLE_STATES:
