@@ -62,12 +62,13 @@ def test_overall_view_sums_the_users_projects(corpus):
 
 
 def test_detail_lists_unsupported_claims_linking_into_the_workspace(corpus):
-    """The unsupported tab of Outlet A lists c2 and c3, each linking to its document's workspace."""
+    """The unsupported tab of Outlet A lists c2 and c3, each linking to its span in the workspace."""
     url = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
     html = logged_in(corpus.reviewer).get(url, {"show": "unsupported"}).content.decode()
     d1 = corpus.docs["d1"].pk
-    assert f'href="/documents/{d1}/#span-{corpus.spans["c2"].pk}"' in html
-    assert f'href="/documents/{d1}/#span-{corpus.spans["c3"].pk}"' in html
+    # Gold spans open the gold layer; the fragment selects the span.
+    assert f'href="/documents/{d1}/?layer=gold#span-{corpus.spans["c2"].pk}"' in html
+    assert f'href="/documents/{d1}/?layer=gold#span-{corpus.spans["c3"].pk}"' in html
     assert f'#span-{corpus.spans["c1"].pk}"' not in html  # supported
     assert "Trend over 1 snapshot" in html
 
