@@ -1,8 +1,10 @@
 """The review lifecycle of one annotator's layer on one document.
 
     assigned -> in_progress -> submitted -> approved
-                     ^             |
-                     +-- changes_requested (with the reviewer's reason)
+                     ^             |           |
+                     +-- changes_requested <---+  (with the reviewer's reason)
+
+Assigned and changes-requested work may also be submitted directly.
 
 An annotator edits their layer only while it is assigned, in progress or
 sent back; submitting makes it read-only until a reviewer sends it back.
@@ -87,14 +89,20 @@ def layer_open_for_edit(*, document: Document, annotator) -> None:
         ).update(state=AssignmentState.IN_PROGRESS, version=F("version") + 1)
 
 
+# How each action reads in an error message ("Cannot request changes on work that is ...").
+VERBS = {"submit": "submit", "approve": "approve", "request_changes": "request changes on"}
+
+
 def _transition(assignment: Assignment, action: str) -> Assignment:
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.state not in TRANSITIONS[action]:
-        allowed = ", ".join(sorted(s.replace("_", " ") for s in TRANSITIONS[action]))
+        # In lifecycle order, so the message reads like the diagram above.
+        allowed = [s.label.lower() for s in AssignmentState if s in TRANSITIONS[action]]
+        listed = allowed[0] if len(allowed) == 1 else f"{', '.join(allowed[:-1])} or {allowed[-1]}"
         raise ApplicationError.field(
             "state",
-            f"Cannot {action.replace('_', ' ')} work that is {AssignmentState(locked.state).label.lower()}; "
-            f"it must be {allowed}.",
+            f"Cannot {VERBS[action]} work that is {AssignmentState(locked.state).label.lower()}; "
+            f"it must be {listed}.",
         )
     return locked
 
