@@ -116,11 +116,11 @@ def assignment_submit(*, document: Document, annotator) -> Assignment:
     locked.version += 1
     locked.save(update_fields=["state", "submitted_at", "version", "updated_at"])
     # A new submitted layer changes the document's agreement (annotator/reviews/tasks.py).
-    transaction.on_commit(lambda: _agreement_enqueue(locked.document_id))
+    transaction.on_commit(lambda: agreement_enqueue(locked.document_id))
     return locked
 
 
-def _agreement_enqueue(document_id: int) -> None:
+def agreement_enqueue(document_id: int) -> None:
     from annotator.reviews.tasks import agreement_document
 
     agreement_document.delay(document_id=document_id)
@@ -162,5 +162,5 @@ def assignment_request_changes(*, assignment: Assignment, reviewer, reason: str)
     locked.version += 1
     locked.save(update_fields=["state", "reason", "reviewed_at", "reviewed_by", "version", "updated_at"])
     # The layer leaves the comparison until it is submitted again.
-    transaction.on_commit(lambda: _agreement_enqueue(locked.document_id))
+    transaction.on_commit(lambda: agreement_enqueue(locked.document_id))
     return locked
