@@ -145,3 +145,28 @@ def test_relation_correct_from_the_page(scene):
     assert (rel.type, rel.status, rel.status_reason) == ("supports", "corrected", "It argues against.")
     gold = Relation.objects.get(layer=Layer.GOLD)
     assert (gold.type, gold.origin, gold.annotator) == ("attacks", rel, scene.reviewer)
+
+
+def test_queue_filters_on_the_page(scene):
+    """Filters by project, annotator, outlet and label narrow the queue; a filter that is not
+    a number is a 400 naming it."""
+    from tests.factories import DocumentFactory, SourceFactory
+    from tests.reviews.conftest import submitted
+
+    outlet = SourceFactory(name="Daily Example")
+    other = DocumentFactory(project=scene.project, title="Only claims here", source=outlet)
+    submitted(other, scene.ann1, [(0, 4, "CLAIM")])
+    client = client_for(scene.reviewer)
+    hedge = scene.project.labels.get(code="HEDGE")
+
+    def titles(**params):
+        html = client.get("/review/", params).content.decode()
+        return [t for t in (scene.document.title, other.title) if t in html]
+
+    assert titles() == [scene.document.title, other.title]
+    assert titles(project=scene.project.pk) == [scene.document.title, other.title]
+    assert titles(label=hedge.pk) == [scene.document.title]
+    assert titles(source=outlet.pk) == [other.title]
+    assert titles(annotator=scene.ann2.pk) == [scene.document.title]
+    response = client.get("/review/", {"label": "hedge"})
+    assert (response.status_code, response.content.decode()) == (400, "Label must be a whole number.")
