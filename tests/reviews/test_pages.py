@@ -79,6 +79,21 @@ def test_history_page_and_restore_button_for_managers(scene):
         "/review/history/restore/", {"model": "annotation", "history_id": first.history_id}
     )
     assert Annotation.objects.get(pk=span.pk).status == "pending"
+    # an assignment entry: undo the approval of ann1's layer from the page
+    submitted_entry = scene.a1.history.get(history_type="+")
+    client_for(scene.reviewer).post(f"/review/assignments/{scene.a1.pk}/approve/")
+    html = client_for(scene.manager).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
+    assert (
+        f'name="model" value="assignment"><input type="hidden" name="history_id" value="{submitted_entry.history_id}"'
+        in html
+    )
+    response = client_for(scene.manager).post(
+        "/review/history/restore/",
+        {"model": "assignment", "history_id": submitted_entry.history_id, "next": "/review/"},
+        follow=True,
+    )
+    assert f"Restored assignment {scene.a1.pk} (version 3)." in response.content.decode()
+    assert Assignment.objects.get(pk=scene.a1.pk).state == "submitted"
 
 
 def test_manager_assignment_page(scene):
