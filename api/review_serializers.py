@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from annotator.annotations.models import RelationType
 from annotator.reviews.models import Agreement
+from api.assignments import AssignmentSerializer
 from api.representations import AnnotationSerializer, ErrorSerializer, RelationSerializer, id_field
 
 ERRORS = dict.fromkeys((400, 403, 404, 409), ErrorSerializer)
@@ -81,13 +82,14 @@ class AcceptedAgreedOutput(serializers.Serializer):
 
 
 class RestoreInput(serializers.Serializer):
-    model = serializers.ChoiceField(choices=["annotation", "relation"])
+    model = serializers.ChoiceField(choices=["annotation", "relation", "assignment"])
     history_id = id_field()
 
 
 class RestoreOutput(serializers.Serializer):
     annotation = AnnotationSerializer(required=False)
     relation = RelationSerializer(required=False)
+    assignment = AssignmentSerializer(required=False)
 
 
 class AgreementSerializer(serializers.ModelSerializer):

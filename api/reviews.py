@@ -354,8 +354,12 @@ class ReviewViewSet(viewsets.GenericViewSet):
         item = history.history_restore(
             model=data["model"], history_id=data["history_id"], manager=request.user
         )
-        body = annotation_data(item) if data["model"] == "annotation" else relation_data(item)
-        return Response({data["model"]: body})
+        serialize = {
+            "annotation": annotation_data,
+            "relation": relation_data,
+            "assignment": lambda a: AssignmentSerializer(a).data,
+        }[data["model"]]
+        return Response({data["model"]: serialize(item)})
 
 
 def _user(pk, field):

@@ -3,9 +3,11 @@
 Status selects layers (the unit of review), not single spans:
 - ``all``: every annotator layer and the gold layer;
 - ``submitted``: annotator layers that were submitted (submitted or since approved);
-- ``approved``: annotator layers a reviewer approved;
+- ``approved``: the adjudicated gold layer where a document has one (gold is the
+  reviewed result), else the annotator layers a reviewer approved;
 - ``gold``: the adjudicated gold layer only.
-``annotator`` narrows to one annotator's layer (and drops gold).
+``annotator`` narrows to one annotator's layer (and drops gold): ``approved`` with an
+annotator is that annotator's approved layer, gold or not.
 
 Reads go through ``.iterator(chunk_size)`` over document ids and fetch the spans
 and relations of one chunk of documents at a time, so memory depends on the
@@ -74,6 +76,9 @@ class ExportSelection:
             own &= Exists(reviewed)
         if self.status == "all" and self.annotator_id is None:
             return own | Q(layer=Layer.GOLD)
+        if self.status == "approved" and self.annotator_id is None:
+            adjudicated = Annotation.objects.filter(document_id=OuterRef("document_id"), layer=Layer.GOLD)
+            return Q(layer=Layer.GOLD) | (own & ~Exists(adjudicated))
         return own
 
     def annotations(self):

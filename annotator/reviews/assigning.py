@@ -18,7 +18,7 @@ from annotator.projects.selectors import project_access
 from annotator.reviews.models import Assignment, AssignmentState
 
 
-def _assert_member(project: Project, user, field: str = "annotator") -> None:
+def assert_member(project: Project, user, field: str = "annotator") -> None:
     if not Membership.objects.filter(project=project, user=user, is_active=True).exists():
         raise ApplicationError.field(field, f"{user.username} is not a member of this project.")
 
@@ -32,7 +32,7 @@ def _with_actor(instance, user):
 def assignment_create(*, document: Document, annotator, manager) -> Assignment:
     """Assign one document to one annotator."""
     project, _ = project_access(user=manager, project_id=document.project_id, minimum=Role.MANAGER)
-    _assert_member(project, annotator)
+    assert_member(project, annotator)
     if Assignment.objects.filter(document=document, annotator=annotator).exists():
         raise ApplicationError.field(
             "annotator", f"{annotator.username} is already assigned to document {document.pk}."
@@ -76,7 +76,7 @@ def assignments_bulk_create(
             "overlap", f"Overlap {overlap} is more than the {len(annotators)} annotator(s) chosen."
         )
     for annotator in annotators:
-        _assert_member(project, annotator, field="annotators")
+        assert_member(project, annotator, field="annotators")
     if documents is None:
         document_ids = list(Document.objects.filter(project=project).values_list("pk", flat=True))
     else:
@@ -107,7 +107,7 @@ def assignment_reassign(*, assignment: Assignment, annotator, manager) -> Assign
         raise ApplicationError.field(
             "annotator", f"Document {locked.document_id} is already assigned to them."
         )
-    _assert_member(project, annotator)
+    assert_member(project, annotator)
     if Assignment.objects.filter(document_id=locked.document_id, annotator=annotator).exists():
         raise ApplicationError.field(
             "annotator", f"{annotator.username} is already assigned to document {locked.document_id}."
@@ -118,9 +118,9 @@ def assignment_reassign(*, assignment: Assignment, annotator, manager) -> Assign
     _with_actor(new, manager).save()
     _with_actor(locked, manager).delete()
     if locked.state in (AssignmentState.SUBMITTED, AssignmentState.APPROVED):
-        from annotator.reviews.services import _agreement_enqueue
+        from annotator.reviews.services import agreement_enqueue
 
-        transaction.on_commit(lambda: _agreement_enqueue(locked.document_id))  # one layer fewer to compare
+        transaction.on_commit(lambda: agreement_enqueue(locked.document_id))  # one layer fewer to compare
     return new
 
 

@@ -91,7 +91,7 @@ def _entries(model: str, records, labels: dict[int, str]) -> list[Entry]:
                 version=getattr(record, "version", None),
                 changes=changes,
                 summary=_summary(model, record, labels),
-                restorable=model in ("annotation", "relation"),
+                restorable=True,
             )
         )
     return out
@@ -157,8 +157,10 @@ def span_history(*, annotation_id: int, user) -> list[Entry]:
 
 
 def history_record(*, model: str, history_id: int):
-    if model not in ("annotation", "relation"):
-        raise ApplicationError.field("model", f"Cannot restore {model!r}; restore a span or a relation.")
+    if model not in MODELS:
+        raise ApplicationError.field(
+            "model", f"Cannot restore {model!r}; restore an annotation, a relation or an assignment."
+        )
     record = MODELS[model].history.filter(history_id=history_id).first()
     if record is None:
         raise NotFound("History entry not found.")
@@ -167,13 +169,15 @@ def history_record(*, model: str, history_id: int):
 
 @transaction.atomic
 def history_restore(*, model: str, history_id: int, manager):
-    """Bring a span or relation back to the values of one history entry (managers only)."""
+    """Bring a span, relation or assignment back to the values of one history entry (managers only)."""
     record = history_record(model=model, history_id=history_id)
     project_access(user=manager, project_id=record.project_id, minimum=Role.MANAGER)
     current = MODELS[model].objects.select_for_update().filter(pk=record.id).first()
     if model == "annotation":
         return _restore_annotation(record, current, manager)
-    return _restore_relation(record, current, manager)
+    if model == "relation":
+        return _restore_relation(record, current, manager)
+    return _restore_assignment(record, current, manager)
 
 
 def _restore_annotation(record, current: Annotation | None, manager) -> Annotation:
@@ -221,6 +225,37 @@ def _restore_relation(record, current: Relation | None, manager) -> Relation:
     values = {name: getattr(record, name) for name in ("type", "note", "status", "status_reason")}
     values.update(target=target, speaker=speaker)
     return _apply(current, values, manager)
+
+
+ASSIGNMENT_RESTORED = ("state", "reason", "submitted_at", "reviewed_at", "reviewed_by_id")
+
+
+def _restore_assignment(record, current: Assignment | None, manager) -> Assignment:
+    """The entry's review state back on the assignment; a deleted (reassigned) one comes back
+    as a new row for the same annotator, whose layer was kept."""
+    from annotator.reviews.assigning import assert_member
+    from annotator.reviews.services import agreement_enqueue
+
+    if current is None:
+        taken = Assignment.objects.filter(document_id=record.document_id, annotator_id=record.annotator_id)
+        if taken.exists():
+            raise ApplicationError.field(
+                "history_id",
+                f"{record.annotator.username} is assigned to document {record.document_id} again; "
+                "restore an entry of that assignment instead.",
+            )
+        assert_member(record.project, record.annotator)
+        current = Assignment(
+            project_id=record.project_id,
+            document_id=record.document_id,
+            annotator_id=record.annotator_id,
+            assigned_by_id=record.assigned_by_id,
+            version=0,
+        )
+    restored = _apply(current, {name: getattr(record, name) for name in ASSIGNMENT_RESTORED}, manager)
+    # The set of compared (submitted or approved) layers may have changed.
+    transaction.on_commit(lambda: agreement_enqueue(restored.document_id))
+    return restored
 
 
 def _apply(item, values: dict, actor):

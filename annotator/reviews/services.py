@@ -1,8 +1,10 @@
 """The review lifecycle of one annotator's layer on one document.
 
     assigned -> in_progress -> submitted -> approved
-                     ^             |
-                     +-- changes_requested (with the reviewer's reason)
+                     ^             |           |
+                     +-- changes_requested <---+  (with the reviewer's reason)
+
+Assigned and changes-requested work may also be submitted directly.
 
 An annotator edits their layer only while it is assigned, in progress or
 sent back; submitting makes it read-only until a reviewer sends it back.
@@ -87,14 +89,20 @@ def layer_open_for_edit(*, document: Document, annotator) -> None:
         ).update(state=AssignmentState.IN_PROGRESS, version=F("version") + 1)
 
 
+# How each action reads in an error message ("Cannot request changes on work that is ...").
+VERBS = {"submit": "submit", "approve": "approve", "request_changes": "request changes on"}
+
+
 def _transition(assignment: Assignment, action: str) -> Assignment:
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.state not in TRANSITIONS[action]:
-        allowed = ", ".join(sorted(s.replace("_", " ") for s in TRANSITIONS[action]))
+        # In lifecycle order, so the message reads like the diagram above.
+        allowed = [s.label.lower() for s in AssignmentState if s in TRANSITIONS[action]]
+        listed = allowed[0] if len(allowed) == 1 else f"{', '.join(allowed[:-1])} or {allowed[-1]}"
         raise ApplicationError.field(
             "state",
-            f"Cannot {action.replace('_', ' ')} work that is {AssignmentState(locked.state).label.lower()}; "
-            f"it must be {allowed}.",
+            f"Cannot {VERBS[action]} work that is {AssignmentState(locked.state).label.lower()}; "
+            f"it must be {listed}.",
         )
     return locked
 
@@ -108,11 +116,11 @@ def assignment_submit(*, document: Document, annotator) -> Assignment:
     locked.version += 1
     locked.save(update_fields=["state", "submitted_at", "version", "updated_at"])
     # A new submitted layer changes the document's agreement (annotator/reviews/tasks.py).
-    transaction.on_commit(lambda: _agreement_enqueue(locked.document_id))
+    transaction.on_commit(lambda: agreement_enqueue(locked.document_id))
     return locked
 
 
-def _agreement_enqueue(document_id: int) -> None:
+def agreement_enqueue(document_id: int) -> None:
     from annotator.reviews.tasks import agreement_document
 
     agreement_document.delay(document_id=document_id)
@@ -154,5 +162,5 @@ def assignment_request_changes(*, assignment: Assignment, reviewer, reason: str)
     locked.version += 1
     locked.save(update_fields=["state", "reason", "reviewed_at", "reviewed_by", "version", "updated_at"])
     # The layer leaves the comparison until it is submitted again.
-    transaction.on_commit(lambda: _agreement_enqueue(locked.document_id))
+    transaction.on_commit(lambda: agreement_enqueue(locked.document_id))
     return locked

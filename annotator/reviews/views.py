@@ -12,7 +12,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -41,7 +41,8 @@ from annotator.sources.models import Source
 
 
 def page(view):
-    """GET pages: NotFound -> 404, PermissionDenied -> 403 (Django's own pages)."""
+    """GET pages: NotFound -> 404, PermissionDenied -> 403 (Django's own pages), other bad
+    input (a filter that is not a number) -> 400 with the message naming the field."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -51,6 +52,8 @@ def page(view):
             raise Http404(exc.message) from None
         except PermissionDenied as exc:
             raise DjangoPermissionDenied(exc.message) from None
+        except ApplicationError as exc:
+            return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
 
     return login_required(wrapped)
 

@@ -59,17 +59,28 @@ def test_native_document_export(mapped):
 
 
 def test_status_selects_layers(mapped):
-    """gold: only the gold layer; approved: nothing until the annotator's layer is approved."""
+    """gold: only the gold layer; approved: the gold layer where the document has one (by default),
+    else the approved annotator layers; approved for one annotator: their layer once approved."""
     gold = ExportSelection(project=mapped.project, status="gold")
     lookups = Lookups(gold)
     assert [[layer.layer for layer in b.layers] for b in bundles(gold, lookups)] == [["gold"]]
-    approved = ExportSelection(project=mapped.project, status="approved")
-    assert list(bundles(approved, Lookups(approved))) == []
+    mine = ExportSelection(project=mapped.project, status="approved", annotator_id=mapped.annotator.pk)
+    assert list(bundles(mine, Lookups(mine))) == []
     Assignment.objects.create(project=mapped.project, document=mapped.document, annotator=mapped.annotator,
                               state="approved")  # fmt: skip
-    (bundle,) = bundles(approved, Lookups(approved))
+    (bundle,) = bundles(mine, Lookups(mine))
     assert [(layer.username, layer.state, len(layer.annotations)) for layer in bundle.layers] == [
         ("ann", "approved", 5)
+    ]
+    approved = ExportSelection(project=mapped.project, status="approved")
+    (bundle,) = bundles(approved, Lookups(approved))
+    assert [(layer.username, layer.layer, len(layer.annotations)) for layer in bundle.layers] == [
+        ("rev", "gold", 1)
+    ]
+    mapped.gold.delete()  # not adjudicated: the approved annotator layer stands in
+    (bundle,) = bundles(approved, Lookups(approved))
+    assert [(layer.username, layer.layer, len(layer.annotations)) for layer in bundle.layers] == [
+        ("ann", "annotator", 5)
     ]
 
 

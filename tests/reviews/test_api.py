@@ -119,3 +119,19 @@ def test_agreement_history_restore(scene):
         client_for(scene.reviewer).get(f"/api/v1/reviews/documents/{scene.document.pk}/history/").json()
     )
     assert doc_entries["results"][0]["user"] == "mgr"
+
+
+def test_restore_an_assignment_through_the_api(scene):
+    """A manager undoes an approval: the response carries the assignment, submitted again."""
+    entry = scene.a1.history.get(history_type="+")
+    post(scene.reviewer, f"assignments/{scene.a1.pk}/approve/")
+    body = {"model": "assignment", "history_id": entry.history_id}
+    assert post(scene.reviewer, "history/restore/", body).status_code == 403
+    response = post(scene.manager, "history/restore/", body)
+    assert response.status_code == 200
+    assert (response.json()["assignment"]["id"], response.json()["assignment"]["state"]) == (
+        scene.a1.pk,
+        "submitted",
+    )
+    response = post(scene.manager, "history/restore/", {"model": "document", "history_id": 1})
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["model"]

@@ -70,8 +70,11 @@ def test_restore_rules(scene):
         history_restore(model="annotation", history_id=record.history_id, manager=scene.reviewer)
     with pytest.raises(NotFound, match="Project not found."):
         history_restore(model="annotation", history_id=record.history_id, manager=scene.outsider)
-    with pytest.raises(ApplicationError, match="Cannot restore 'assignment'; restore a span or a relation."):
-        history_restore(model="assignment", history_id=1, manager=scene.manager)
+    with pytest.raises(
+        ApplicationError,
+        match="Cannot restore 'document'; restore an annotation, a relation or an assignment.",
+    ):
+        history_restore(model="document", history_id=1, manager=scene.manager)
     with pytest.raises(NotFound, match="History entry not found."):
         history_restore(model="annotation", history_id=10**9, manager=scene.manager)
     with pytest.raises(PermissionDenied):
@@ -91,3 +94,54 @@ def test_restore_into_a_submitted_layer_is_refused(scene):
     ):
         history_restore(model="annotation", history_id=gone.history_id, manager=scene.manager)
     assert Relation.objects.count() == relation_count
+
+
+def test_restoring_an_assignment_entry_undoes_a_decision(scene):
+    """ann1's layer was approved; restoring the entry from before the decision makes it
+    submitted again, with no reviewer, as a new version recorded under the manager."""
+    from annotator.reviews.services import assignment_approve
+
+    before = scene.a1.history.get(history_type="+")
+    assignment_approve(assignment=scene.a1, reviewer=scene.reviewer)
+    restored = history_restore(model="assignment", history_id=before.history_id, manager=scene.manager)
+    assert (restored.pk, restored.state, restored.reviewed_by, restored.version) == (
+        scene.a1.pk,
+        "submitted",
+        None,
+        3,
+    )
+    assert restored.submitted_at == before.submitted_at
+    latest = document_history(document=scene.document, user=scene.reviewer)[0]
+    assert (latest.model, latest.user, latest.action) == ("assignment", "mgr", "changed")
+    assert ("state", "approved", "submitted") in latest.changes
+    with pytest.raises(
+        PermissionDenied, match="This needs the manager role in the project; you are reviewer."
+    ):
+        history_restore(model="assignment", history_id=before.history_id, manager=scene.reviewer)
+
+
+def test_restoring_a_reassigned_assignment_brings_the_earlier_annotator_back(
+    scene, django_capture_on_commit_callbacks
+):
+    """Reassigning ann1's submitted layer to ann3 removes it from the agreement; restoring the
+    deleted row gives ann1 back their submitted assignment (a new id) and the layer is compared again."""
+    from annotator.reviews.assigning import assignment_reassign
+    from annotator.reviews.models import Agreement
+    from tests.factories import member
+
+    ann3 = member(scene.project, username="ann3")
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_reassign(assignment=scene.a1, annotator=ann3, manager=scene.manager)
+    assert Agreement.objects.get(document=scene.document, label=None).annotators == 1
+    gone = Assignment.history.get(id=scene.a1.pk, history_type="-")
+    with django_capture_on_commit_callbacks(execute=True):
+        back = history_restore(model="assignment", history_id=gone.history_id, manager=scene.manager)
+    assert (back.annotator, back.state, back.submitted_at) == (scene.ann1, "submitted", scene.a1.submitted_at)
+    assert back.pk != scene.a1.pk
+    row = Agreement.objects.get(document=scene.document, label=None)
+    assert (row.annotators, row.alpha) == (2, pytest.approx(0.6))
+    with pytest.raises(
+        ApplicationError,
+        match=f"ann1 is assigned to document {scene.document.pk} again; restore an entry of that assignment instead.",
+    ):
+        history_restore(model="assignment", history_id=gone.history_id, manager=scene.manager)

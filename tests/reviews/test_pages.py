@@ -79,6 +79,21 @@ def test_history_page_and_restore_button_for_managers(scene):
         "/review/history/restore/", {"model": "annotation", "history_id": first.history_id}
     )
     assert Annotation.objects.get(pk=span.pk).status == "pending"
+    # an assignment entry: undo the approval of ann1's layer from the page
+    submitted_entry = scene.a1.history.get(history_type="+")
+    client_for(scene.reviewer).post(f"/review/assignments/{scene.a1.pk}/approve/")
+    html = client_for(scene.manager).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
+    assert (
+        f'name="model" value="assignment"><input type="hidden" name="history_id" value="{submitted_entry.history_id}"'
+        in html
+    )
+    response = client_for(scene.manager).post(
+        "/review/history/restore/",
+        {"model": "assignment", "history_id": submitted_entry.history_id, "next": "/review/"},
+        follow=True,
+    )
+    assert f"Restored assignment {scene.a1.pk} (version 3)." in response.content.decode()
+    assert Assignment.objects.get(pk=scene.a1.pk).state == "submitted"
 
 
 def test_manager_assignment_page(scene):
@@ -145,3 +160,28 @@ def test_relation_correct_from_the_page(scene):
     assert (rel.type, rel.status, rel.status_reason) == ("supports", "corrected", "It argues against.")
     gold = Relation.objects.get(layer=Layer.GOLD)
     assert (gold.type, gold.origin, gold.annotator) == ("attacks", rel, scene.reviewer)
+
+
+def test_queue_filters_on_the_page(scene):
+    """Filters by project, annotator, outlet and label narrow the queue; a filter that is not
+    a number is a 400 naming it."""
+    from tests.factories import DocumentFactory, SourceFactory
+    from tests.reviews.conftest import submitted
+
+    outlet = SourceFactory(name="Daily Example")
+    other = DocumentFactory(project=scene.project, title="Only claims here", source=outlet)
+    submitted(other, scene.ann1, [(0, 4, "CLAIM")])
+    client = client_for(scene.reviewer)
+    hedge = scene.project.labels.get(code="HEDGE")
+
+    def titles(**params):
+        html = client.get("/review/", params).content.decode()
+        return [t for t in (scene.document.title, other.title) if t in html]
+
+    assert titles() == [scene.document.title, other.title]
+    assert titles(project=scene.project.pk) == [scene.document.title, other.title]
+    assert titles(label=hedge.pk) == [scene.document.title]
+    assert titles(source=outlet.pk) == [other.title]
+    assert titles(annotator=scene.ann2.pk) == [scene.document.title]
+    response = client.get("/review/", {"label": "hedge"})
+    assert (response.status_code, response.content.decode()) == (400, "Label must be a whole number.")
