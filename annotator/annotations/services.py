@@ -66,6 +66,32 @@ def annotation_snapshot(annotation: Annotation) -> dict:
     return data
 
 
+def gold_layer_owner_id(*, document: Document, starting: int) -> int:
+    """The user id the document's one gold layer is stored under.
+
+    A document has a single gold layer, shared by every reviewer of the
+    project: its rows carry the id of the reviewer who started it (so the
+    relation foreign keys, which pair spans by annotator and layer, hold),
+    while the history (through the request) records who made each change. Call inside a
+    transaction: the first gold span locks the document row so two
+    reviewers starting at once still end with one layer (a trigger refuses
+    a second owner too).
+    """
+
+    def owner():
+        return (
+            Annotation.objects.filter(document_id=document.pk, layer=Layer.GOLD)
+            .values_list("annotator_id", flat=True)
+            .first()
+        )
+
+    found = owner()
+    if found is None:
+        Document.objects.select_for_update().filter(pk=document.pk).values_list("pk").first()
+        found = owner()
+    return starting if found is None else found
+
+
 @transaction.atomic
 def annotation_create(
     *,
@@ -86,11 +112,14 @@ def annotation_create(
         raise ApplicationError.field("label", f"Label {label.code} is retired; pick an active label.")
     if layer == Layer.ANNOTATOR:
         layer_open_for_edit(document=document, annotator=annotator)
+        annotator_id = annotator.pk
+    else:
+        annotator_id = gold_layer_owner_id(document=document, starting=annotator.pk)
     try:
         return Annotation.objects.create(
             project_id=document.project_id,
             document=document,
-            annotator=annotator,
+            annotator_id=annotator_id,
             layer=layer,
             start=start,
             end=end,

@@ -20,6 +20,7 @@ CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
     "annotation_label_project_fk": ("label", "The label belongs to another project."),
     "annotation_subtype_label_fk": ("subtype", "The subtype belongs to another label."),
     "annotation_annotator_member_fk": ("annotator", "The annotator is not a member of this project."),
+    "annotation_one_gold_layer": ("layer", "This document's gold layer is stored under another reviewer."),
     "relation_source_same_layer_fk": ("source", "The source span is not in this document and layer."),
     "relation_target_same_layer_fk": ("target", "The target span is not in this document and layer."),
     "relation_document_project_fk": ("document", "The document belongs to another project."),

@@ -78,7 +78,7 @@ def test_reviewer_compares_adjudicates_and_decides(page, login, screenshot):
     assert ann1_layer.locator("tr", has_text="Machiavellian").locator(".diff-agreed").count() == 1
     screenshot("review-compare")
 
-    gold = page.get_by_role("region", name="Gold layer of reviewer-b")
+    gold = page.get_by_role("region", name="Gold layer")
     gold.get_by_role("button", name="Accept all agreed").click()
     page.get_by_text("Accepted 1 agreed span(s)").wait_for()
     ann2_layer.locator("tr", has_text="Hopefully").get_by_role("button", name="To gold").click()

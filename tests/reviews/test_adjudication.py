@@ -68,8 +68,8 @@ def test_accept_relation_brings_its_spans(scene):
     assert _gold(scene) == [(0, 11, "CLAIM"), (15, 22, "EVIDENCE")]
 
 
-def test_edit_add_delete_own_gold(scene):
-    """Boundaries move with a version; another reviewer's gold is off limits; annotators cannot add gold."""
+def test_edit_add_delete_gold(scene):
+    """Boundaries move with a version; the manager edits the same gold layer; annotators cannot add gold."""
     gold = gold_add(
         document=scene.document,
         reviewer=scene.reviewer,
@@ -79,8 +79,8 @@ def test_edit_add_delete_own_gold(scene):
     )
     gold = gold_update(annotation=gold, reviewer=scene.reviewer, version=1, start=0)
     assert (gold.start, gold.end, gold.quote, gold.version) == (0, 7, "The cat", 2)
-    with pytest.raises(PermissionDenied, match="This gold span belongs to another reviewer's gold layer."):
-        gold_update(annotation=gold, reviewer=scene.manager, version=2, start=1)
+    gold = gold_update(annotation=gold, reviewer=scene.manager, version=2, start=1)
+    assert (gold.start, gold.quote, gold.version, gold.annotator) == (1, "he cat", 3, scene.reviewer)
     with pytest.raises(
         PermissionDenied, match="This needs the reviewer role in the project; you are annotator."
     ):
@@ -88,8 +88,8 @@ def test_edit_add_delete_own_gold(scene):
             document=scene.document, reviewer=scene.ann1, start=0, end=3, label=label(scene.project, "CLAIM")
         )
     with pytest.raises(ApplicationError, match=r"End 99 is past the end of the text \(28 code points\)."):
-        gold_update(annotation=gold, reviewer=scene.reviewer, version=2, end=99)
-    gold_delete(annotation=gold, reviewer=scene.reviewer, version=2)
+        gold_update(annotation=gold, reviewer=scene.reviewer, version=3, end=99)
+    gold_delete(annotation=gold, reviewer=scene.reviewer, version=3)
     assert _gold(scene) == []
 
 
@@ -99,3 +99,51 @@ def test_reviewer_cannot_adjudicate_own_layer(scene):
     Assignment.objects.filter(pk=scene.a1.pk).update(annotator=scene.reviewer)
     with pytest.raises(PermissionDenied, match="You cannot review your own work."):
         gold_accept_agreed(document=scene.document, reviewer=scene.reviewer)
+
+
+def test_a_document_has_one_gold_layer_shared_by_its_reviewers(scene):
+    """A second reviewer adds to and links into the gold layer the first one started:
+    every gold row stays under the first reviewer, so links between their spans hold."""
+    from annotator.annotations.services import relation_create
+    from tests.factories import member
+
+    second = member(scene.project, "reviewer", username="rev2")
+    claim = gold_accept_annotation(
+        annotation=Annotation.objects.get(annotator=scene.ann1, start=0), reviewer=scene.reviewer
+    )
+    evidence = gold_add(
+        document=scene.document, reviewer=second, start=15, end=22, label=label(scene.project, "EVIDENCE")
+    )
+    link = relation_create(source=evidence, target=claim, type="supports")
+    # Accepting a span already in gold (from another annotator) finds the same gold span.
+    again = gold_accept_annotation(
+        annotation=Annotation.objects.get(annotator=scene.ann2, start=0), reviewer=second
+    )
+    assert again.pk == claim.pk
+    assert _gold(scene) == [(0, 11, "CLAIM"), (15, 22, "EVIDENCE")]
+    assert _gold(scene, second) == []
+    assert (link.annotator, link.layer) == (scene.reviewer, Layer.GOLD)
+    assert not Annotation.objects.filter(layer=Layer.GOLD).exclude(annotator=scene.reviewer).exists()
+
+
+def test_the_database_refuses_a_second_gold_layer_on_a_document(scene):
+    """Code that writes rows directly cannot start a second gold layer either."""
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import member
+
+    gold_add(
+        document=scene.document, reviewer=scene.reviewer, start=0, end=3, label=label(scene.project, "CLAIM")
+    )
+    second = member(scene.project, "reviewer", username="rev2")
+    with pytest.raises(IntegrityError, match="already has a gold layer"), transaction.atomic():
+        Annotation.objects.create(
+            project=scene.project,
+            document=scene.document,
+            annotator=second,
+            layer=Layer.GOLD,
+            start=4,
+            end=7,
+            quote="cat",
+            label=label(scene.project, "CLAIM"),
+        )
