@@ -44,7 +44,7 @@ lint: install
 
 bench: export DEBUG ?= true
 bench: install
-	$(BIN)/python -m tests.bench $(BENCH)
+	@$(BIN)/python -m tests.bench $(BENCH)
 
 # Re-resolve the pins from pyproject.toml's dependencies.
 lock:

@@ -194,7 +194,8 @@ def _start_worker(env: dict) -> subprocess.Popen | None:
         return None
     command = [sys.executable, "-m", "celery", "-A", "annotator", "worker", "-Q", env["ASSAY_CELERY_QUEUE"],
                "-c", "1", "-P", "prefork", "--without-gossip", "--without-mingle", "--loglevel=WARNING"]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own interpreter and module
+    # Worker banners go to stderr: stdout carries only the JSON figures.
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=sys.stderr)  # noqa: S603 - our own interpreter
 
 
 def _start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
@@ -205,7 +206,7 @@ def _start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
     command = [str(Path(sys.executable).parent / "gunicorn"), "annotator.config.wsgi:application",
                "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--timeout", "900", "--log-level", "warning",
                *os.environ.get("BENCH_GUNICORN_ARGS", "").split()]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own gunicorn
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sys.stderr)  # noqa: S603 - our own gunicorn
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
