@@ -3,8 +3,8 @@
 import pytest
 
 from annotator.annotations.models import Annotation, Relation
-from annotator.documents.seeds import seeds_load
 from annotator.projects.models import Role
+from tests.browser.conftest import seed_document
 from tests.factories import DocumentFactory, ProjectFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,12 +15,6 @@ CLAIM = (
     "considered to have been passively facilitated by Pakistan"
 )
 EVIDENCE = "allowing its traditional ally to transit its airspace"
-
-
-def _seed_document():
-    result = seeds_load()
-    document = next(d for d in result.project.documents.all() if d.provenance.get("file") == SEED_003)
-    return result.project, document
 
 
 def _spans(user, document):
@@ -36,7 +30,8 @@ def test_label_link_reload_restores_exact_offsets(page, login, workspace, screen
     """An annotator marks a hedge, a claim and evidence in seed 003, links evidence
     supports claim; after a reload everything is back, at the exact code-point
     offsets (hedge 2660-2677), in the API and the database."""
-    project, document = _seed_document()
+    document = seed_document(SEED_003)
+    project = document.project
     user = member(project, Role.ANNOTATOR)
     login(user)
     ws = workspace.open(document)
