@@ -9,6 +9,7 @@ fixed seed). Figures:
 - ``scroll_long_tasks_over_50ms``: long tasks (> 50 ms, PerformanceObserver)
   while wheel-scrolling through the whole text (target 0), and the longest one;
 - ``argument_map_render_ms``: switching to the argument map (all claims) once.
+``pass`` judges the three medians/counts against ``targets``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from tests.bench.support import VOCABULARY, scratch_database
 TEXT_CHARS = 100_000
 SPANS = 2_000
 RELATIONS = 1_000
+# The issue's targets: interactive under 1 s, add span saved and painted under
+# 100 ms median, no long task (> 50 ms) while scrolling.
+TARGETS = {"interactive_ms": 1000, "add_span_ms": 100, "scroll_long_tasks": 0}
 
 ADD_SPANS_JS = """
 async (n) => {
@@ -264,15 +268,16 @@ def run() -> dict:
             server.terminate()
             server.wait(10)
     combined = [max(a["painted"], a["saved"]) for a in adds]
+    interactive, add_span = statistics.median(loads), statistics.median(combined)
     return {
         "document_chars": TEXT_CHARS,
         "spans": rendered[1],
         "relations": rendered[2],
         "segments_rendered": rendered[0],
-        "interactive_ms_median": round(statistics.median(loads), 1),
+        "interactive_ms_median": round(interactive, 1),
         "interactive_ms_max": round(max(loads), 1),
         "add_span_painted_ms_median": round(statistics.median(a["painted"] for a in adds), 1),
-        "add_span_saved_and_painted_ms_median": round(statistics.median(combined), 1),
+        "add_span_saved_and_painted_ms_median": round(add_span, 1),
         "add_span_saved_and_painted_ms_p90": round(sorted(combined)[int(len(combined) * 0.9) - 1], 1),
         "add_span_all_created": all(a["ok"] for a in adds),
         "add_span_http_ms_median": round(statistics.median(server_ms), 1) if server_ms else None,
@@ -281,7 +286,13 @@ def run() -> dict:
         "scroll_height_px": height,
         "scroll_long_tasks_over_50ms": len(long_tasks),
         "scroll_longest_task_ms": round(max(long_tasks), 1) if long_tasks else 0,
-        "targets": {"interactive_ms": 1000, "add_span_ms": 100, "scroll_long_tasks": 0},
+        "load_average": round(os.getloadavg()[0], 2),  # other work on the 2 cores skews every figure
+        "targets": TARGETS,
+        "pass": {
+            "interactive": interactive < TARGETS["interactive_ms"],
+            "add_span": add_span < TARGETS["add_span_ms"],
+            "scroll": len(long_tasks) <= TARGETS["scroll_long_tasks"],
+        },
     }
 
 

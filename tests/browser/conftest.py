@@ -89,7 +89,16 @@ def screenshot(page):
     return take
 
 
-# --- workspace helpers (issue 3): open a document, select text, wait for saves ---
+# --- workspace helpers (issue 3): seed documents, open a document, select text, wait for saves ---
+
+
+def seed_document(file: str):
+    """Load the seed project and return its document made from seeds/<file>."""
+    from annotator.documents.seeds import seeds_load
+
+    documents = seeds_load().project.documents.all()
+    return next(d for d in documents if d.provenance.get("file") == file)
+
 
 _FIND_RANGE_JS = """
 ([selector, phrase, occurrence]) => {

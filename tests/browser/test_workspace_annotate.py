@@ -3,8 +3,8 @@
 import pytest
 
 from annotator.annotations.models import Annotation, Relation
-from annotator.documents.seeds import seeds_load
 from annotator.projects.models import Role
+from tests.browser.conftest import seed_document
 from tests.factories import DocumentFactory, ProjectFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,12 +15,6 @@ CLAIM = (
     "considered to have been passively facilitated by Pakistan"
 )
 EVIDENCE = "allowing its traditional ally to transit its airspace"
-
-
-def _seed_document():
-    result = seeds_load()
-    document = next(d for d in result.project.documents.all() if d.provenance.get("file") == SEED_003)
-    return result.project, document
 
 
 def _spans(user, document):
@@ -36,7 +30,8 @@ def test_label_link_reload_restores_exact_offsets(page, login, workspace, screen
     """An annotator marks a hedge, a claim and evidence in seed 003, links evidence
     supports claim; after a reload everything is back, at the exact code-point
     offsets (hedge 2660-2677), in the API and the database."""
-    project, document = _seed_document()
+    document = seed_document(SEED_003)
+    project = document.project
     user = member(project, Role.ANNOTATOR)
     login(user)
     ws = workspace.open(document)
@@ -241,3 +236,28 @@ def test_deleting_a_span_while_it_is_being_saved_deletes_it_on_the_server(page, 
     assert page.locator("#ws-text .seg").count() == 0
     ws.wait_saved()
     assert Annotation.objects.filter(document=document).count() == 0
+
+
+def test_text_is_rendered_exactly_with_paragraph_breaks(page, login, workspace):
+    """Each run of line breaks ends a paragraph block; the DOM holds the stored
+    text character for character, and a blank line becomes the paragraph's
+    margin (under one line of text), not an empty line."""
+    text = "First paragraph.\n\nSecond paragraph,\nline two.\n\n\nLast, after two blank lines."
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text=text)
+    login(member(project, Role.ANNOTATOR))
+    workspace.open(document)
+    assert page.locator("#ws-text").evaluate("el => el.textContent") == text
+    blocks = page.evaluate(
+        "() => [...document.querySelectorAll('#ws-text .para')].map((p, i, all) => [p.className,"
+        " p.textContent.trim(), i + 1 < all.length ?"
+        " all[i + 1].getBoundingClientRect().top - p.getBoundingClientRect().bottom : null])"
+    )
+    assert [b[:2] for b in blocks] == [
+        ["para gap", "First paragraph."],
+        ["para", "Second paragraph,"],
+        ["para gap", "line two."],
+        ["para", "Last, after two blank lines."],
+    ]
+    line_height = page.evaluate("parseFloat(getComputedStyle(document.getElementById('ws-text')).lineHeight)")
+    assert all(gap < line_height for _, _, gap in blocks[:-1])

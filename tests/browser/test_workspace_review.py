@@ -3,10 +3,10 @@
 import pytest
 
 from annotator.annotations.models import Annotation
-from annotator.documents.seeds import seeds_load
 from annotator.projects.models import Role
 from annotator.reviews.models import Assignment, AssignmentState
 from annotator.reviews.services import assignment_request_changes
+from tests.browser.conftest import seed_document
 from tests.factories import (
     AnnotationFactory,
     DocumentFactory,
@@ -90,23 +90,20 @@ def test_reviewer_switches_layers_compares_and_reads_the_map(page, login, worksp
     """A reviewer picks an annotator's layer (read-only), shows a second layer side
     by side, and opens the argument map, where the unsupported claim stands out
     and clicking a node selects its span in the text."""
-    result = seeds_load()
-    document = next(
-        d for d in result.project.documents.all() if d.provenance.get("file") == "003_53affd6920c61238.txt"
-    )
-    alice = member(result.project, Role.ANNOTATOR, username="alice")
-    bob = member(result.project, Role.ANNOTATOR, username="bob")
-    reviewer = member(result.project, Role.REVIEWER, username="rita")
+    document = seed_document("003_53affd6920c61238.txt")
+    alice = member(document.project, Role.ANNOTATOR, username="alice")
+    bob = member(document.project, Role.ANNOTATOR, username="bob")
+    reviewer = member(document.project, Role.REVIEWER, username="rita")
     claim = _rich_layer(document, alice)
     AnnotationFactory(
         document=document, annotator=bob, start=claim.start, end=claim.end, label_code="OPINION"
     )
     for user in (alice, bob):
-        Assignment.objects.create(project=result.project, document=document, annotator=user)
+        Assignment.objects.create(project=document.project, document=document, annotator=user)
     login(reviewer)
     page.goto("/")
     screenshot("project-list")
-    page.get_by_role("link", name=result.project.name).click()
+    page.get_by_role("link", name=document.project.name).click()
     assert page.locator("tbody tr").count() == 5
     screenshot("project-documents")
     workspace.open(document)
@@ -121,7 +118,7 @@ def test_reviewer_switches_layers_compares_and_reads_the_map(page, login, worksp
 
     page.locator("#ws-compare").select_option(label="bob — Assigned")
     page.wait_for_selector("#ws-compare-pane:not([hidden])")
-    assert page.locator("#ws-compare-title").inner_text() == "bob — Assigned · 1 spans (read-only)"
+    assert page.locator("#ws-compare-title").inner_text() == "bob — Assigned · 1 span (read-only)"
     assert page.locator("#ws-compare-text .seg[data-tag]").count() == 1
     workspace.click_text("allowing its")
     page.wait_for_selector("#ws-overlay path")
@@ -138,12 +135,21 @@ def test_reviewer_switches_layers_compares_and_reads_the_map(page, login, worksp
         == "2 claims · 1 without supporting evidence · 0 spans not linked"
     )
     screenshot("argument-map")
+    page.evaluate("document.getElementById('ws-scroll').scrollTop = 1e6")  # the claim is far above
     page.locator("#ws-map g.node.unsupported").click()
     page.wait_for_selector("#ws-text-view:not([hidden])")
     assert page.locator("#ws-inspector-body blockquote").inner_text().startswith("the US seems to hope")
+    in_view = page.evaluate(
+        "() => { const seg = document.querySelector('#ws-text .seg.sel').getBoundingClientRect();"
+        " const box = document.getElementById('ws-scroll').getBoundingClientRect();"
+        " return seg.top >= box.top && seg.bottom <= box.bottom; }"
+    )
+    assert in_view
 
     page.set_viewport_size({"width": 1920, "height": 1080})
     screenshot("workspace-1920")
+    page.get_by_role("tab", name="Argument map").click()
+    screenshot("argument-map-1920")
     assert page.js_errors == []
 
 

@@ -55,7 +55,7 @@ export async function showCompare(ws, value, title) {
   const spans = data.annotations.map((a, i) => ({
     cid: `c${i}`, label: a.label, s16: ws.index.toUtf16(a.start), e16: ws.index.toUtf16(a.end),
   }));
-  $("ws-compare-title").textContent = `${title} · ${spans.length} spans (read-only)`;
+  $("ws-compare-title").textContent = `${title} · ${spans.length} span${spans.length === 1 ? "" : "s"} (read-only)`;
   const view = new TextView($("ws-compare-text"), {
     text: ws.data.document.text, labels: ws.data.labels, spans: () => spans, ariaLabel: `Layer ${title}, read-only`,
   });

@@ -6,7 +6,7 @@
 import { argumentOf, excerpt } from "./argument.js";
 
 const NS = "http://www.w3.org/2000/svg";
-const W = 1040, NODE_W = 290, CLAIM_W = 330, NODE_H = 64, GAP = 14, BAND_GAP = 30;
+const W = 1040, NODE_W = 262, CLAIM_W = 330, NODE_H = 64, GAP = 14, BAND_GAP = 30;
 const X_LEFT = 10, X_CLAIM = (W - CLAIM_W) / 2, X_RIGHT = W - NODE_W - 10;
 const EDGE = {
   supports: { color: "#15803d", dash: "", label: "supports" },
@@ -80,12 +80,16 @@ export function renderMap(container, { spans, relations, labels, speakers, onPic
     return g;
   };
 
-  const edge = (x1, y1, x2, y2, type) => {
+  // The edge's label sits by its outer end (the evidence, hedge or speaker),
+  // where edges do not converge, so labels of one claim never overlap.
+  const edge = (x1, y1, x2, y2, type, { labelAtEnd = false } = {}) => {
     const style = EDGE[type];
     const mid = (x1 + x2) / 2;
     el("path", { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`, fill: "none", stroke: style.color, "stroke-width": "2",
       "stroke-dasharray": style.dash, "marker-end": `url(#arrow-${type})`, class: `edge edge-${type}` }, svg);
-    const label = el("text", { x: mid, y: (y1 + y2) / 2 - 4, class: "edge-label", "text-anchor": "middle", fill: style.color }, svg);
+    const [lx, ly, other] = labelAtEnd ? [x2, y2, x1] : [x1, y1, x2];
+    const right = other > lx;
+    const label = el("text", { x: lx + (right ? 6 : -6), y: ly - 6, class: "edge-label", "text-anchor": right ? "start" : "end", fill: style.color }, svg);
     label.textContent = style.label;
   };
 
@@ -109,8 +113,8 @@ export function renderMap(container, { spans, relations, labels, speakers, onPic
         const t = el("text", { x: "24", y: "28", class: "node-head" }, g);
         t.textContent = "SPEAKER";
         const n = el("text", { x: "24", y: "46", class: "node-text" }, g);
-        n.textContent = excerpt(item.name, 38);
-        edge(X_CLAIM + CLAIM_W, cy, X_RIGHT, ny + NODE_H / 2, item.type);
+        n.textContent = excerpt(item.name, 34);
+        edge(X_CLAIM + CLAIM_W, cy, X_RIGHT, ny + NODE_H / 2, item.type, { labelAtEnd: true });
       } else {
         node(X_RIGHT, ny, NODE_W, item.span);
         edge(X_RIGHT, ny + NODE_H / 2, X_CLAIM + CLAIM_W, cy, item.type);

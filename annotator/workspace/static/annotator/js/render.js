@@ -47,10 +47,11 @@ export class TextView {
     let m;
     while ((m = re.exec(text)) !== null) {
       const end = m.index + m[0].length;
-      this.blocks.push({ s: last, e: end, el: null });
+      // sep: where the block's trailing run of line breaks starts.
+      this.blocks.push({ s: last, e: end, sep: m.index, gap: m[0].split("\n").length > 2, el: null });
       last = end;
     }
-    if (last < text.length || this.blocks.length === 0) this.blocks.push({ s: last, e: text.length, el: null });
+    if (last < text.length || this.blocks.length === 0) this.blocks.push({ s: last, e: text.length, sep: text.length, gap: false, el: null });
     const perBlock = this.blocks.map(() => []);
     for (const span of this.spans()) {
       for (let i = this.blockAt(span.s16); i < this.blocks.length && this.blocks[i].s < span.e16; i++) perBlock[i].push(span);
@@ -58,7 +59,7 @@ export class TextView {
     const fragment = document.createDocumentFragment();
     this.blocks.forEach((block, i) => {
       block.el = document.createElement("div");
-      block.el.className = "para";
+      block.el.className = block.gap ? "para gap" : "para";
       block.el._block = i;
       this._fill(block, perBlock[i]);
       fragment.appendChild(block.el);
@@ -104,6 +105,9 @@ export class TextView {
       level.set(span.cid, l);
     }
     const cuts = new Set([block.s, block.e]);
+    // The line breaks that end the block stay in the DOM (offsets, copying)
+    // but are drawn as the block's margin, not as blank lines.
+    if (block.sep > block.s && block.sep < block.e) cuts.add(block.sep);
     for (const span of spans) {
       if (span.s16 > block.s && span.s16 < block.e) cuts.add(span.s16);
       if (span.e16 > block.s && span.e16 < block.e) cuts.add(span.e16);
@@ -119,9 +123,14 @@ export class TextView {
       active = active.filter((s) => s.e16 > a);
       const node = document.createTextNode(text.slice(a, c));
       node._s = a;
-      if (!active.length) { el.appendChild(node); continue; }
+      const isSep = a >= block.sep;
+      if (!active.length) {
+        if (isSep) { const sep = document.createElement("span"); sep.className = "sep"; sep.appendChild(node); el.appendChild(sep); }
+        else el.appendChild(node);
+        continue;
+      }
       const seg = document.createElement("span");
-      seg.className = "seg";
+      seg.className = isSep ? "seg sep" : "seg";
       seg._cids = active.map((s) => s.cid);
       seg._s = a;
       const covering = active.slice().sort((x, y) => level.get(x.cid) - level.get(y.cid));
