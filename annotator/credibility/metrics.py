@@ -85,7 +85,8 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
 
 def documents_uncounted(*, project: Project, targets: Targets) -> set[int]:
     """Documents of the targeted outlets and authors that have no counts yet."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        _tune(cursor)
         cursor.execute(sql_documents.UNCOUNTED, sql_params(project=project, targets=targets))
         return {row[0] for row in cursor.fetchall()}
 
