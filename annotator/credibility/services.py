@@ -117,6 +117,16 @@ def _targeted(targets: Targets) -> Q:
     )
 
 
+def scores_entity_renamed(*, kind: str, entity_id: int, name: str) -> int:
+    """Carry a renamed outlet, author or speaker into its current score rows (history keeps
+    the name it had then); the counts do not depend on the name, so nothing is recomputed."""
+    return (
+        SourceScore.objects.filter(kind=kind, entity_id=entity_id)
+        .exclude(entity_name=name)
+        .update(entity_name=name)
+    )
+
+
 def scores_mark_dirty(
     *,
     project_id: int,

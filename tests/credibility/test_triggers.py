@@ -139,3 +139,25 @@ def test_changing_a_labels_kind_recomputes_the_project(scored, sent, django_capt
     scores_recompute_dirty(project_id=c.project.pk)
     a = score(c, "outlet", "Outlet A")
     assert (a.claims, a.opinions) == (5, 0)
+
+
+def test_renaming_an_outlet_or_speaker_renames_their_current_rows(
+    scored, sent, django_capture_on_commit_callbacks
+):
+    """Renamed after commit, with no recompute queued: the current rows show the new names,
+    the snapshots keep the old ones."""
+    c = scored
+    with django_capture_on_commit_callbacks(execute=True):
+        c.outlet_a.name = "Outlet Alpha"
+        c.outlet_a.save(update_fields=["name"])
+        c.speaker.name = "Speaker Sigma"
+        c.speaker.save(update_fields=["name"])
+    assert score(c, "outlet", "Outlet Alpha").claims == 4
+    assert score(c, "speaker", "Speaker Sigma").claims == 2
+    assert sent == [] and dirty(c.project) == []
+    from annotator.credibility.models import SourceScoreSnapshot
+
+    assert (
+        SourceScoreSnapshot.objects.get(project=c.project, kind="outlet", entity_id=c.outlet_a.pk).entity_name
+        == "Outlet A"
+    )
