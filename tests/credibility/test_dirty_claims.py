@@ -135,7 +135,7 @@ def test_marking_a_claimed_row_again_releases_it_from_that_claim(scored_corpus, 
 def test_two_workers_recomputing_the_same_source_at_once_count_once(scored_corpus, sent):
     """Two incremental runs of the same project started together (two workers picking up a
     redelivered task): both finish, Outlet A ends at 4 + 1 = 5 claims (not 6), its row is
-    still one row, and no marker is left."""
+    still one row, and no document marker is left."""
     c = scored_corpus
     with scores_signals_suspended():
         add_claims(c, 1)
@@ -159,4 +159,8 @@ def test_two_workers_recomputing_the_same_source_at_once_count_once(scored_corpu
     assert errors == [] and not any(t.is_alive() for t in threads)
     assert outlet_a_claims(c.project) == 5
     assert SourceScore.objects.filter(project=c.project, kind="outlet", entity_name="Outlet A").count() == 1
-    assert dirty(c.project) == []
+    # No document marker is left. If one run settled while the other still held its claim it
+    # queued one more (empty) run: then a queued-task row is left and a second task was sent.
+    left = dirty(c.project)
+    assert left in ([], [("scheduled", 0)])
+    assert len(sent) == (2 if left else 1)
