@@ -70,6 +70,12 @@ class SourceQuery(serializers.Serializer):
     entity = serializers.IntegerField(min_value=0, help_text="Source/Author/Speaker id; 0 = unknown")
 
 
+class HistoryQuery(SourceQuery):
+    layer = serializers.ChoiceField(
+        choices=LayerUsed.choices, required=False, help_text="Only snapshots scored from this layer tier"
+    )
+
+
 class SpansQuery(SourceQuery):
     span_kind = serializers.ChoiceField(choices=sorted(selectors.SPAN_KINDS), required=False, default="")
     unsupported = serializers.BooleanField(required=False, default=False)
@@ -126,14 +132,15 @@ class SourceScoreViewSet(viewsets.GenericViewSet):
         return Response({"results": selectors.scores_overall(user=request.user, kind=kind)})
 
     @extend_schema(
-        parameters=[SourceQuery], responses=SnapshotSerializer(many=True), summary="Dated snapshots"
+        parameters=[HistoryQuery], responses=SnapshotSerializer(many=True), summary="Dated snapshots"
     )
     @action(detail=False, methods=["get"])
     def history(self, request):
-        q = _query(SourceQuery, request)
+        q = _query(HistoryQuery, request)
         snapshots = selectors.score_history(
-            user=request.user, project_id=q["project"], kind=q["kind"], entity_id=q["entity"]
-        )
+            user=request.user, project_id=q["project"], kind=q["kind"], entity_id=q["entity"],
+            layer=q.get("layer"),
+        )  # fmt: skip
         return Response(SnapshotSerializer(snapshots, many=True).data)
 
     @extend_schema(

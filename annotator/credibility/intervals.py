@@ -2,7 +2,7 @@
 
 Hand-written rather than taken from scipy/statsmodels: each is a two-line
 formula, and pulling a numerical stack into the web process for them is not
-worth it. Formulas are documented in docs/credibility.md.
+worth it. Formulas are documented in the README, "Source credibility scores".
 """
 
 from __future__ import annotations

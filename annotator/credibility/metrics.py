@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from annotator.credibility import sql, sql_documents
 from annotator.credibility.intervals import derived_figures
-from annotator.credibility.models import EntityKind, LayerUsed
+from annotator.credibility.models import LayerUsed
 from annotator.projects.models import Project, ScoreLayer
 
 # The fallback chain of each project setting: the tiers tried, in order, per document.
@@ -31,13 +31,6 @@ class Targets:
 
     def __bool__(self) -> bool:
         return self.everything or bool(self.outlets or self.authors or self.speakers)
-
-    def keys(self) -> set[tuple[str, int]]:
-        return (
-            {(EntityKind.OUTLET, i) for i in self.outlets}
-            | {(EntityKind.AUTHOR, i) for i in self.authors}
-            | {(EntityKind.SPEAKER, i) for i in self.speakers}
-        )
 
 
 def sql_params(*, project: Project, targets: Targets, **extra) -> dict:
@@ -92,7 +85,8 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
 
 def documents_uncounted(*, project: Project, targets: Targets) -> set[int]:
     """Documents of the targeted outlets and authors that have no counts yet."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        _tune(cursor)
         cursor.execute(sql_documents.UNCOUNTED, sql_params(project=project, targets=targets))
         return {row[0] for row in cursor.fetchall()}
 

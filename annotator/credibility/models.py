@@ -3,7 +3,7 @@
 A "source" here is an outlet (``sources.Source``), an author (``sources.Author``)
 or a quoted speaker (``sources.Speaker``). ``entity_id`` is the id of that row,
 or 0 for the explicit "Unknown outlet" / "Unknown author" rows that collect
-documents with no outlet or no author. See docs/credibility.md for every formula.
+documents with no outlet or no author. The README, "Source credibility scores", gives every formula.
 """
 
 from django.db import models
@@ -18,7 +18,7 @@ class EntityKind(models.TextChoices):
 
 
 class LayerUsed(models.TextChoices):
-    """Which tier of layers the scored documents came from (see docs/credibility.md)."""
+    """Which tier of layers the scored documents came from (see the README, "Source credibility scores")."""
 
     GOLD = "gold", "Gold"
     APPROVED = "approved", "Approved"

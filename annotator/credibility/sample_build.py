@@ -135,7 +135,7 @@ def sample_layer_build(*, seed_dir: Path) -> dict:
         documents.append({
             "id": index + 1, "title": entry.get("title") or "", "url": entry.get("url") or "",
             "published_on": entry.get("published"),
-            "source": {"name": outlet["name"], "domain": outlet.get("domain") or ""} if outlet else None,
+            "source": {"name": outlet["name"], "domain": outlet.get("domain") or None} if outlet else None,
             "authors": entry.get("authors") or [], "language": entry.get("language") or "",
             "content_hash": entry["sha256"], "text": text, "layers": layers,
         })  # fmt: skip

@@ -107,14 +107,17 @@ def scores_overall(*, user, kind: str | None = None) -> list[dict]:
 
 
 def score_history(
-    *, user, project_id: int, kind: str, entity_id: int, limit: int = 200
+    *, user, project_id: int, kind: str, entity_id: int, layer: str | None = None, limit: int = 200
 ) -> list[SourceScoreSnapshot]:
-    """Snapshots of one source in one project, oldest first (the last ``limit``)."""
+    """Snapshots of one source in one project, oldest first (the last ``limit``); with
+    ``layer``, only those scored from that layer tier."""
     project_access(user=user, project_id=project_id)
     _check_choice("kind", kind, EntityKind.values)
-    newest = SourceScoreSnapshot.objects.filter(
-        project_id=project_id, kind=kind, entity_id=entity_id
-    ).order_by("-computed_at", "-pk")[:limit]
+    _check_choice("layer", layer, LayerUsed.values)
+    snapshots = SourceScoreSnapshot.objects.filter(project_id=project_id, kind=kind, entity_id=entity_id)
+    if layer:
+        snapshots = snapshots.filter(layer=layer)
+    newest = snapshots.order_by("-computed_at", "-pk")[:limit]
     return list(reversed(newest))
 
 

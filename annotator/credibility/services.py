@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from annotator.credibility.metrics import (
@@ -27,6 +28,7 @@ from annotator.credibility.models import (
     COUNT_FIELDS,
     DERIVED_FIELDS,
     DirtyKind,
+    EntityKind,
     ScoreDirty,
     SourceScore,
     SourceScoreSnapshot,
@@ -99,18 +101,30 @@ def scores_recompute(*, project: Project, targets: Targets, documents: set[int] 
             SourceScoreSnapshot(project=project, computed_at=now, **{k: row[k] for k in fields if k in row})
             for row in rows
         )
-        written = {(row["kind"], row["entity_id"]) for row in rows}
-        wanted = None if targets.everything else targets.keys()
-        stale = [
-            pk
-            for pk, kind, entity_id in SourceScore.objects.filter(project=project).values_list(
-                "pk", "kind", "entity_id"
-            )
-            if (kind, entity_id) not in written and (wanted is None or (kind, entity_id) in wanted)
-        ]
-        if stale:
-            SourceScore.objects.filter(pk__in=stale).delete()
+        # Every row written above carries ``now``: a targeted row without it lost its last document.
+        stale = SourceScore.objects.filter(project=project).exclude(computed_at=now)
+        if not targets.everything:
+            stale = stale.filter(_targeted(targets))
+        stale.delete()
     return len(rows)
+
+
+def _targeted(targets: Targets) -> Q:
+    return (
+        Q(kind=EntityKind.OUTLET, entity_id__in=targets.outlets)
+        | Q(kind=EntityKind.AUTHOR, entity_id__in=targets.authors)
+        | Q(kind=EntityKind.SPEAKER, entity_id__in=targets.speakers)
+    )
+
+
+def scores_entity_renamed(*, kind: str, entity_id: int, name: str) -> int:
+    """Carry a renamed outlet, author or speaker into its current score rows (history keeps
+    the name it had then); the counts do not depend on the name, so nothing is recomputed."""
+    return (
+        SourceScore.objects.filter(kind=kind, entity_id=entity_id)
+        .exclude(entity_name=name)
+        .update(entity_name=name)
+    )
 
 
 def scores_mark_dirty(

@@ -4,7 +4,8 @@ Handlers only remember what changed; the marks are written after the
 transaction commits (nothing is recomputed for a rolled-back change), and
 the marking service coalesces bursts into one queued task per project.
 Document metadata and label kinds can move figures between sources, so
-they mark the whole project.
+they mark the whole project; a renamed outlet, author or speaker only
+renames its current score rows.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from annotator.annotations.models import Annotation, Relation, RelationType
+from annotator.credibility.models import EntityKind
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Project
 from annotator.reviews.models import Assignment
+from annotator.sources.models import Author, Source, Speaker
 
 _suspended = contextvars.ContextVar("credibility_signals_suspended", default=False)
 
@@ -72,6 +75,17 @@ def _on_project(sender, instance, created, update_fields=None, **kwargs):
         _mark(instance.pk, whole_project=True)
 
 
+def _on_entity(sender, instance, created, **kwargs):
+    if created or _suspended.get():
+        return
+    from annotator.credibility.services import scores_entity_renamed
+
+    kind = {Source: EntityKind.OUTLET, Author: EntityKind.AUTHOR, Speaker: EntityKind.SPEAKER}[sender]
+    transaction.on_commit(
+        partial(scores_entity_renamed, kind=kind, entity_id=instance.pk, name=instance.name)
+    )
+
+
 def connect() -> None:
     for model, handler in [
         (Annotation, _on_span),
@@ -84,3 +98,5 @@ def connect() -> None:
         post_delete.connect(handler, sender=model, dispatch_uid=f"credibility-{model.__name__}-delete")
     m2m_changed.connect(_on_authors, sender=Document.authors.through, dispatch_uid="credibility-authors")
     post_save.connect(_on_project, sender=Project, dispatch_uid="credibility-project-save")
+    for model in (Source, Author, Speaker):
+        post_save.connect(_on_entity, sender=model, dispatch_uid=f"credibility-{model.__name__}-rename")

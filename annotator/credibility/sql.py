@@ -5,7 +5,7 @@ is ever spliced into it (the fragments are constants of this module, hence
 the S608 noqa where they are joined).
 
 The fragments decide, per document, which layers count (``tiers``,
-``readings``: the fallback chain of docs/credibility.md), what points at
+``readings``: the fallback chain in the README, "Source credibility scores"), what points at
 each span (``links``) and who each span is attributed to (``attr``).
 sql_documents.py builds the two-level metric aggregation from them; the
 drill-down queries below list the spans and documents behind a figure.

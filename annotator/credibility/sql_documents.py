@@ -201,21 +201,39 @@ ON CONFLICT (document_id, speaker_id) DO UPDATE SET """
 """
 )
 
-# Documents of the targeted sources that have never been counted.
-UNCOUNTED = """
-SELECT d.id FROM documents_document d
-WHERE d.project_id = %(project)s
-  AND NOT EXISTS (SELECT 1 FROM credibility_documentcounts c WHERE c.document_id = d.id)
-  AND (%(everything)s
-    OR COALESCE(d.source_id, 0) = ANY(%(outlets)s::bigint[])
-    OR EXISTS (SELECT 1 FROM documents_document_authors da
-               WHERE da.document_id = d.id AND da.author_id = ANY(%(authors)s::bigint[]))
-    OR (0 = ANY(%(authors)s::bigint[])
-        AND NOT EXISTS (SELECT 1 FROM documents_document_authors da WHERE da.document_id = d.id))
-    OR EXISTS (SELECT 1 FROM annotations_relation ar
-               WHERE ar.document_id = d.id AND ar.type = 'attributed_to'
-                 AND ar.speaker_id = ANY(%(speakers)s::bigint[])))
+# The documents of the targeted sources, one branch per kind of target so each is an
+# index lookup (a COALESCE over the column would scan every document of the project).
+# With everything=true every branch is the whole project.
+_TARGET_DOCS = """
+  SELECT 'outlet'::text AS kind, COALESCE(d.source_id, 0) AS entity_id, d.id AS document_id
+  FROM documents_document d
+  WHERE d.project_id = %(project)s AND (%(everything)s OR d.source_id = ANY(%(outlets)s::bigint[])
+    OR (d.source_id IS NULL AND 0 = ANY(%(outlets)s::bigint[])))
+  UNION ALL
+  SELECT 'author', da.author_id, d.id
+  FROM documents_document_authors da JOIN documents_document d ON d.id = da.document_id
+  WHERE d.project_id = %(project)s AND (%(everything)s OR da.author_id = ANY(%(authors)s::bigint[]))
+  UNION ALL
+  SELECT 'author', 0, d.id
+  FROM documents_document d
+  WHERE d.project_id = %(project)s AND (%(everything)s OR 0 = ANY(%(authors)s::bigint[]))
+    AND NOT EXISTS (SELECT 1 FROM documents_document_authors da WHERE da.document_id = d.id)"""
+
+# Documents of the targeted sources (speakers: where they are quoted) never counted.
+UNCOUNTED = (
+    "WITH targeted AS ("  # noqa: S608
+    + _TARGET_DOCS
+    + """
+  UNION ALL
+  SELECT 'speaker', ar.speaker_id, ar.document_id
+  FROM annotations_relation ar
+  WHERE ar.project_id = %(project)s AND ar.type = 'attributed_to'
+    AND (%(everything)s OR ar.speaker_id = ANY(%(speakers)s::bigint[]))
+)
+SELECT t.document_id FROM (SELECT DISTINCT document_id FROM targeted) t
+WHERE NOT EXISTS (SELECT 1 FROM credibility_documentcounts c WHERE c.document_id = t.document_id)
 """
+)
 
 _SUMS = ", ".join(f"sum(c.{c})::int AS {c}" for c in _COUNT_COLUMNS.split(", "))
 _TIER_COUNTS = """
@@ -226,15 +244,9 @@ _TIER_COUNTS = """
     COALESCE(sum(c.readings), 0)::int AS readings, COALESCE(sum(d.word_count * c.readings), 0)::bigint AS words"""
 
 ROLLUP = (
-    """
-WITH entity_docs AS MATERIALIZED (
-  SELECT 'outlet'::text AS kind, COALESCE(d.source_id, 0) AS entity_id, d.id AS document_id
-  FROM documents_document d
-  WHERE d.project_id = %(project)s AND (%(everything)s OR COALESCE(d.source_id, 0) = ANY(%(outlets)s::bigint[]))
-  UNION ALL
-  SELECT 'author', COALESCE(da.author_id, 0), d.id
-  FROM documents_document d LEFT JOIN documents_document_authors da ON da.document_id = d.id
-  WHERE d.project_id = %(project)s AND (%(everything)s OR COALESCE(da.author_id, 0) = ANY(%(authors)s::bigint[]))
+    "\nWITH entity_docs AS MATERIALIZED ("  # noqa: S608
+    + _TARGET_DOCS
+    + """
 ),
 speaker_rows AS MATERIALIZED (
   SELECT * FROM credibility_speakercounts s

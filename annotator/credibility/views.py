@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.credibility import charts, selectors
 from annotator.credibility.export import score_row, scores_csv
+from annotator.credibility.metrics import LAYER_CHAIN
 from annotator.credibility.models import EntityKind, LayerUsed
 from annotator.credibility.services import scores_recompute_request
-from annotator.projects.models import Role
+from annotator.projects.models import Role, ScoreLayer
 from annotator.projects.selectors import projects_for_user, role_at_least, user_role
 
 CHART_ROWS = 25
@@ -137,6 +138,7 @@ def dashboard(request):
             "layers": LayerUsed.choices,
             "sorts": SORT_LABELS.items(),
             "can_recompute": can_recompute,
+            "layer_chain": LAYER_CHAIN[ScoreLayer(project.score_layer)] if project else (),
             "export_query": query.urlencode(),
         },
     )

@@ -76,6 +76,28 @@ def test_history_lists_snapshots_oldest_first(corpus):
     assert rows[0]["computed_at"] <= rows[1]["computed_at"]
 
 
+def test_history_filters_by_layer(corpus):
+    """Author Y is "mixed" (d2 gold, d3 submitted); once d3's layer is sent back only gold is
+    left. layer=gold lists that one snapshot (1 claim), layer=mixed the earlier one (3 claims);
+    an unknown layer is a 400 naming "layer"."""
+    from annotator.reviews.models import Assignment
+    from annotator.reviews.services import assignment_request_changes
+
+    assignment = Assignment.objects.get(document=corpus.docs["d3"], annotator=corpus.annotator)
+    assignment_request_changes(assignment=assignment, reviewer=corpus.reviewer, reason="Redo.")
+    scores_recompute(project=corpus.project, targets=Targets(everything=True))
+    client = client_for(corpus.annotator)
+    query = {"project": corpus.project.pk, "kind": "author", "entity": corpus.author_y.pk}
+    assert [(r["layer"], r["claims"]) for r in client.get(f"{URL}history/", query).json()] == [
+        ("mixed", 3),
+        ("gold", 1),
+    ]
+    assert [r["claims"] for r in client.get(f"{URL}history/", {**query, "layer": "gold"}).json()] == [1]
+    assert [r["claims"] for r in client.get(f"{URL}history/", {**query, "layer": "mixed"}).json()] == [3]
+    bad = client.get(f"{URL}history/", {**query, "layer": "silver"})
+    assert bad.status_code == 400 and list(bad.json()["errors"]) == ["layer"]
+
+
 def test_unsupported_claims_are_listable(corpus):
     """Outlet A's unsupported claims are c2 and c3 (c1 and c4 have supporting evidence)."""
     rows = (

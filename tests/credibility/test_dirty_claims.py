@@ -129,3 +129,38 @@ def test_marking_a_claimed_row_again_releases_it_from_that_claim(scored_corpus, 
     services._settle(project_id=c.project.pk, claim=claim, done=True)
     assert dirty(c.project) == [("document", c.docs["d2"].pk), ("scheduled", 0)]
     assert len(sent) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_recomputing_the_same_source_at_once_count_once(scored_corpus, sent):
+    """Two incremental runs of the same project started together (two workers picking up a
+    redelivered task): both finish, Outlet A ends at 4 + 1 = 5 claims (not 6), its row is
+    still one row, and no document marker is left."""
+    c = scored_corpus
+    with scores_signals_suspended():
+        add_claims(c, 1)
+    scores_mark_dirty(project_id=c.project.pk, document_ids=[c.docs["d2"].pk])
+    start, errors = threading.Barrier(2), []
+
+    def worker():
+        try:
+            start.wait(timeout=10)
+            scores_recompute_dirty(project_id=c.project.pk)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == [] and not any(t.is_alive() for t in threads)
+    assert outlet_a_claims(c.project) == 5
+    assert SourceScore.objects.filter(project=c.project, kind="outlet", entity_name="Outlet A").count() == 1
+    # No document marker is left. If one run settled while the other still held its claim it
+    # queued one more (empty) run: then a queued-task row is left and a second task was sent.
+    left = dirty(c.project)
+    assert left in ([], [("scheduled", 0)])
+    assert len(sent) == (2 if left else 1)

@@ -151,3 +151,41 @@ def test_marking_a_deleted_project_is_a_no_op(sent):
     """A mark for a project deleted meanwhile writes nothing and sends nothing."""
     assert services.scores_mark_dirty(project_id=987654, document_ids=[1]) is False
     assert sent == [] and not ScoreDirty.objects.exists()
+
+
+def test_a_change_to_a_document_without_outlet_or_author_recomputes_the_unknown_rows(
+    sent, django_capture_on_commit_callbacks
+):
+    """A claim added to d4 (no outlet, no author) recomputes "Unknown outlet" (d4: 1 claim,
+    1 opinion) and "Unknown author" (d4 and d5: 2 documents, 1 scored), and nothing else."""
+    c = build_corpus()
+    scores_recompute(project=c.project, targets=Targets(everything=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        add_claims(c, 1, doc="d4")
+    assert scores_recompute_dirty(project_id=c.project.pk) == 2
+    outlet = SourceScore.objects.get(project=c.project, kind="outlet", entity_id=0)
+    author = SourceScore.objects.get(project=c.project, kind="author", entity_id=0)
+    assert (outlet.documents, outlet.claims, outlet.opinions, outlet.opinion_share) == (1, 1, 1, 0.5)
+    assert (author.documents, author.scored_documents, author.claims) == (2, 1, 1)
+
+
+def test_documents_of_a_targeted_source_that_were_never_counted_are_counted(
+    sent, django_capture_on_commit_callbacks
+):
+    """A document of Outlet A loaded with the signals off (so never counted) is counted by the
+    next incremental recompute of Outlet A (after a new claim on d1): 4 + 1 + its 1 = 6 claims,
+    3 documents, all scored."""
+    from annotator.credibility.signals import scores_signals_suspended
+    from tests.credibility.corpus import span, text_of
+    from tests.factories import DocumentFactory
+
+    c = build_corpus()
+    scores_recompute(project=c.project, targets=Targets(everything=True))
+    with scores_signals_suspended():
+        late = DocumentFactory(project=c.project, text=text_of(10, "late"), source=c.outlet_a)
+        span(late, c.reviewer, 0, "CLAIM")
+    with django_capture_on_commit_callbacks(execute=True):
+        add_claims(c, 1, doc="d1")
+    scores_recompute_dirty(project_id=c.project.pk)
+    a = SourceScore.objects.get(project=c.project, kind="outlet", entity_name="Outlet A")
+    assert (a.documents, a.scored_documents, a.claims) == (3, 3, 6)

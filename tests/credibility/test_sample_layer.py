@@ -108,3 +108,76 @@ def test_loads_once_then_changes_nothing_and_scores_the_outlets():
     observers = scores[("speaker", "Unnamed observers")]
     assert (observers.documents, observers.claims) == (3, 3)
     assert scores[("speaker", "Zamir Kabulov")].claims == 1
+
+
+def _comparable(data: dict) -> list:
+    """Per document (by content hash): metadata and, per layer, the spans and relations
+    with file-local ids replaced by the span's position, so two files can be compared."""
+    out = []
+    for doc in sorted(data["documents"], key=lambda d: d["content_hash"]):
+        layers = []
+        for layer in sorted(doc["layers"], key=lambda lay: (lay["annotator"], lay["layer"])):
+            spans = sorted(layer["annotations"], key=lambda a: (a["start"], a["end"], a["label"]))
+            position = {a["id"]: i for i, a in enumerate(spans)}
+            layers.append((
+                layer["annotator"], layer["layer"], layer["state"],
+                [(a["start"], a["end"], a["quote"], a["label"], a["subtype"], a["status"]) for a in spans],
+                sorted(
+                    (r["type"], position[r["source"]], position.get(r["target"]), r["speaker"], r["status"])
+                    for r in layer["relations"]
+                ),
+            ))  # fmt: skip
+        meta = {k: doc[k] for k in ("title", "url", "published_on", "source", "authors", "language", "text")}
+        out.append((doc["content_hash"], meta, layers))
+    return out
+
+
+@pytest.mark.django_db
+def test_the_file_is_the_native_export_of_what_it_loads():
+    """Loaded, then exported with the native exporter, the demo project gives back the same
+    schema, labels, speakers, document metadata, layers, spans and relations as the file."""
+    from annotator.interchange.exporters.native import NativeExporter
+    from annotator.interchange.selection import ExportSelection
+    from annotator.projects.models import Project
+
+    run("load_seeds")
+    run("create_demo_users")
+    run("load_sample_layer")
+    selection = ExportSelection(project=Project.objects.get(slug="demo"))
+    exported = json.loads(b"".join(NativeExporter.stream(selection)))
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    assert exported["schema"] == data["schema"] == "assay.argument-map/1"
+    assert exported["project"] == data["project"]
+    assert exported["labels"] == data["labels"]
+    assert exported["speakers"] == data["speakers"]
+    assert _comparable(exported) == _comparable(data)
+
+
+@pytest.mark.django_db
+def test_the_demo_dashboard_names_the_manifests_outlets_and_the_unknown_rows():
+    """After make run's loaders, a reviewer's dashboard lists the manifest's outlets (Voice of
+    East, Global Village Space) and the explicit "Unknown outlet" (3 documents); the author
+    table has Andrew Korybko and "Unknown author"; the page names the layer chain of the setting."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from annotator.projects.models import Project
+
+    run("load_seeds")
+    run("create_demo_users")
+    run("load_sample_layer")
+    manifest = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
+    outlets = {d["outlet"]["name"] for d in manifest["documents"] if d["outlet"]}
+    assert outlets == {"Voice of East", "Global Village Space"}
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    project = Project.objects.get(slug="demo")
+    html = client.get("/sources/", {"project": project.pk, "kind": "outlet"}).content.decode()
+    for name in (*outlets, "Unknown outlet"):
+        assert f">{name}</span>" in html
+    assert "layers counted (setting “gold (adjudicated)”): gold, else approved, else submitted" in html
+    assert '<span class="unknown">Unknown outlet</span>' in html
+    unknown = SourceScore.objects.get(project=project, kind="outlet", entity_id=0)
+    assert f">{unknown.scored_documents}</a> / {unknown.documents}</td>" in html and unknown.documents == 3
+    authors = client.get("/sources/", {"project": project.pk, "kind": "author"}).content.decode()
+    assert ">Andrew Korybko</span>" in authors and '<span class="unknown">Unknown author</span>' in authors

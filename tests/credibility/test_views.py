@@ -122,3 +122,26 @@ def test_admin_lists_scores_and_recomputes_on_demand(corpus, django_capture_on_c
         )
     assert Job.objects.filter(kind="scores", created_by=manager, project=corpus.project).count() == 1
     assert logged_in(corpus.reviewer).get("/admin/credibility/sourcescore/").status_code == 302  # not staff
+
+
+def test_every_count_in_a_row_drills_down(corpus):
+    """Outlet A's row links its documents (2), claims (4), evidence (3), unsupported claims (2),
+    hedges (2) and opinions (1) to the matching list; the hedges list holds h1 and h2, each
+    linking to its span in the workspace's gold layer."""
+    client = logged_in(corpus.reviewer)
+    html = client.get("/sources/", {"project": corpus.project.pk, "kind": "outlet"}).content.decode()
+    detail = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
+    for tab, text in [
+        ("documents", "2"),
+        ("claims", "4"),
+        ("evidence", "3"),
+        ("unsupported", "2 unsupported…"),
+        ("hedges", "2 hedges"),
+        ("opinions", "1 opinion"),
+    ]:
+        assert f'<a href="{detail}?show={tab}">{text}</a>' in html, tab
+    hedges = client.get(detail, {"show": "hedges"}).content.decode()
+    for name, doc in (("h1", "d1"), ("h2", "d2")):
+        span = corpus.spans[name]
+        assert f'href="/documents/{corpus.docs[doc].pk}/?layer=gold#span-{span.pk}"' in hedges
+    assert hedges.count("#span-") == 2
