@@ -191,6 +191,20 @@ def test_oversized_upload_is_413(setup, settings, django_capture_on_commit_callb
     assert "the limit is 1,000 bytes (ASSAY_MAX_UPLOAD_BYTES)" in response.json()["message"]
 
 
+def test_a_200_mb_upload_is_413_under_the_default_limit(setup, django_capture_on_commit_callbacks):
+    """A real 200 MB file against the default 50 MB limit: 413 naming both sizes, no job, no document."""
+    data = b"Officials said the budget would double.\n" * (200 * 1024 * 1024 // 40)
+    response = _upload(setup.manager, setup.project, [("huge.txt", data)], django_capture_on_commit_callbacks)
+    assert response.status_code == 413
+    body = response.json()
+    assert body["errors"] == {"file": ["larger than 52,428,800 bytes"]}
+    assert body["message"].startswith(
+        "The upload is 209,715,"
+    )  # the multipart body: the file plus its headers
+    assert "the limit is 52,428,800 bytes (ASSAY_MAX_UPLOAD_BYTES)" in body["message"]
+    assert not Job.objects.exists() and not Document.objects.filter(project=setup.project).exists()
+
+
 def test_wrong_content_type_is_415(setup):
     """A JSON body instead of multipart/form-data is a 415 naming the expected type."""
     client = APIClient()
