@@ -270,8 +270,9 @@ def test_native_round_trip_into_a_new_project(mapped, settings, tmp_path, django
     }
 
 
-def test_management_commands_round_trip(mapped, tmp_path):
-    """export_project writes a native file that import_documents loads into another project."""
+def test_management_commands_round_trip(mapped, tmp_path, capsys):
+    """export_project writes a native file that import_documents loads into another project; both draw
+    a progress bar on stderr that ends full."""
     out = tmp_path / "map.json"
     call_command("export_project", mapped.project.slug, "--format", "native", "-o", str(out), stdout=io.StringIO(),
                  stderr=io.StringIO())  # fmt: skip
@@ -284,3 +285,6 @@ def test_management_commands_round_trip(mapped, tmp_path):
     assert (
         stdout.getvalue().strip() == "documents: 1, duplicates: 0, annotations: 6, relations: 5, rejected: 0"
     )
+    bars = capsys.readouterr().err
+    assert "export [" + "#" * 30 + "] 1/1 documents" in bars
+    assert " writing [" + "#" * 30 + "] 1/1\n" in bars
