@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from annotator.annotations.models import Annotation
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Membership
 from tests.factories import AnnotationFactory, AuthorFactory, DocumentFactory, SourceFactory, label
@@ -175,6 +176,7 @@ def test_malformed_json_and_wrong_content_type_are_named(team):
     xml = client.post("/api/v1/annotations/", data="<a/>", content_type="application/xml")
     assert xml.status_code == 415
     assert xml.json()["message"] == 'Unsupported media type "application/xml" in request.'
+    assert not Annotation.objects.exists()
 
 
 def test_project_list_shows_your_role(team):

@@ -237,6 +237,7 @@ def test_relation_to_a_span_in_another_document_is_rejected(team, client_for):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["target"]
     assert "relations link spans of one document" in response.json()["message"]
+    assert Relation.objects.count() == 0
 
 
 def test_speakers_are_found_case_insensitively_or_created(team, client_for):

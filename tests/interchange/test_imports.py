@@ -169,6 +169,7 @@ def test_binary_file_renamed_txt_is_refused(setup, django_capture_on_commit_call
     assert response.json()["errors"] == {
         "file": ["notes.txt looks like a binary file (a NUL byte at byte offset 8), not UTF-8 text."]
     }
+    assert not Job.objects.exists() and not Document.objects.filter(project=setup.project).exists()
 
 
 def test_invalid_utf8_names_the_byte_offset_and_line(setup, django_capture_on_commit_callbacks):
@@ -179,6 +180,10 @@ def test_invalid_utf8_names_the_byte_offset_and_line(setup, django_capture_on_co
     )
     assert response.status_code == 400
     assert response.json()["message"] == "latin.txt is not valid UTF-8: byte 0xef at byte offset 11 (line 2)."
+    assert response.json()["errors"] == {
+        "file": ["latin.txt is not valid UTF-8: byte 0xef at byte offset 11 (line 2)."]
+    }
+    assert not Job.objects.exists() and not Document.objects.filter(project=setup.project).exists()
 
 
 def test_oversized_upload_is_413(setup, settings, django_capture_on_commit_callbacks):
