@@ -115,7 +115,12 @@ class RelationViewSet(viewsets.GenericViewSet):
     @extend_schema(
         request=RelationUpdateInput,
         parameters=[IF_MATCH],
-        responses={200: RelationSerializer, 400: ErrorSerializer, 409: ConflictSerializer},
+        responses={
+            200: RelationSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ConflictSerializer,
+        },
         summary="Change a relation; send the version you edited (body or If-Match)",
     )
     def partial_update(self, request, pk=None):
