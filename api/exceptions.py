@@ -6,10 +6,13 @@
 when no single field is to blame. Conflicts add ``current``.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -45,7 +48,22 @@ def _summary(errors: dict[str, list[str]], fallback: str) -> str:
     return f"{where}{messages[0]}"
 
 
+def _too_big(exc) -> Response:
+    """Django refuses an oversized body with a bare HTML 400; say what the limit is, as JSON."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = (
+            f"The request body is larger than {limit:,} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE); "
+            "send fewer items per request, or upload files to an import."
+        )
+        return Response({"message": message, "errors": {"body": [message]}}, status=413)
+    message = f"Too many form fields or files in one request: {exc}"
+    return Response({"message": message, "errors": {"body": [message]}}, status=400)
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return _too_big(exc)
     if isinstance(exc, ApplicationError):
         body = {"message": exc.message, "errors": exc.errors}
         if isinstance(exc, Conflict):
@@ -84,3 +102,10 @@ def exception_handler(exc, context):
         errors = {}
     response.data = {"message": message, "errors": errors}
     return response
+
+
+@csrf_exempt  # writes nothing; without it a POST to a wrong path would get an HTML CSRF page
+def not_found(request, *args, **kwargs):
+    """Any path under /api/ that no endpoint serves: a 404 in the API's shape."""
+    message = f"There is no API endpoint at {request.path}; the endpoints are listed at /api/docs/."
+    return JsonResponse({"message": message, "errors": {}}, status=404)

@@ -18,6 +18,8 @@ from annotator.reviews.models import Assignment, AssignmentState
 class UtcIsoDateTimeField(IsoDateTimeField):
     """ISO 8601, converted to UTC here: PostgreSQL refuses offsets beyond ±15:59."""
 
+    default_error_messages = {"invalid": "Enter an ISO 8601 date-time such as 2026-01-31T12:00:00Z."}
+
     def to_python(self, value):
         parsed = super().to_python(value)
         if parsed is None:

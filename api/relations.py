@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from annotator.annotations.models import Annotation, Relation, RelationType
 from annotator.annotations.services import relation_create, relation_delete, relation_update
-from annotator.core.errors import ApplicationError, Conflict
+from annotator.core.errors import ApplicationError, Conflict, NotFound
 from annotator.projects.selectors import project_access
 from annotator.sources.models import Speaker
 from api.access import in_member_projects, layer_assert_writable, layered_visible, relation_access
@@ -42,12 +42,13 @@ class RelationUpdateInput(serializers.Serializer):
 
 
 def span_for_field(*, user, span_id: int | None, field: str) -> Annotation | None:
-    """A span named by an input field: 400 naming the field when the caller cannot see it."""
+    """A span named by an input field: 404 naming the field when it does not exist or is in a
+    project the caller is not a member of (as for any other object of a project)."""
     if span_id is None:
         return None
     span = in_member_projects(Annotation.objects.all(), user=user).filter(pk=span_id).first()
     if span is None:
-        raise ApplicationError.field(field, f"There is no span {span_id} in your projects.")
+        raise NotFound.field(field, f"There is no span {span_id} in your projects.")
     return span
 
 
@@ -102,7 +103,7 @@ class RelationViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=RelationCreateInput,
-        responses={201: RelationSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={201: RelationSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
         summary="Link two spans of one layer, or attribute a span to a speaker",
     )
     def create(self, request):
@@ -114,7 +115,12 @@ class RelationViewSet(viewsets.GenericViewSet):
     @extend_schema(
         request=RelationUpdateInput,
         parameters=[IF_MATCH],
-        responses={200: RelationSerializer, 400: ErrorSerializer, 409: ConflictSerializer},
+        responses={
+            200: RelationSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ConflictSerializer,
+        },
         summary="Change a relation; send the version you edited (body or If-Match)",
     )
     def partial_update(self, request, pk=None):

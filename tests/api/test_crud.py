@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from annotator.annotations.models import Annotation
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Membership
 from tests.factories import AnnotationFactory, AuthorFactory, DocumentFactory, SourceFactory, label
@@ -175,9 +176,42 @@ def test_malformed_json_and_wrong_content_type_are_named(team):
     xml = client.post("/api/v1/annotations/", data="<a/>", content_type="application/xml")
     assert xml.status_code == 415
     assert xml.json()["message"] == 'Unsupported media type "application/xml" in request.'
+    assert not Annotation.objects.exists()
 
 
 def test_project_list_shows_your_role(team):
     """Each listed project carries the caller's role."""
     body = _as(team.reviewer).get("/api/v1/projects/").json()
     assert [(p["id"], p["role"]) for p in body["results"]] == [(team.project.pk, "reviewer")]
+
+
+def test_span_filters_by_subtype_source_author_and_date_range(team):
+    """subtype, the document's source and author, and a created_after/before window that holds the span."""
+    from django.utils import timezone
+
+    from annotator.projects.models import LabelSubtype
+
+    outlet, writer = SourceFactory(), AuthorFactory()
+    sourced = DocumentFactory(project=team.project, source=outlet, text="Sourced text here.")
+    sourced.authors.add(writer)
+    factual = LabelSubtype.objects.get(label__project=team.project, label__code="CLAIM", code="factual")
+    plain = AnnotationFactory(document=team.document, annotator=team.annotator, start=0, end=5)
+    typed = AnnotationFactory(document=sourced, annotator=team.annotator, start=0, end=7, subtype=factual)
+    client = _as(team.reviewer)
+
+    def ids(query):
+        response = client.get(f"/api/v1/annotations/?{query}")
+        assert response.status_code == 200, response.json()
+        return [a["id"] for a in response.json()["results"]]
+
+    assert ids(f"subtype={factual.pk}") == [typed.pk]
+    assert ids(f"source={outlet.pk}") == [typed.pk]
+    assert ids(f"author={writer.pk}") == [typed.pk]
+    hour = timezone.timedelta(hours=1)
+    window = f"created_after={(timezone.now() - hour).isoformat()}&created_before={(timezone.now() + hour).isoformat()}"
+    assert ids(window.replace("+", "%2B")) == [plain.pk, typed.pk]
+    assert ids(f"updated_before={(timezone.now() - hour).isoformat().replace('+', '%2B')}") == []
+    bad = client.get("/api/v1/annotations/?created_after=yesterday")
+    assert bad.status_code == 400 and bad.json()["errors"] == {
+        "created": ["Enter an ISO 8601 date-time such as 2026-01-31T12:00:00Z."]
+    }

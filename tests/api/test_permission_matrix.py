@@ -6,10 +6,20 @@ authenticator sends a WWW-Authenticate header, which session auth does not).
 """
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from annotator.jobs.services import job_create
-from tests.factories import AnnotationFactory, AssignmentFactory, RelationFactory, SourceFactory, label
+from annotator.projects.models import LabelSubtype, Membership
+from tests.factories import (
+    AnnotationFactory,
+    AssignmentFactory,
+    AuthorFactory,
+    RelationFactory,
+    SourceFactory,
+    label,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +27,8 @@ ROLES = ["anonymous", "outsider", "annotator", "reviewer", "manager"]
 
 
 @pytest.fixture
-def world(team):
+def world(team, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     span = AnnotationFactory(
         document=team.document, annotator=team.annotator, start=0, end=13, label_code="EVIDENCE"
     )
@@ -25,6 +36,7 @@ def world(team):
     relation = RelationFactory(source=span, target=claim)
     assignment = AssignmentFactory(document=team.document, annotator=team.annotator)
     job = job_create(kind="export", project=team.project, created_by=team.annotator)
+    job.result_file.save("export.json", ContentFile(b"{}"))
     return {
         "team": team,
         "span": span,
@@ -34,6 +46,9 @@ def world(team):
         "job": job,
         "label": label(team.project, "CLAIM"),
         "source": SourceFactory(),
+        "author": AuthorFactory(),
+        "membership": Membership.objects.get(project=team.project, user=team.other),
+        "subtype": LabelSubtype.objects.get(label__project=team.project, label__code="CLAIM", code="factual"),
     }
 
 
@@ -77,6 +92,39 @@ CASES = [
     ("get", "/api/v1/sources/{source}/", None, [403, 200, 200, 200, 200]),
     ("post", "/api/v1/documents/{document}/submit/", None, [403, 404, 200, 200, 200]),
     ("get", "/api/v1/tokens/", None, [403, 200, 200, 200, 200]),
+    # Lists and the rest of each resource.
+    ("get", "/api/v1/projects/", None, [403, 200, 200, 200, 200]),
+    ("post", "/api/v1/projects/", {"name": "Mine"}, [403, 201, 201, 201, 201]),
+    ("get", "/api/v1/projects/{project}/export/", None, [403, 404, 200, 200, 200]),
+    ("get", "/api/v1/projects/{project}/export/?status=gold", None, [403, 404, 403, 200, 200]),
+    ("post", "/api/v1/projects/{project}/export/", {"format": "csv"}, [403, 404, 202, 202, 202]),
+    ("post", "/api/v1/projects/{project}/imports/", "import", [403, 404, 403, 403, 202]),
+    ("get", "/api/v1/members/?project={project}", None, [403, 200, 200, 200, 200]),
+    ("patch", "/api/v1/members/{membership}/", {"role": "reviewer"}, [403, 404, 403, 403, 200]),
+    ("delete", "/api/v1/members/{membership}/", None, [403, 404, 403, 403, 204]),
+    ("get", "/api/v1/documents/", None, [403, 200, 200, 200, 200]),
+    ("get", "/api/v1/documents/{document}/export/", None, [403, 404, 200, 200, 200]),
+    ("get", "/api/v1/documents/{document}/export/?format=aif&status=gold", None, [403, 404, 403, 200, 200]),
+    ("get", "/api/v1/labels/", None, [403, 200, 200, 200, 200]),
+    ("get", "/api/v1/subtypes/{subtype}/", None, [403, 404, 200, 200, 200]),
+    ("post", "/api/v1/subtypes/", "subtype", [403, 404, 403, 403, 201]),
+    ("patch", "/api/v1/subtypes/{subtype}/", {"name": "Stated fact"}, [403, 404, 403, 403, 200]),
+    ("get", "/api/v1/annotations/", None, [403, 200, 200, 200, 200]),
+    ("post", "/api/v1/annotations/bulk/", "bulk", [403, 404, 201, 201, 201]),
+    ("get", "/api/v1/relations/", None, [403, 200, 200, 200, 200]),
+    ("post", "/api/v1/relations/", "relation", [403, 404, 201, 403, 403]),
+    ("delete", "/api/v1/relations/{relation}/?version=1", None, [403, 404, 204, 403, 403]),
+    ("get", "/api/v1/speakers/", None, [403, 200, 200, 200, 200]),
+    ("post", "/api/v1/speakers/", {"name": "A. Speaker", "kind": "person"}, [403, 201, 201, 201, 201]),
+    ("get", "/api/v1/sources/", None, [403, 200, 200, 200, 200]),
+    ("get", "/api/v1/authors/", None, [403, 200, 200, 200, 200]),
+    ("get", "/api/v1/authors/{author}/", None, [403, 200, 200, 200, 200]),
+    ("post", "/api/v1/authors/", {"name": "A. Writer"}, [403, 403, 403, 403, 201]),
+    ("get", "/api/v1/assignments/", None, [403, 200, 200, 200, 200]),
+    ("get", "/api/v1/jobs/", None, [403, 200, 200, 200, 200]),
+    ("get", "/api/v1/jobs/{job}/download/", None, [403, 404, 200, 404, 200]),
+    ("post", "/api/v1/tokens/", None, [403, 201, 201, 201, 201]),
+    ("delete", "/api/v1/tokens/", None, [403, 204, 204, 204, 204]),
 ]
 
 
@@ -90,6 +138,10 @@ def _body(world, kind):
         "label": {"project": team.project.pk, "code": "QUOTE", "name": "Quote"},
         "assignment": {"document": doc, "annotator": team.other.pk},
         "member": {"project": team.project.pk, "username": "outsider", "role": "annotator"},
+        "subtype": {"label": claim, "code": "anecdotal", "name": "Anecdotal"},
+        "bulk": {"annotations": [{"document": doc, "start": 27, "end": 33, "label": claim}]},
+        "relation": {"source": world["claim"].pk, "type": "attacks", "target": world["span"].pk},
+        "import": {"file": [SimpleUploadedFile("new.txt", b"A new text to import.")]},
     }
     return bodies[kind] if isinstance(kind, str) else kind
 
@@ -112,9 +164,12 @@ def test_permission_matrix(world, method, template, body, expected, role_index):
         assignment=world["assignment"].pk,
         job=world["job"].pk,
         source=world["source"].pk,
+        author=world["author"].pk,
+        membership=world["membership"].pk,
+        subtype=world["subtype"].pk,
     )
     client = _client(world, ROLES[role_index])
-    kwargs = {"format": "json"}
+    kwargs = {"format": "multipart" if body == "import" else "json"}
     if body is not None:
         kwargs["data"] = _body(world, body)
     response = getattr(client, method)(url, **kwargs)

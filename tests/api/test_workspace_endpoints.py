@@ -237,6 +237,7 @@ def test_relation_to_a_span_in_another_document_is_rejected(team, client_for):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["target"]
     assert "relations link spans of one document" in response.json()["message"]
+    assert Relation.objects.count() == 0
 
 
 def test_speakers_are_found_case_insensitively_or_created(team, client_for):
@@ -372,3 +373,59 @@ def test_job_is_visible_to_its_creator_only(team, client_for):
         "finished_at",
     }
     assert client_for(team.other).get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+
+
+def test_bulk_undoes_the_spans_when_a_relation_fails(team, client_for):
+    """Good spans then a relation to a span of another document: 400 naming relations[1].target, nothing kept."""
+    from tests.factories import DocumentFactory
+
+    elsewhere = AnnotationFactory(
+        document=DocumentFactory(project=team.project, text="Another text entirely."),
+        annotator=team.annotator, start=0, end=7,
+    )  # fmt: skip
+    claim, evidence = label(team.project, "CLAIM").pk, label(team.project, "EVIDENCE").pk
+    doc = team.document.pk
+    response = client_for(team.annotator).post(
+        "/api/v1/annotations/bulk/",
+        {
+            "annotations": [
+                {"ref": "e", "document": doc, "start": 0, "end": 13, "label": evidence},
+                {"ref": "c", "document": doc, "start": 15, "end": 45, "label": claim},
+            ],
+            "relations": [
+                {"source_ref": "e", "type": "supports", "target_ref": "c"},
+                {"source_ref": "c", "type": "attacks", "target": elsewhere.pk},
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["relations[1].target"]
+    assert response.json()["message"].startswith("relations[1]: ")
+    assert list(Annotation.objects.values_list("pk", flat=True)) == [elsewhere.pk]
+    assert Relation.objects.count() == 0
+
+
+def test_stale_if_match_is_a_409_with_the_current_version(team, client_for):
+    """If-Match: "1" after the span moved to version 2: 409 with the stored span; nothing changes."""
+    span = _span(team, team.annotator, 0, 5)
+    client = client_for(team.annotator)
+    assert client.patch(f"/api/v1/annotations/{span.pk}/", {"note": "a"}, format="json",
+                        HTTP_IF_MATCH='"1"').status_code == 200  # fmt: skip
+    stale = client.patch(f"/api/v1/annotations/{span.pk}/", {"note": "b"}, format="json", HTTP_IF_MATCH='"1"')
+    assert stale.status_code == 409
+    assert stale.json()["errors"] == {"version": ["Stale version 1; current is 2."]}
+    assert (stale.json()["current"]["version"], stale.json()["current"]["note"]) == (2, "a")
+    gone = client.delete(f"/api/v1/annotations/{span.pk}/", HTTP_IF_MATCH='"1"')
+    assert gone.status_code == 409 and gone.json()["current"]["version"] == 2
+    assert Annotation.objects.get(pk=span.pk).note == "a"
+
+
+def test_relation_to_a_span_outside_your_projects_is_a_404_naming_the_field(team, client_for):
+    """A source span in a project you are not in: 404 on `source`, as for any object of that project."""
+    span = _span(team, team.annotator, 0, 5)
+    response = client_for(team.outsider).post(
+        "/api/v1/relations/", {"source": span.pk, "type": "supports"}, format="json"
+    )
+    assert response.status_code == 404
+    assert response.json()["errors"] == {"source": [f"There is no span {span.pk} in your projects."]}

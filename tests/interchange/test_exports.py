@@ -201,3 +201,53 @@ def test_aif_graph_ids_are_unique(mapped):
     graph = document_graph(bundle, lookups)
     ids = [n["nodeID"] for n in graph["nodes"]] + [e["edgeID"] for e in graph["edges"]]
     assert len(ids) == len(set(ids))
+
+
+def test_web_annotation_body_carries_subtype_and_note(mapped):
+    """A span with subtype and note gets three bodies: label (classifying), subtype (tagging), note (commenting)."""
+    from annotator.projects.models import LabelSubtype
+
+    mapped.taxes.subtype = LabelSubtype.objects.get(label=mapped.taxes.label, code="statistic")
+    mapped.taxes.note = "Official figures."
+    mapped.taxes.save(update_fields=["subtype", "note"])
+    _, body = _get(mapped.reviewer, f"/api/v1/documents/{mapped.document.pk}/export/?format=web-annotation")
+    items = json.loads(body)["first"]["items"]
+    taxes = next(item for item in items if item["id"].endswith(f"/annotations/{mapped.taxes.pk}/"))
+    assert taxes["body"] == [
+        {"type": "TextualBody", "purpose": "classifying", "value": "EVIDENCE"},
+        {"type": "TextualBody", "purpose": "tagging", "value": "statistic"},
+        {"type": "TextualBody", "purpose": "commenting", "value": "Official figures."},
+    ]
+    assert taxes["target"]["selector"][0]["exact"] == "Taxes rose 5%"
+    assert taxes["target"]["selector"][0]["prefix"] == ""
+
+
+def test_aif_of_a_seed_document_loads_in_arguebuf_with_the_same_counts(tmp_path):
+    """The gold layer of seed document 000 (Voice of East): 8 claims, 3 evidence, 2 opinions, 2 supports
+    and 1 attack in the database; arguebuf reads the same 13 I-nodes, 2 Support and 1 Attack schemes."""
+    from django.core.management import call_command
+
+    from annotator.annotations.models import Annotation, Relation
+    from annotator.documents.models import Document
+
+    for command in ("load_seeds", "create_demo_users", "load_sample_layer"):
+        call_command(command, stdout=io.StringIO())
+    document = Document.objects.get(source__name="Voice of East")
+    gold = Annotation.objects.filter(document=document, layer="gold")
+    assert (
+        sorted(gold.values_list("label__code", flat=True))
+        == ["CLAIM"] * 8 + ["EVIDENCE"] * 3 + ["HEDGE"] * 3 + ["OPINION"] * 2
+    )
+    links = Relation.objects.filter(document=document, layer="gold")
+    assert (links.filter(type="supports").count(), links.filter(type="attacks").count()) == (2, 1)
+    reviewer = gold.first().annotator
+    response, body = _get(reviewer, f"/api/v1/documents/{document.pk}/export/?format=aif&status=gold")
+    assert response.status_code == 200
+    data = json.loads(body)
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(data))
+    graph = arguebuf.load.file(path)
+    labels = sorted(data["assay"]["spans"][node_id]["label"] for node_id in graph.atom_nodes)
+    assert labels == ["CLAIM"] * 8 + ["EVIDENCE"] * 3 + ["OPINION"] * 2
+    schemes = sorted(type(node.scheme).__name__ for node in graph.scheme_nodes.values())
+    assert schemes == ["Attack", "Support", "Support"]

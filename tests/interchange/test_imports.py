@@ -169,6 +169,7 @@ def test_binary_file_renamed_txt_is_refused(setup, django_capture_on_commit_call
     assert response.json()["errors"] == {
         "file": ["notes.txt looks like a binary file (a NUL byte at byte offset 8), not UTF-8 text."]
     }
+    assert not Job.objects.exists() and not Document.objects.filter(project=setup.project).exists()
 
 
 def test_invalid_utf8_names_the_byte_offset_and_line(setup, django_capture_on_commit_callbacks):
@@ -179,6 +180,10 @@ def test_invalid_utf8_names_the_byte_offset_and_line(setup, django_capture_on_co
     )
     assert response.status_code == 400
     assert response.json()["message"] == "latin.txt is not valid UTF-8: byte 0xef at byte offset 11 (line 2)."
+    assert response.json()["errors"] == {
+        "file": ["latin.txt is not valid UTF-8: byte 0xef at byte offset 11 (line 2)."]
+    }
+    assert not Job.objects.exists() and not Document.objects.filter(project=setup.project).exists()
 
 
 def test_oversized_upload_is_413(setup, settings, django_capture_on_commit_callbacks):
@@ -189,6 +194,20 @@ def test_oversized_upload_is_413(setup, settings, django_capture_on_commit_callb
     )
     assert response.status_code == 413
     assert "the limit is 1,000 bytes (ASSAY_MAX_UPLOAD_BYTES)" in response.json()["message"]
+
+
+def test_a_200_mb_upload_is_413_under_the_default_limit(setup, django_capture_on_commit_callbacks):
+    """A real 200 MB file against the default 50 MB limit: 413 naming both sizes, no job, no document."""
+    data = b"Officials said the budget would double.\n" * (200 * 1024 * 1024 // 40)
+    response = _upload(setup.manager, setup.project, [("huge.txt", data)], django_capture_on_commit_callbacks)
+    assert response.status_code == 413
+    body = response.json()
+    assert body["errors"] == {"file": ["larger than 52,428,800 bytes"]}
+    assert body["message"].startswith(
+        "The upload is 209,715,"
+    )  # the multipart body: the file plus its headers
+    assert "the limit is 52,428,800 bytes (ASSAY_MAX_UPLOAD_BYTES)" in body["message"]
+    assert not Job.objects.exists() and not Document.objects.filter(project=setup.project).exists()
 
 
 def test_wrong_content_type_is_415(setup):
@@ -256,8 +275,9 @@ def test_native_round_trip_into_a_new_project(mapped, settings, tmp_path, django
     }
 
 
-def test_management_commands_round_trip(mapped, tmp_path):
-    """export_project writes a native file that import_documents loads into another project."""
+def test_management_commands_round_trip(mapped, tmp_path, capsys):
+    """export_project writes a native file that import_documents loads into another project; both draw
+    a progress bar on stderr that ends full."""
     out = tmp_path / "map.json"
     call_command("export_project", mapped.project.slug, "--format", "native", "-o", str(out), stdout=io.StringIO(),
                  stderr=io.StringIO())  # fmt: skip
@@ -270,3 +290,6 @@ def test_management_commands_round_trip(mapped, tmp_path):
     assert (
         stdout.getvalue().strip() == "documents: 1, duplicates: 0, annotations: 6, relations: 5, rejected: 0"
     )
+    bars = capsys.readouterr().err
+    assert "export [" + "#" * 30 + "] 1/1 documents" in bars
+    assert " writing [" + "#" * 30 + "] 1/1\n" in bars
