@@ -5,6 +5,11 @@ inside its document's text and ``quote`` equals the text at its offsets; the
 label belongs to the document's project and the subtype to the label; both
 ends of a relation are spans of the same document and the same layer; the
 annotator is a member of the project.
+
+Derived columns PostgreSQL keeps on span rows: ``is_supported``,
+``is_attacked``, ``is_qualified`` (whether a counted link points at the span;
+triggers in migration credibility 0004). They are not model fields, so no
+``save()`` of a span loaded earlier can write stale values back.
 """
 
 from django.conf import settings
@@ -33,8 +38,12 @@ class ReviewStatus(models.TextChoices):
 
 
 class Annotation(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
+    # No single-column indexes on project and document: the composite indexes below
+    # (and credibility's annotation_scores_idx) lead with them; each index is paid on every span write.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="annotations", db_index=False
+    )
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
     )
@@ -165,6 +174,12 @@ class Relation(models.Model):
         ]
         indexes = [
             models.Index(fields=["document", "annotator", "layer"], name="relation_layer_idx"),
+            # Source credibility reads every counted attribution of a project in span order.
+            models.Index(
+                fields=["project", "source", "speaker"],
+                condition=models.Q(type=RelationType.ATTRIBUTED_TO) & ~models.Q(status=ReviewStatus.REJECTED),
+                name="relation_attribution_idx",
+            ),
         ]
 
     def __str__(self):

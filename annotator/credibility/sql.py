@@ -5,8 +5,9 @@ is ever spliced into it (the fragments are constants of this module, hence
 the S608 noqa where they are joined).
 
 The fragments decide, per document, which layers count (``tiers``,
-``readings``: the fallback chain in the README, "Source credibility scores"), what points at
-each span (``links``) and who each span is attributed to (``attr``).
+``readings``: the fallback chain in the README, "Source credibility scores") and who
+each span is attributed to (``attr``); what points at each span is kept on the
+span rows (``is_supported``, ``is_attacked``, ``is_qualified``: migration credibility 0004).
 sql_documents.py builds the two-level metric aggregation from them; the
 drill-down queries below list the spans and documents behind a figure.
 
@@ -56,24 +57,9 @@ _READINGS = """
   WHERE (t.tier = 'submitted' AND s.state IN ('submitted', 'approved'))
      OR (t.tier = 'approved' AND s.state = 'approved')"""
 
-# What points at each span: evidence that supports or attacks it, a hedge that
-# qualifies it. Both ends are in one layer (a composite foreign key).
-_LINKS_ATTR = """
-links AS MATERIALIZED (
-  SELECT rel.target_id AS span_id,
-    bool_or(rel.type = 'supports') AS supported,
-    bool_or(rel.type = 'attacks') AS attacked,
-    bool_or(rel.type = 'qualifies') AS qualified
-  FROM annotations_relation rel
-  JOIN docs ON docs.id = rel.document_id
-  JOIN annotations_annotation src ON src.id = rel.source_id
-  JOIN projects_label sl ON sl.id = src.label_id
-  WHERE rel.project_id = %(project)s AND rel.target_id IS NOT NULL AND rel.status <> 'rejected'
-    AND src.status <> 'rejected'
-    AND ((rel.type IN ('supports', 'attacks') AND sl.kind = 'evidence')
-         OR (rel.type = 'qualifies' AND sl.kind = 'hedge'))
-  GROUP BY rel.target_id
-),
+# Who each span is attributed to (a span may name several speakers). What points at
+# each span is kept on the span rows as link flags (migration credibility 0004).
+_ATTR = """
 attr AS MATERIALIZED (
   SELECT DISTINCT rel.source_id AS span_id, rel.speaker_id
   FROM annotations_relation rel JOIN docs ON docs.id = rel.document_id
@@ -89,57 +75,28 @@ _COMMON = (
     + "\n),\nreadings AS MATERIALIZED ("
     + _READINGS
     + "\n),"
-    + _LINKS_ATTR
+    + _ATTR
 )
-
-_TEMP_NAMES = [
-    (
-        "JOIN docs ON docs.id = rel.document_id",
-        "JOIN credibility_tiers docs ON docs.document_id = rel.document_id",
-    ),
-    ("JOIN readings r ON", "JOIN credibility_readings r ON"),
-    ("FROM readings GROUP BY", "FROM credibility_readings GROUP BY"),
-    ("FROM tiers t", "FROM credibility_tiers t"),
-    ("JOIN tiers t ON", "JOIN credibility_tiers t ON"),
-]
-
-
-def on_temp_tables(text: str) -> str:
-    """A query with docs/tiers/readings read from the analysed temporary tables (see sql_documents)."""
-    for cte, table in _TEMP_NAMES:
-        text = text.replace(cte, table)
-    for leftover in (" readings r ", " tiers t ", "JOIN docs ON "):
-        assert leftover not in text, leftover
-    return text
-
 
 # Scored spans: in a counted reading, not rejected. Gold and annotator layers are
 # joined separately so each join is a plain equality the planner estimates well.
 _SCORED = """(
-  SELECT a.id, a.document_id, 0::bigint AS reader, a.label_id, a.subtype_id, a.start, a."end", a.quote
+  SELECT a.id, a.document_id, 0::bigint AS reader, a.label_id, a.subtype_id, a.start, a."end", a.quote,
+    a.is_supported, a.is_attacked, a.is_qualified
   FROM annotations_annotation a
   JOIN readings r ON r.document_id = a.document_id AND r.layer = 'gold'
   WHERE a.project_id = %(project)s AND a.layer = 'gold' AND a.status <> 'rejected'
   UNION ALL
-  SELECT a.id, a.document_id, a.annotator_id, a.label_id, a.subtype_id, a.start, a."end", a.quote
+  SELECT a.id, a.document_id, a.annotator_id, a.label_id, a.subtype_id, a.start, a."end", a.quote,
+    a.is_supported, a.is_attacked, a.is_qualified
   FROM annotations_annotation a
   JOIN readings r ON r.document_id = a.document_id AND r.layer = 'annotator' AND r.reader = a.annotator_id
   WHERE a.project_id = %(project)s AND a.layer = 'annotator' AND a.status <> 'rejected'
 ) a
   JOIN projects_label l ON l.id = a.label_id
-  LEFT JOIN links k ON k.span_id = a.id
   WHERE l.kind IN ('claim', 'evidence', 'opinion', 'hedge')"""
 
-# The same test for a few given spans (a speaker's), starting from the spans.
-_SCORED_JOIN = """
-  JOIN readings r ON r.document_id = a.document_id AND r.layer = a.layer
-    AND r.reader = CASE WHEN a.layer = 'gold' THEN 0 ELSE a.annotator_id END
-  JOIN projects_label l ON l.id = a.label_id
-  LEFT JOIN links k ON k.span_id = a.id
-  WHERE a.status <> 'rejected' AND l.kind IN ('claim', 'evidence', 'opinion', 'hedge')"""
-
-_FLAGS = """COALESCE(k.supported, false) AS supported, COALESCE(k.attacked, false) AS attacked,
-    COALESCE(k.qualified, false) AS qualified"""
+_FLAGS = "a.is_supported AS supported, a.is_attacked AS attacked, a.is_qualified AS qualified"
 
 METRIC_COLUMNS = [
     "kind",

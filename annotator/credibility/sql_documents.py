@@ -1,15 +1,16 @@
 """Two-level aggregation in SQL: count each document, then sum documents per source.
 
-Level 1 (REFRESH): for a set of documents (or all of a project's), one
-grouped pass over their scored spans writes one DocumentCounts row per
-document and one SpeakerCounts row per (document, quoted speaker).
+Level 1 (REFRESH_DOCUMENTS, REFRESH_SPEAKERS): for a set of documents (or
+all of a project's), one grouped pass over their spans writes one
+DocumentCounts row per document, and one over their attributions one
+SpeakerCounts row per (document, quoted speaker).
 Level 2 (ROLLUP): a source's figures are sums over its documents' rows.
 A change recounts its own document and re-sums its sources: the work is the
 size of one document plus the number of the sources' documents, not of
 their spans. A full recompute refreshes every document, then rolls up all.
 
 Parameters: project, use_gold, use_approved, everything, documents (ids) for
-REFRESH; project, everything, outlets / authors / speakers for ROLLUP.
+REFRESH_*; project, everything, outlets / authors / speakers for ROLLUP.
 Statements are constants built from constants (hence the S608 noqa).
 """
 
@@ -23,7 +24,8 @@ _DOCS = """docs AS (
 # Tiers and readings go to temporary tables that are ANALYZEd, so the planner
 # knows whether it is joining a million spans or a hundred and plans for it.
 REFRESH_SETUP = [
-    "DROP TABLE IF EXISTS pg_temp.credibility_tiers, pg_temp.credibility_readings",
+    "DROP TABLE IF EXISTS pg_temp.credibility_tiers, pg_temp.credibility_readings,"
+    " pg_temp.credibility_span_groups, pg_temp.credibility_speaker_groups",
     "CREATE TEMPORARY TABLE credibility_tiers ON COMMIT DROP AS WITH " + _DOCS + _TIERS,  # noqa: S608
     "CREATE TEMPORARY TABLE credibility_readings ON COMMIT DROP AS "  # noqa: S608
     + "WITH tiers AS (SELECT * FROM credibility_tiers)"
@@ -46,139 +48,144 @@ def _if_changed(table: str) -> str:
     return f" WHERE ({ours}) IS DISTINCT FROM ({theirs})"
 
 
-# Valid links, one row per relation: the source end must be a live evidence
-# (supports, attacks) or hedge (qualifies) span. The target end is checked by
-# the main pass. Both ends share the relation's layer (composite foreign
-# keys), so the source is in a counted reading whenever the target is.
-_VALID_LINKS = """
-links AS MATERIALIZED (
-  SELECT rel.target_id, rel.type
+# Spans of the refreshed documents counted once per (document, layer, label,
+# subtype) into a temporary table. The link flags are kept on the span rows
+# (migration credibility 0004) and every column read is in
+# annotation_scores_idx, whose key order is the grouping order: an index-only
+# scan feeding a streaming aggregate (run with hash aggregation off, see
+# metrics.documents_count), no join and no hash table over a million spans.
+_GROUP_KEYS = "a.document_id, a.annotator_id, a.layer, a.label_id, a.subtype_id"
+_GROUP_COUNTS = """
+    count(*) AS spans,
+    count(*) FILTER (WHERE a.is_supported) AS supported,
+    count(*) FILTER (WHERE a.is_attacked) AS attacked,
+    count(*) FILTER (WHERE a.is_supported AND a.is_attacked) AS contested,
+    count(*) FILTER (WHERE a.is_qualified) AS qualified"""
+
+# Reader 0 is the gold layer, else the annotator (as in credibility_readings).
+_READER = "CASE WHEN a.layer = 'gold' THEN 0 ELSE a.annotator_id END AS reader,"
+
+GROUP_SPANS = (
+    "CREATE TEMPORARY TABLE credibility_span_groups ON COMMIT DROP AS\nSELECT "  # noqa: S608
+    + _GROUP_KEYS
+    + ", "
+    + _READER
+    + _GROUP_COUNTS
+    + """
+FROM annotations_annotation a
+WHERE a.project_id = %(project)s AND a.status <> 'rejected'
+  AND (%(everything)s OR a.document_id = ANY(%(documents)s::bigint[]))
+GROUP BY """
+    + _GROUP_KEYS
+)
+
+# The same per quoted speaker: the spans attributed to them (a span may name
+# several). The attributions come in span order from relation_attribution_idx
+# and each span is read by primary key (OFFSET 0 keeps the lookup a nested
+# loop: the planner would rather hash every span of the project).
+GROUP_ATTRIBUTED = (
+    """CREATE TEMPORARY TABLE credibility_speaker_groups ON COMMIT DROP AS
+WITH attributed AS (
+  SELECT DISTINCT rel.source_id, rel.speaker_id
   FROM annotations_relation rel
-  JOIN credibility_tiers docs ON docs.document_id = rel.document_id
-  JOIN annotations_annotation src ON src.id = rel.source_id
-  WHERE rel.project_id = %(project)s AND rel.target_id IS NOT NULL AND rel.status <> 'rejected'
-    AND src.status <> 'rejected'
-    -- Also as a plain filter, so the scan drops other spans before the join.
-    AND src.label_id = ANY(ARRAY(
-      SELECT id FROM projects_label WHERE project_id = %(project)s AND kind IN ('evidence', 'hedge')))
-    AND ((rel.type IN ('supports', 'attacks') AND src.label_id = ANY(ARRAY(
-            SELECT id FROM projects_label WHERE project_id = %(project)s AND kind = 'evidence')))
-      OR (rel.type = 'qualifies' AND src.label_id = ANY(ARRAY(
-            SELECT id FROM projects_label WHERE project_id = %(project)s AND kind = 'hedge'))))
-),
--- Who each span is attributed to (a span may name several speakers).
-attr AS MATERIALIZED (
-  SELECT DISTINCT rel.source_id AS span_id, rel.speaker_id
-  FROM annotations_relation rel
-  JOIN credibility_tiers docs ON docs.document_id = rel.document_id
   WHERE rel.project_id = %(project)s AND rel.type = 'attributed_to' AND rel.status <> 'rejected'
-)"""
+    AND (%(everything)s OR rel.document_id = ANY(%(documents)s::bigint[]))
+)
+SELECT t.speaker_id, """  # noqa: S608
+    + _GROUP_KEYS
+    + ", "
+    + _READER
+    + _GROUP_COUNTS
+    + """
+FROM attributed t
+CROSS JOIN LATERAL (
+  SELECT * FROM annotations_annotation s WHERE s.id = t.source_id AND s.status <> 'rejected' OFFSET 0
+) a
+GROUP BY t.speaker_id, """
+    + _GROUP_KEYS
+)
 
-# Every scored span once, with its kind, speakers and (claims only) link flags.
-# The flags are hashed IN subplans over the links: cheaper than aggregating
-# the links per target and joining them back. OFFSET 0 keeps each flag
-# computed once per span rather than once per aggregate that reads it.
-_FLAGGED = """
-flagged AS (
-  SELECT a.document_id, a.subtype_id, a.reader, l.kind,
-    CASE WHEN a.id IN (SELECT span_id FROM attr) THEN a.id END AS attributed_id,
-    l.kind = 'claim' AND a.id IN (SELECT target_id FROM links WHERE type = 'supports') AS supported,
-    l.kind = 'claim' AND a.id IN (SELECT target_id FROM links WHERE type = 'attacks') AS attacked,
-    l.kind = 'claim' AND a.id IN (SELECT target_id FROM links WHERE type = 'qualifies') AS qualified
-  FROM (
-    SELECT a.id, a.document_id, 0::bigint AS reader, a.label_id, a.subtype_id
-    FROM annotations_annotation a
-    JOIN credibility_readings r ON r.document_id = a.document_id AND r.layer = 'gold'
-    WHERE a.project_id = %(project)s AND a.layer = 'gold' AND a.status <> 'rejected'
-    UNION ALL
-    SELECT a.id, a.document_id, a.annotator_id, a.label_id, a.subtype_id
-    FROM annotations_annotation a
-    JOIN credibility_readings r
-      ON r.document_id = a.document_id AND r.layer = 'annotator' AND r.reader = a.annotator_id
-    WHERE a.project_id = %(project)s AND a.layer = 'annotator' AND a.status <> 'rejected'
-  ) a
-  JOIN projects_label l ON l.id = a.label_id
+ANALYZE_GROUPS = ["ANALYZE credibility_span_groups", "ANALYZE credibility_speaker_groups"]
+
+
+def _scored(table: str) -> str:
+    """Groups in a counted reading, with their label's kind; other kinds are not scored."""
+    return f"""
+scored AS (
+  SELECT g.*, l.kind FROM {table} g
+  JOIN credibility_readings r ON r.document_id = g.document_id AND r.layer = g.layer AND r.reader = g.reader
+  JOIN projects_label l ON l.id = g.label_id
   WHERE l.kind IN ('claim', 'evidence', 'opinion', 'hedge')
-  OFFSET 0
-)"""
+)"""  # noqa: S608
 
-_FLAG_COUNTS = """
-    count(*) FILTER (WHERE f.kind = 'claim') AS claims,
-    count(*) FILTER (WHERE f.kind = 'evidence') AS evidence,
-    count(*) FILTER (WHERE f.kind = 'opinion') AS opinions,
-    count(*) FILTER (WHERE f.kind = 'hedge') AS hedges,
-    count(*) FILTER (WHERE f.supported) AS supported_claims,
-    count(*) FILTER (WHERE f.attacked) AS attacked_claims,
-    count(*) FILTER (WHERE f.supported AND f.attacked) AS contested_claims,
-    count(*) FILTER (WHERE f.qualified) AS qualified_claims"""
 
-_SUM_COUNTS = ", ".join(f"sum({c})::int AS {c}" for c in _COUNT_COLUMNS.split(", "))
+_KIND_SUMS = """
+    COALESCE(sum(spans) FILTER (WHERE kind = 'claim'), 0)::int AS claims,
+    COALESCE(sum(spans) FILTER (WHERE kind = 'evidence'), 0)::int AS evidence,
+    COALESCE(sum(spans) FILTER (WHERE kind = 'opinion'), 0)::int AS opinions,
+    COALESCE(sum(spans) FILTER (WHERE kind = 'hedge'), 0)::int AS hedges,
+    COALESCE(sum(supported) FILTER (WHERE kind = 'claim'), 0)::int AS supported_claims,
+    COALESCE(sum(attacked) FILTER (WHERE kind = 'claim'), 0)::int AS attacked_claims,
+    COALESCE(sum(contested) FILTER (WHERE kind = 'claim'), 0)::int AS contested_claims,
+    COALESCE(sum(qualified) FILTER (WHERE kind = 'claim'), 0)::int AS qualified_claims"""
 
-# One statement and one pass over the spans: the grouped rows (per document,
-# subtype and speaker set; per reader only where there are speakers) feed both
-# the document counts (a data-modifying CTE) and the per-speaker counts.
-REFRESH = (
-    "WITH"  # noqa: S608
-    + _VALID_LINKS
-    + ","
-    + _FLAGGED
-    + """,
-groups AS MATERIALIZED (
-  SELECT f.document_id, f.subtype_id, f.attributed_id,
-    CASE WHEN f.attributed_id IS NOT NULL THEN f.reader END AS reader,"""
-    + _FLAG_COUNTS
-    + """
-  FROM flagged f
-  GROUP BY 1, 2, 3, 4
-),
-per_doc AS (
-  SELECT document_id, """
-    + _SUM_COUNTS
-    + """
-  FROM groups GROUP BY document_id
-),
+
+def _subtypes(keys: str) -> str:
+    """Evidence per subtype code ('unspecified' for none), as a jsonb object per ``keys`` (constants)."""
+    return f"""
 subtypes AS (
-  SELECT document_id, jsonb_object_agg(code, n) AS subtypes FROM (
-    SELECT g.document_id, COALESCE(st.code, 'unspecified') AS code, sum(g.evidence)::int AS n
-    FROM groups g LEFT JOIN projects_labelsubtype st ON st.id = g.subtype_id
-    WHERE g.evidence > 0 GROUP BY 1, 2
-  ) per_code GROUP BY document_id
-),
+  SELECT {keys}, jsonb_object_agg(code, n) AS subtypes FROM (
+    SELECT {", ".join(f"s.{k}" for k in keys.split(", "))}, COALESCE(st.code, 'unspecified') AS code, sum(s.spans)::int AS n
+    FROM scored s LEFT JOIN projects_labelsubtype st ON st.id = s.subtype_id
+    WHERE s.kind = 'evidence' GROUP BY {keys}, COALESCE(st.code, 'unspecified')
+  ) per_code GROUP BY {keys}
+)"""  # noqa: S608
+
+
+REFRESH_DOCUMENTS = (
+    "WITH"  # noqa: S608
+    + _scored("credibility_span_groups")
+    + """,
+per_doc AS (
+  SELECT document_id,"""
+    + _KIND_SUMS
+    + """
+  FROM scored GROUP BY document_id
+),"""
+    + _subtypes("document_id")
+    + """,
 reading_counts AS (
   SELECT document_id, count(*)::int AS readings FROM credibility_readings GROUP BY document_id
-),
-document_rows AS (
-  INSERT INTO credibility_documentcounts (document_id, project_id, tier, readings, """
+)
+INSERT INTO credibility_documentcounts (document_id, project_id, tier, readings, """
     + _COUNT_COLUMNS
     + """, evidence_subtypes, computed_at)
-  SELECT t.document_id, %(project)s, COALESCE(t.tier, ''), COALESCE(rc.readings, 0), """
+SELECT t.document_id, %(project)s, COALESCE(t.tier, ''), COALESCE(rc.readings, 0), """
     + ", ".join(f"COALESCE(p.{c}, 0)" for c in _COUNT_COLUMNS.split(", "))
     + """, COALESCE(s.subtypes, '{}'::jsonb), now()
-  FROM credibility_tiers t
-  LEFT JOIN reading_counts rc ON rc.document_id = t.document_id
-  LEFT JOIN per_doc p ON p.document_id = t.document_id
-  LEFT JOIN subtypes s ON s.document_id = t.document_id
-  ON CONFLICT (document_id) DO UPDATE SET """
+FROM credibility_tiers t
+LEFT JOIN reading_counts rc ON rc.document_id = t.document_id
+LEFT JOIN per_doc p ON p.document_id = t.document_id
+LEFT JOIN subtypes s ON s.document_id = t.document_id
+ON CONFLICT (document_id) DO UPDATE SET """
     + _UPDATE
     + _if_changed("credibility_documentcounts")
-    + """
-),
-speaker_groups AS MATERIALIZED (
-  SELECT g.*, at.speaker_id FROM groups g JOIN attr at ON at.span_id = g.attributed_id
-),
-speaker_subtypes AS (
-  SELECT document_id, speaker_id, jsonb_object_agg(code, n) AS subtypes FROM (
-    SELECT g.document_id, g.speaker_id, COALESCE(st.code, 'unspecified') AS code, sum(g.evidence)::int AS n
-    FROM speaker_groups g LEFT JOIN projects_labelsubtype st ON st.id = g.subtype_id
-    WHERE g.evidence > 0 GROUP BY 1, 2, 3
-  ) per_code GROUP BY document_id, speaker_id
-),
+)
+
+# Per (document, quoted speaker); readings are the distinct readers that
+# attribute something to the speaker there.
+REFRESH_SPEAKERS = (
+    "WITH"  # noqa: S608
+    + _scored("credibility_speaker_groups")
+    + """,
 per_speaker AS (
-  SELECT document_id, speaker_id, count(DISTINCT reader)::int AS readings, """
-    + _SUM_COUNTS
+  SELECT document_id, speaker_id, count(DISTINCT reader)::int AS readings,"""
+    + _KIND_SUMS
     + """
-  FROM speaker_groups GROUP BY document_id, speaker_id
-),
+  FROM scored GROUP BY document_id, speaker_id
+),"""
+    + _subtypes("document_id, speaker_id")
+    + """,
 -- Pairs no longer quoted go; the others are upserted (disjoint rows, one snapshot).
 speaker_gone AS (
   DELETE FROM credibility_speakercounts c
@@ -193,12 +200,10 @@ SELECT p.document_id, p.speaker_id, %(project)s, t.tier, p.readings, """
     + """, COALESCE(s.subtypes, '{}'::jsonb), now()
 FROM per_speaker p
 JOIN credibility_tiers t ON t.document_id = p.document_id
-LEFT JOIN speaker_subtypes s ON s.document_id = p.document_id AND s.speaker_id = p.speaker_id
+LEFT JOIN subtypes s ON s.document_id = p.document_id AND s.speaker_id = p.speaker_id
 ON CONFLICT (document_id, speaker_id) DO UPDATE SET """
     + _UPDATE
     + _if_changed("credibility_speakercounts")
-    + """
-"""
 )
 
 # The documents of the targeted sources, one branch per kind of target so each is an
