@@ -98,9 +98,7 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
         with _planner(cursor, enable_hashagg="off"):
             cursor.execute(sql_documents.GROUP_SPANS, params)
         cursor.execute(sql_documents.GROUP_ATTRIBUTED, params)
-        for statement in sql_documents.ANALYZE_GROUPS:
-            cursor.execute(statement)
-        # Row estimates of aggregated CTEs are guesses (often 1): never loop over them.
+        # Row estimates of the groups are guesses (often 1): never loop over them.
         with _planner(cursor, enable_nestloop="off"):
             cursor.execute(sql_documents.REFRESH_DOCUMENTS, params)
             cursor.execute(sql_documents.REFRESH_SPEAKERS, params)

@@ -105,8 +105,6 @@ GROUP BY t.speaker_id, """
     + _GROUP_KEYS
 )
 
-ANALYZE_GROUPS = ["ANALYZE credibility_span_groups", "ANALYZE credibility_speaker_groups"]
-
 
 def _scored(table: str) -> str:
     """Groups in a counted reading, with their label's kind; other kinds are not scored."""
