@@ -61,26 +61,43 @@ def with_derived(row: dict) -> dict:
     return {**row, "layer": layer_used(row), **derived_figures(row)}
 
 
+# Planner settings for the metric statements, for the transaction only (LOCAL):
+# enough memory to hash in memory, no sort-heavy merge joins, index lookups
+# priced for a cached database (a hundred documents are read by index rather
+# than by scanning every span), and serial plans: on two cores a parallel plan
+# only adds work, and it would give up the index order level 1 relies on.
+_TUNING = {
+    "work_mem": "128MB",
+    "enable_mergejoin": "off",
+    "random_page_cost": "1.1",
+    "max_parallel_workers_per_gather": "0",
+}
+
+
+def _set_local(cursor, settings: dict[str, str]) -> None:
+    """SET LOCAL for each setting, in one round trip."""
+    cursor.execute(
+        "SELECT set_config(name, value, true) FROM unnest(%s::text[], %s::text[]) AS s(name, value)",
+        [list(settings), list(settings.values())],
+    )
+
+
 def _tune(cursor) -> None:
-    """Planner settings for this transaction only (LOCAL): enough memory to hash
-    in memory, no sort-heavy merge joins, index lookups priced for a cached
-    database (a hundred documents are read by index rather than by scanning
-    every span), and serial plans: on two cores a parallel plan only adds work,
-    and it would give up the index order the level-1 statements rely on."""
-    cursor.execute("SET LOCAL work_mem = '128MB'")
-    cursor.execute("SET LOCAL enable_mergejoin = off")
-    cursor.execute("SET LOCAL random_page_cost = 1.1")
-    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    _set_local(cursor, _TUNING)
 
 
 @contextmanager
 def _planner(cursor, **settings: str):
-    """Planner settings (``enable_*`` names, constants) for the statements inside only."""
-    for name, value in settings.items():
-        cursor.execute(f"SET LOCAL {name} = {value}")
+    """Planner switches (``enable_*``) for the statements inside only."""
+    _set_local(cursor, settings)
     yield
-    for name in settings:
-        cursor.execute(f"SET LOCAL {name} = on")
+    _set_local(cursor, dict.fromkeys(settings, "on"))
+
+
+# The metric reads run inside the recompute's transaction: no savepoint of their own
+# (a round trip each way, and the LOCAL settings last to the end of the transaction anyway).
+def _atomic():
+    return transaction.atomic(savepoint=False)
 
 
 def documents_count(*, project: Project, document_ids: set[int] | None = None) -> None:
@@ -89,7 +106,7 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
         **sql_params(project=project, targets=Targets(everything=document_ids is None)),
         "documents": sorted(document_ids or ()),
     }
-    with transaction.atomic(), connection.cursor() as cursor:
+    with _atomic(), connection.cursor() as cursor:
         _tune(cursor)
         for statement in sql_documents.REFRESH_SETUP:
             cursor.execute(statement, params)
@@ -106,7 +123,7 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
 
 def documents_uncounted(*, project: Project, targets: Targets) -> set[int]:
     """Documents of the targeted outlets and authors that have no counts yet."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with _atomic(), connection.cursor() as cursor:
         _tune(cursor)
         cursor.execute(sql_documents.UNCOUNTED, sql_params(project=project, targets=targets))
         return {row[0] for row in cursor.fetchall()}
@@ -116,7 +133,7 @@ def source_counts(*, project: Project, targets: Targets) -> list[dict]:
     """Level 2: one row per targeted source, summed from its documents' counts, with derived figures."""
     if not targets:
         return []
-    with transaction.atomic(), connection.cursor() as cursor:
+    with _atomic(), connection.cursor() as cursor:
         _tune(cursor)
         cursor.execute(sql_documents.ROLLUP, sql_params(project=project, targets=targets))
         rows = [dict(zip(sql.METRIC_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
