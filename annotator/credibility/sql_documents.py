@@ -1,16 +1,18 @@
 """Two-level aggregation in SQL: count each document, then sum documents per source.
 
-Level 1 (REFRESH_DOCUMENTS, REFRESH_SPEAKERS): for a set of documents (or
-all of a project's), one grouped pass over their spans writes one
-DocumentCounts row per document, and one over their attributions one
-SpeakerCounts row per (document, quoted speaker).
+Level 1: for a set of documents (or all of a project's), GROUP_SPANS counts
+their spans in one pass over an index, and GROUP_ATTRIBUTED their attributed
+spans, into groups (temporary tables); REFRESH_DOCUMENTS and
+REFRESH_SPEAKERS sum the groups of the counted readings into one
+DocumentCounts row per document and one SpeakerCounts row per (document,
+quoted speaker).
 Level 2 (ROLLUP): a source's figures are sums over its documents' rows.
 A change recounts its own document and re-sums its sources: the work is the
 size of one document plus the number of the sources' documents, not of
 their spans. A full recompute refreshes every document, then rolls up all.
 
 Parameters: project, use_gold, use_approved, everything, documents (ids) for
-REFRESH_*; project, everything, outlets / authors / speakers for ROLLUP.
+level 1; project, everything, outlets / authors / speakers for ROLLUP.
 Statements are constants built from constants (hence the S608 noqa).
 """
 
