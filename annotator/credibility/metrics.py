@@ -87,11 +87,13 @@ def _tune(cursor) -> None:
 
 
 @contextmanager
-def _planner(cursor, **settings: str):
-    """Planner switches (``enable_*``) for the statements inside only."""
-    _set_local(cursor, settings)
+def _planner(cursor, *, when: bool = True, **settings: str):
+    """Planner switches (``enable_*``) for the statements inside only (when ``when``)."""
+    if when:
+        _set_local(cursor, settings)
     yield
-    _set_local(cursor, dict.fromkeys(settings, "on"))
+    if when:
+        _set_local(cursor, dict.fromkeys(settings, "on"))
 
 
 # The metric reads run inside the recompute's transaction: no savepoint of their own
@@ -110,13 +112,15 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
         _tune(cursor)
         for statement in sql_documents.REFRESH_SETUP:
             cursor.execute(statement, params)
-        # Grouping in index order (a streaming aggregate) beats hashing a million
-        # rows, but the planner prices the two within a few percent of each other.
-        with _planner(cursor, enable_hashagg="off"):
+        # At project size, group in index order (a streaming aggregate beats hashing
+        # a million rows, though the planner prices the two within a few percent), and
+        # never loop over the groups (their row estimates are guesses, often 1). A few
+        # documents plan well as they are: index lookups and small loops.
+        whole = document_ids is None
+        with _planner(cursor, when=whole, enable_hashagg="off"):
             cursor.execute(sql_documents.GROUP_SPANS, params)
         cursor.execute(sql_documents.GROUP_ATTRIBUTED, params)
-        # Row estimates of the groups are guesses (often 1): never loop over them.
-        with _planner(cursor, enable_nestloop="off"):
+        with _planner(cursor, when=whole, enable_nestloop="off"):
             cursor.execute(sql_documents.REFRESH_DOCUMENTS, params)
             cursor.execute(sql_documents.REFRESH_SPEAKERS, params)
 
