@@ -18,6 +18,7 @@ from api.representations import (
     AnnotationSerializer,
     ConflictSerializer,
     ErrorSerializer,
+    FlatInputSerializer,
     annotation_data,
     id_field,
 )
@@ -30,7 +31,7 @@ IF_MATCH = OpenApiParameter(
 VERSION_QUERY = OpenApiParameter("version", OpenApiTypes.INT, description="The version being deleted")
 
 
-class AnnotationCreateInput(serializers.Serializer):
+class AnnotationCreateInput(FlatInputSerializer):
     document = id_field()
     start = serializers.IntegerField(**_OFFSET)
     end = serializers.IntegerField(**_OFFSET)

@@ -9,7 +9,9 @@ case "$1" in
     # client and, in most runs, a worse p99 for 8 concurrent writers (a worker's
     # threads queue on its GIL). Sync workers have no keep-alive and should sit behind
     # a buffering proxy for slow clients. GUNICORN_THREADS > 1 switches to gthread.
-    exec gunicorn annotator.config.wsgi:application --bind 0.0.0.0:8000 \
+    # --preload: the application (URLconf, views, Celery transport) is imported once in the
+    # master, before the workers fork, so no user request pays for it (annotator/config/wsgi.py).
+    exec gunicorn annotator.config.wsgi:application --bind 0.0.0.0:8000 --preload \
       --workers "${GUNICORN_WORKERS:-4}" --threads "${GUNICORN_THREADS:-1}" --access-logfile -
     ;;
   worker)

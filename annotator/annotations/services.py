@@ -7,15 +7,19 @@ bypasses these functions.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType
+from annotator.annotations.span_sql import Inserted, span_insert
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.core.integrity import constraint_name
+from annotator.credibility.services import dirty_marks_params, scores_recompute_enqueue
+from annotator.credibility.signals import scores_mark_on_commit, scores_marks_suspended
 from annotator.documents.models import Document
 from annotator.projects.models import Label, LabelSubtype
-from annotator.reviews.services import layer_assert_editable, layer_open_for_edit
+from annotator.reviews.services import LAYER_EDITING_STATES, layer_assert_editable, layer_open_for_edit
 from annotator.sources.models import Speaker
 
 
@@ -92,7 +96,6 @@ def gold_layer_owner_id(*, document: Document, starting: int) -> int:
     return starting if found is None else found
 
 
-@transaction.atomic
 def annotation_create(
     *,
     document: Document,
@@ -106,35 +109,57 @@ def annotation_create(
     layer: str = Layer.ANNOTATOR,
     origin: Annotation | None = None,
 ) -> Annotation:
+    """Store a new span in the annotator's layer (or the document's gold layer), with its history.
+
+    Outside a transaction, a span in a layer already being edited is one statement that
+    also marks credibility scores dirty (span_sql.py): the API's hot path. A layer not
+    started yet, the gold layer and calls inside a transaction take the general path.
+    """
     quote = _check_span(document=document, start=start, end=end, quote=quote)
     _check_label(document=document, label=label, subtype=subtype)
     if not label.is_active:
         raise ApplicationError.field("label", f"Label {label.code} is retired; pick an active label.")
-    if layer == Layer.ANNOTATOR:
-        layer_open_for_edit(document=document, annotator=annotator)
-        annotator_id = annotator.pk
-    else:
-        annotator_id = gold_layer_owner_id(document=document, starting=annotator.pk)
+    span = Annotation(
+        project_id=document.project_id,
+        document=document,
+        annotator_id=annotator.pk,
+        layer=layer,
+        start=start,
+        end=end,
+        quote=quote,
+        label=label,
+        subtype=subtype,
+        note=note,
+        origin=origin,
+    )
+    if layer == Layer.ANNOTATOR and not connection.in_atomic_block:
+        marks = None if scores_marks_suspended() else dirty_marks_params(document_ids=[document.pk])
+        inserted = _insert(span, open_states=sorted(LAYER_EDITING_STATES), marks=marks)
+        if inserted.id is not None:
+            if inserted.scheduled:
+                scores_recompute_enqueue(project_id=span.project_id)
+            return span
+        # Not started, assigned or read-only: layer_open_for_edit below says which.
+    with transaction.atomic():
+        if layer == Layer.ANNOTATOR:
+            layer_open_for_edit(document=document, annotator=annotator)
+        else:
+            span.annotator_id = gold_layer_owner_id(document=document, starting=annotator.pk)
+        _insert(span)
+        scores_mark_on_commit(span.project_id, document_ids=[document.pk])
+    return span
+
+
+def _insert(span: Annotation, **options) -> Inserted:
     try:
-        return Annotation.objects.create(
-            project_id=document.project_id,
-            document=document,
-            annotator_id=annotator_id,
-            layer=layer,
-            start=start,
-            end=end,
-            quote=quote,
-            label=label,
-            subtype=subtype,
-            note=note,
-            origin=origin,
-        )
+        return span_insert(span, now=timezone.now(), **options)
     except IntegrityError as exc:
         # The unique constraint is the duplicate check: one round trip fewer
-        # on every span write than asking first. The transaction rolls back.
+        # on every span write than asking first.
         if constraint_name(exc) == "annotation_unique_span":
             raise ApplicationError.field(
-                "non_field_errors", f"This layer already has a {label.code} span at {start}-{end}."
+                "non_field_errors",
+                f"This layer already has a {span.label.code} span at {span.start}-{span.end}.",
             ) from None
         raise
 

@@ -147,44 +147,67 @@ def scores_mark_dirty(
     return _schedule(project_id=project_id, keys=keys)
 
 
+# The marking statement's CTEs, over a CTE ``live`` that yields the project id (no row: mark
+# nothing). Shared by _schedule and by writes that mark in their own single-statement
+# transaction (annotator/annotations/span_sql.py); parameters from dirty_marks_params().
+# Never waits on a recompute: a recompute holds no lock on these rows (claims are taken
+# and settled in short transactions of their own). A mark on a claimed row clears the
+# claim, so the row survives the running recompute (which may have read the data before
+# this change). ``scheduled`` returns a row when this statement queued the task: the
+# caller enqueues it once the statement has committed (scores_recompute_enqueue).
+DIRTY_MARKS_CTES = """
+marks AS (
+  INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at, claim)
+  SELECT DISTINCT live.id, k, e, now(), NULL::uuid
+  FROM live, unnest(%(dirty_kinds)s::text[], %(dirty_ids)s::bigint[]) AS t(k, e)
+  ON CONFLICT (project_id, kind, entity_id) DO UPDATE SET claim = NULL, marked_at = EXCLUDED.marked_at
+    WHERE credibility_scoredirty.claim IS NOT NULL
+),
+scheduled AS (
+  INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at)
+  SELECT live.id, %(dirty_scheduled)s::text, 0, now() FROM live
+  ON CONFLICT (project_id, kind, entity_id) DO NOTHING
+  RETURNING true
+)"""
+
+
+def dirty_marks_params(*, document_ids: Iterable[int] = (), speaker_ids: Iterable[int] = ()) -> dict:
+    """The parameters of DIRTY_MARKS_CTES for these documents and speakers."""
+    keys = [(DirtyKind.DOCUMENT, int(i)) for i in document_ids]
+    keys += [(DirtyKind.SPEAKER, int(i)) for i in speaker_ids]
+    return _marks_params(keys)
+
+
+def _marks_params(keys: list[tuple[str, int]]) -> dict:
+    return {
+        "dirty_kinds": [k for k, _ in keys],
+        "dirty_ids": [i for _, i in keys],
+        "dirty_scheduled": DirtyKind.SCHEDULED,
+    }
+
+
 def _schedule(*, project_id: int, keys: list[tuple[str, int]]) -> bool:
-    # Never waits on a recompute: a recompute holds no lock on these rows
-    # (claims are taken and settled in short transactions of their own).
-    # A mark on a claimed row clears the claim, so the row survives the
-    # running recompute (which may have read the data before this change).
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            WITH live AS (SELECT id FROM projects_project WHERE id = %(p)s),
-            marks AS (
-              INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at, claim)
-              SELECT DISTINCT live.id, k, e, now(), NULL::uuid
-              FROM live, unnest(%(kinds)s::text[], %(ids)s::bigint[]) AS t(k, e)
-              ON CONFLICT (project_id, kind, entity_id) DO UPDATE SET claim = NULL, marked_at = EXCLUDED.marked_at
-                WHERE credibility_scoredirty.claim IS NOT NULL
-            )
-            INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at)
-            SELECT live.id, %(scheduled)s, 0, now() FROM live
-            ON CONFLICT (project_id, kind, entity_id) DO NOTHING
-            RETURNING true
-            """,
-            {
-                "p": project_id,
-                "kinds": [k for k, _ in keys],
-                "ids": [i for _, i in keys],
-                "scheduled": DirtyKind.SCHEDULED,
-            },
+            "WITH live AS (SELECT id FROM projects_project WHERE id = %(p)s),"  # noqa: S608 - constant SQL
+            f"{DIRTY_MARKS_CTES} SELECT true FROM scheduled",
+            {"p": project_id, **_marks_params(keys)},
         )
         # No row: a task is already queued, or the project was deleted meanwhile.
         inserted = cursor.fetchone() is not None
     if inserted:
-        from annotator.credibility.tasks import scores_recompute_dirty_task
-
-        scores_recompute_dirty_task.apply_async(
-            kwargs={"project_id": project_id},
-            countdown=getattr(settings, "CREDIBILITY_DEBOUNCE_SECONDS", 2.0),
-        )
+        scores_recompute_enqueue(project_id=project_id)
     return inserted
+
+
+def scores_recompute_enqueue(*, project_id: int) -> None:
+    """Queue the project's incremental recompute; call once its ``scheduled`` row is committed."""
+    from annotator.credibility.tasks import scores_recompute_dirty_task
+
+    scores_recompute_dirty_task.apply_async(
+        kwargs={"project_id": project_id},
+        countdown=getattr(settings, "CREDIBILITY_DEBOUNCE_SECONDS", 2.0),
+    )
 
 
 def _claim(*, project_id: int, claim: uuid.UUID) -> list[tuple[str, int]]:

@@ -3,6 +3,9 @@
 Handlers only remember what changed; the marks are written after the
 transaction commits (nothing is recomputed for a rolled-back change), and
 the marking service coalesces bursts into one queued task per project.
+A new span written outside a transaction is marked by its own insert
+statement instead (annotator/annotations/span_sql.py): same rows, same
+single queued task, one commit.
 Document metadata and label kinds can move figures between sources, so
 they mark the whole project; a renamed outlet, author or speaker only
 renames its current score rows.
@@ -37,7 +40,12 @@ def scores_signals_suspended():
         _suspended.reset(token)
 
 
-def _mark(project_id, **kwargs) -> None:
+def scores_marks_suspended() -> bool:
+    return _suspended.get()
+
+
+def scores_mark_on_commit(project_id, **kwargs) -> None:
+    """Mark sources dirty once the current transaction commits (at once outside one)."""
     if _suspended.get() or project_id is None:
         return
     from annotator.credibility.services import scores_mark_dirty
@@ -46,33 +54,33 @@ def _mark(project_id, **kwargs) -> None:
 
 
 def _on_span(sender, instance, **kwargs):
-    _mark(instance.project_id, document_ids=[instance.document_id])
+    scores_mark_on_commit(instance.project_id, document_ids=[instance.document_id])
 
 
 def _on_relation(sender, instance, **kwargs):
     speakers = (
         [instance.speaker_id] if instance.type == RelationType.ATTRIBUTED_TO and instance.speaker_id else []
     )
-    _mark(instance.project_id, document_ids=[instance.document_id], speaker_ids=speakers)
+    scores_mark_on_commit(instance.project_id, document_ids=[instance.document_id], speaker_ids=speakers)
 
 
 def _on_assignment(sender, instance, **kwargs):
-    _mark(instance.project_id, document_ids=[instance.document_id])
+    scores_mark_on_commit(instance.project_id, document_ids=[instance.document_id])
 
 
 def _on_project_wide(sender, instance, **kwargs):
-    _mark(instance.project_id, whole_project=True)
+    scores_mark_on_commit(instance.project_id, whole_project=True)
 
 
 def _on_authors(sender, instance, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Document):
-        _mark(instance.project_id, whole_project=True)
+        scores_mark_on_commit(instance.project_id, whole_project=True)
 
 
 def _on_project(sender, instance, created, update_fields=None, **kwargs):
     # A changed score_layer setting changes every figure of the project.
     if not created:
-        _mark(instance.pk, whole_project=True)
+        scores_mark_on_commit(instance.pk, whole_project=True)
 
 
 def _on_entity(sender, instance, created, **kwargs):

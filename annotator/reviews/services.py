@@ -23,6 +23,8 @@ from annotator.projects.selectors import role_at_least, user_role
 from annotator.reviews.models import Assignment, AssignmentState
 
 EDITABLE_STATES = {AssignmentState.ASSIGNED, AssignmentState.IN_PROGRESS, AssignmentState.CHANGES_REQUESTED}
+# Editable with nothing to record first (an assigned layer moves to in progress on its first edit).
+LAYER_EDITING_STATES = EDITABLE_STATES - {AssignmentState.ASSIGNED}
 
 # state -> the states a transition may start from
 TRANSITIONS = {

@@ -110,6 +110,10 @@ else:
         }
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# psycopg prepares a statement run this often on a connection, but only through the
+# server-binding cursors of annotator/core/db.py (the span write path); Django's own
+# client-binding cursors never prepare.
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
