@@ -1,6 +1,7 @@
 """Span and relation rules as the services report them (field and message)."""
 
 import pytest
+from django.db.models.signals import post_save
 
 from annotator.annotations.models import Annotation, Layer
 from annotator.annotations.services import (
@@ -214,3 +215,17 @@ def test_first_span_opens_the_layer_and_an_assigned_layer_moves_to_in_progress(d
     )
     assigned = Assignment.objects.get(document=other_doc, annotator=annotator)
     assert (assigned.state, assigned.version) == (AssignmentState.IN_PROGRESS, 2)
+
+
+def test_span_creation_stands_in_for_every_post_save_receiver_of_spans():
+    """A new span is stored by one statement (span_sql.py) that writes what Annotation's
+    post_save receivers would: simple-history's row and the credibility marks. A receiver
+    added later is not called for new spans unless annotation_create calls it: add it
+    there, then here."""
+    receivers, async_receivers = post_save._live_receivers(Annotation)
+    names = sorted(f"{r.__module__}.{r.__qualname__}" for r in receivers)
+    assert names == [
+        "annotator.credibility.signals._on_span",
+        "simple_history.models.HistoricalRecords.post_save",
+    ]
+    assert async_receivers == []
