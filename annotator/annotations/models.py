@@ -174,11 +174,17 @@ class Relation(models.Model):
         ]
         indexes = [
             models.Index(fields=["document", "annotator", "layer"], name="relation_layer_idx"),
-            # Source credibility reads every counted attribution of a project in span order.
+            # Source credibility reads every counted attribution of a project in span order,
+            # and the documents that quote a speaker.
             models.Index(
                 fields=["project", "source", "speaker"],
                 condition=models.Q(type=RelationType.ATTRIBUTED_TO) & ~models.Q(status=ReviewStatus.REJECTED),
                 name="relation_attribution_idx",
+            ),
+            models.Index(
+                fields=["project", "speaker", "document"],
+                condition=models.Q(type=RelationType.ATTRIBUTED_TO),
+                name="relation_speaker_document_idx",
             ),
         ]
 

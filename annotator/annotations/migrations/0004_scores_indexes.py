@@ -30,4 +30,8 @@ class Migration(migrations.Migration):
             model_name='relation',
             index=models.Index(condition=models.Q(('type', 'attributed_to'), models.Q(('status', 'rejected'), _negated=True)), fields=['project', 'source', 'speaker'], name='relation_attribution_idx'),
         ),
+        migrations.AddIndex(
+            model_name='relation',
+            index=models.Index(condition=models.Q(('type', 'attributed_to')), fields=['project', 'speaker', 'document'], name='relation_speaker_document_idx'),
+        ),
     ]
