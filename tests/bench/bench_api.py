@@ -34,7 +34,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from tests.bench.support import median_ms, percentile_ms
+from tests.bench.support import median_ms, percentile_ms, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = os.environ.get("BENCH_SMALL", "") not in ("", "0")
@@ -182,8 +182,7 @@ def _settle_database() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) documents_document, annotations_annotation")
-        with contextlib.suppress(Exception):  # CHECKPOINT needs a privileged role; optional
-            cursor.execute("CHECKPOINT")
+    settle(connection)
 
 
 def _broker() -> str:
