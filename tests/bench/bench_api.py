@@ -12,7 +12,7 @@ Figures, each printed with its target (issue 4):
 
 Sizes come from environment variables; defaults are the issue's sizes:
 BENCH_EXPORT_DOCUMENTS=10000, BENCH_EXPORT_SPANS_PER_DOCUMENT=100 (1,000,000
-spans), BENCH_IMPORT_DOCUMENTS=10000, BENCH_SPAN_REQUESTS=400 (per mode),
+spans), BENCH_IMPORT_DOCUMENTS=10000, BENCH_SPAN_REQUESTS=1000 (per mode),
 BENCH_GUNICORN_WORKERS=4. ``BENCH_SMALL=1`` runs a quick reduced set;
 ``BENCH_API_PARTS=spans,workspace`` runs only some parts (spans, workspace,
 export, import). ``BENCH_GUNICORN_ARGS="--threads 4"`` adds gunicorn options
@@ -47,7 +47,7 @@ def _size(name: str, default: int, small: int) -> int:
 EXPORT_DOCUMENTS = _size("BENCH_EXPORT_DOCUMENTS", 10_000, 1_000)
 SPANS_PER_DOCUMENT = _size("BENCH_EXPORT_SPANS_PER_DOCUMENT", 100, 50)
 IMPORT_DOCUMENTS = _size("BENCH_IMPORT_DOCUMENTS", 10_000, 2_000)
-SPAN_REQUESTS = _size("BENCH_SPAN_REQUESTS", 400, 200)
+SPAN_REQUESTS = _size("BENCH_SPAN_REQUESTS", 1000, 200)
 WORKERS = _size("BENCH_GUNICORN_WORKERS", 4, 4)
 WORKSPACE_SPANS, WORKSPACE_RELATIONS = 500, 250
 WARM_UP = 20  # untimed span requests per client before the timed ones

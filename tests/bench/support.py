@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import statistics
 import time
 from contextlib import contextmanager
@@ -28,14 +29,16 @@ def scratch_database(name: str = "assay_bench"):
 
 
 def settle(connection) -> None:
-    """Write out what an earlier benchmark left dirty (a dropped million-row database still
-    has its WAL and buffers to flush), so its aftermath is not timed here."""
+    """Write out what an earlier step left dirty (a dropped million-row database still has
+    its WAL and buffers to flush), so its aftermath is not timed with what follows."""
     from django.db import DatabaseError
 
     # CHECKPOINT needs a privileged role; a managed server may refuse it (autocommit: no
     # transaction is left aborted).
     with connection.cursor() as cursor, contextlib.suppress(DatabaseError):
         cursor.execute("CHECKPOINT")
+    # And the kernel's dirty pages: background writeback slows every commit's WAL flush.
+    os.sync()
 
 
 def median_ms(samples: list[float]) -> float:
