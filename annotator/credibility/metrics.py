@@ -66,7 +66,9 @@ def with_derived(row: dict) -> dict:
 # priced for a cached database (a hundred documents are read by index rather
 # than by scanning every span), and serial plans: on two cores a parallel plan
 # only adds work, and it would give up the index order level 1 relies on.
-_TUNING = {
+# services.scores_recompute sets them as its transaction begins, in the same
+# round trip as its lock; the functions below run inside that transaction.
+TUNING = {
     "work_mem": "128MB",
     "enable_mergejoin": "off",
     "random_page_cost": "1.1",
@@ -82,10 +84,6 @@ def _set_local(cursor, settings: dict[str, str]) -> None:
     )
 
 
-def _tune(cursor) -> None:
-    _set_local(cursor, _TUNING)
-
-
 @contextmanager
 def _planner(cursor, *, when: bool = True, **settings: str):
     """Planner switches (``enable_*``) for the statements inside only (when ``when``)."""
@@ -96,10 +94,15 @@ def _planner(cursor, *, when: bool = True, **settings: str):
         _set_local(cursor, dict.fromkeys(settings, "on"))
 
 
-# The metric reads run inside the recompute's transaction: no savepoint of their own
-# (a round trip each way, and the LOCAL settings last to the end of the transaction anyway).
+# The metric reads run inside the recompute's transaction (services.scores_recompute,
+# which sets TUNING): no savepoint of their own, a round trip each way.
 def _atomic():
     return transaction.atomic(savepoint=False)
+
+
+# Up to this many documents, level 1 runs as two statements with its intermediate
+# results as CTEs (sql_documents.SMALL_REFRESH_*): an incremental recompute's case.
+SMALL_DOCUMENT_SET = 20
 
 
 def documents_count(*, project: Project, document_ids: set[int] | None = None) -> None:
@@ -108,14 +111,18 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
         **sql_params(project=project, targets=Targets(everything=document_ids is None)),
         "documents": sorted(document_ids or ()),
     }
+    if document_ids is not None and len(document_ids) <= SMALL_DOCUMENT_SET:
+        with _atomic(), connection.cursor() as cursor:
+            cursor.execute(sql_documents.SMALL_REFRESH_DOCUMENTS, params)
+            cursor.execute(sql_documents.SMALL_REFRESH_SPEAKERS, params)
+        return
     with _atomic(), connection.cursor() as cursor:
-        _tune(cursor)
         for statement in sql_documents.REFRESH_SETUP:
             cursor.execute(statement, params)
         # At project size, group in index order (a streaming aggregate beats hashing
         # a million rows, though the planner prices the two within a few percent), and
-        # never loop over the groups (their row estimates are guesses, often 1). A few
-        # documents plan well as they are: index lookups and small loops.
+        # never loop over the groups (their row estimates are guesses, often 1). A part
+        # of a project plans well as it is: index lookups and small loops.
         whole = document_ids is None
         with _planner(cursor, when=whole, enable_hashagg="off"):
             cursor.execute(sql_documents.GROUP_SPANS, params)
@@ -128,7 +135,6 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
 def documents_uncounted(*, project: Project, targets: Targets) -> set[int]:
     """Documents of the targeted outlets and authors that have no counts yet."""
     with _atomic(), connection.cursor() as cursor:
-        _tune(cursor)
         cursor.execute(sql_documents.UNCOUNTED, sql_params(project=project, targets=targets))
         return {row[0] for row in cursor.fetchall()}
 
@@ -138,7 +144,6 @@ def source_counts(*, project: Project, targets: Targets) -> list[dict]:
     if not targets:
         return []
     with _atomic(), connection.cursor() as cursor:
-        _tune(cursor)
         cursor.execute(sql_documents.ROLLUP, sql_params(project=project, targets=targets))
         rows = [dict(zip(sql.METRIC_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
     return [with_derived(row) for row in rows]

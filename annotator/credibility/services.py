@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from annotator.credibility.metrics import (
+    TUNING,
     Targets,
     documents_count,
     documents_uncounted,
@@ -50,9 +51,16 @@ UPDATED_FIELDS = [
 ]
 
 
-def _lock_project(project_id: int) -> None:
+def _begin_recompute(project_id: int) -> None:
+    """In one round trip: the metric statements' planner settings, no wait for this
+    transaction's WAL flush (see _commit_without_flush), then the project's lock."""
+    settings = {**TUNING, "synchronous_commit": "off"}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, project_id])
+        cursor.execute(
+            "SELECT count(set_config(name, value, true)), pg_advisory_xact_lock(%s, %s)"
+            " FROM unnest(%s::text[], %s::text[]) AS s(name, value)",
+            [LOCK_CLASS, project_id, list(settings), list(settings.values())],
+        )
 
 
 def _commit_without_flush(cursor) -> None:
@@ -74,10 +82,10 @@ def scores_recompute(*, project: Project, targets: Targets, documents: set[int] 
     """
     if not targets:
         return 0
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            _commit_without_flush(cursor)
-        _lock_project(project.pk)
+    # No savepoint when called inside a transaction (the incremental task's): a failure
+    # here fails that transaction anyway, and a savepoint is a round trip each way.
+    with transaction.atomic(savepoint=False):
+        _begin_recompute(project.pk)
         now = timezone.now()
         if targets.everything:
             documents_count(project=project)

@@ -5,7 +5,9 @@ their spans in one pass over an index, and GROUP_ATTRIBUTED their attributed
 spans, into groups (temporary tables); REFRESH_DOCUMENTS and
 REFRESH_SPEAKERS sum the groups of the counted readings into one
 DocumentCounts row per document and one SpeakerCounts row per (document,
-quoted speaker).
+quoted speaker). For a few documents, SMALL_REFRESH_DOCUMENTS and
+SMALL_REFRESH_SPEAKERS are the same two statements with the intermediate
+results as their own CTEs.
 Level 2 (ROLLUP): a source's figures are sums over its documents' rows.
 A change recounts its own document and re-sums its sources: the work is the
 size of one document plus the number of the sources' documents, not of
@@ -23,18 +25,14 @@ _DOCS = """docs AS (
   WHERE d.project_id = %(project)s AND (%(everything)s OR d.id = ANY(%(documents)s::bigint[]))
 )"""
 
-# Tiers and readings go to temporary tables that are ANALYZEd, so the planner
-# knows whether it is joining a million spans or a hundred and plans for it.
-REFRESH_SETUP = [
-    "DROP TABLE IF EXISTS pg_temp.credibility_tiers, pg_temp.credibility_readings,"
-    " pg_temp.credibility_span_groups, pg_temp.credibility_speaker_groups",
-    "CREATE TEMPORARY TABLE credibility_tiers ON COMMIT DROP AS WITH " + _DOCS + _TIERS,  # noqa: S608
-    "CREATE TEMPORARY TABLE credibility_readings ON COMMIT DROP AS "  # noqa: S608
-    + "WITH tiers AS (SELECT * FROM credibility_tiers)"
-    + _READINGS,
-    "ANALYZE credibility_tiers",
-    "ANALYZE credibility_readings",
-]
+# The four intermediate results of level 1, as SELECTs. At project size they go
+# to temporary tables (tiers and readings ANALYZEd, so the planner knows whether
+# it is joining a million spans or a hundred and plans for it); for a few
+# documents they are CTEs of the refresh statements themselves (SMALL_REFRESH_*),
+# because creating, analysing and dropping four tables costs more than their
+# content (about 5 ms of catalog work for one document).
+_TIERS_SELECT = "WITH " + _DOCS + _TIERS
+_READINGS_SELECT = "WITH tiers AS (SELECT * FROM credibility_tiers)" + _READINGS  # noqa: S608
 
 _COUNT_COLUMNS = "claims, evidence, opinions, hedges, supported_claims, attacked_claims, contested_claims, qualified_claims"
 _STORED = ["tier", "readings", *_COUNT_COLUMNS.split(", "), "evidence_subtypes", "project_id"]
@@ -67,8 +65,8 @@ _GROUP_COUNTS = """
 # Reader 0 is the gold layer, else the annotator (as in credibility_readings).
 _READER = "CASE WHEN a.layer = 'gold' THEN 0 ELSE a.annotator_id END AS reader,"
 
-GROUP_SPANS = (
-    "CREATE TEMPORARY TABLE credibility_span_groups ON COMMIT DROP AS\nSELECT "  # noqa: S608
+_SPAN_GROUPS_SELECT = (
+    "SELECT "  # noqa: S608
     + _GROUP_KEYS
     + ", "
     + _READER
@@ -85,9 +83,8 @@ GROUP BY """
 # several). The attributions come in span order from relation_attribution_idx
 # and each span is read by primary key (OFFSET 0 keeps the lookup a nested
 # loop: the planner would rather hash every span of the project).
-GROUP_ATTRIBUTED = (
-    """CREATE TEMPORARY TABLE credibility_speaker_groups ON COMMIT DROP AS
-WITH attributed AS (
+_SPEAKER_GROUPS_SELECT = (
+    """WITH attributed AS (
   SELECT DISTINCT rel.source_id, rel.speaker_id
   FROM annotations_relation rel
   WHERE rel.project_id = %(project)s AND rel.type = 'attributed_to' AND rel.status <> 'rejected'
@@ -205,6 +202,44 @@ ON CONFLICT (document_id, speaker_id) DO UPDATE SET """
     + _UPDATE
     + _if_changed("credibility_speakercounts")
 )
+
+
+def _temporary(table: str, select: str) -> str:
+    return f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS\n{select}"
+
+
+REFRESH_SETUP = [
+    "DROP TABLE IF EXISTS pg_temp.credibility_tiers, pg_temp.credibility_readings,"
+    " pg_temp.credibility_span_groups, pg_temp.credibility_speaker_groups",
+    _temporary("credibility_tiers", _TIERS_SELECT),
+    _temporary("credibility_readings", _READINGS_SELECT),
+    "ANALYZE credibility_tiers",
+    "ANALYZE credibility_readings",
+]
+GROUP_SPANS = _temporary("credibility_span_groups", _SPAN_GROUPS_SELECT)
+GROUP_ATTRIBUTED = _temporary("credibility_speaker_groups", _SPEAKER_GROUPS_SELECT)
+
+
+def _with_intermediates(statement: str, groups: tuple[str, str]) -> str:
+    """``statement`` (a refresh) with tiers, readings and its groups as leading CTEs named
+    like the temporary tables, which they shadow: the same SQL reads either."""
+    ctes = [
+        ("credibility_tiers", _TIERS_SELECT),
+        ("credibility_readings", _READINGS_SELECT),
+        groups,
+    ]
+    leading = ",\n".join(f"{name} AS MATERIALIZED (\n{select}\n)" for name, select in ctes)
+    assert statement.startswith("WITH"), statement[:20]  # noqa: S101 - a constant
+    return "WITH " + leading + "," + statement.removeprefix("WITH")
+
+
+SMALL_REFRESH_DOCUMENTS = _with_intermediates(
+    REFRESH_DOCUMENTS, ("credibility_span_groups", _SPAN_GROUPS_SELECT)
+)
+SMALL_REFRESH_SPEAKERS = _with_intermediates(
+    REFRESH_SPEAKERS, ("credibility_speaker_groups", _SPEAKER_GROUPS_SELECT)
+)
+
 
 # The documents of the targeted sources, one branch per kind of target so each is an
 # index lookup (a COALESCE over the column would scan every document of the project).
