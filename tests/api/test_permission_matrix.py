@@ -35,7 +35,13 @@ def world(team, settings, tmp_path):
     claim = AnnotationFactory(document=team.document, annotator=team.annotator, start=15, end=45)
     relation = RelationFactory(source=span, target=claim)
     assignment = AssignmentFactory(document=team.document, annotator=team.annotator)
-    job = job_create(kind="export", project=team.project, created_by=team.annotator)
+    # The annotator's export of their own layer, as export_job_start records it.
+    job = job_create(
+        kind="export",
+        project=team.project,
+        created_by=team.annotator,
+        params={"format": "native", "status": "all", "annotator": team.annotator.pk},
+    )
     job.result_file.save("export.json", ContentFile(b"{}"))
     return {
         "team": team,

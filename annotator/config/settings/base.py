@@ -141,8 +141,10 @@ if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 else:
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Private files only (import uploads, export results): no MEDIA_URL, no route and no proxy
+# mapping may serve this folder; job files go out through GET /api/v1/jobs/<id>/download/,
+# which checks the caller's current membership (docs/security.md).
 MEDIA_ROOT = Path(os.environ.get("ASSAY_MEDIA_ROOT", BASE_DIR / "var" / "media"))
-MEDIA_URL = "media/"
 # Large imports stream to disk instead of memory; the import service enforces
 # its own size limit with a clear error.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
