@@ -4,6 +4,7 @@ See .env.example for what each variable means.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "axes",
 ]
 LOCAL_APPS = [
     "annotator.core",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out log-in into the 429 of annotator/accounts/lockout.py.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "annotator.config.urls"
@@ -121,6 +125,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Brute-force protection (django-axes): the first backend refuses locked-out log-ins on
+# /login/, /admin/login/ and the API's password checks; annotator/accounts/lockout.py.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ASSAY_LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ASSAY_LOGIN_COOLOFF_MINUTES", 15)))
+# Counted per account and, separately, per client address: either alone locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "annotator.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "annotator.accounts.lockout.client_ip"
+AXES_VERBOSE = False
+# Reverse proxies in front of Assay that append to X-Forwarded-For (0: clients connect directly).
+ASSAY_TRUSTED_PROXIES = int(os.environ.get("ASSAY_TRUSTED_PROXIES", 0))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:project-list"
 LOGOUT_REDIRECT_URL = "login"
