@@ -92,7 +92,8 @@ CASES = [
     ("post", "/api/v1/labels/", "label", [403, 404, 403, 403, 201]),
     ("get", "/api/v1/assignments/{assignment}/", None, [403, 404, 200, 200, 200]),
     ("post", "/api/v1/assignments/", "assignment", [403, 404, 403, 403, 201]),
-    ("post", "/api/v1/members/", "member", [403, 404, 403, 403, 201]),
+    # The (non-staff) manager invites the outsider: 202, nobody enrolled until they accept.
+    ("post", "/api/v1/members/", "member", [403, 404, 403, 403, 202]),
     ("get", "/api/v1/jobs/{job}/", None, [403, 404, 200, 404, 200]),
     ("post", "/api/v1/sources/", {"name": "New outlet"}, [403, 403, 403, 403, 201]),
     ("get", "/api/v1/sources/{source}/", None, [403, 200, 200, 200, 200]),
