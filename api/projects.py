@@ -151,7 +151,6 @@ class InvitationSerializer(serializers.ModelSerializer):
 class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = InvitationSerializer
     queryset = Invitation.objects.none()
-    pagination_class = None
 
     def get_queryset(self):
         return invitations_pending(user=self.request.user)

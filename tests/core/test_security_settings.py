@@ -26,7 +26,7 @@ def _check_deploy(**env) -> str:
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SECURE_", "ASSAY_", "DJANGO_SETTINGS"))
+        if not k.startswith(("SECURE_", "ASSAY_", "DJANGO_"))
         and k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"}
     }
     result = subprocess.run(

@@ -75,11 +75,11 @@ def test_the_invited_user_accepts_and_joins_with_the_role(founder_project):
     founder, project_id = founder_project
     victim = UserFactory(username="victim")
     _add(founder, project_id, username="victim")
-    listed = _api(victim).get("/api/v1/invitations/").json()
+    listed = _api(victim).get("/api/v1/invitations/").json()["results"]
     assert [(i["project"], i["project_name"], i["role"], i["invited_by"]) for i in listed] == [
         (project_id, "My own project", "reviewer", "founder")
     ]
-    assert _api(founder).get("/api/v1/invitations/").json() == []
+    assert _api(founder).get("/api/v1/invitations/").json()["results"] == []
     stranger = UserFactory(username="stranger")
     assert _api(stranger).post(f"/api/v1/invitations/{listed[0]['id']}/accept/").status_code == 404
     assert _api(victim).get(f"/api/v1/projects/{project_id}/").status_code == 404  # not yet a member
@@ -91,7 +91,7 @@ def test_the_invited_user_accepts_and_joins_with_the_role(founder_project):
         True,
     )
     assert _api(victim).get(f"/api/v1/projects/{project_id}/").json()["role"] == "reviewer"
-    assert _api(victim).get("/api/v1/invitations/").json() == []
+    assert _api(victim).get("/api/v1/invitations/").json()["results"] == []
     again = _api(victim).post(f"/api/v1/invitations/{listed[0]['id']}/accept/")
     assert again.status_code == 404 and again.json()["message"] == "Invitation not found."
 
