@@ -213,3 +213,18 @@ def test_list_pages_and_filters_name_no_other_project(world, url):
     html = response.content.decode()
     for secret in ("Secret project", "Secret title", "theirann", "theirboss"):
         assert secret not in html, secret
+
+
+def test_other_projects_project_page_is_out_of_reach(world):
+    """Project 2's own admin pages (change, history, delete) give project 1's manager nothing:
+    Django's "does not exist" redirect for change and history, 403 for delete, nothing saved."""
+    client = _staff_client(world.boss)
+    base = f"/admin/projects/project/{world.theirs.pk}"
+    for url in (f"{base}/change/", f"{base}/history/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/admin/", url
+    client.post(f"{base}/change/", {"name": "Taken over", "slug": world.theirs.slug, "score_layer": "gold"})
+    assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
+    world.theirs.refresh_from_db()
+    assert world.theirs.name == "Secret project"
+    assert client.get(f"/admin/projects/project/{world.mine.pk}/change/").status_code == 200
