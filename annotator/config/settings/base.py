@@ -137,7 +137,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("ASSAY_LOGIN_FAILURE_LIMIT", 10))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ASSAY_LOGIN_COOLOFF_MINUTES", 15)))
 # Counted per account and, separately, per client address: either alone locks.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe earlier failures: axes would wipe them for the whole client address,
+# so an attacker could log into an account of their own between guesses at someone else's.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "annotator.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "annotator.accounts.lockout.client_ip"
 AXES_VERBOSE = False
