@@ -3,14 +3,14 @@ lifecycle (approve, request changes, reassign) belongs to the review endpoints."
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from annotator.core.errors import ApplicationError, NotFound
+from annotator.core.errors import NotFound
 from annotator.projects.models import Role
+from annotator.projects.selectors import project_member_get
 from annotator.reviews.assigning import assignment_create
 from annotator.reviews.models import Assignment, AssignmentState
 from api.access import REVIEW_ROLES, document_access, member_project_ids
@@ -82,8 +82,8 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         document, _ = document_access(user=request.user, document_id=data["document"], minimum=Role.MANAGER)
-        annotator = get_user_model().objects.filter(pk=data["annotator"]).first()
-        if annotator is None:
-            raise ApplicationError.field("annotator", f"There is no user {data['annotator']}.")
+        annotator = project_member_get(
+            project_id=document.project_id, user_id=data["annotator"], field="annotator"
+        )
         assignment = assignment_create(document=document, annotator=annotator, manager=request.user)
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)

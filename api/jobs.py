@@ -11,7 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.reverse import reverse
 
 from annotator.core.errors import NotFound
-from annotator.jobs.models import Job
+from annotator.interchange.exports import export_job_assert_downloadable
+from annotator.jobs.models import Job, JobKind
 from annotator.projects.models import Role
 from api.access import member_project_ids
 from api.filters import JobFilter
@@ -37,11 +38,13 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 def jobs_visible(*, user):
-    """Your own jobs, and every job of the projects you manage."""
+    """Your own jobs in the projects you are a member of now (and your jobs of no project), and
+    every job of the projects you manage. Leaving a project hides its jobs and their files."""
     if user.is_superuser:
         return Job.objects.all()
     managed = member_project_ids(user=user, roles=[Role.MANAGER])
-    return Job.objects.filter(Q(created_by=user) | Q(project_id__in=managed))
+    mine = Q(created_by=user) & (Q(project__isnull=True) | Q(project_id__in=member_project_ids(user=user)))
+    return Job.objects.filter(mine | Q(project_id__in=managed))
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
@@ -67,5 +70,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         job = self.get_object()
         if not job.result_file:
             raise NotFound("This job has no result file (yet).")
+        if job.kind == JobKind.EXPORT and job.project_id is not None:
+            export_job_assert_downloadable(user=request.user, job=job)
         name = job.result_file.name.rsplit("/", 1)[-1]
         return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,12 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from annotator.core.errors import ApplicationError, NotFound
+from annotator.core.errors import NotFound
 from annotator.interchange.exports import export_job_start, export_selection_for
 from annotator.interchange.services import membership_deactivate
-from annotator.projects.models import Membership, Project, Role
-from annotator.projects.selectors import project_access, projects_for_user
-from annotator.projects.services import membership_set, project_create
+from annotator.projects.models import Invitation, Membership, Project, Role
+from annotator.projects.selectors import invitations_pending, project_access, projects_for_user
+from annotator.projects.services import invitation_respond, membership_request, membership_set, project_create
 from api.access import in_member_projects
 from api.exports import (
     EXPORT_PARAMETERS,
@@ -132,6 +131,50 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class InvitationSentSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    invited = serializers.BooleanField()
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="project_id", read_only=True)
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    invited_by = serializers.CharField(source="invited_by.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Invitation
+        fields = ("id", "project", "project_name", "role", "invited_by", "created_at")
+        read_only_fields = fields
+
+
+@extend_schema_view(list=extend_schema(summary="Your pending invitations to join projects"))
+class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = InvitationSerializer
+    queryset = Invitation.objects.none()
+
+    def get_queryset(self):
+        return invitations_pending(user=self.request.user)
+
+    def _respond(self, request, pk, accept: bool):
+        number = parse_id(pk)
+        if number is None:
+            raise NotFound("Invitation not found.")
+        return invitation_respond(user=request.user, invitation_id=number, accept=accept)
+
+    @extend_schema(request=None, responses={200: MembershipSerializer, 404: ErrorSerializer},
+                   summary="Accept: join the project with the invited role")  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        membership = self._respond(request, pk, accept=True)
+        return Response(MembershipSerializer(membership).data)
+
+    @extend_schema(request=None, responses={204: None, 404: ErrorSerializer}, summary="Decline")
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        self._respond(request, pk, accept=False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class MembershipCreateInput(serializers.Serializer):
     project = id_field()
     user = id_field(required=False, help_text="The user's id")
@@ -184,24 +227,35 @@ class MembershipViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=MembershipCreateInput,
         responses={
             201: MembershipSerializer,
+            202: InvitationSentSerializer,
             400: ErrorSerializer,
             403: ErrorSerializer,
             404: ErrorSerializer,
         },
-        summary="Add a member or change their role (managers)",
+        summary="Add a member or change their role (managers; non-staff managers invite)",
+        description=(
+            "Staff managers add the account at once (201). Other managers: someone already in the "
+            "project gets the role (201); anyone else is invited and joins on accepting (202, the "
+            "same answer whether or not such an account exists)."
+        ),
     )
     def create(self, request):
         payload = MembershipCreateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         project, _ = project_access(user=request.user, project_id=data["project"], minimum=Role.MANAGER)
-        lookup = {"pk": data["user"]} if "user" in data else {"username": data["username"]}
-        user = get_user_model().objects.filter(**lookup).first()
-        if user is None:
-            field = "user" if "user" in data else "username"
-            raise ApplicationError.field(field, f"There is no user {next(iter(lookup.values()))!r}.")
-        membership = membership_set(project=project, user=user, role=data["role"])
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        membership = membership_request(
+            project=project, requested_by=request.user, role=data["role"], user_id=data.get("user"),
+            username=data.get("username"),
+        )  # fmt: skip
+        if membership is not None:
+            return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        who = f"named {data['username']!r}" if "username" in data else f"with id {data['user']}"
+        message = (
+            f"If an account {who} exists, it has been invited to join as {data['role']}; "
+            "it becomes a member once it accepts."
+        )
+        return Response({"message": message, "invited": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         request=MembershipUpdateInput,

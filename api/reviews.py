@@ -8,7 +8,6 @@ Inputs and outputs are in api/review_serializers.py.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -19,7 +18,7 @@ from annotator.annotations.models import Annotation, Relation
 from annotator.core.errors import ApplicationError, NotFound
 from annotator.documents.models import Document
 from annotator.projects.models import Label, LabelSubtype, Project, Role
-from annotator.projects.selectors import project_access, user_role
+from annotator.projects.selectors import project_access, project_member_get, user_role
 from annotator.reviews import adjudication, decisions, history
 from annotator.reviews.agreement_services import agreement_document_compute, agreement_project_request
 from annotator.reviews.assigning import assignment_reassign, assignments_bulk_create
@@ -113,7 +112,10 @@ class ReviewViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path=rf"assignments/{ID}/reassign")
     def reassign(self, request, pk=None):
         assignment = _get(Assignment, pk, request.user, "Assignment")
-        annotator = _user(valid(ReassignInput, request.data)["annotator"], "annotator")
+        annotator_id = valid(ReassignInput, request.data)["annotator"]
+        annotator = project_member_get(
+            project_id=assignment.project_id, user_id=annotator_id, field="annotator"
+        )
         new = assignment_reassign(assignment=assignment, annotator=annotator, manager=request.user)
         return Response(AssignmentSerializer(new).data, status=status.HTTP_201_CREATED)
 
@@ -124,7 +126,10 @@ class ReviewViewSet(viewsets.GenericViewSet):
     def bulk_assign(self, request):
         data = valid(BulkAssignInput, request.data)
         project, _ = project_access(user=request.user, project_id=data["project"], minimum=Role.MANAGER)
-        annotators = [_user(pk, "annotators") for pk in data["annotators"]]
+        annotators = [
+            project_member_get(project_id=project.pk, user_id=pk, field="annotators")
+            for pk in data["annotators"]
+        ]
         documents = None
         if "documents" in data:
             documents = list(Document.objects.filter(pk__in=data["documents"], project=project))
@@ -360,13 +365,6 @@ class ReviewViewSet(viewsets.GenericViewSet):
             "assignment": lambda a: AssignmentSerializer(a).data,
         }[data["model"]]
         return Response({data["model"]: serialize(item)})
-
-
-def _user(pk, field):
-    user = get_user_model().objects.filter(pk=pk).first()
-    if user is None:
-        raise ApplicationError.field(field, f"There is no user {pk}.")
-    return user
 
 
 def _project(user, project_id, minimum) -> tuple[Project, str]:

@@ -1,6 +1,9 @@
 """API tokens for scripts: each user creates (or replaces) and revokes their own.
 
-The key is shown once, in the response that creates it.
+The key is shown once, in the response that creates it. Replacing a token
+from a request authenticated by a token needs the account's password (a
+stolen token must not be able to lock its owner out); from a logged-in
+browser session (with its CSRF token) it does not.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from annotator.accounts.services import password_confirm
+from annotator.core.errors import ApplicationError
 
 
 class TokenStatusSerializer(serializers.Serializer):
@@ -22,6 +28,15 @@ class TokenCreatedSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
 
 
+class TokenCreateInput(serializers.Serializer):
+    password = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        write_only=True,
+        help_text="Your password: needed when this request is authenticated by a token.",
+    )
+
+
 class TokenView(APIView):
     @extend_schema(responses={200: TokenStatusSerializer}, summary="Whether you have an API token")
     def get(self, request):
@@ -29,9 +44,21 @@ class TokenView(APIView):
         return Response({"exists": token is not None, "created": token.created if token else None})
 
     @extend_schema(
-        request=None, responses={201: TokenCreatedSerializer}, summary="Create (or replace) your token"
+        request=TokenCreateInput,
+        responses={201: TokenCreatedSerializer},
+        summary="Create (or replace) your token (with a token: send your password)",
     )
     def post(self, request):
+        if isinstance(request.auth, Token):
+            serializer = TokenCreateInput(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            password = serializer.validated_data.get("password", "")
+            if not password:
+                raise ApplicationError.field(
+                    "password",
+                    "Replacing a token from a script needs your password; or replace it from a logged-in browser.",
+                )
+            password_confirm(request=request._request, user=request.user, password=password)
         Token.objects.filter(user=request.user).delete()
         token = Token.objects.create(user=request.user)
         return Response({"key": token.key, "created": token.created}, status=status.HTTP_201_CREATED)

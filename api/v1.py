@@ -10,7 +10,7 @@ from api.credibility import SourceScoreViewSet
 from api.documents import DocumentViewSet
 from api.jobs import JobViewSet
 from api.labels import LabelViewSet, SubtypeViewSet
-from api.projects import MembershipViewSet, ProjectViewSet
+from api.projects import InvitationViewSet, MembershipViewSet, ProjectViewSet
 from api.relations import RelationViewSet
 from api.reviews import ReviewViewSet
 from api.sources import AuthorViewSet, SourceViewSet
@@ -27,6 +27,7 @@ router.register("speakers", SpeakerViewSet, basename="speaker")
 router.register("jobs", JobViewSet, basename="job")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("members", MembershipViewSet, basename="membership")
+router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("labels", LabelViewSet, basename="label")
 router.register("subtypes", SubtypeViewSet, basename="subtype")
 router.register("sources", SourceViewSet, basename="source")

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -12,8 +11,5 @@ urlpatterns = [
     path("review/", include("annotator.reviews.urls")),
     path("", include("annotator.workspace.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_ROOT is ever served by URL, in any mode: it holds import uploads and job
+# results, which only the permission-checked GET /api/v1/jobs/<id>/download/ hands out.

@@ -20,7 +20,8 @@ LIST = ("entity_name", "kind", "project", "layer", "scored_documents", "claims",
 class ScoreAdminBase(ManagedProjectsMixin, admin.ModelAdmin):
     read_only = True
     list_display = LIST
-    list_filter = ("kind", "layer", "project")
+    # RelatedOnly: the "By project" filter names only projects with rows in the scoped list.
+    list_filter = ("kind", "layer", ("project", admin.RelatedOnlyFieldListFilter))
     search_fields = ("entity_name",)
     list_select_related = ("project",)
 
@@ -70,5 +71,5 @@ class SourceScoreAdmin(ScoreAdminBase):
 
 @admin.register(SourceScoreSnapshot)
 class SourceScoreSnapshotAdmin(ScoreAdminBase):
-    list_filter = ("kind", "layer", "project", "computed_at")
+    list_filter = ("kind", "layer", ("project", admin.RelatedOnlyFieldListFilter), "computed_at")
     date_hierarchy = "computed_at"

@@ -14,8 +14,8 @@ from annotator.core.errors import ApplicationError
 from annotator.credibility import sql
 from annotator.credibility.metrics import Targets, sql_params, with_derived
 from annotator.credibility.models import COUNT_FIELDS, EntityKind, LayerUsed, SourceScore, SourceScoreSnapshot
-from annotator.projects.models import Project
-from annotator.projects.selectors import project_access, projects_for_user
+from annotator.projects.models import Project, Role
+from annotator.projects.selectors import project_access, projects_for_user, role_at_least
 
 # Sort keys offered by the dashboard and API; rankings use interval bounds.
 SORTS = {
@@ -129,6 +129,11 @@ def score_get(*, user, project_id: int, kind: str, entity_id: int) -> SourceScor
 SPAN_KINDS = {"claim", "evidence", "opinion", "hedge"}
 
 
+def spans_all_layers_visible(role: str) -> bool:
+    """Whether this role reads every layer's spans (the workspace's rule); else only its own layer."""
+    return role_at_least(role, Role.REVIEWER)
+
+
 def _drill_params(project: Project, kind: str, entity_id: int, **extra) -> dict:
     _check_choice("kind", kind, EntityKind.values)
     # Only the one source's documents are in play, so the drill-down stays cheap.
@@ -170,12 +175,18 @@ def source_spans(
     unsupported_only: bool = False,
     limit: int = 500,
 ) -> list[dict]:
-    """The scored spans behind a source's figures (e.g. its unsupported claims)."""
-    project, _ = project_access(user=user, project_id=project_id)
+    """The scored spans behind a source's figures (e.g. its unsupported claims).
+
+    The workspace's layer rules apply: reviewers and managers see every counted layer,
+    an annotator only the spans of their own annotator layer (never gold, never another
+    annotator's), so the drill-down shows nothing the workspace would refuse them.
+    """
+    project, role = project_access(user=user, project_id=project_id)
     _check_choice("span_kind", span_kind, SPAN_KINDS)
     params = _drill_params(
-        project, kind, entity_id, span_kind=span_kind or "", unsupported_only=unsupported_only, limit=limit
-    )
+        project, kind, entity_id, span_kind=span_kind or "", unsupported_only=unsupported_only, limit=limit,
+        reader=None if spans_all_layers_visible(role) else user.pk,
+    )  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql.DRILL_SPANS, params)
         columns = [

@@ -134,7 +134,8 @@ flagged AS (
 )"""
 )
 
-# Extra parameters: kind, entity_id, span_kind ('claim', ... or '' for all), unsupported_only, limit.
+# Extra parameters: kind, entity_id, span_kind ('claim', ... or '' for all), unsupported_only, limit,
+# reader (an annotator's user id: only that annotator's own layer; NULL: every counted layer).
 DRILL_SPANS = (
     _FLAGGED  # noqa: S608
     + """
@@ -145,6 +146,7 @@ FROM flagged f
 JOIN tiers t ON t.document_id = f.document_id
 JOIN documents_document d ON d.id = f.document_id
 WHERE (%(span_kind)s = '' OR f.kind = %(span_kind)s)
+  AND (%(reader)s::bigint IS NULL OR f.reader = %(reader)s::bigint)
   AND (NOT %(unsupported_only)s OR (f.kind = 'claim' AND NOT f.supported))
   AND (%(kind)s <> 'speaker' OR EXISTS (
     SELECT 1 FROM attr a WHERE a.span_id = f.id AND a.speaker_id = %(entity_id)s))

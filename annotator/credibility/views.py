@@ -188,6 +188,9 @@ def source_detail(request, project_id: int, kind: str, entity_id: int):
             "trend": charts.trend_chart(history) if history else None,
             "documents": documents,
             "spans": spans,
+            "own_layer_only": not selectors.spans_all_layers_visible(
+                user_role(user=request.user, project_id=project_id)
+            ),
             "show": show,
             "tabs": DETAIL_TABS.items(),
             "ratio_text": charts.interval_text(score.ratio_smoothed, score.ratio_low, score.ratio_high),

@@ -38,6 +38,22 @@ def export_selection_for(
     )
 
 
+def export_job_assert_downloadable(*, user, job) -> None:
+    """The caller may still read what this export job's file holds.
+
+    The file keeps the layers its selection held when the job ran; access is decided by
+    the caller's role now, not when the job started: a non-member gets NotFound, and a
+    reviewer since made an annotator cannot fetch the gold or other layers they exported.
+    """
+    _, role = project_access(user=user, project_id=job.project_id)
+    if role_at_least(role, Role.REVIEWER):
+        return
+    if job.params.get("status") == Layer.GOLD or job.params.get("annotator") != user.pk:
+        raise PermissionDenied(
+            f"This export holds layers you can no longer see in the project (you are {role})."
+        )
+
+
 def export_stream(*, selection: ExportSelection, format: str, base_url: str = ""):
     """(chunks, media type, file name) for one export."""
     exporter = exporter_get(format)

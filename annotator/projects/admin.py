@@ -6,22 +6,34 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotator.projects.models import Label, LabelSubtype, Membership, Project
-from annotator.reviews.admin_support import ManagedProjectsMixin, is_manager_somewhere, managed_project_ids
+from annotator.reviews.admin_support import (
+    ManagedProjectsMixin,
+    is_manager_somewhere,
+    managed_project_ids,
+    manages_project,
+)
+
+
+def _manages_parent(request, obj) -> bool:
+    """The parent page's object (a project, or a label of one) is in a managed project."""
+    if obj is None:
+        return is_manager_somewhere(request.user)
+    return manages_project(request.user, obj.pk if isinstance(obj, Project) else obj.project_id)
 
 
 class ManagerInline(admin.TabularInline):
-    """Inlines follow the project page's rule (managers), not Django's model permissions."""
+    """Inlines follow the parent page's rule (managers of its project), not Django's model permissions."""
 
     extra = 0
 
     def has_view_permission(self, request, obj=None):
-        return is_manager_somewhere(request.user)
+        return _manages_parent(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return is_manager_somewhere(request.user)
+        return _manages_parent(request, obj)
 
     def has_add_permission(self, request, obj=None):
-        return is_manager_somewhere(request.user)
+        return _manages_parent(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate or retire instead: work refers to these rows
@@ -57,10 +69,10 @@ class ProjectAdmin(admin.ModelAdmin):
         return is_manager_somewhere(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_manager_somewhere(request.user)
+        return _manages_parent(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return is_manager_somewhere(request.user)
+        return _manages_parent(request, obj)
 
     def has_add_permission(self, request):
         return request.user.is_superuser

@@ -127,3 +127,41 @@ class LabelSubtype(models.Model):
 
     def __str__(self):
         return f"{self.label.code}/{self.code}"
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Invitation(models.Model):
+    """A non-staff manager's request that a user join a project; the user becomes a member
+    only by accepting it (docs/security.md, "Adding members")."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=InvitationState.choices, default=InvitationState.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                condition=models.Q(state="pending"),
+                name="invitation_one_pending",
+            ),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="invitation_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=InvitationState.values), name="invitation_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} invited to {self.project} as {self.role} ({self.state})"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from annotator.core.errors import NotFound, PermissionDenied
-from annotator.projects.models import Membership, Project, Role
+from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.projects.models import Invitation, InvitationState, Membership, Project, Role
 
 ROLE_RANK = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.MANAGER: 3}
 
@@ -56,3 +56,27 @@ def project_access(*, user, project_id: int, minimum: str = Role.ANNOTATOR) -> t
     except Project.DoesNotExist:
         raise NotFound("Project not found.") from None
     return project, role
+
+
+def invitations_pending(*, user) -> QuerySet[Invitation]:
+    """The user's own invitations still waiting for an answer (only the invitee sees them)."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(user=user, state=InvitationState.PENDING)
+        .select_related("project", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def project_member_get(*, project_id: int, user_id: int, field: str = "user"):
+    """An active member of the project by user id. Unknown accounts and non-members get the same
+    error, naming only the id, so asking cannot reveal which accounts exist or their names."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(project_id=project_id, user_id=user_id, is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise ApplicationError.field(field, f"User {user_id} is not a member of this project.")
+    return membership.user

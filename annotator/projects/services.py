@@ -3,11 +3,21 @@ from __future__ import annotations
 import re
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from annotator.core.errors import ApplicationError
-from annotator.projects.models import Label, LabelSubtype, Membership, Project, Role
+from annotator.core.errors import ApplicationError, NotFound
+from annotator.projects.models import (
+    Invitation,
+    InvitationState,
+    Label,
+    LabelSubtype,
+    Membership,
+    Project,
+    Role,
+)
 from annotator.projects.taxonomy import DEFAULT_LABELS
 
 
@@ -54,8 +64,7 @@ def labels_create_defaults(*, project: Project) -> None:
 
 def membership_set(*, project: Project, user, role: str) -> Membership:
     """Add the user to the project, or change their role (reactivating them)."""
-    if role not in Role.values:
-        raise ApplicationError.field("role", f"Unknown role {role!r}; use one of {', '.join(Role.values)}.")
+    _role_check(role)
     membership, created = Membership.objects.get_or_create(
         project=project, user=user, defaults={"role": role}
     )
@@ -64,3 +73,59 @@ def membership_set(*, project: Project, user, role: str) -> Membership:
         membership.is_active = True
         membership.save(update_fields=["role", "is_active"])
     return membership
+
+
+def _role_check(role: str) -> None:
+    if role not in Role.values:
+        raise ApplicationError.field("role", f"Unknown role {role!r}; use one of {', '.join(Role.values)}.")
+
+
+@transaction.atomic
+def membership_request(
+    *, project: Project, requested_by, role: str, user_id: int | None = None, username: str | None = None
+) -> Membership | None:
+    """Bring a user into a project: the one way a manager adds someone (API and pages).
+
+    Staff users and superusers add the account at once (an unknown one is an error naming
+    it). Other managers must not learn which accounts exist nor enrol anyone unasked:
+    someone already in the project (active or deactivated, so visible in its member list)
+    just gets the role; anyone else gets an invitation to accept or decline, and the
+    answer (None) is the same whether or not the account exists.
+    """
+    _role_check(role)
+    field, value = ("user", user_id) if user_id is not None else ("username", username)
+    lookup = {"pk": user_id} if user_id is not None else {"username": username}
+    user = get_user_model().objects.filter(**lookup, is_active=True).first()
+    if requested_by.is_staff or requested_by.is_superuser:
+        if user is None:
+            raise ApplicationError.field(field, f"There is no user {value!r}.")
+        return membership_set(project=project, user=user, role=role)
+    if user is None:
+        return None
+    if Membership.objects.filter(project=project, user=user).exists():
+        return membership_set(project=project, user=user, role=role)
+    Invitation.objects.update_or_create(
+        project=project,
+        user=user,
+        state=InvitationState.PENDING,
+        defaults={"role": role, "invited_by": requested_by},
+    )
+    return None
+
+
+@transaction.atomic
+def invitation_respond(*, user, invitation_id: int, accept: bool) -> Membership | None:
+    """Accept (becoming a member with the invited role) or decline one's own pending invitation."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(pk=invitation_id, user=user, state=InvitationState.PENDING)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("Invitation not found.")
+    invitation.state = InvitationState.ACCEPTED if accept else InvitationState.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["state", "responded_at"])
+    if not accept:
+        return None
+    return membership_set(project=invitation.project, user=user, role=invitation.role)

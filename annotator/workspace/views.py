@@ -6,17 +6,20 @@ data from the REST API (static/annotator/js/workspace.js).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_POST
 
 from annotator.core.errors import NotFound, PermissionDenied
 from annotator.jobs.selectors import project_jobs_recent
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access, role_at_least
+from annotator.projects.selectors import invitations_pending, project_access, role_at_least
+from annotator.projects.services import invitation_respond
 from annotator.reviews.models import AssignmentState
 from annotator.workspace import selectors
 
@@ -36,7 +39,20 @@ def _access(fn, **kwargs):
 @login_required
 def project_list(request):
     projects = selectors.project_list_for_user(user=request.user)
-    return render(request, "workspace/project_list.html", {"projects": projects})
+    invitations = invitations_pending(user=request.user)
+    return render(request, "workspace/project_list.html", {"projects": projects, "invitations": invitations})
+
+
+@login_required
+@require_POST
+def invitation_answer(request, invitation_id: int, accept: bool):
+    """Accept (join the project) or decline one's own invitation; others' are a 404."""
+    membership = _access(invitation_respond, user=request.user, invitation_id=invitation_id, accept=accept)
+    if membership is None:
+        messages.info(request, "Invitation declined.")
+        return redirect("workspace:project-list")
+    messages.success(request, f"You joined {membership.project.name} as {membership.role}.")
+    return redirect("workspace:project-detail", project_id=membership.project_id)
 
 
 @login_required

@@ -135,7 +135,10 @@ def test_label_and_subtype_creation(team):
 
 
 def test_members_are_added_and_deactivated_by_managers(team):
-    """POST adds the outsider as annotator; DELETE deactivates without deleting."""
+    """A staff manager's POST adds the outsider as annotator; DELETE deactivates without deleting.
+    (Non-staff managers invite instead: tests/projects/test_invitations.py.)"""
+    team.manager.is_staff = True
+    team.manager.save(update_fields=["is_staff"])
     client = _as(team.manager)
     added = client.post(
         "/api/v1/members/",

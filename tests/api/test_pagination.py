@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from annotator.jobs.services import job_create
-from annotator.projects.models import Role
+from annotator.projects.models import Invitation, Role
 from api.v1 import router
 from tests.factories import (
     AnnotationFactory,
@@ -34,6 +34,7 @@ LISTS = {
     "author": "/api/v1/authors/",
     "assignment": "/api/v1/assignments/",
     "job": "/api/v1/jobs/",
+    "invitation": "/api/v1/invitations/",
 }
 # Lists of other areas that return one ranked table, not pages (README, "Source credibility scores").
 UNPAGED = {"source-score"}
@@ -58,6 +59,7 @@ def manager(team):
     for _ in range(3):
         SpeakerFactory(), SourceFactory(), AuthorFactory()
         job_create(kind="export", project=team.project, created_by=team.annotator)
+        Invitation.objects.create(project=ProjectFactory(), user=team.manager, role=Role.REVIEWER)
     return team.manager
 
 

@@ -35,7 +35,13 @@ def world(team, settings, tmp_path):
     claim = AnnotationFactory(document=team.document, annotator=team.annotator, start=15, end=45)
     relation = RelationFactory(source=span, target=claim)
     assignment = AssignmentFactory(document=team.document, annotator=team.annotator)
-    job = job_create(kind="export", project=team.project, created_by=team.annotator)
+    # The annotator's export of their own layer, as export_job_start records it.
+    job = job_create(
+        kind="export",
+        project=team.project,
+        created_by=team.annotator,
+        params={"format": "native", "status": "all", "annotator": team.annotator.pk},
+    )
     job.result_file.save("export.json", ContentFile(b"{}"))
     return {
         "team": team,
@@ -86,7 +92,8 @@ CASES = [
     ("post", "/api/v1/labels/", "label", [403, 404, 403, 403, 201]),
     ("get", "/api/v1/assignments/{assignment}/", None, [403, 404, 200, 200, 200]),
     ("post", "/api/v1/assignments/", "assignment", [403, 404, 403, 403, 201]),
-    ("post", "/api/v1/members/", "member", [403, 404, 403, 403, 201]),
+    # The (non-staff) manager invites the outsider: 202, nobody enrolled until they accept.
+    ("post", "/api/v1/members/", "member", [403, 404, 403, 403, 202]),
     ("get", "/api/v1/jobs/{job}/", None, [403, 404, 200, 404, 200]),
     ("post", "/api/v1/sources/", {"name": "New outlet"}, [403, 403, 403, 403, 201]),
     ("get", "/api/v1/sources/{source}/", None, [403, 200, 200, 200, 200]),

@@ -4,9 +4,11 @@ See .env.example for what each variable means.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent.parent
 
@@ -47,6 +49,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "axes",
 ]
 LOCAL_APPS = [
     "annotator.core",
@@ -66,6 +69,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out log-in into the 429 of annotator/accounts/lockout.py.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "annotator.config.urls"
@@ -121,6 +127,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Brute-force protection (django-axes): the first backend refuses locked-out log-ins on
+# /login/, /admin/login/ and the API's password checks; annotator/accounts/lockout.py.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ASSAY_LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ASSAY_LOGIN_COOLOFF_MINUTES", 15)))
+# Counted per account and, separately, per client address: either alone locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe earlier failures: axes would wipe them for the whole client address,
+# so an attacker could log into an account of their own between guesses at someone else's.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "annotator.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "annotator.accounts.lockout.client_ip"
+AXES_VERBOSE = False
+# Reverse proxies in front of Assay that append to X-Forwarded-For (0: clients connect directly).
+ASSAY_TRUSTED_PROXIES = int(os.environ.get("ASSAY_TRUSTED_PROXIES", 0))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:project-list"
 LOGOUT_REDIRECT_URL = "login"
@@ -141,8 +165,10 @@ if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 else:
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Private files only (import uploads, export results): no MEDIA_URL, no route and no proxy
+# mapping may serve this folder; job files go out through GET /api/v1/jobs/<id>/download/,
+# which checks the caller's current membership (docs/security.md).
 MEDIA_ROOT = Path(os.environ.get("ASSAY_MEDIA_ROOT", BASE_DIR / "var" / "media"))
-MEDIA_URL = "media/"
 # Large imports stream to disk instead of memory; the import service enforces
 # its own size limit with a clear error.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -153,9 +179,45 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the workspace reads it to send X-CSRFToken
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Production behind HTTPS (docs/security.md lists the environment that makes
+# `manage.py check --deploy` clean). All off by default: `make run` is plain HTTP.
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# "HTTP_X_FORWARDED_PROTO,https": the header (as Django names it) and value by which the
+# TLS-terminating proxy says the request came over HTTPS. Set it only behind such a proxy,
+# which must overwrite the header a client sends.
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise RuntimeError(
+            "SECURE_PROXY_SSL_HEADER must be '<header>,<value>', e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1])
+
+# Content-Security-Policy (django-csp) on every response: scripts and style sheets only from
+# this origin, no inline <script> or <style>, no eval, no framing, no plugins. Style
+# attributes stay allowed (label colours and progress bars are set per element; they cannot
+# run code). The API docs pages widen style-src for their own bundles (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
