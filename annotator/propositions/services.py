@@ -303,16 +303,17 @@ def _undo_unlink(change: PropositionChange) -> None:
 
 
 def _undo_merge(change: PropositionChange) -> None:
+    # Reactivate first: PostgreSQL refuses links to a merged-away proposition.
+    for merged in Proposition.objects.select_for_update().filter(pk__in=change.undo["merged"]):
+        merged.merged_into = None
+        merged.version += 1
+        merged.save(update_fields=["merged_into", "version", "updated_at"])
     for link_id, original in change.undo["links"].items():
         link = PropositionLink.objects.select_for_update().filter(pk=int(link_id)).first()
         if link is not None and link.proposition_id == change.undo["into"]:
             link.proposition_id = original
             link.version += 1
             link.save()
-    for merged in Proposition.objects.select_for_update().filter(pk__in=change.undo["merged"]):
-        merged.merged_into = None
-        merged.version += 1
-        merged.save(update_fields=["merged_into", "version", "updated_at"])
 
 
 def _undo_split(change: PropositionChange) -> None:
