@@ -70,14 +70,12 @@ def layer_assert_writable(*, user, role: str, annotator_id: int, layer: str) -> 
 
 def span_access(*, user, pk, write: bool = False, field: str = "span") -> tuple[Annotation, str]:
     """A span the caller may read (or write): NotFound naming ``field`` when missing or not visible."""
-    span = (
-        Annotation.objects.select_related("label", "document")
-        .filter(pk=_int(pk, "Span"))
-        .first()
-    )
+    span = Annotation.objects.select_related("label", "document").filter(pk=_int(pk, "Span")).first()
     role = user_role(user=user, project_id=span.project_id) if span is not None else None
-    if span is None or role is None or not layer_readable(
-        user=user, role=role, annotator_id=span.annotator_id, layer=span.layer
+    if (
+        span is None
+        or role is None
+        or not layer_readable(user=user, role=role, annotator_id=span.annotator_id, layer=span.layer)
     ):
         raise NotFound.field(field, f"There is no span {pk} in your projects.")
     if write:
@@ -88,8 +86,10 @@ def span_access(*, user, pk, write: bool = False, field: str = "span") -> tuple[
 def link_access(*, user, pk, write: bool = False) -> tuple[PropositionLink, str]:
     link = PropositionLink.objects.select_related("proposition").filter(pk=_int(pk, "Link")).first()
     role = user_role(user=user, project_id=link.project_id) if link is not None else None
-    if link is None or role is None or not layer_readable(
-        user=user, role=role, annotator_id=link.annotator_id, layer=link.layer
+    if (
+        link is None
+        or role is None
+        or not layer_readable(user=user, role=role, annotator_id=link.annotator_id, layer=link.layer)
     ):
         raise NotFound("Link not found.")
     if write:

@@ -65,7 +65,7 @@ class Proposition(models.Model):
 
 
 class PropositionLink(models.Model):
-    """"Span ``annotation`` states ``proposition``": one per span."""
+    """ "Span ``annotation`` states ``proposition``": one per span."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     proposition = models.ForeignKey(Proposition, on_delete=models.CASCADE, related_name="links")

@@ -32,6 +32,7 @@ SELF_WORDING = re.compile(
     r"\b(?:as|like)\s+(?:was\s+|i\s+|we\s+|has\s+been\s+|had\s+been\s+)?"
     r"(?:mentioned|noted|explained|argued|discussed|written|wrote|pointed\s+out|analy[sz]ed)\s+"
     r"(?:earlier|above|before|previously|in\s+(?:my|our|this)\b)"
+    r"(?:\s+in\s+(?:this|my|our)\s+(?:analysis|article|piece|report|text|column))?"
     r"|\b(?:my|our)\s+(?:earlier|previous|prior|recent)\s+(?:article|piece|analysis|work|report|column)"
     r"|\bas\s+(?:i|we)\s+(?:have\s+)?(?:argued|written|explained|noted|warned)",
     re.IGNORECASE,
@@ -123,7 +124,9 @@ def provenance_set(
 ) -> EvidenceProvenance:  # fmt: skip
     """Set (or replace) the provenance of an evidence span; its history keeps every earlier value."""
     if span.label.kind != LabelKind.EVIDENCE:
-        raise ApplicationError.field("span", f"Span {span.pk} is a {span.label.kind} span; provenance is for evidence.")
+        raise ApplicationError.field(
+            "span", f"Span {span.pk} is a {span.label.kind} span; provenance is for evidence."
+        )
     if kind not in ProvenanceKind.values:
         raise ApplicationError.field(
             "kind", f"Unknown provenance {kind!r}; use one of {', '.join(ProvenanceKind.values)}."
@@ -132,7 +135,8 @@ def provenance_set(
         raise ApplicationError.field("cited_document", "The cited document belongs to another project.")
     if cited_document is not None and cited_document.pk == span.document_id:
         raise ApplicationError.field(
-            "cited_document", "The evidence cannot cite its own document; use self-citation without a document."
+            "cited_document",
+            "The evidence cannot cite its own document; use self-citation without a document.",
         )
     if span.layer == Layer.ANNOTATOR:
         layer_assert_editable(document=span.document, annotator=span.annotator)

@@ -50,15 +50,21 @@ def proposition_statements(*, user, role: str, proposition: Proposition) -> list
 def proposition_relations(*, user, role: str, proposition: Proposition) -> list[dict]:
     """Support and attacks on the proposition's spans (and what its spans support or attack),
     each with the other end's proposition (when linked) and the evidence's provenance."""
-    links = visible_links(user=user, role=role, project_id=proposition.project_id).filter(proposition=proposition)
+    links = visible_links(user=user, role=role, project_id=proposition.project_id).filter(
+        proposition=proposition
+    )
     span_ids = list(links.values_list("annotation_id", flat=True))
     relations = (
         Relation.objects.filter(Q(target_id__in=span_ids) | Q(source_id__in=span_ids))
         .filter(type__in=[RelationType.SUPPORTS, RelationType.ATTACKS])
         .exclude(status=ReviewStatus.REJECTED)
         .select_related(
-            "source__label", "target__label", "source__provenance", "source__proposition_link__proposition",
-            "target__proposition_link__proposition", "document__source",
+            "source__label",
+            "target__label",
+            "source__provenance",
+            "source__proposition_link__proposition",
+            "target__proposition_link__proposition",
+            "document__source",
         )  # fmt: skip
         .order_by("document__published_on", "document_id", "id")
     )
@@ -134,7 +140,8 @@ SELECT p.source_id, s.name,
        count(*) FILTER (WHERE p.spans > 1)::int AS repeated_propositions,
        count(*) FILTER (WHERE p.supported)::int AS supported_propositions,
        count(*) FILTER (WHERE p.any_evidence)::int AS evidenced_propositions,
-       sum(p.spans) FILTER (WHERE p.any_evidence)::int AS evidenced_claim_spans,
+       (SELECT count(*) FROM claims c WHERE c.source_id = p.source_id AND c.any_evidence)::int
+         AS evidenced_claim_spans,
        COALESCE(max(sc.n), 0)::int AS self_citations
 FROM per_proposition p
 JOIN sources_source s ON s.id = p.source_id

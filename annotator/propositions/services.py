@@ -30,7 +30,9 @@ def _clean_text(text: str) -> str:
     if not text:
         raise ApplicationError.field("text", "The proposition needs a wording; it is empty.")
     if len(text) > MAX_TEXT:
-        raise ApplicationError.field("text", f"The wording is {len(text)} characters; the limit is {MAX_TEXT}.")
+        raise ApplicationError.field(
+            "text", f"The wording is {len(text)} characters; the limit is {MAX_TEXT}."
+        )
     return text
 
 
@@ -54,7 +56,9 @@ def _assert_active(proposition: Proposition, field: str = "proposition") -> None
 
 def _check_span(span: Annotation, proposition: Proposition, field: str = "spans") -> None:
     if span.project_id != proposition.project_id:
-        raise ApplicationError.field(field, f"Span {span.pk} belongs to another project than the proposition.")
+        raise ApplicationError.field(
+            field, f"Span {span.pk} belongs to another project than the proposition."
+        )
     if span.label.kind not in STATING_KINDS:
         raise ApplicationError.field(
             field, f"Span {span.pk} is a {span.label.kind} span; only claims and evidence state propositions."
@@ -68,7 +72,9 @@ def _check_span(span: Annotation, proposition: Proposition, field: str = "spans"
 @transaction.atomic
 def proposition_create(*, project: Project, text: str, user, note: str = "", spans=()) -> Proposition:
     """A new proposition, optionally stated by ``spans`` at once (one undoable change)."""
-    proposition = Proposition.objects.create(project=project, text=_clean_text(text), note=note, created_by=user)
+    proposition = Proposition.objects.create(
+        project=project, text=_clean_text(text), note=note, created_by=user
+    )
     moved = _link_spans(proposition=proposition, spans=spans, user=user)
     _record(
         project_id=project.pk,
@@ -163,7 +169,9 @@ def _link_snapshot(link: PropositionLink) -> dict:
 @transaction.atomic
 def link_delete(*, link: PropositionLink, user, version: int | None = None) -> None:
     """Unlink a span from its proposition (undoable)."""
-    locked = PropositionLink.objects.select_for_update().select_related("annotation__document").get(pk=link.pk)
+    locked = (
+        PropositionLink.objects.select_for_update().select_related("annotation__document").get(pk=link.pk)
+    )
     if version is not None and locked.version != version:
         raise Conflict(
             f"This link was changed elsewhere (you had version {version}, it is now {locked.version}).",
@@ -220,7 +228,9 @@ def proposition_merge(*, into: Proposition, others: list[Proposition], user) -> 
 
 
 @transaction.atomic
-def proposition_split(*, proposition: Proposition, links: list[PropositionLink], text: str, user) -> Proposition:
+def proposition_split(
+    *, proposition: Proposition, links: list[PropositionLink], text: str, user
+) -> Proposition:
     """Move ``links`` of ``proposition`` to a new proposition worded ``text`` (undoable)."""
     locked = Proposition.objects.select_for_update().get(pk=proposition.pk)
     _assert_active(locked)
@@ -257,7 +267,10 @@ def _undo_links(moved: list[dict], proposition_id: int) -> None:
             link.delete()
         else:
             link.proposition_id = item["previous"]
-            link.status, link.status_reason = item.get("status", ReviewStatus.PENDING), item.get("status_reason", "")
+            link.status, link.status_reason = (
+                item.get("status", ReviewStatus.PENDING),
+                item.get("status_reason", ""),
+            )
             link.version += 1
             link.save()
 
@@ -268,7 +281,8 @@ def _undo_create(change: PropositionChange) -> None:
     proposition = Proposition.objects.select_for_update().get(pk=data["proposition"])
     if proposition.links.exists():
         raise ApplicationError.field(
-            "change", f"Proposition {proposition.pk} has links made since; unlink them before undoing its creation."
+            "change",
+            f"Proposition {proposition.pk} has links made since; unlink them before undoing its creation.",
         )
     proposition.delete()
 
@@ -286,11 +300,15 @@ def _undo_link(change: PropositionChange) -> None:
 
 def _undo_unlink(change: PropositionChange) -> None:
     for item in change.undo["links"]:
-        span = Annotation.objects.select_related("label", "document", "annotator").filter(
-            pk=item["annotation"]
-        ).first()
+        span = (
+            Annotation.objects.select_related("label", "document", "annotator")
+            .filter(pk=item["annotation"])
+            .first()
+        )
         if span is None:
-            raise ApplicationError.field("change", f"Span {item['annotation']} was deleted since; nothing to relink.")
+            raise ApplicationError.field(
+                "change", f"Span {item['annotation']} was deleted since; nothing to relink."
+            )
         if PropositionLink.objects.filter(annotation=span).exists():
             raise ApplicationError.field("change", f"Span {span.pk} was linked again since; unlink it first.")
         proposition = Proposition.objects.get(pk=item["proposition"])
@@ -350,7 +368,9 @@ def change_undo(*, change: PropositionChange, user) -> PropositionChange:
         raise ApplicationError.field("change", f"Change {locked.pk} was already undone.")
     later = (
         PropositionChange.objects.filter(
-            project_id=locked.project_id, pk__gt=locked.pk, undone_at__isnull=True,
+            project_id=locked.project_id,
+            pk__gt=locked.pk,
+            undone_at__isnull=True,
             propositions__overlap=locked.propositions,
         )  # fmt: skip
         .order_by("-pk")
@@ -358,7 +378,8 @@ def change_undo(*, change: PropositionChange, user) -> PropositionChange:
     )
     if later is not None:
         raise ApplicationError.field(
-            "change", f"Change {later.pk} ({later.summary}) came later and touches the same propositions; undo it first."
+            "change",
+            f"Change {later.pk} ({later.summary}) came later and touches the same propositions; undo it first.",
         )
     UNDO[ChangeAction(locked.action)](locked)
     locked.undone_at, locked.undone_by = timezone.now(), user
@@ -367,7 +388,9 @@ def change_undo(*, change: PropositionChange, user) -> PropositionChange:
 
 
 @transaction.atomic
-def link_review(*, link: PropositionLink, reviewer, role: str, decision: str, reason: str = "") -> PropositionLink:
+def link_review(
+    *, link: PropositionLink, reviewer, role: str, decision: str, reason: str = ""
+) -> PropositionLink:
     """A reviewer's decision on an annotator's link, as for spans: accept (copied into the gold
     layer when the gold layer has the same span) or reject with a reason."""
     if not role_at_least(role, Role.REVIEWER):
@@ -376,7 +399,11 @@ def link_review(*, link: PropositionLink, reviewer, role: str, decision: str, re
         raise ApplicationError.field("decision", f"Unknown decision {decision!r}; use accept or reject.")
     if decision == "reject" and not reason.strip():
         raise ApplicationError.field("reason", "Say why the link is rejected; the annotator sees the reason.")
-    locked = PropositionLink.objects.select_for_update().select_related("annotation", "proposition").get(pk=link.pk)
+    locked = (
+        PropositionLink.objects.select_for_update()
+        .select_related("annotation", "proposition")
+        .get(pk=link.pk)
+    )
     locked.status = ReviewStatus.ACCEPTED if decision == "accept" else ReviewStatus.REJECTED
     locked.status_reason = reason.strip()
     locked.version += 1
@@ -385,8 +412,13 @@ def link_review(*, link: PropositionLink, reviewer, role: str, decision: str, re
         span = locked.annotation
         gold = (
             Annotation.objects.select_related("label", "document")
-            .filter(document_id=span.document_id, layer=Layer.GOLD, start=span.start, end=span.end,
-                    label_id=span.label_id)  # fmt: skip
+            .filter(
+                document_id=span.document_id,
+                layer=Layer.GOLD,
+                start=span.start,
+                end=span.end,
+                label_id=span.label_id,
+            )  # fmt: skip
             .exclude(status=ReviewStatus.REJECTED)
             .first()
         )

@@ -153,11 +153,22 @@ def proposition_suggestions(
 
 
 def repeat_pairs(
-    *, project_id: int, layer: str = "gold", annotator_id: int = 0, threshold: float = THRESHOLD, limit: int = 500
+    *,
+    project_id: int,
+    layer: str = "gold",
+    annotator_id: int = 0,
+    threshold: float = THRESHOLD,
+    limit: int = 500,
 ) -> list[tuple[int, int, float]]:
     return _run(
         REPEAT_PAIRS,
-        {"project": project_id, "layer": layer, "annotator": annotator_id, "threshold": threshold, "limit": limit},
+        {
+            "project": project_id,
+            "layer": layer,
+            "annotator": annotator_id,
+            "threshold": threshold,
+            "limit": limit,
+        },
     )
 
 

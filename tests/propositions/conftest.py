@@ -31,7 +31,8 @@ def seed_claims(db):
     claim = Label.objects.get(project=project, code="CLAIM")
     manifest = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
     documents = {
-        e["file"]: Document.objects.get(project=project, content_hash=e["sha256"]) for e in manifest["documents"]
+        e["file"]: Document.objects.get(project=project, content_hash=e["sha256"])
+        for e in manifest["documents"]
     }
     spans = {}
     entries = [(f"{name}[{i}]", e) for name, group in PAIRS["groups"].items() for i, e in enumerate(group)]

@@ -50,7 +50,11 @@ def test_spans_of_several_documents_state_one_proposition(world):
     assert [link.document_id for link in links] == [d.pk for d in world["docs"]]
     assert {(link.layer, link.annotator_id) for link in links} == {(Layer.ANNOTATOR, world["annotator"].pk)}
     change = PropositionChange.objects.get()
-    assert (change.action, change.propositions, change.user) == (ChangeAction.CREATE, [p.pk], world["annotator"])
+    assert (change.action, change.propositions, change.user) == (
+        ChangeAction.CREATE,
+        [p.pk],
+        world["annotator"],
+    )
 
 
 def test_only_claims_and_evidence_state_propositions_in_the_service_and_the_database(world):
@@ -59,7 +63,9 @@ def test_only_claims_and_evidence_state_propositions_in_the_service_and_the_data
     p = proposition_create(project=world["project"], text="P", user=world["annotator"])
     with pytest.raises(ApplicationError) as exc:
         links_create(proposition=p, spans=[hedge], user=world["annotator"])
-    assert exc.value.errors == {"spans": [f"Span {hedge.pk} is a hedge span; only claims and evidence state propositions."]}
+    assert exc.value.errors == {
+        "spans": [f"Span {hedge.pk} is a hedge span; only claims and evidence state propositions."]
+    }
     with pytest.raises(IntegrityError, match="proplink_claim_or_evidence"), transaction.atomic():
         PropositionLink.objects.create(project=world["project"], proposition=p, annotation=hedge,
                                        document=hedge.document, annotator=hedge.annotator, layer=hedge.layer)  # fmt: skip
@@ -89,7 +95,9 @@ def test_non_members_get_404_and_annotators_write_only_their_own_layer(world):
         access.span_access(user=outsider, pk=world["mine"][0].pk)
     with pytest.raises(NotFound):
         access.project_get(user=outsider, project_id=world["project"].pk)
-    p = proposition_create(project=world["project"], text="P", user=world["annotator"], spans=[world["mine"][0]])
+    p = proposition_create(
+        project=world["project"], text="P", user=world["annotator"], spans=[world["mine"][0]]
+    )
     with pytest.raises(NotFound):
         access.proposition_access(user=outsider, pk=p.pk)
     # Another annotator's span is invisible (404), the gold layer is not writable (403) for annotators.
@@ -107,7 +115,9 @@ def test_non_members_get_404_and_annotators_write_only_their_own_layer(world):
 
 
 def test_a_submitted_layer_is_read_only_for_links(world):
-    AssignmentFactory(document=world["docs"][1], annotator=world["annotator"], state=AssignmentState.IN_PROGRESS)
+    AssignmentFactory(
+        document=world["docs"][1], annotator=world["annotator"], state=AssignmentState.IN_PROGRESS
+    )
     assignment_submit(document=world["docs"][1], annotator=world["annotator"])
     p = proposition_create(project=world["project"], text="P", user=world["annotator"])
     with pytest.raises(ApplicationError, match="read-only until a reviewer sends it back"):
@@ -115,8 +125,12 @@ def test_a_submitted_layer_is_read_only_for_links(world):
 
 
 def test_merge_moves_every_link_keeps_history_and_undo_restores_it(world):
-    p = proposition_create(project=world["project"], text="P", user=world["reviewer"], spans=world["gold"][:2])
-    q = proposition_create(project=world["project"], text="Q", user=world["reviewer"], spans=world["gold"][2:])
+    p = proposition_create(
+        project=world["project"], text="P", user=world["reviewer"], spans=world["gold"][:2]
+    )
+    q = proposition_create(
+        project=world["project"], text="Q", user=world["reviewer"], spans=world["gold"][2:]
+    )
     merged = proposition_merge(into=p, others=[q], user=world["reviewer"])
     q.refresh_from_db()
     assert q.merged_into_id == p.pk and merged.pk == p.pk
@@ -137,7 +151,9 @@ def test_split_moves_the_named_links_to_a_new_proposition_and_undo_folds_them_ba
     p = proposition_create(project=world["project"], text="P", user=world["reviewer"], spans=world["gold"])
     moving = list(PropositionLink.objects.filter(annotation__in=world["gold"][1:]))
     new = proposition_split(proposition=p, links=moving, text="P, narrower", user=world["reviewer"])
-    assert sorted(new.links.values_list("annotation_id", flat=True)) == sorted(s.pk for s in world["gold"][1:])
+    assert sorted(new.links.values_list("annotation_id", flat=True)) == sorted(
+        s.pk for s in world["gold"][1:]
+    )
     assert list(p.links.values_list("annotation_id", flat=True)) == [world["gold"][0].pk]
     change_undo(change=PropositionChange.objects.get(action=ChangeAction.SPLIT), user=world["reviewer"])
     assert not Proposition.objects.filter(pk=new.pk).exists()
@@ -145,7 +161,9 @@ def test_split_moves_the_named_links_to_a_new_proposition_and_undo_folds_them_ba
 
 
 def test_undo_refuses_while_a_later_change_touches_the_same_proposition(world):
-    p = proposition_create(project=world["project"], text="P", user=world["reviewer"], spans=world["gold"][:1])
+    p = proposition_create(
+        project=world["project"], text="P", user=world["reviewer"], spans=world["gold"][:1]
+    )
     created = PropositionChange.objects.get(action=ChangeAction.CREATE)
     links_create(proposition=p, spans=world["gold"][1:2], user=world["reviewer"])
     later = PropositionChange.objects.get(action=ChangeAction.LINK)
@@ -162,19 +180,29 @@ def test_undo_refuses_while_a_later_change_touches_the_same_proposition(world):
 
 
 def test_unlink_and_its_undo_restore_the_link_with_its_review_state(world):
-    p = proposition_create(project=world["project"], text="P", user=world["annotator"], spans=world["mine"][:1])
+    p = proposition_create(
+        project=world["project"], text="P", user=world["annotator"], spans=world["mine"][:1]
+    )
     link = PropositionLink.objects.get()
-    link_review(link=link, reviewer=world["reviewer"], role=Role.REVIEWER, decision="reject", reason="Not the same")
+    link_review(
+        link=link, reviewer=world["reviewer"], role=Role.REVIEWER, decision="reject", reason="Not the same"
+    )
     link.refresh_from_db()
     link_delete(link=link, user=world["annotator"], version=link.version)
     assert not PropositionLink.objects.exists()
     change_undo(change=PropositionChange.objects.get(action=ChangeAction.UNLINK), user=world["annotator"])
     restored = PropositionLink.objects.get()
-    assert (restored.proposition_id, restored.status, restored.status_reason) == (p.pk, ReviewStatus.REJECTED, "Not the same")
+    assert (restored.proposition_id, restored.status, restored.status_reason) == (
+        p.pk,
+        ReviewStatus.REJECTED,
+        "Not the same",
+    )
 
 
 def test_relinking_a_span_moves_it_and_undo_moves_it_back(world):
-    p = proposition_create(project=world["project"], text="P", user=world["annotator"], spans=world["mine"][:1])
+    p = proposition_create(
+        project=world["project"], text="P", user=world["annotator"], spans=world["mine"][:1]
+    )
     q = proposition_create(project=world["project"], text="Q", user=world["annotator"])
     links_create(proposition=q, spans=world["mine"][:1], user=world["annotator"])
     assert PropositionLink.objects.get().proposition_id == q.pk
@@ -194,7 +222,9 @@ def test_rewording_checks_the_version_and_undo_restores_the_wording(world):
 
 
 def test_accepting_an_annotators_link_copies_it_onto_the_matching_gold_span(world):
-    p = proposition_create(project=world["project"], text="P", user=world["annotator"], spans=world["mine"][:1])
+    p = proposition_create(
+        project=world["project"], text="P", user=world["annotator"], spans=world["mine"][:1]
+    )
     link = PropositionLink.objects.get()
     with pytest.raises(ApplicationError, match="Only reviewers and managers adjudicate links"):
         link_review(link=link, reviewer=world["annotator"], role=Role.ANNOTATOR, decision="accept")

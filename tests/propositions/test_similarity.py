@@ -82,6 +82,13 @@ def test_once_one_statement_states_a_proposition_every_restatement_is_offered_it
         )
         assert [s["id"] for s in found] == [proposition.pk]
     unrelated = spans["unrelated[0]"]
-    assert similarity.proposition_suggestions(
-        project_id=project.pk, text=unrelated.quote, span_id=unrelated.pk, user_id=reviewer.pk, all_layers=True
-    ) == []
+    assert (
+        similarity.proposition_suggestions(
+            project_id=project.pk,
+            text=unrelated.quote,
+            span_id=unrelated.pk,
+            user_id=reviewer.pk,
+            all_layers=True,
+        )
+        == []
+    )
