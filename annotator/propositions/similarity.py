@@ -32,13 +32,16 @@ _QUERY = """q AS (
 )"""
 
 
+_SCORE = (
+    "((similarity(COL, q.t) + CASE WHEN cardinality(q.lx) + length(to_tsvector('english', COL)) = 0"
+    " THEN 0 ELSE 2.0 * (SELECT count(*) FROM unnest(tsvector_to_array(to_tsvector('english', COL))) x"
+    " WHERE x = ANY(q.lx)) / (cardinality(q.lx) + length(to_tsvector('english', COL))) END) / 2)"
+)
+
+
 def _score(column: str) -> str:
     """The score of ``column`` against q (a SQL expression over constants of this module)."""
-    return (
-        f"((similarity({column}, q.t) + CASE WHEN cardinality(q.lx) + length(to_tsvector('english', {column})) = 0"
-        f" THEN 0 ELSE 2.0 * (SELECT count(*) FROM unnest(tsvector_to_array(to_tsvector('english', {column}))) x"
-        f" WHERE x = ANY(q.lx)) / (cardinality(q.lx) + length(to_tsvector('english', {column}))) END) / 2)"
-    )
+    return _SCORE.replace("COL", column)
 
 
 # Spans of one reading (the gold layer, or one annotator's layer) of the project, other documents.
