@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Count, Q
 
-from annotator.annotations.models import Layer, Relation, RelationType, ReviewStatus
+from annotator.annotations.models import Annotation, Layer, Relation, RelationType, ReviewStatus
 from annotator.projects.models import Role
 from annotator.projects.selectors import role_at_least
+from annotator.propositions import similarity
 from annotator.propositions.models import Proposition, PropositionChange, PropositionLink
 
 
@@ -223,3 +224,16 @@ def source_map(*, project_id: int, source_id: int) -> dict:
         if edge["to"] in by_id:
             by_id[edge["to"]]["incoming"].append(edge)
     return {"nodes": nodes, "edges": edges}
+
+
+def repeat_groups_with_quotes(*, project_id: int, layer: str, annotator_id: int) -> list[dict]:
+    """The likely-repeats list: groups of claims (single linkage over candidate pairs), with their quotes."""
+    groups = similarity.repeat_groups(
+        similarity.repeat_pairs(project_id=project_id, layer=layer, annotator_id=annotator_id)
+    )
+    ids = {pk for group in groups for pk in group["spans"]}
+    quotes = dict(Annotation.objects.filter(pk__in=ids).values_list("pk", "quote"))
+    return [
+        {"spans": g["spans"], "best": g["best"], "quotes": {str(pk): quotes[pk] for pk in g["spans"]}}
+        for g in groups
+    ]
