@@ -30,8 +30,57 @@ from tests.bench.support import median_ms, percentile_ms, scratch_database
 TARGET_MS = 100.0
 PER_DOCUMENT = 100
 PLANTED = 200
-FUNCTION_WORDS = "the a of to in and that is was for on by with as it its at from be has have".split()
-SYLLABLES = "ka ri on ter ment al is pro con de tra sta ver ni go la mi tion po se ar in re ex ple cu".split()
+FUNCTION_WORDS = [
+    "the",
+    "a",
+    "of",
+    "to",
+    "in",
+    "and",
+    "that",
+    "is",
+    "was",
+    "for",
+    "on",
+    "by",
+    "with",
+    "as",
+    "it",
+    "its",
+    "at",
+    "from",
+    "be",
+    "has",
+    "have",
+]
+SYLLABLES = [
+    "ka",
+    "ri",
+    "on",
+    "ter",
+    "ment",
+    "al",
+    "is",
+    "pro",
+    "con",
+    "de",
+    "tra",
+    "sta",
+    "ver",
+    "ni",
+    "go",
+    "la",
+    "mi",
+    "tion",
+    "po",
+    "se",
+    "ar",
+    "in",
+    "re",
+    "ex",
+    "ple",
+    "cu",
+]
 
 
 def _vocabulary(rng: random.Random, size: int = 8000) -> list[str]:
