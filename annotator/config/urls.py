@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("sources/", include("annotator.credibility.urls")),
     path("review/", include("annotator.reviews.urls")),
+    path("propositions/", include("annotator.propositions.urls")),
     path("", include("annotator.workspace.urls")),
 ]
 
