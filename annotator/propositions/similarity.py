@@ -9,27 +9,31 @@ score(a, b) = (trigram similarity(a, b) + lexeme Dice(a, b)) / 2
   keep the content words still score.
 
 Two spans are *candidates of each other* when score ≥ THRESHOLD. Only spans
-whose trigram similarity reaches PREFILTER are scored: that condition is the
-``%`` operator, answered by the trigram GIN index (migration 0002), which is
-what keeps one lookup among 100,000 claims in milliseconds (tests/bench/
-bench_propositions.py). Measured on the seeds: the restatements score 0.38 to
-0.63, the nearest unrelated claims at most 0.35 (tests/propositions/
+sharing at least one of the looked-for text's rare lexemes are scored
+(propositions_rare_lexemes(), migration 0002: the lexemes PostgreSQL's
+statistics do not list as common in span quotes, at least RARE of them); that
+condition is answered by the full-text GIN index on quotes, which is what keeps
+one lookup among 100,000 claims in milliseconds (tests/bench/
+bench_propositions.py). A trigram prefilter was measured and dropped: real
+claims on one topic share so many trigrams that a 0.2 threshold lets through
+a tenth of the corpus. Measured on the seeds: the restatements score 0.38 to
+0.72, the nearest unrelated claims at most 0.35 (tests/propositions/
 test_similarity.py). Every statement is static SQL with parameters.
 """
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import connection
 
 THRESHOLD = 0.36
-PREFILTER = 0.2
+RARE = 8
 LIMIT = 10
 
 # %(text)s: the wording looked for. Lexemes as an array, so Dice is an array intersection.
-_QUERY = """q AS (
-  SELECT %(text)s::text AS t,
-         tsvector_to_array(to_tsvector('english', %(text)s::text)) AS lx
-)"""
+_QUERY = """q0 AS (
+  SELECT %(text)s::text AS t, tsvector_to_array(to_tsvector('english', %(text)s::text)) AS lx
+),
+q AS (SELECT q0.t, q0.lx, propositions_rare_lexemes(q0.lx, %(rare)s) AS tq FROM q0)"""
 
 
 _SCORE = (
@@ -51,7 +55,7 @@ scored AS (
   SELECT a.id, a.document_id, a.start, a."end", a.quote, lb.kind, {_score("a.quote")} AS score
   FROM annotations_annotation a CROSS JOIN q
   JOIN projects_label lb ON lb.id = a.label_id
-  WHERE a.project_id = %(project)s AND a.quote %% q.t
+  WHERE to_tsvector('english', a.quote) @@ q.tq AND a.project_id = %(project)s
     AND a.layer = %(layer)s AND (%(layer)s = 'gold' OR a.annotator_id = %(annotator)s)
     AND a.document_id <> %(document)s AND a.status <> 'rejected'
     AND lb.kind = ANY(%(kinds)s::text[])
@@ -73,13 +77,13 @@ WITH {_QUERY},
 by_text AS (
   SELECT p.id, {_score("p.text")} AS score
   FROM propositions_proposition p CROSS JOIN q
-  WHERE p.project_id = %(project)s AND p.merged_into_id IS NULL AND p.text %% q.t
+  WHERE to_tsvector('english', p.text) @@ q.tq AND p.project_id = %(project)s AND p.merged_into_id IS NULL
 ),
 by_span AS (
   SELECT pl.proposition_id AS id, {_score("a.quote")} AS score
   FROM annotations_annotation a CROSS JOIN q
   JOIN propositions_propositionlink pl ON pl.annotation_id = a.id
-  WHERE a.project_id = %(project)s AND a.quote %% q.t AND a.id <> %(span)s
+  WHERE to_tsvector('english', a.quote) @@ q.tq AND a.project_id = %(project)s AND a.id <> %(span)s
     AND pl.status <> 'rejected'
     AND (%(all_layers)s OR (pl.layer = 'annotator' AND pl.annotator_id = %(user)s))
 ),
@@ -95,8 +99,8 @@ LIMIT %(limit)s
 """  # noqa: S608 - fragments are constants of this module
 
 # Pairs of claims in different documents of one reading that restate each other and are not
-# yet linked to one proposition. One trigram-index probe per claim (a nested loop).
-REPEAT_PAIRS = """
+# yet linked to one proposition: for each claim, one probe of the full-text index.
+REPEAT_PAIRS = f"""
 WITH claims AS (
   SELECT a.id, a.document_id, a.quote, pl.proposition_id,
          tsvector_to_array(to_tsvector('english', a.quote)) AS lx
@@ -107,23 +111,24 @@ WITH claims AS (
     AND (%(layer)s = 'gold' OR a.annotator_id = %(annotator)s) AND a.status <> 'rejected'
 ),
 pairs AS (
-  SELECT x.id AS a, y.id AS b,
-    (similarity(x.quote, y.quote)
-     + 2.0 * cardinality(ARRAY(SELECT unnest(x.lx) INTERSECT SELECT unnest(y.lx)))
-       / GREATEST(cardinality(x.lx) + cardinality(y.lx), 1)) / 2 AS score
-  FROM claims x JOIN claims y
-    ON x.id < y.id AND x.document_id <> y.document_id AND x.quote %% y.quote
-   AND (x.proposition_id IS NULL OR y.proposition_id IS NULL OR x.proposition_id <> y.proposition_id)
+  SELECT x.id AS a, y.id AS b, {_score("y.quote")} AS score
+  FROM claims x
+  CROSS JOIN LATERAL (SELECT x.quote AS t, x.lx, propositions_rare_lexemes(x.lx, %(rare)s) AS tq) q
+  JOIN annotations_annotation y
+    ON to_tsvector('english', y.quote) @@ q.tq AND y.project_id = %(project)s AND y.id > x.id
+   AND y.document_id <> x.document_id AND y.layer = %(layer)s
+   AND (%(layer)s = 'gold' OR y.annotator_id = %(annotator)s) AND y.status <> 'rejected'
+  JOIN projects_label ly ON ly.id = y.label_id AND ly.kind = 'claim'
+  LEFT JOIN propositions_propositionlink yl ON yl.annotation_id = y.id AND yl.status <> 'rejected'
+  WHERE x.proposition_id IS NULL OR yl.proposition_id IS NULL OR x.proposition_id <> yl.proposition_id
 )
 SELECT a, b, score::float FROM pairs WHERE score >= %(threshold)s ORDER BY score DESC, a, b LIMIT %(limit)s
-"""
+"""  # noqa: S608 - fragments are constants of this module
 
 
 def _run(sql: str, params: dict) -> list[tuple]:
-    """Run with the trigram prefilter set for this transaction only."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(PREFILTER)])
-        cursor.execute(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"rare": RARE, **params})
         return cursor.fetchall()
 
 

@@ -6,13 +6,14 @@
 - A trigger refuses links from spans that are neither claims nor evidence, links
   to a merged-away proposition, and provenance on a non-evidence span or with a
   project other than the span's.
-- pg_trgm, with a trigram GIN index on span quotes (candidate claims) and on
-  proposition wording (suggested propositions). See docs/propositions.md.
+- pg_trgm (the similarity score), full-text GIN indexes on span quotes and
+  proposition wording (finding candidates), and propositions_rare_lexemes(), the
+  OR-query of a text's rarest lexemes that finds them. See docs/propositions.md.
 """
 
 from django.db import migrations
 
-SQL = """
+SQL = r"""
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 ALTER TABLE propositions_propositionlink
@@ -68,13 +69,35 @@ CREATE TRIGGER provenance_check
   BEFORE INSERT OR UPDATE OF annotation_id, project_id ON propositions_evidenceprovenance
   FOR EACH ROW EXECUTE FUNCTION propositions_check_provenance();
 
-CREATE INDEX annotation_quote_trgm_idx ON annotations_annotation USING gin (quote gin_trgm_ops);
-CREATE INDEX proposition_text_trgm_idx ON propositions_proposition USING gin (text gin_trgm_ops);
+CREATE INDEX annotation_quote_fts_idx ON annotations_annotation
+  USING gin (to_tsvector('english'::regconfig, quote));
+CREATE INDEX proposition_text_fts_idx ON propositions_proposition
+  USING gin (to_tsvector('english'::regconfig, text));
+
+-- The OR-query of the lexemes of ``lexemes`` that are rare in span quotes: every lexeme
+-- PostgreSQL's statistics do not list among the most common elements of the quote index
+-- (so rarer than all of those), and, to make ``minimum``, the least common listed ones.
+-- Without statistics (a new or small database) every lexeme counts as rare.
+CREATE FUNCTION propositions_rare_lexemes(lexemes text[], minimum integer) RETURNS tsquery AS $$
+  WITH mce AS (
+    SELECT e.lexeme, e.freq
+    FROM pg_stats s,
+         unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
+    WHERE s.schemaname = current_schema() AND s.tablename = 'annotation_quote_fts_idx'
+  ),
+  ranked AS (
+    SELECT l, mce.freq, row_number() OVER (ORDER BY COALESCE(mce.freq, 0), l) AS n
+    FROM unnest(lexemes) AS l LEFT JOIN mce ON mce.lexeme = l
+  )
+  SELECT string_agg('''' || replace(replace(l, '\', '\\'), '''', '''''') || '''', ' | ')::tsquery
+  FROM ranked WHERE freq IS NULL OR n <= minimum
+$$ LANGUAGE sql STABLE;
 """
 
 REVERSE = """
-DROP INDEX proposition_text_trgm_idx;
-DROP INDEX annotation_quote_trgm_idx;
+DROP FUNCTION propositions_rare_lexemes(text[], integer);
+DROP INDEX proposition_text_fts_idx;
+DROP INDEX annotation_quote_fts_idx;
 DROP TRIGGER provenance_check ON propositions_evidenceprovenance;
 DROP FUNCTION propositions_check_provenance();
 DROP TRIGGER proplink_check ON propositions_propositionlink;
