@@ -8,17 +8,19 @@ score(a, b) = (trigram similarity(a, b) + lexeme Dice(a, b)) / 2
   each text (stop words dropped, words stemmed), so reordered paraphrases that
   keep the content words still score.
 
-Two spans are *candidates of each other* when score ≥ THRESHOLD. Only spans
-sharing at least one of the looked-for text's rare lexemes are scored
-(propositions_rare_lexemes(), migration 0002: the lexemes PostgreSQL's
-statistics do not list as common in span quotes, at least RARE of them); that
-condition is answered by the full-text GIN index on quotes, which is what keeps
-one lookup among 100,000 claims in milliseconds (tests/bench/
-bench_propositions.py). A trigram prefilter was measured and dropped: real
-claims on one topic share so many trigrams that a 0.2 threshold lets through
-a tenth of the corpus. Measured on the seeds: the restatements score 0.38 to
-0.72, the nearest unrelated claims at most 0.35 (tests/propositions/
-test_similarity.py). Every statement is static SQL with parameters.
+Two spans are *candidates of each other* when score ≥ THRESHOLD.
+
+Finding them among 100,000 claims without scoring 100,000 rows: the looked-for
+text's *rare* lexemes (propositions_rare_lexemes(), migration 0002: those
+PostgreSQL's statistics do not list as common in span quotes, or list at a
+frequency ≤ RARE_CAP; at least RARE_MIN) each probe the full-text GIN index on
+quotes; the POOL spans sharing the most rare lexemes are then scored. Both
+functions cost ~0.1 ms per row, so only the pool is scored (tests/bench/
+bench_propositions.py). A trigram-index prefilter (``%`` at 0.2) was measured
+and dropped: claims on one topic share so many trigrams that it let a tenth of
+the corpus through. Measured on the seeds: restatements score 0.38 to 0.72, the
+nearest unrelated claims at most 0.35 (tests/propositions/test_similarity.py).
+Every statement is static SQL with parameters.
 """
 
 from __future__ import annotations
@@ -26,39 +28,55 @@ from __future__ import annotations
 from django.db import connection
 
 THRESHOLD = 0.36
-RARE = 8
 LIMIT = 10
+POOL = 30
+RARE_CAP = 0.002
+RARE_MIN = 2
 
-# %(text)s: the wording looked for. Lexemes as an array, so Dice is an array intersection.
-_QUERY = """q0 AS (
-  SELECT %(text)s::text AS t, tsvector_to_array(to_tsvector('english', %(text)s::text)) AS lx
-),
-q AS (SELECT q0.t, q0.lx, propositions_rare_lexemes(q0.lx, %(rare)s) AS tq FROM q0)"""
+# The looked-for text's lexemes and its rare ones (one round trip), passed to the main statement
+# as constants so that each rare lexeme probes the index.
+PREPARE = """
+SELECT lx, propositions_rare_lexemes(lx, %(cap)s, %(minimum)s)
+FROM (SELECT tsvector_to_array(to_tsvector('english', %(text)s::text)) AS lx) q
+"""
 
-
+# score(column, text): the text's lexemes are __LX__, the row's __VEC__ (computed once per row, LATERAL).
 _SCORE = (
-    "((similarity(COL, q.t) + CASE WHEN cardinality(q.lx) + length(to_tsvector('english', COL)) = 0"
-    " THEN 0 ELSE 2.0 * (SELECT count(*) FROM unnest(tsvector_to_array(to_tsvector('english', COL))) x"
-    " WHERE x = ANY(q.lx)) / (cardinality(q.lx) + length(to_tsvector('english', COL))) END) / 2)"
+    "((similarity(__COL__, __T__) + CASE WHEN cardinality(__LX__) + cardinality(__VEC__) = 0 THEN 0"
+    " ELSE 2.0 * (SELECT count(*) FROM unnest(__VEC__) AS shared(lexeme) WHERE shared.lexeme = ANY(__LX__))"
+    " / (cardinality(__LX__) + cardinality(__VEC__)) END) / 2)"
 )
 
 
-def _score(column: str) -> str:
-    """The score of ``column`` against q (a SQL expression over constants of this module)."""
-    return _SCORE.replace("COL", column)
+def _score(column: str, vector: str, text: str = "%(text)s::text", lexemes: str = "%(lx)s::text[]") -> str:
+    """The score of ``column`` (lexemes ``vector``) against a text (SQL expressions, constants of this module)."""
+    template = _SCORE
+    for name, value in (("__COL__", column), ("__VEC__", vector), ("__LX__", lexemes), ("__T__", text)):
+        template = template.replace(name, value)
+    return template
 
+
+_LEXEME_QUERY = "propositions_any_lexeme(ARRAY[r.lexeme])"
 
 # Spans of one reading (the gold layer, or one annotator's layer) of the project, other documents.
 SPAN_CANDIDATES = f"""
-WITH {_QUERY},
+WITH pool AS (
+  SELECT a.id, count(*) AS shared
+  FROM unnest(%(rare)s::text[]) AS r(lexeme)
+  CROSS JOIN LATERAL (
+    SELECT a.id FROM annotations_annotation a
+    JOIN projects_label lb ON lb.id = a.label_id AND lb.kind = ANY(%(kinds)s::text[])
+    WHERE to_tsvector('english', a.quote) @@ {_LEXEME_QUERY} AND a.project_id = %(project)s
+      AND a.layer = %(layer)s AND (%(layer)s = 'gold' OR a.annotator_id = %(annotator)s)
+      AND a.document_id <> %(document)s AND a.status <> 'rejected'
+  ) a
+  GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT %(pool)s
+),
 scored AS (
-  SELECT a.id, a.document_id, a.start, a."end", a.quote, lb.kind, {_score("a.quote")} AS score
-  FROM annotations_annotation a CROSS JOIN q
+  SELECT a.id, a.document_id, a.start, a."end", a.quote, lb.kind, {_score("a.quote", "v.lx")} AS score
+  FROM pool JOIN annotations_annotation a ON a.id = pool.id
   JOIN projects_label lb ON lb.id = a.label_id
-  WHERE to_tsvector('english', a.quote) @@ q.tq AND a.project_id = %(project)s
-    AND a.layer = %(layer)s AND (%(layer)s = 'gold' OR a.annotator_id = %(annotator)s)
-    AND a.document_id <> %(document)s AND a.status <> 'rejected'
-    AND lb.kind = ANY(%(kinds)s::text[])
+  CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english', a.quote)) AS lx) v
 )
 SELECT s.id, s.document_id, s.start, s."end", s.quote, s.kind, s.score::float, pl.proposition_id,
        d.title, d.published_on, src.name
@@ -73,33 +91,49 @@ LIMIT %(limit)s
 
 # Propositions ranked by their wording or by their visible spans' wording, whichever is closer.
 PROPOSITION_SUGGESTIONS = f"""
-WITH {_QUERY},
-by_text AS (
-  SELECT p.id, {_score("p.text")} AS score
-  FROM propositions_proposition p CROSS JOIN q
-  WHERE to_tsvector('english', p.text) @@ q.tq AND p.project_id = %(project)s AND p.merged_into_id IS NULL
+WITH text_pool AS (
+  SELECT p.id, count(*) AS shared
+  FROM unnest(%(rare)s::text[]) AS r(lexeme)
+  CROSS JOIN LATERAL (
+    SELECT p.id FROM propositions_proposition p
+    WHERE to_tsvector('english', p.text) @@ {_LEXEME_QUERY} AND p.project_id = %(project)s
+      AND p.merged_into_id IS NULL
+  ) p
+  GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT %(pool)s
 ),
-by_span AS (
-  SELECT pl.proposition_id AS id, {_score("a.quote")} AS score
-  FROM annotations_annotation a CROSS JOIN q
-  JOIN propositions_propositionlink pl ON pl.annotation_id = a.id
-  WHERE to_tsvector('english', a.quote) @@ q.tq AND a.project_id = %(project)s AND a.id <> %(span)s
-    AND pl.status <> 'rejected'
-    AND (%(all_layers)s OR (pl.layer = 'annotator' AND pl.annotator_id = %(user)s))
+span_pool AS (
+  SELECT a.id, a.proposition_id, count(*) AS shared
+  FROM unnest(%(rare)s::text[]) AS r(lexeme)
+  CROSS JOIN LATERAL (
+    SELECT a.id, pl.proposition_id FROM annotations_annotation a
+    JOIN propositions_propositionlink pl ON pl.annotation_id = a.id
+    WHERE to_tsvector('english', a.quote) @@ {_LEXEME_QUERY} AND a.project_id = %(project)s
+      AND a.id <> %(span)s AND pl.status <> 'rejected'
+      AND (%(all_layers)s OR (pl.layer = 'annotator' AND pl.annotator_id = %(user)s))
+  ) a
+  GROUP BY a.id, a.proposition_id ORDER BY count(*) DESC, a.id LIMIT %(pool)s
 ),
-best AS (
-  SELECT id, max(score) AS score FROM (SELECT * FROM by_text UNION ALL SELECT * FROM by_span) u GROUP BY id
-)
+scores AS (
+  SELECT p.id, {_score("p.text", "v.lx")} AS score
+  FROM text_pool JOIN propositions_proposition p ON p.id = text_pool.id
+  CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english', p.text)) AS lx) v
+  UNION ALL
+  SELECT span_pool.proposition_id, {_score("a.quote", "v.lx")}
+  FROM span_pool JOIN annotations_annotation a ON a.id = span_pool.id
+  CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english', a.quote)) AS lx) v
+),
+best AS (SELECT id, max(score) AS score FROM scores GROUP BY id)
 SELECT p.id, p.text, best.score::float,
        (SELECT count(*) FROM propositions_propositionlink c WHERE c.proposition_id = p.id) AS spans
 FROM best JOIN propositions_proposition p ON p.id = best.id
-WHERE best.score >= %(threshold)s
+WHERE best.score >= %(threshold)s AND p.merged_into_id IS NULL
 ORDER BY best.score DESC, p.id
 LIMIT %(limit)s
 """  # noqa: S608 - fragments are constants of this module
 
 # Pairs of claims in different documents of one reading that restate each other and are not
-# yet linked to one proposition: for each claim, one probe of the full-text index.
+# yet linked to one proposition: for each claim, one probe of the full-text index with its
+# rare lexemes. Meant for a project's reviewing page, not for the per-keystroke path.
 REPEAT_PAIRS = f"""
 WITH claims AS (
   SELECT a.id, a.document_id, a.quote, pl.proposition_id,
@@ -111,14 +145,17 @@ WITH claims AS (
     AND (%(layer)s = 'gold' OR a.annotator_id = %(annotator)s) AND a.status <> 'rejected'
 ),
 pairs AS (
-  SELECT x.id AS a, y.id AS b, {_score("y.quote")} AS score
+  SELECT x.id AS a, y.id AS b, {_score("y.quote", "v.lx", text="x.quote", lexemes="x.lx")} AS score
   FROM claims x
-  CROSS JOIN LATERAL (SELECT x.quote AS t, x.lx, propositions_rare_lexemes(x.lx, %(rare)s) AS tq) q
+  CROSS JOIN LATERAL (
+    SELECT propositions_any_lexeme(propositions_rare_lexemes(x.lx, %(cap)s, %(minimum)s)) AS tq
+  ) q
   JOIN annotations_annotation y
     ON to_tsvector('english', y.quote) @@ q.tq AND y.project_id = %(project)s AND y.id > x.id
    AND y.document_id <> x.document_id AND y.layer = %(layer)s
    AND (%(layer)s = 'gold' OR y.annotator_id = %(annotator)s) AND y.status <> 'rejected'
   JOIN projects_label ly ON ly.id = y.label_id AND ly.kind = 'claim'
+  CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english', y.quote)) AS lx) v
   LEFT JOIN propositions_propositionlink yl ON yl.annotation_id = y.id AND yl.status <> 'rejected'
   WHERE x.proposition_id IS NULL OR yl.proposition_id IS NULL OR x.proposition_id <> yl.proposition_id
 )
@@ -126,9 +163,16 @@ SELECT a, b, score::float FROM pairs WHERE score >= %(threshold)s ORDER BY score
 """  # noqa: S608 - fragments are constants of this module
 
 
-def _run(sql: str, params: dict) -> list[tuple]:
+def _run(sql: str, params: dict, *, text: str | None = None) -> list[tuple]:
+    """Run ``sql``; with ``text``, first compute its lexemes and rare lexemes (params lx, rare)."""
+    params = {"cap": RARE_CAP, "minimum": RARE_MIN, "pool": POOL, **params}
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"rare": RARE, **params})
+        if text is not None:
+            cursor.execute(PREPARE, {"text": text, "cap": RARE_CAP, "minimum": RARE_MIN})
+            params["lx"], params["rare"] = cursor.fetchone()
+            if not params["rare"]:  # only stop words: nothing to look for
+                return []
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
@@ -139,8 +183,9 @@ def span_candidates(
     """Spans (claims by default) of other documents in the same reading whose wording restates ``text``."""
     rows = _run(
         SPAN_CANDIDATES,
-        {"text": text, "project": project_id, "document": document_id, "layer": layer,
-         "annotator": annotator_id, "kinds": list(kinds), "threshold": threshold, "limit": limit},
+        text=text,
+        params={"text": text, "project": project_id, "document": document_id, "layer": layer,
+                "annotator": annotator_id, "kinds": list(kinds), "threshold": threshold, "limit": limit},
     )  # fmt: skip
     keys = ["id", "document", "start", "end", "quote", "kind", "score", "proposition", "title", "published_on",
             "source"]  # fmt: skip
@@ -154,8 +199,9 @@ def proposition_suggestions(
     """Existing propositions ``text`` may restate, best first."""
     rows = _run(
         PROPOSITION_SUGGESTIONS,
-        {"text": text, "project": project_id, "span": span_id, "user": user_id, "all_layers": all_layers,
-         "threshold": threshold, "limit": limit},
+        text=text,
+        params={"text": text, "project": project_id, "span": span_id, "user": user_id, "all_layers": all_layers,
+                "threshold": threshold, "limit": limit},
     )  # fmt: skip
     return [{"id": r[0], "text": r[1], "score": r[2], "spans": r[3]} for r in rows]
 

@@ -7,8 +7,8 @@
   to a merged-away proposition, and provenance on a non-evidence span or with a
   project other than the span's.
 - pg_trgm (the similarity score), full-text GIN indexes on span quotes and
-  proposition wording (finding candidates), and propositions_rare_lexemes(), the
-  OR-query of a text's rarest lexemes that finds them. See docs/propositions.md.
+  proposition wording (finding candidates), and the functions that pick a text's
+  rare lexemes to probe them with. See docs/propositions.md.
 """
 
 from django.db import migrations
@@ -74,11 +74,11 @@ CREATE INDEX annotation_quote_fts_idx ON annotations_annotation
 CREATE INDEX proposition_text_fts_idx ON propositions_proposition
   USING gin (to_tsvector('english'::regconfig, text));
 
--- The OR-query of the lexemes of ``lexemes`` that are rare in span quotes: every lexeme
--- PostgreSQL's statistics do not list among the most common elements of the quote index
--- (so rarer than all of those), and, to make ``minimum``, the least common listed ones.
--- Without statistics (a new or small database) every lexeme counts as rare.
-CREATE FUNCTION propositions_rare_lexemes(lexemes text[], minimum integer) RETURNS tsquery AS $$
+-- The lexemes of ``lexemes`` that are rare in span quotes: those PostgreSQL's statistics do
+-- not list among the most common elements of the quote index (so rarer than all of those)
+-- or list at a frequency of at most ``cap``; at least ``minimum`` of them (the least common
+-- first) when there are fewer. Without statistics (a new or small database) all are rare.
+CREATE FUNCTION propositions_rare_lexemes(lexemes text[], cap real, minimum integer) RETURNS text[] AS $$
   WITH mce AS (
     SELECT e.lexeme, e.freq
     FROM pg_stats s,
@@ -89,13 +89,19 @@ CREATE FUNCTION propositions_rare_lexemes(lexemes text[], minimum integer) RETUR
     SELECT l, mce.freq, row_number() OVER (ORDER BY COALESCE(mce.freq, 0), l) AS n
     FROM unnest(lexemes) AS l LEFT JOIN mce ON mce.lexeme = l
   )
-  SELECT string_agg('''' || replace(replace(l, '\', '\\'), '''', '''''') || '''', ' | ')::tsquery
-  FROM ranked WHERE freq IS NULL OR n <= minimum
+  SELECT COALESCE(array_agg(l ORDER BY n), '{}') FROM ranked WHERE freq IS NULL OR freq <= cap OR n <= minimum
 $$ LANGUAGE sql STABLE;
+
+-- The tsquery matching any of ``lexemes`` (each quoted as one lexeme).
+CREATE FUNCTION propositions_any_lexeme(lexemes text[]) RETURNS tsquery AS $$
+  SELECT string_agg('''' || replace(replace(l, '\', '\\'), '''', '''''') || '''', ' | ')::tsquery
+  FROM unnest(lexemes) AS l
+$$ LANGUAGE sql IMMUTABLE;
 """
 
 REVERSE = """
-DROP FUNCTION propositions_rare_lexemes(text[], integer);
+DROP FUNCTION propositions_any_lexeme(text[]);
+DROP FUNCTION propositions_rare_lexemes(text[], real, integer);
 DROP INDEX proposition_text_fts_idx;
 DROP INDEX annotation_quote_fts_idx;
 DROP TRIGGER provenance_check ON propositions_evidenceprovenance;
