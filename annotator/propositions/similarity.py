@@ -30,8 +30,8 @@ from django.db import connection
 THRESHOLD = 0.36
 LIMIT = 10
 POOL = 30
-RARE_CAP = 0.002
-RARE_MIN = 2
+RARE_CAP = 0.003
+RARE_MIN = 4
 
 # The looked-for text's lexemes and its rare ones (one round trip), passed to the main statement
 # as constants so that each rare lexeme probes the index.
