@@ -540,9 +540,19 @@ class ProvenanceView(APIView):
 
 
 class FiguresView(APIView):
-    @extend_schema(parameters=[PROJECT], responses={200: FiguresSerializer(many=True), **ERRORS},
-                   summary="Per outlet: claim spans, distinct propositions, repetition rate, supported share")  # fmt: skip
+    @extend_schema(
+        parameters=[
+            PROJECT,
+            OpenApiParameter("kind", str, enum=["outlet", "author"], description="Default outlet"),
+        ],
+        responses={200: FiguresSerializer(many=True), **ERRORS},
+        summary="Per outlet or author: claim spans, distinct propositions, repetition rate, supported share",
+    )
     def get(self, request):
         project_id = _project_param(request)
         access.project_role(user=request.user, project_id=project_id)
-        return Response(FiguresSerializer(selectors.source_figures(project_id=project_id), many=True).data)
+        kind = request.query_params.get("kind") or "outlet"
+        if kind not in selectors.SOURCE_FIGURES:
+            raise ApplicationError.field("kind", "kind is outlet or author.")
+        rows = selectors.source_figures(project_id=project_id, kind=kind)
+        return Response(FiguresSerializer(rows, many=True).data)

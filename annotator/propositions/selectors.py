@@ -92,14 +92,23 @@ def changes_recent(*, project_id: int, limit: int = 20):
     return PropositionChange.objects.filter(project_id=project_id).select_related("user")[:limit]
 
 
-# Per source (outlet), over the gold layer of the project's documents. A claim span
-# not linked to a proposition counts as a proposition of its own (keyed -span id).
-# A proposition is supported for the source when any of its claim spans in the
-# source's documents is the target of a supports relation from an evidence span
-# whose provenance is not self-citation. Parameters: project.
-SOURCE_FIGURES = """
+# Per source (an outlet, or an author: a document with two authors counts for each), over the
+# gold layer of the project's documents. A claim span not linked to a proposition counts as a
+# proposition of its own (keyed -span id). A proposition is supported for the source when any of
+# its claim spans in the source's documents is the target of a supports relation from an evidence
+# span whose provenance is not self-citation. Parameters: project. The entity fragments are
+# constants of this module.
+_ENTITY = {
+    "outlet": ("d.source_id", "", "sources_source"),
+    "author": (
+        "da.author_id",
+        "JOIN documents_document_authors da ON da.document_id = d.id",
+        "sources_author",
+    ),
+}
+_FIGURES = """
 WITH claims AS (
-  SELECT a.id, a.document_id, d.source_id,
+  SELECT a.id, a.document_id, __ENTITY__ AS entity_id,
          COALESCE(pl.proposition_id, -a.id) AS proposition,
          EXISTS (
            SELECT 1 FROM annotations_relation r
@@ -117,43 +126,50 @@ WITH claims AS (
          ) AS any_evidence
   FROM annotations_annotation a
   JOIN projects_label l ON l.id = a.label_id AND l.kind = 'claim'
-  JOIN documents_document d ON d.id = a.document_id AND d.source_id IS NOT NULL
+  JOIN documents_document d ON d.id = a.document_id
+  __JOIN__
   LEFT JOIN propositions_propositionlink pl ON pl.annotation_id = a.id AND pl.status <> 'rejected'
   WHERE a.project_id = %(project)s AND a.layer = 'gold' AND a.status <> 'rejected'
+    AND __ENTITY__ IS NOT NULL
 ),
 per_proposition AS (
-  SELECT source_id, proposition, count(*) AS spans, bool_or(supported) AS supported,
+  SELECT entity_id, proposition, count(*) AS spans, bool_or(supported) AS supported,
          bool_or(any_evidence) AS any_evidence
-  FROM claims GROUP BY source_id, proposition
+  FROM claims GROUP BY entity_id, proposition
 ),
 self_cited AS (
-  SELECT d.source_id, count(*) AS n
+  SELECT __ENTITY__ AS entity_id, count(*) AS n
   FROM propositions_evidenceprovenance pv
   JOIN annotations_annotation e ON e.id = pv.annotation_id AND e.layer = 'gold' AND e.status <> 'rejected'
   JOIN documents_document d ON d.id = e.document_id
+  __JOIN__
   WHERE pv.project_id = %(project)s AND pv.kind = 'self_citation'
-  GROUP BY d.source_id
+  GROUP BY 1
 )
-SELECT p.source_id, s.name,
-       (SELECT count(DISTINCT c.document_id) FROM claims c WHERE c.source_id = p.source_id) AS documents,
+SELECT p.entity_id AS source_id, s.name,
+       (SELECT count(DISTINCT c.document_id) FROM claims c WHERE c.entity_id = p.entity_id) AS documents,
        sum(p.spans)::int AS claim_spans,
        count(*)::int AS propositions,
        count(*) FILTER (WHERE p.spans > 1)::int AS repeated_propositions,
        count(*) FILTER (WHERE p.supported)::int AS supported_propositions,
        count(*) FILTER (WHERE p.any_evidence)::int AS evidenced_propositions,
-       (SELECT count(*) FROM claims c WHERE c.source_id = p.source_id AND c.any_evidence)::int
+       (SELECT count(*) FROM claims c WHERE c.entity_id = p.entity_id AND c.any_evidence)::int
          AS evidenced_claim_spans,
        COALESCE(max(sc.n), 0)::int AS self_citations
 FROM per_proposition p
-JOIN sources_source s ON s.id = p.source_id
-LEFT JOIN self_cited sc ON sc.source_id = p.source_id
-GROUP BY p.source_id, s.name
-ORDER BY s.name, p.source_id
+JOIN __TABLE__ s ON s.id = p.entity_id
+LEFT JOIN self_cited sc ON sc.entity_id = p.entity_id
+GROUP BY p.entity_id, s.name
+ORDER BY s.name, p.entity_id
 """
+SOURCE_FIGURES = {
+    kind: _FIGURES.replace("__ENTITY__", column).replace("__JOIN__", join).replace("__TABLE__", table)
+    for kind, (column, join, table) in _ENTITY.items()
+}
 
 
-def source_figures(*, project_id: int, source_id: int | None = None) -> list[dict]:
-    """Per outlet: claim spans, distinct propositions, repetition rate, supported share over propositions.
+def source_figures(*, project_id: int, source_id: int | None = None, kind: str = "outlet") -> list[dict]:
+    """Per outlet (or ``kind="author"``: per author): claim spans, distinct propositions, repetition rate, supported share over propositions.
 
     repetition_rate = 1 - propositions / claim_spans (the share of claim spans that restate a
     proposition the source already asserted); supported_share = supported_propositions / propositions;
@@ -161,7 +177,7 @@ def source_figures(*, project_id: int, source_id: int | None = None) -> list[dic
     / claim spans: the figure a per-claim count would show.
     """
     with connection.cursor() as cursor:
-        cursor.execute(SOURCE_FIGURES, {"project": project_id})
+        cursor.execute(SOURCE_FIGURES[kind], {"project": project_id})
         columns = [c.name for c in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:

@@ -64,7 +64,8 @@ def index(request, project_id: int):
         "propositions/index.html",
         {
             "project": project, "role": role, "reviewer": reviewer, "q": q, "propositions": propositions,
-            "figures": selectors.source_figures(project_id=project.pk), "repeats": repeats,
+            "figures": selectors.source_figures(project_id=project.pk),
+            "author_figures": selectors.source_figures(project_id=project.pk, kind="author"), "repeats": repeats,
             "changes": selectors.changes_recent(project_id=project.pk),
         },
     )  # fmt: skip

@@ -97,6 +97,10 @@ def test_figures_count_propositions_not_repetitions_and_ignore_self_citation(cor
     assert a["self_citations"] == 4
     b = rows["Wire B"]
     assert (b["claim_spans"], b["propositions"], b["repetition_rate"], b["supported_share"]) == (1, 1, 0, 1.0)
+    by_author = {r["name"]: r for r in source_figures(project_id=corpus["project"].pk, kind="author")}
+    writer = by_author["A. Writer"]
+    assert (writer["claim_spans"], writer["propositions"], writer["supported_propositions"]) == (6, 2, 1)
+    assert by_author["B. Reporter"]["claim_spans"] == 1
 
 
 def test_one_external_source_for_any_occurrence_supports_the_proposition_for_the_outlet(corpus):
