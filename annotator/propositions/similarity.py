@@ -18,8 +18,8 @@ quotes; the POOL spans sharing the most rare lexemes are then scored. Both
 functions cost ~0.1 ms per row, so only the pool is scored (tests/bench/
 bench_propositions.py). A trigram-index prefilter (``%`` at 0.2) was measured
 and dropped: claims on one topic share so many trigrams that it let a tenth of
-the corpus through. Measured on the seeds: restatements score 0.38 to 0.72, the
-nearest unrelated claims at most 0.35 (tests/propositions/test_similarity.py).
+the corpus through. Measured on the seeds: restatements score 0.37 to 0.72 (but 000 and 003: 0.25), the
+nearest unrelated claim 0.355 (tests/propositions/test_similarity.py).
 Every statement is static SQL with parameters.
 """
 
