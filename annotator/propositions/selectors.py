@@ -62,7 +62,7 @@ def proposition_relations(*, user, role: str, proposition: Proposition) -> list[
         .select_related(
             "source__label",
             "target__label",
-            "source__provenance",
+            "source__provenance__cited_document",
             "source__proposition_link__proposition",
             "target__proposition_link__proposition",
             "document__source",
