@@ -151,6 +151,8 @@ class SimilarSpanSerializer(serializers.Serializer):
 class SuggestionsSerializer(serializers.Serializer):
     span = serializers.IntegerField()
     linked_to = serializers.IntegerField(allow_null=True)
+    link = serializers.IntegerField(allow_null=True)
+    link_version = serializers.IntegerField(allow_null=True)
     propositions = SuggestedPropositionSerializer(many=True)
     spans = SimilarSpanSerializer(many=True)
 
@@ -438,7 +440,8 @@ class SuggestionsView(APIView):
         span, role = access.span_access(user=request.user, pk=span_id)
         reviewer = role_at_least(role, Role.REVIEWER)
         link = (
-            PropositionLink.objects.filter(annotation=span).values_list("proposition_id", flat=True).first()
+            PropositionLink.objects.filter(annotation=span).values("id", "proposition_id", "version").first()
+            or {}
         )
         propositions = similarity.proposition_suggestions(
             project_id=span.project_id,
@@ -451,7 +454,8 @@ class SuggestionsView(APIView):
             project_id=span.project_id, text=span.quote, document_id=span.document_id, layer=span.layer,
             annotator_id=span.annotator_id, kinds=(span.label.kind,),
         )  # fmt: skip
-        return Response({"span": span.pk, "linked_to": link, "propositions": propositions, "spans": spans})
+        return Response({"span": span.pk, "linked_to": link.get("proposition_id"), "link": link.get("id"),
+                         "link_version": link.get("version"), "propositions": propositions, "spans": spans})  # fmt: skip
 
 
 class RepeatsView(APIView):

@@ -24,7 +24,7 @@ from annotator.projects.models import Role
 from annotator.projects.selectors import projects_for_user, role_at_least
 from annotator.propositions import access, selectors
 from annotator.propositions.models import Proposition
-from annotator.propositions.services import change_undo, repeats_confirm
+from annotator.propositions.services import change_undo, link_review, repeats_confirm
 from annotator.sources.models import Source
 
 
@@ -91,6 +91,7 @@ def proposition_detail(request, project_id: int, pk: int):
         {
             "project": proposition.project, "proposition": proposition, "statements": statements,
             "relations": relations, "documents": len({s.document_id for s in statements}),
+            "reviewer": role_at_least(role, Role.REVIEWER),
             "sources": sorted({s.document.source.name for s in statements if s.document.source_id}),
         },
     )  # fmt: skip
@@ -165,6 +166,26 @@ def undo_view(request, project_id: int, change_id: int):
     else:
         messages.success(request, f"Undone: {change.summary}")
     return redirect("propositions:index", project_id=project_id)
+
+
+@login_required
+@require_POST
+def link_review_view(request, project_id: int, link_id: int):
+    """A reviewer's decision on a link from the proposition view: accept, or reject with a reason."""
+    link, role = _access(access.link_access, user=request.user, pk=link_id)
+    if link.project_id != project_id:
+        raise Http404("Not found.")
+    if not role_at_least(role, Role.REVIEWER):
+        raise DjangoPermissionDenied("Only reviewers and managers adjudicate links.")
+    decision = request.POST.get("decision", "")
+    try:
+        link_review(link=link, reviewer=request.user, role=role, decision=decision,
+                    reason=request.POST.get("reason", "")[:10000])  # fmt: skip
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Link of span {link.annotation_id}: {decision}ed.")
+    return redirect("propositions:detail", project_id=project_id, pk=link.proposition_id)
 
 
 def proposition_url(proposition: Proposition) -> str:

@@ -53,3 +53,19 @@ def test_link_a_claim_to_a_suggested_proposition_with_the_keyboard_and_follow_it
         page.evaluate("window.assayWorkspace.store.spans.get(window.assayWorkspace.selected).id") == stated.pk
     )
     assert page.js_errors == []
+
+
+def test_the_card_unlinks_the_selected_span(page, login, workspace):
+    project = ProjectFactory()
+    annotator = member(project, Role.ANNOTATOR)
+    first = DocumentFactory(project=project, text=FIRST, title="First piece")
+    start = FIRST.index("The drone strike")
+    stated = AnnotationFactory(document=first, annotator=annotator, start=start, end=FIRST.index(" Other"))
+    proposition = proposition_create(project=project, text="P", user=annotator, spans=[stated])
+    login(annotator)
+    workspace.open(first, f"#span-{stated.pk}")
+    page.get_by_role("link", name=f"proposition #{proposition.pk}").wait_for()
+    page.get_by_role("button", name="Unlink").click()
+    page.locator("#ws-propositions .linked").wait_for(state="detached")
+    assert not PropositionLink.objects.filter(annotation=stated).exists()
+    assert page.js_errors == []

@@ -112,3 +112,20 @@ def test_undo_from_the_index_page(setup):
     assert "Undone: Created proposition" in response.content.decode()
     change.refresh_from_db()
     assert change.undone_at is not None
+
+
+def test_reviewers_adjudicate_an_annotators_link_from_the_proposition_view(setup):
+    annotator = member(setup["project"], Role.ANNOTATOR)
+    span = AnnotationFactory(document=setup["docs"][0], annotator=annotator, start=setup["claims"][0].start,
+                             end=setup["claims"][0].end)  # fmt: skip
+    p = proposition_create(project=setup["project"], text="Q", user=annotator, spans=[span])
+    link = p.links.get()
+    url = f"/propositions/{setup['project'].pk}/links/{link.pk}/review/"
+    assert login(annotator).post(url, {"decision": "accept"}).status_code == 403
+    page = (
+        login(setup["reviewer"]).post(url, {"decision": "reject", "reason": ""}, follow=True).content.decode()
+    )
+    assert "Say why the link is rejected" in page
+    login(setup["reviewer"]).post(url, {"decision": "reject", "reason": "Not the same claim"})
+    link.refresh_from_db()
+    assert (link.status, link.status_reason) == ("rejected", "Not the same claim")

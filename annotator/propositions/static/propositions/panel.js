@@ -67,6 +67,14 @@ class PropositionPanel {
       a.href = `${this.base}p/${data.linked_to}/`;
       a.textContent = `proposition #${data.linked_to}`;
       p.append(a, ".");
+      if (!this.ws.readOnly) {
+        const unlink = document.createElement("button");
+        unlink.type = "button";
+        unlink.className = "small unlink";
+        unlink.textContent = "Unlink";
+        unlink.addEventListener("click", () => this.unlink(data));
+        p.append(" ", unlink);
+      }
       this.body.append(p);
     }
     const list = document.createElement("ul");
@@ -132,6 +140,13 @@ class PropositionPanel {
     } catch (err) { this.ws.notice(`Not linked: ${err.message}`); return; }
     await this.refresh();
     this.focusLinked();
+  }
+
+  async unlink(data) {
+    try {
+      await this.api.delete(`proposition-links/${data.link}/?version=${data.link_version}`);
+    } catch (err) { this.ws.notice(`Not unlinked: ${err.message}`); return; }
+    await this.refresh();
   }
 
   async create(span) {
