@@ -28,6 +28,7 @@ run: install
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py load_sample_layer
+	$(BIN)/python manage.py load_sample_propositions
 	$(BIN)/python manage.py serve
 
 # Whole suite: lint, format, migrations in sync, tests (browser and integration included).

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from api import propositions
 from api.annotations import AnnotationViewSet
 from api.assignments import AssignmentViewSet
 from api.bulk import AnnotationBulkViewSet
@@ -36,4 +37,23 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("source-scores", SourceScoreViewSet, basename="source-score")
 
-urlpatterns = [path("tokens/", TokenView.as_view(), name="tokens"), *router.urls]
+urlpatterns = [
+    path("tokens/", TokenView.as_view(), name="tokens"),
+    path("propositions/", propositions.PropositionListView.as_view(), name="proposition-list"),
+    path("propositions/<int:pk>/", propositions.PropositionDetailView.as_view(), name="proposition-detail"),
+    path("proposition-links/", propositions.LinkListView.as_view(), name="proposition-link-list"),
+    path(
+        "proposition-links/<int:pk>/", propositions.LinkDetailView.as_view(), name="proposition-link-detail"
+    ),
+    path("proposition-merges/", propositions.MergeView.as_view(), name="proposition-merges"),
+    path("proposition-splits/", propositions.SplitView.as_view(), name="proposition-splits"),
+    path("proposition-changes/", propositions.ChangeListView.as_view(), name="proposition-changes"),
+    path("proposition-undos/", propositions.UndoView.as_view(), name="proposition-undos"),
+    path("proposition-suggestions/", propositions.SuggestionsView.as_view(), name="proposition-suggestions"),
+    path("proposition-repeats/", propositions.RepeatsView.as_view(), name="proposition-repeats"),
+    path("proposition-figures/", propositions.FiguresView.as_view(), name="proposition-figures"),
+    path(
+        "evidence-provenance/<int:span>/", propositions.ProvenanceView.as_view(), name="evidence-provenance"
+    ),
+    *router.urls,
+]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("sources/", include("annotator.credibility.urls")),
     path("review/", include("annotator.reviews.urls")),
+    path("propositions/", include("annotator.propositions.urls")),
     path("", include("annotator.workspace.urls")),
 ]
 # Nothing under MEDIA_ROOT is ever served by URL, in any mode: it holds import uploads and job

@@ -32,6 +32,7 @@ from annotator.interchange.importers.native import NativeFileError, parse_native
 from annotator.interchange.importers.txt import parse_txt
 from annotator.interchange.services import label_create, speaker_get_or_create, subtype_create
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Membership, Project
+from annotator.propositions.interchange import propositions_import
 from annotator.reviews.models import Assignment, AssignmentState
 
 FORMATS = ("txt", "jsonl", "doccano", "native")
@@ -45,6 +46,8 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 class ParseResult:
     documents: list[ParsedDocument] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    # Native files' propositions and provenance, applied after their spans are stored.
+    propositions: list[dict] = field(default_factory=list)
 
 
 def import_format_for(filename: str, requested: str | None) -> str:
@@ -78,6 +81,8 @@ def import_parse(*, files: list[tuple[str, bytes, str]], taxonomy: Taxonomy) -> 
                 raise ApplicationError.field("file", f"{filename}: {exc}") from None
             taxonomy.declare(native.get("labels"))
             items = parse_native(native)
+            if native.get("propositions") or native.get("evidence_provenance"):
+                result.propositions.append(native)
         else:
             items = parse_jsonl(text, doccano=True if fmt == "doccano" else None)
         for item in items:
@@ -124,6 +129,7 @@ class _Writer:
         self.hashes = set(Document.objects.filter(project=project).values_list("content_hash", flat=True))
         self.sources, self.authors, self.speakers = {}, {}, {}
         self.counts = {"documents": 0, "duplicates": 0, "annotations": 0, "relations": 0}
+        self.stored: dict = {}  # native span id in the file -> stored span id
 
     def _create_declared_labels(self, taxonomy: Taxonomy) -> None:
         for spec in taxonomy.declared:
@@ -240,6 +246,8 @@ class _Writer:
             ignore_conflicts=True,
         )
         span_ids = rows_insert(Annotation, spans, user=self.user)
+        for (_, _, ref), index in refs.items():
+            self.stored[ref] = span_ids[index]
         links, seen = [], set()
         for document_id, layer_index, relation in pending_relations:
             source = refs[(document_id, layer_index, relation.source)]
@@ -291,6 +299,11 @@ def import_documents(
             writer.write_batch(parsed.documents[start : start + BATCH])
             if progress:
                 progress("writing", min(total, start + BATCH), total)
+        for native in parsed.propositions:
+            for key, value in propositions_import(
+                project=project, user=user, data=native, stored=writer.stored
+            ).items():
+                writer.counts[key] = writer.counts.get(key, 0) + value
         if writer.counts["documents"]:
             transaction.on_commit(lambda: _scores_mark_dirty(project.pk))
     counts = {**writer.counts, "rejected": len(parsed.rejections)}

@@ -63,6 +63,7 @@ LOCAL_APPS = [
     "annotator.credibility",
     "annotator.workspace",
     "annotator.interchange",
+    "annotator.propositions",
     "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -7,7 +7,9 @@ Per document, one graph holding its selected layers:
 - ``attributed_to`` a speaker becomes a participant, an L-node ("Speaker: quote")
   with a locution naming the participant, and a YA node (Asserting): L -> YA -> I.
 Hedges and ``qualifies`` links have no AIF counterpart and are left out.
-A project export is a ZIP with one graph per document. Node ids are numeric
+A project export is a ZIP with one graph per document, and ``propositions.json``:
+one graph across documents with one I-node per proposition and its spans as
+locutions (annotator/propositions/interchange.py). Node ids are numeric
 strings, unique in the file, as AIFdb readers expect; ``assay`` maps node ids
 back to span ids, labels and offsets.
 """
@@ -22,6 +24,7 @@ from annotator.interchange.exporters.base import Exporter
 from annotator.interchange.selection import Lookups, bundles
 from annotator.interchange.zipstream import zip_stream
 from annotator.projects.models import LabelKind
+from annotator.propositions.interchange import propositions_aif_graph
 
 PROPOSITION_KINDS = {LabelKind.CLAIM, LabelKind.EVIDENCE, LabelKind.OPINION}
 SCHEMES = {
@@ -122,5 +125,8 @@ class AifExporter(Exporter):
             annotations += sum(len(layer.annotations) for layer in bundle.layers)
             if progress and documents % 100 == 0:
                 progress(documents, annotations)
+        graph = propositions_aif_graph(project=selection.project, spans=selection.annotations().values("id"))
+        if graph is not None:
+            yield "propositions.json", [json.dumps(graph, ensure_ascii=False).encode("utf-8")]
         if progress:
             progress(documents, annotations)

@@ -1,7 +1,9 @@
 """The native argument-map JSON, ``"schema": "assay.argument-map/1"`` (schema in the README, "Native JSON").
 
 Documents with metadata and text, then per layer (annotator or gold) its spans
-and relations; relations point at span ids, which are unique in the file.
+and relations; relations point at span ids, which are unique in the file. Then
+the propositions those spans state and the evidence's provenance
+(annotator/propositions/interchange.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.utils import timezone
 from annotator.interchange.exporters.base import Exporter, TextBuffer, iso
 from annotator.interchange.selection import ExportSelection, Lookups, bundles
 from annotator.projects.models import Label
+from annotator.propositions.interchange import propositions_export
 
 SCHEMA = "assay.argument-map/1"
 
@@ -107,7 +110,8 @@ class NativeExporter(Exporter):
                 yield chunk
                 if progress:
                     progress(documents, annotations)
-        buffer.add("]}\n")
+        extra = propositions_export(project=selection.project, spans=selection.annotations().values("id"))
+        buffer.add(f"], {json.dumps(extra, ensure_ascii=False)[1:-1]}}}\n")
         yield buffer.flush()
         if progress:
             progress(documents, annotations)

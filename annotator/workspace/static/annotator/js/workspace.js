@@ -241,6 +241,8 @@ class Workspace {
     this.updateToolbar();
     this.drawLinks();
     if (focus) this.inspector.focus();
+    // Other cards (annotator/propositions' panel) follow the selection.
+    this.root.dispatchEvent(new CustomEvent("assay:select", { detail: { cid } }));
   }
 
   relatedSpans(cid) {

@@ -1,0 +1,562 @@
+"""Propositions across documents: resources over annotator/propositions' services and selectors.
+
+    propositions/                 list (?project=, ?q=), create (optionally stated by spans)
+    propositions/{id}/            the proposition with its statements and support/attacks; reword
+    proposition-links/            list (?project=, ?proposition=, ?span=); link spans to a proposition
+    proposition-links/{id}/       adjudicate (reviewers); unlink
+    proposition-merges/           merge propositions into one
+    proposition-splits/           move some links to a new proposition
+    proposition-changes/          the project's undoable changes (?project=)
+    proposition-undos/            undo one change
+    proposition-suggestions/      for a span (?span=): propositions it may restate, and similar spans
+    proposition-repeats/          likely repeats of a project (?project=); confirm groups in bulk
+    evidence-provenance/{span}/   an evidence span's provenance and the suggested one; set; clear
+    proposition-figures/          per-source figures (?project=)
+
+Permissions: non-members get 404; annotators read and write links of their own
+layer; merging, splitting and adjudicating need a reviewer (annotator/propositions/access.py).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.annotations.models import Layer
+from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.documents.models import Document
+from annotator.projects.models import Role
+from annotator.projects.selectors import role_at_least
+from annotator.propositions import access, selectors, similarity
+from annotator.propositions.models import PropositionLink, ProvenanceKind
+from annotator.propositions.provenance import provenance_clear, provenance_set, provenance_suggest
+from annotator.propositions.services import (
+    change_undo,
+    link_delete,
+    link_review,
+    links_create,
+    proposition_create,
+    proposition_merge,
+    proposition_split,
+    proposition_update,
+    repeats_confirm,
+)
+from api.representations import ErrorSerializer, id_field, parse_id
+from api.versioning import etag, requested_version
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+MAX_SPANS = 500
+
+
+def _project_param(request) -> int:
+    project_id = parse_id(request.query_params.get("project"))
+    if project_id is None:
+        raise ApplicationError.field("project", "Give ?project=<id> of a project you are a member of.")
+    return project_id
+
+
+PROJECT = OpenApiParameter("project", int, required=True, description="Project id")
+
+
+# ---- representations -------------------------------------------------------------------------
+
+
+class PropositionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField(source="project_id")
+    text = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+    merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class PropositionListSerializer(PropositionSerializer):
+    spans = serializers.IntegerField(source="span_count")
+    documents = serializers.IntegerField(source="document_count")
+    sources = serializers.IntegerField(source="source_count")
+
+
+class LinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    proposition = serializers.IntegerField(source="proposition_id")
+    span = serializers.IntegerField(source="annotation_id")
+    document = serializers.IntegerField(source="document_id")
+    annotator = serializers.IntegerField(source="annotator_id")
+    layer = serializers.CharField()
+    status = serializers.CharField()
+    status_reason = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField()
+
+
+class StatementSerializer(LinkSerializer):
+    start = serializers.IntegerField(source="annotation.start")
+    end = serializers.IntegerField(source="annotation.end")
+    quote = serializers.CharField(source="annotation.quote")
+    kind = serializers.CharField(source="annotation.label.kind")
+    document_title = serializers.CharField(source="document.display_title")
+    published_on = serializers.DateField(source="document.published_on", allow_null=True)
+    source = serializers.CharField(source="document.source.name", allow_null=True, default=None)
+
+
+class RelationEndSerializer(serializers.Serializer):
+    relation = serializers.IntegerField()
+    type = serializers.CharField()
+    direction = serializers.CharField()
+    document = serializers.IntegerField()
+    span = serializers.IntegerField()
+    quote = serializers.CharField()
+    proposition = serializers.IntegerField(allow_null=True)
+    provenance = serializers.CharField(allow_null=True)
+    counts_as_support = serializers.BooleanField()
+
+
+class PropositionDetailSerializer(PropositionSerializer):
+    statements = StatementSerializer(many=True)
+    relations = RelationEndSerializer(many=True)
+
+
+class ChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    summary = serializers.CharField()
+    propositions = serializers.ListField(child=serializers.IntegerField())
+    user = serializers.IntegerField(source="user_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    undone_at = serializers.DateTimeField(allow_null=True)
+
+
+class SuggestedPropositionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    score = serializers.FloatField()
+    spans = serializers.IntegerField()
+
+
+class SimilarSpanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document = serializers.IntegerField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    quote = serializers.CharField()
+    score = serializers.FloatField()
+    proposition = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_null=True)
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    span = serializers.IntegerField()
+    linked_to = serializers.IntegerField(allow_null=True)
+    link = serializers.IntegerField(allow_null=True)
+    link_version = serializers.IntegerField(allow_null=True)
+    propositions = SuggestedPropositionSerializer(many=True)
+    spans = SimilarSpanSerializer(many=True)
+
+
+class RepeatGroupSerializer(serializers.Serializer):
+    spans = serializers.ListField(child=serializers.IntegerField())
+    best = serializers.FloatField()
+    quotes = serializers.DictField(child=serializers.CharField())
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    span = serializers.IntegerField()
+    kind = serializers.CharField(allow_null=True)
+    cited_document = serializers.IntegerField(allow_null=True)
+    cited_title = serializers.CharField(allow_blank=True)
+    cited_url = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    suggestion = serializers.DictField(allow_null=True)
+
+
+class FiguresSerializer(serializers.Serializer):
+    source_id = serializers.IntegerField()
+    name = serializers.CharField()
+    documents = serializers.IntegerField()
+    claim_spans = serializers.IntegerField()
+    propositions = serializers.IntegerField()
+    repeated_propositions = serializers.IntegerField()
+    repetition_rate = serializers.FloatField(allow_null=True)
+    supported_propositions = serializers.IntegerField()
+    supported_share = serializers.FloatField(allow_null=True)
+    naive_supported_share = serializers.FloatField(allow_null=True)
+    self_citations = serializers.IntegerField()
+
+
+# ---- inputs -------------------------------------------------------------------------------------
+
+
+class CreateInput(serializers.Serializer):
+    project = id_field()
+    text = serializers.CharField(max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    spans = serializers.ListField(child=id_field(), required=False, default=list, max_length=MAX_SPANS)
+
+
+class UpdateInput(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    text = serializers.CharField(required=False, max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class LinkInput(serializers.Serializer):
+    proposition = id_field()
+    spans = serializers.ListField(child=id_field(), min_length=1, max_length=MAX_SPANS)
+
+
+class ReviewInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "reject"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+
+
+class MergeInput(serializers.Serializer):
+    into = id_field()
+    propositions = serializers.ListField(child=id_field(), min_length=1, max_length=MAX_SPANS)
+
+
+class SplitInput(serializers.Serializer):
+    proposition = id_field()
+    links = serializers.ListField(child=id_field(), min_length=1, max_length=MAX_SPANS)
+    text = serializers.CharField(max_length=2000)
+
+
+class UndoInput(serializers.Serializer):
+    change = id_field()
+
+
+class GroupInput(serializers.Serializer):
+    spans = serializers.ListField(child=id_field(), min_length=1, max_length=MAX_SPANS)
+    proposition = id_field(required=False, allow_null=True, default=None)
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class RepeatsInput(serializers.Serializer):
+    project = id_field()
+    groups = GroupInput(many=True)
+
+
+class ProvenanceInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ProvenanceKind.choices)
+    cited_document = id_field(required=False, allow_null=True, default=None)
+    cited_title = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    cited_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+
+
+def _valid(serializer_class, request) -> dict:
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data
+
+
+def _spans(user, ids: list[int], field: str = "spans"):
+    return [access.span_access(user=user, pk=pk, write=True, field=field)[0] for pk in dict.fromkeys(ids)]
+
+
+def _detail(user, role, proposition) -> dict:
+    statements = selectors.proposition_statements(user=user, role=role, proposition=proposition)
+    relations = [
+        {
+            "relation": r["relation"].pk,
+            "type": r["relation"].type,
+            "direction": r["direction"],
+            "document": r["relation"].document_id,
+            "span": r["other"].pk,
+            "quote": r["other"].quote,
+            "proposition": r["other_proposition"].pk if r["other_proposition"] else None,
+            "provenance": r["provenance"].kind if r["provenance"] else None,
+            "counts_as_support": r["counts"],
+        }  # fmt: skip
+        for r in selectors.proposition_relations(user=user, role=role, proposition=proposition)
+    ]
+    data = PropositionSerializer(proposition).data
+    data["statements"] = StatementSerializer(statements, many=True).data
+    data["relations"] = relations
+    return data
+
+
+# ---- views ------------------------------------------------------------------------------------
+
+
+class PropositionListView(APIView):
+    @extend_schema(
+        parameters=[PROJECT, OpenApiParameter("q", str, description="Words in the wording")],
+        responses={200: PropositionListSerializer(many=True), **ERRORS},
+        summary="A project's propositions, most stated first (at most 500)",
+    )
+    def get(self, request):
+        project_id = _project_param(request)
+        role = access.project_role(user=request.user, project_id=project_id)
+        q = (request.query_params.get("q") or "").strip()[:200]
+        rows = selectors.proposition_list(user=request.user, role=role, project_id=project_id, q=q)[:500]
+        return Response(PropositionListSerializer(rows, many=True).data)
+
+    @extend_schema(request=CreateInput, responses={201: PropositionSerializer, **ERRORS},
+                   summary="Create a proposition, optionally stated by spans")  # fmt: skip
+    def post(self, request):
+        data = _valid(CreateInput, request)
+        project, _ = access.project_get(user=request.user, project_id=data["project"])
+        spans = _spans(request.user, data["spans"])
+        proposition = proposition_create(project=project, text=data["text"], note=data["note"],
+                                         user=request.user, spans=spans)  # fmt: skip
+        return Response(PropositionSerializer(proposition).data, status=status.HTTP_201_CREATED,
+                        headers={"ETag": etag(proposition.version)})  # fmt: skip
+
+
+class PropositionDetailView(APIView):
+    @extend_schema(responses={200: PropositionDetailSerializer, **ERRORS},
+                   summary="A proposition, every visible span stating it (publication order), support and attacks")  # fmt: skip
+    def get(self, request, pk):
+        proposition, role = access.proposition_access(user=request.user, pk=pk)
+        return Response(_detail(request.user, role, proposition), headers={"ETag": etag(proposition.version)})
+
+    @extend_schema(request=UpdateInput, responses={200: PropositionSerializer, 409: ErrorSerializer, **ERRORS},
+                   summary="Reword a proposition (reviewers, or its creator); send the version")  # fmt: skip
+    def patch(self, request, pk):
+        proposition, role = access.proposition_access(user=request.user, pk=pk)
+        if proposition.created_by_id != request.user.pk and not role_at_least(role, Role.REVIEWER):
+            raise PermissionDenied("Only reviewers reword propositions others created.")
+        data = _valid(UpdateInput, request)
+        version = requested_version(request, data.pop("version", None))
+        proposition = proposition_update(proposition=proposition, user=request.user, version=version,
+                                         text=data.get("text"), note=data.get("note"))  # fmt: skip
+        return Response(PropositionSerializer(proposition).data, headers={"ETag": etag(proposition.version)})
+
+
+class LinkListView(APIView):
+    @extend_schema(
+        parameters=[PROJECT, OpenApiParameter("proposition", int), OpenApiParameter("span", int)],
+        responses={200: LinkSerializer(many=True), **ERRORS},
+        summary="Links you may see (your own layer; every layer for reviewers), at most 1000",
+    )
+    def get(self, request):
+        project_id = _project_param(request)
+        role = access.project_role(user=request.user, project_id=project_id)
+        links = selectors.visible_links(user=request.user, role=role, project_id=project_id).order_by("id")
+        for name, field in (("proposition", "proposition_id"), ("span", "annotation_id")):
+            if request.query_params.get(name) is not None:
+                value = parse_id(request.query_params.get(name))
+                if value is None:
+                    raise ApplicationError.field(name, f"{name} must be an id.")
+                links = links.filter(**{field: value})
+        return Response(LinkSerializer(links[:1000], many=True).data)
+
+    @extend_schema(request=LinkInput, responses={201: LinkSerializer(many=True), **ERRORS},
+                   summary="State that spans restate a proposition (a span linked elsewhere moves)")  # fmt: skip
+    def post(self, request):
+        data = _valid(LinkInput, request)
+        proposition, _ = access.proposition_access(user=request.user, pk=data["proposition"])
+        links = links_create(
+            proposition=proposition, spans=_spans(request.user, data["spans"]), user=request.user
+        )
+        return Response(LinkSerializer(links, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class LinkDetailView(APIView):
+    @extend_schema(request=ReviewInput, responses={200: LinkSerializer, **ERRORS},
+                   summary="Adjudicate a link (reviewers): accept (copied onto the matching gold span) or reject")  # fmt: skip
+    def patch(self, request, pk):
+        link, role = access.link_access(user=request.user, pk=pk)
+        data = _valid(ReviewInput, request)
+        if not role_at_least(role, Role.REVIEWER):
+            raise PermissionDenied("Only reviewers and managers adjudicate links.")
+        link = link_review(link=link, reviewer=request.user, role=role, decision=data["decision"],
+                           reason=data["reason"])  # fmt: skip
+        return Response(LinkSerializer(link).data)
+
+    @extend_schema(parameters=[OpenApiParameter("version", int)], responses={204: None, 409: ErrorSerializer, **ERRORS},
+                   summary="Unlink a span from its proposition (undoable)")  # fmt: skip
+    def delete(self, request, pk):
+        link, _ = access.link_access(user=request.user, pk=pk, write=True)
+        version = (
+            parse_id(request.query_params.get("version")) if request.query_params.get("version") else None
+        )
+        link_delete(link=link, user=request.user, version=version)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MergeView(APIView):
+    @extend_schema(request=MergeInput, responses={200: PropositionSerializer, **ERRORS},
+                   summary="Merge propositions into one (reviewers; undoable)")  # fmt: skip
+    def post(self, request):
+        data = _valid(MergeInput, request)
+        into, _ = access.proposition_access(user=request.user, pk=data["into"], minimum=Role.REVIEWER)
+        others = [access.proposition_access(user=request.user, pk=pk)[0] for pk in data["propositions"]]
+        return Response(
+            PropositionSerializer(proposition_merge(into=into, others=others, user=request.user)).data
+        )
+
+
+class SplitView(APIView):
+    @extend_schema(request=SplitInput, responses={201: PropositionSerializer, **ERRORS},
+                   summary="Move some links of a proposition to a new one (reviewers; undoable)")  # fmt: skip
+    def post(self, request):
+        data = _valid(SplitInput, request)
+        proposition, _ = access.proposition_access(
+            user=request.user, pk=data["proposition"], minimum=Role.REVIEWER
+        )
+        links = list(PropositionLink.objects.filter(pk__in=data["links"], project_id=proposition.project_id))
+        missing = sorted(set(data["links"]) - {link.pk for link in links})
+        if missing:
+            raise NotFound.field("links", f"No link(s) {', '.join(map(str, missing))} in this project.")
+        new = proposition_split(proposition=proposition, links=links, text=data["text"], user=request.user)
+        return Response(PropositionSerializer(new).data, status=status.HTTP_201_CREATED)
+
+
+class ChangeListView(APIView):
+    @extend_schema(parameters=[PROJECT], responses={200: ChangeSerializer(many=True), **ERRORS},
+                   summary="The project's latest 100 changes to propositions, newest first")  # fmt: skip
+    def get(self, request):
+        project_id = _project_param(request)
+        access.project_role(user=request.user, project_id=project_id)
+        return Response(
+            ChangeSerializer(selectors.changes_recent(project_id=project_id, limit=100), many=True).data
+        )
+
+
+class UndoView(APIView):
+    @extend_schema(request=UndoInput, responses={200: ChangeSerializer, **ERRORS},
+                   summary="Undo a change (your own; any change for reviewers)")  # fmt: skip
+    def post(self, request):
+        data = _valid(UndoInput, request)
+        change, _ = access.change_access(user=request.user, pk=data["change"])
+        return Response(ChangeSerializer(change_undo(change=change, user=request.user)).data)
+
+
+class SuggestionsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("span", int, required=True)],
+        responses={200: SuggestionsSerializer, **ERRORS},
+        summary="Propositions a span may restate and similar spans of other documents, best first",
+    )
+    def get(self, request):
+        span_id = parse_id(request.query_params.get("span"))
+        if span_id is None:
+            raise ApplicationError.field("span", "Give ?span=<id> of a claim or evidence span.")
+        span, role = access.span_access(user=request.user, pk=span_id)
+        reviewer = role_at_least(role, Role.REVIEWER)
+        link = (
+            PropositionLink.objects.filter(annotation=span).values("id", "proposition_id", "version").first()
+            or {}
+        )
+        propositions = similarity.proposition_suggestions(
+            project_id=span.project_id,
+            text=span.quote,
+            span_id=span.pk,
+            user_id=request.user.pk,
+            all_layers=reviewer,
+        )
+        spans = similarity.span_candidates(
+            project_id=span.project_id, text=span.quote, document_id=span.document_id, layer=span.layer,
+            annotator_id=span.annotator_id, kinds=(span.label.kind,),
+        )  # fmt: skip
+        return Response({"span": span.pk, "linked_to": link.get("proposition_id"), "link": link.get("id"),
+                         "link_version": link.get("version"), "propositions": propositions, "spans": spans})  # fmt: skip
+
+
+class RepeatsView(APIView):
+    @extend_schema(
+        parameters=[PROJECT, OpenApiParameter("layer", str, enum=["gold", "annotator"])],
+        responses={200: RepeatGroupSerializer(many=True), **ERRORS},
+        summary="Likely repeats: groups of claims in different documents that restate each other",
+    )
+    def get(self, request):
+        project_id = _project_param(request)
+        role = access.project_role(user=request.user, project_id=project_id)
+        layer = request.query_params.get("layer") or (
+            Layer.GOLD if role_at_least(role, Role.REVIEWER) else "annotator"
+        )
+        if layer not in Layer.values:
+            raise ApplicationError.field("layer", "layer is gold or annotator.")
+        if layer == Layer.GOLD and not role_at_least(role, Role.REVIEWER):
+            raise PermissionDenied("Only reviewers and managers can see the gold layer.")
+        groups = selectors.repeat_groups_with_quotes(
+            project_id=project_id, layer=layer, annotator_id=request.user.pk
+        )
+        return Response(groups)
+
+    @extend_schema(request=RepeatsInput, responses={201: PropositionSerializer(many=True), **ERRORS},
+                   summary="Confirm groups of repeats in bulk (reviewers): one proposition per group")  # fmt: skip
+    def post(self, request):
+        data = _valid(RepeatsInput, request)
+        project, _ = access.project_get(user=request.user, project_id=data["project"], minimum=Role.REVIEWER)
+        groups = []
+        for index, group in enumerate(data["groups"]):
+            spans = _spans(request.user, group["spans"], field=f"groups[{index}].spans")
+            proposition = None
+            if group["proposition"] is not None:
+                proposition, _ = access.proposition_access(user=request.user, pk=group["proposition"])
+            groups.append({"spans": spans, "proposition": proposition, "text": group["text"]})
+        made = repeats_confirm(project=project, groups=groups, user=request.user)
+        return Response(PropositionSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
+
+
+def _provenance(span) -> dict:
+    current = getattr(span, "provenance", None)
+    return {
+        "span": span.pk,
+        "kind": current.kind if current else None,
+        "cited_document": current.cited_document_id if current else None,
+        "cited_title": current.cited_title if current else "",
+        "cited_url": current.cited_url if current else "",
+        "note": current.note if current else "",
+        "suggestion": provenance_suggest(span=span),
+    }
+
+
+class ProvenanceView(APIView):
+    @extend_schema(responses={200: ProvenanceSerializer, **ERRORS},
+                   summary="An evidence span's provenance, and the suggested one with its reason")  # fmt: skip
+    def get(self, request, span):
+        evidence, _ = access.span_access(user=request.user, pk=span)
+        if evidence.label.kind != "evidence":
+            raise ApplicationError.field(
+                "span", f"Span {evidence.pk} is a {evidence.label.kind} span; provenance is for evidence."
+            )
+        return Response(_provenance(evidence))
+
+    @extend_schema(request=ProvenanceInput, responses={200: ProvenanceSerializer, **ERRORS},
+                   summary="Set an evidence span's provenance (whoever may write its layer)")  # fmt: skip
+    def put(self, request, span):
+        evidence, _ = access.span_access(user=request.user, pk=span, write=True)
+        data = _valid(ProvenanceInput, request)
+        cited = None
+        if data["cited_document"] is not None:
+            cited = Document.objects.filter(pk=data["cited_document"], project_id=evidence.project_id).first()
+            if cited is None:
+                raise ApplicationError.field(
+                    "cited_document", f"There is no document {data['cited_document']} in this project."
+                )
+        provenance_set(span=evidence, kind=data["kind"], user=request.user, cited_document=cited,
+                       cited_title=data["cited_title"], cited_url=data["cited_url"], note=data["note"])  # fmt: skip
+        evidence.refresh_from_db()
+        return Response(_provenance(access.span_access(user=request.user, pk=span)[0]))
+
+    @extend_schema(responses={204: None, **ERRORS}, summary="Clear an evidence span's provenance")
+    def delete(self, request, span):
+        evidence, _ = access.span_access(user=request.user, pk=span, write=True)
+        provenance_clear(span=evidence)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FiguresView(APIView):
+    @extend_schema(
+        parameters=[
+            PROJECT,
+            OpenApiParameter("kind", str, enum=["outlet", "author"], description="Default outlet"),
+        ],
+        responses={200: FiguresSerializer(many=True), **ERRORS},
+        summary="Per outlet or author: claim spans, distinct propositions, repetition rate, supported share",
+    )
+    def get(self, request):
+        project_id = _project_param(request)
+        access.project_role(user=request.user, project_id=project_id)
+        kind = request.query_params.get("kind") or "outlet"
+        if kind not in selectors.SOURCE_FIGURES:
+            raise ApplicationError.field("kind", "kind is outlet or author.")
+        rows = selectors.source_figures(project_id=project_id, kind=kind)
+        return Response(FiguresSerializer(rows, many=True).data)
