@@ -293,3 +293,16 @@ def test_management_commands_round_trip(mapped, tmp_path, capsys):
     bars = capsys.readouterr().err
     assert "export [" + "#" * 30 + "] 1/1 documents" in bars
     assert " writing [" + "#" * 30 + "] 1/1\n" in bars
+
+
+def test_jsonl_lines_split_on_newline_only(setup, django_capture_on_commit_callbacks):
+    """A raw U+2028, U+2029 or U+0085 inside a JSON string is text, not a line break; \\r\\n ends a line."""
+    text = "One\u2028two\u2029three\u0085four."
+    data = ("{" + f'"text": "{text}", "spans": [{{"start": 4, "end": 7, "label": "CLAIM"}}]' + "}\r\n"
+            + json.dumps({"text": "Second."}) + "\r\n").encode()  # fmt: skip
+    response = _upload(setup.manager, setup.project, [("d.jsonl", data)], django_capture_on_commit_callbacks)
+    job = Job.objects.get(pk=response.json()["id"])
+    assert (job.state, job.counts["documents"], job.counts["rejected"]) == ("succeeded", 2, 0), job.errors
+    document = Document.objects.get(project=setup.project, text=text)
+    assert Annotation.objects.get(document=document).quote == "two"
+    assert Document.objects.filter(project=setup.project, text="Second.").exists()
