@@ -107,6 +107,7 @@ def _respond(annotation: Annotation, code=status.HTTP_200_OK) -> Response:
     retrieve=extend_schema(summary="One span", responses={200: AnnotationSerializer, 403: ErrorSerializer}),
 )
 class AnnotationViewSet(viewsets.GenericViewSet):
+    ordering_fields = ("id", "start", "end", "created_at", "updated_at")
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     queryset = Annotation.objects.none()

@@ -24,6 +24,7 @@ from annotator.credibility.models import (
 )
 from annotator.credibility.services import scores_recompute_request
 from api.jobs import JobSerializer
+from api.lists import unknown_parameters_refuse
 
 SCORE_FIELDS = (
     "kind", "entity_id", "entity_name", "layer", "documents", "scored_documents", "docs_gold", "docs_approved",
@@ -77,7 +78,11 @@ class HistoryQuery(SourceQuery):
 
 
 class SpansQuery(SourceQuery):
-    span_kind = serializers.ChoiceField(choices=sorted(selectors.SPAN_KINDS), required=False, default="")
+    span_kind = serializers.ChoiceField(
+        choices=sorted(selectors.SPAN_KINDS),
+        required=False,
+        help_text="Only spans of this kind (default: all)",
+    )
     unsupported = serializers.BooleanField(required=False, default=False)
 
 
@@ -86,6 +91,7 @@ class RecomputeInput(serializers.Serializer):
 
 
 def _query(serializer_class, request) -> dict:
+    unknown_parameters_refuse(request, known=set(serializer_class().fields))
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -160,7 +166,7 @@ class SourceScoreViewSet(viewsets.GenericViewSet):
         q = _query(SpansQuery, request)
         rows = selectors.source_spans(
             user=request.user, project_id=q["project"], kind=q["kind"], entity_id=q["entity"],
-            span_kind=q["span_kind"], unsupported_only=q["unsupported"],
+            span_kind=q.get("span_kind", ""), unsupported_only=q["unsupported"],
         )  # fmt: skip
         return Response({"results": rows})
 

@@ -83,6 +83,7 @@ WORKSPACE_PARAMS = [
     retrieve=extend_schema(summary="One document with its text", responses={200: DocumentDetailSerializer}),
 )
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    ordering_fields = ("id", "title", "published_on", "created_at", "char_count")
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
     queryset = Document.objects.none()

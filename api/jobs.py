@@ -45,6 +45,7 @@ def jobs_visible(*, user):
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
+    ordering_fields = ("id", "created_at")
     serializer_class = JobSerializer
     filterset_class = JobFilter
     queryset = Job.objects.none()

@@ -51,6 +51,7 @@ class ProjectCreateInput(serializers.Serializer):
     retrieve=extend_schema(summary="One project (404 unless you are a member)"),
 )
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    ordering_fields = ("id", "name", "created_at")
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()
 

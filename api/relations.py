@@ -87,6 +87,7 @@ def _respond(relation: Relation, code=status.HTTP_200_OK) -> Response:
     retrieve=extend_schema(summary="One relation", responses={200: RelationSerializer, 403: ErrorSerializer}),
 )
 class RelationViewSet(viewsets.GenericViewSet):
+    ordering_fields = ("id", "created_at", "updated_at")
     serializer_class = RelationSerializer
     filterset_class = RelationFilter
     queryset = Relation.objects.none()

@@ -72,12 +72,6 @@ def _get(model, pk, user, noun: str):
     return item
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(n, OpenApiTypes.INT, OpenApiParameter.PATH)
-        for n in ("pk", "document_id", "project_id")
-    ]
-)
 class ReviewViewSet(viewsets.GenericViewSet):
     """Reviewing, adjudicating and auditing annotators' work."""
 
