@@ -15,7 +15,7 @@ from annotator.jobs.models import Job
 from annotator.projects.models import Role
 from api.access import member_project_ids
 from api.filters import JobFilter
-from api.representations import parse_id
+from api.representations import ErrorSerializer, parse_id
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -61,7 +61,14 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         return job
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, summary="The job's result file"
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.STR,
+            404: ErrorSerializer,
+        },
+        summary="The job's result file (an export: JSON, JSON-LD, CSV or a zip of them)",
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
@@ -69,4 +76,18 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         if not job.result_file:
             raise NotFound("This job has no result file (yet).")
         name = job.result_file.name.rsplit("/", 1)[-1]
-        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+        return FileResponse(
+            job.result_file.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=result_media_type(name),
+        )
+
+
+def result_media_type(name: str) -> str:
+    """What a result file is, from its name (``<scope>-<format>-<status>-<stamp>.<ext>``)."""
+    if name.endswith(".zip"):
+        return "application/zip"
+    if name.endswith(".csv"):
+        return "text/csv; charset=utf-8"
+    return "application/ld+json" if "-web-annotation-" in name else "application/json"
