@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from annotator.core.errors import ApplicationError
@@ -97,6 +98,8 @@ def _by_ref(by_ref: dict, ref: str | None, field: str):
 
 
 class AnnotationBulkViewSet(viewsets.ViewSet):
+    parser_classes = [JSONParser]  # nested lists of objects have no form encoding
+
     @extend_schema(
         request=BulkInput,
         responses={201: BulkOutput, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},

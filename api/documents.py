@@ -24,6 +24,7 @@ from api.access import document_access, in_member_projects
 from api.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, IgnoreFormatParameter, export_response
 from api.filters import DocumentFilter
 from api.representations import ErrorSerializer, id_field, parse_id
+from api.versioning import IF_NONE_MATCH, NOT_MODIFIED, conditional_response, content_etag
 from api.workspace import AssignmentBriefSerializer, WorkspaceSerializer, workspace_payload
 
 DOCUMENT_FIELDS = (
@@ -80,7 +81,11 @@ WORKSPACE_PARAMS = [
 
 @extend_schema_view(
     list=extend_schema(summary="Documents of your projects (without text)"),
-    retrieve=extend_schema(summary="One document with its text", responses={200: DocumentDetailSerializer}),
+    retrieve=extend_schema(
+        summary="One document with its text (If-None-Match: its ETag gives a 304)",
+        parameters=[IF_NONE_MATCH],
+        responses={200: DocumentDetailSerializer, 304: NOT_MODIFIED, 404: ErrorSerializer},
+    ),
 )
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("id", "title", "published_on", "created_at", "char_count")
@@ -98,6 +103,10 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         document, _ = document_access(user=self.request.user, document_id=self.kwargs["pk"])
         return document
+
+    def retrieve(self, request, pk=None):
+        data = DocumentDetailSerializer(self.get_object()).data
+        return conditional_response(request, data, content_etag(data))
 
     @extend_schema(
         request=DocumentCreateInput,

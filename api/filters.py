@@ -46,6 +46,7 @@ class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     field_class = UtcIsoDateTimeRangeField
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A row id: whole numbers only (NumberFilter would accept 1.5)."""
 

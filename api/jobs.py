@@ -6,12 +6,13 @@ from django.db.models import Q
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from annotator.core.errors import NotFound
-from annotator.jobs.models import Job
+from annotator.jobs.models import Job, JobState
 from annotator.projects.models import Role
 from api.access import member_project_ids
 from api.filters import JobFilter
@@ -34,6 +35,15 @@ class JobSerializer(serializers.ModelSerializer):
         if not job.result_file:
             return None
         return reverse("job-download", kwargs={"pk": job.pk}, request=self.context.get("request"))
+
+
+def job_response(job: Job, request) -> Response:
+    """The job as it is now: without a broker the task has already run (on commit), so the answer
+    is 200 with its final state and result; with one, 202 while it is pending or running."""
+    job.refresh_from_db()
+    finished = job.state in (JobState.SUCCEEDED, JobState.FAILED)
+    code = status.HTTP_200_OK if finished else status.HTTP_202_ACCEPTED
+    return Response(JobSerializer(job, context={"request": request}).data, status=code)
 
 
 def jobs_visible(*, user):

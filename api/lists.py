@@ -46,9 +46,14 @@ def list_parameters(view) -> set[str]:
 
 
 def unknown_parameters_refuse(request, view=None, *, known: set[str] | None = None) -> None:
-    """A 400 naming every query parameter outside ``known`` (default: what the view's list reads)."""
+    """A 400 naming every query parameter outside ``known`` (default: what the view's list reads),
+    or sent empty (``?kind=``: an empty value filters nothing, so it is likely a mistake)."""
     known = (set(known) | ALWAYS_ALLOWED) if known is not None else list_parameters(view)
     unknown = [name for name in request.query_params if name not in known]
+    empty = [name for name, values in request.query_params.lists() if name in known and "" in values]
+    if empty and not unknown:
+        message = "Give a value, or leave the parameter out."
+        raise ApplicationError(f"{empty[0]}: {message}", errors={name: [message] for name in empty})
     if unknown:
         accepted = ", ".join(sorted(known - ALWAYS_ALLOWED))
         message = f"Unknown query parameter; this list accepts: {accepted}."

@@ -27,7 +27,7 @@ from api.exports import (
 )
 from api.filters import IdFilter
 from api.imports import ImportInput, import_request
-from api.jobs import JobSerializer
+from api.jobs import JobSerializer, job_response
 from api.representations import ErrorSerializer, id_field, parse_id
 
 
@@ -94,9 +94,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                                          annotator_id=data.get("annotator"))  # fmt: skip
         job = export_job_start(user=request.user, selection=selection, format=data["format"],
                                base_url=request.build_absolute_uri("/").rstrip("/"))  # fmt: skip
-        return Response(
-            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
-        )
+        return job_response(job, request)
 
     @extend_schema(
         request={"multipart/form-data": ImportInput},
@@ -109,9 +107,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         project = self.get_object()
         project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
         job = import_request(request, project=project)
-        return Response(
-            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
-        )
+        return job_response(job, request)
 
     @extend_schema(request=ProjectCreateInput, responses={201: ProjectSerializer, 400: ErrorSerializer})
     def create(self, request):

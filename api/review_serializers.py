@@ -31,7 +31,7 @@ class ReassignInput(serializers.Serializer):
 
 class BulkAssignInput(serializers.Serializer):
     project = id_field()
-    annotators = serializers.ListField(child=id_field(), allow_empty=False, max_length=1000)
+    annotators = serializers.ListField(child=id_field(), allow_empty=False, min_length=1, max_length=1000)
     overlap = serializers.IntegerField(min_value=1, max_value=100)
     documents = serializers.ListField(child=id_field(), required=False, max_length=100000)
 

@@ -36,13 +36,23 @@ def test_unknown_query_parameters_are_a_400_naming_them(team, client_for):
     assert "project" in body["message"] and "page_size" in body["message"]
 
 
-@pytest.mark.parametrize("size", ["0", "-5", "abc", "1001", "", "1.5"])
+@pytest.mark.parametrize("size", ["0", "-5", "abc", "1001", "1.5", "١"])
 def test_bad_page_sizes_are_a_400(team, client_for, size):
     """page_size outside 1..1000 or not a whole number is refused, never ignored or capped."""
     response = client_for(team.annotator).get(f"/api/v1/documents/?page_size={size}")
     assert response.status_code == 400
     assert response.json()["errors"] == {
         "page_size": [f"page_size must be a whole number from 1 to 1000, not {size!r}."]
+    }
+
+
+def test_empty_parameters_are_a_400(team, client_for):
+    """?page_size= (or any list parameter sent empty) is refused rather than read as absent."""
+    response = client_for(team.annotator).get("/api/v1/annotations/?page_size=&label_code=")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "page_size": ["Give a value, or leave the parameter out."],
+        "label_code": ["Give a value, or leave the parameter out."],
     }
 
 

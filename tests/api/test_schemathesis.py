@@ -60,6 +60,35 @@ def _keep_token(user, key):
         Token.objects.create(user=user, key=key)
 
 
+# Schema-valid requests that are rightly refused with a 400: rules OpenAPI 3.0 cannot state.
+CROSS_FIELD_RULES = {
+    # A cursor is an opaque token the server hands out in `next`/`previous`; a made-up one is refused.
+    "cursor",
+    # A span's offsets must satisfy start < end <= the document's length.
+    "start",
+    "end",
+    # Whether a relation needs a target depends on its type (attributed_to does not; the others do).
+    "target",
+    # Overlap must not exceed the number of annotators chosen.
+    "overlap",
+}
+
+
+# PostgreSQL cannot store U+0000 in text; DRF refuses it with this message, on any string field.
+NUL_REFUSED = "Null characters are not allowed."
+
+
+def _genuine_exception(failure, response) -> bool:
+    """A positive case refused with 400 only for a rule the schema cannot express."""
+    if failure.title != "Schema-valid request rejected" or response.status_code != 400:
+        return False
+    errors = response.json()["errors"]
+    if errors and all(messages == [NUL_REFUSED] for messages in errors.values()):
+        return True
+    fields = {field.rsplit(".", 1)[-1] for field in errors}
+    return bool(fields) and fields <= CROSS_FIELD_RULES
+
+
 def _all_checks():
     return [check for check in CHECKS.get_all() if check.__name__ != "max_response_time"]
 
@@ -86,12 +115,19 @@ def test_api_conforms_to_its_schema(in_process_app, role):
             @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
                       phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))  # fmt: skip
             def run(case):
+                if caller is not None:
+                    # Schemathesis fills the declared session cookie with a made-up value; the
+                    # token in the headers is the credential, so send no cookie at all.
+                    case.cookies = {k: v for k, v in (case.cookies or {}).items() if k != "sessionid"}
+                response = case.call(headers=headers)
                 try:
-                    case.call_and_validate(headers=headers, checks=checks)
+                    case.validate_response(response, checks=checks, headers=headers)
                 except FailureGroup as group:
                     for failure in group.exceptions:
+                        if _genuine_exception(failure, response):
+                            continue
                         failures.append(f"{mode.value} {operation.label}: {failure.title}: {failure.message}"
-                                        f"\n    {case.as_curl_command()}")  # fmt: skip
+                                        f"\n    {case.as_curl_command()}\n    -> {response.status_code} {response.text[:300]}")  # fmt: skip
                 finally:
                     _keep_token(caller, key)
 

@@ -306,3 +306,19 @@ def test_jsonl_lines_split_on_newline_only(setup, django_capture_on_commit_callb
     document = Document.objects.get(project=setup.project, text=text)
     assert Annotation.objects.get(document=document).quote == "two"
     assert Document.objects.filter(project=setup.project, text="Second.").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_import_answers_with_the_finished_job(settings, tmp_path):
+    """Tasks run in-process on commit: the POST answers 200 with state succeeded and the counts, not a
+    202 "pending" for a job that has already finished."""
+    settings.MEDIA_ROOT = tmp_path
+    project = ProjectFactory(slug="eager")
+    manager = member(project, Role.MANAGER, username="eager-boss")
+    client = APIClient()
+    client.force_authenticate(manager)
+    upload = SimpleUploadedFile("d.jsonl", _jsonl({"text": "One."}, {"text": "Two."}))
+    response = client.post(f"/api/v1/projects/{project.pk}/imports/", {"file": [upload]}, format="multipart")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["state"], body["progress"], body["counts"]["documents"]) == ("succeeded", 100, 2)
