@@ -19,6 +19,7 @@ from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import ApplicationError
@@ -206,12 +207,18 @@ class _Writer:
         self._write_layers(document_ids, [parsed for parsed, _ in fresh])
 
     def _write_layers(self, document_ids: list[int], parsed_documents: list[ParsedDocument]) -> None:
-        spans, span_keys, refs, pending_relations, assignments = [], {}, {}, [], set()
+        spans, span_keys, refs, pending_relations, assignments = [], {}, {}, [], {}
+        origins = []  # (span index, (document_id, origin ref)): gold spans taken from another span
         for document_id, parsed in zip(document_ids, parsed_documents, strict=True):
             for layer_index, layer in enumerate(parsed.layers):
                 owner = self._layer_owner(layer.annotator)
-                if layer.layer == Layer.ANNOTATOR:
-                    assignments.add((document_id, owner))
+                if layer.layer == Layer.ANNOTATOR and (
+                    layer.state or (document_id, owner) not in assignments
+                ):
+                    assignments[(document_id, owner)] = (
+                        layer.state or AssignmentState.IN_PROGRESS,
+                        layer.reason,
+                    )
                 for span in layer.spans:
                     key = (document_id, owner, layer.layer, span.start, span.end, span.label)
                     if key not in span_keys:  # two file layers may land in one stored layer
@@ -221,26 +228,34 @@ class _Writer:
                             "layer": layer.layer, "start": span.start, "end": span.end,
                             "quote": parsed.text[span.start : span.end], "label_id": self.label_ids[span.label],
                             "subtype_id": self.subtype_ids.get((span.label, span.subtype)) if span.subtype else None,
-                            "note": span.note, "status": span.status,
+                            "note": span.note, "status": span.status, "status_reason": span.status_reason,
                         })  # fmt: skip
+                        if span.origin is not None:
+                            origins.append((span_keys[key], (document_id, span.origin)))
                     refs[(document_id, layer_index, span.ref)] = span_keys[key]
+                    refs.setdefault((document_id, None, span.ref), span_keys[key])
                 for relation in layer.relations:
                     pending_relations.append((document_id, layer_index, relation))
+        now = timezone.now()
         Assignment.objects.bulk_create(
             [
                 Assignment(
                     project_id=self.project.pk,
                     document_id=d,
                     annotator_id=a,
-                    state=AssignmentState.IN_PROGRESS,
+                    state=state,
+                    reason=reason,
                     assigned_by=self.user,
-                )
-                for d, a in sorted(assignments)
-            ],  # fmt: skip
+                    submitted_at=now
+                    if state in (AssignmentState.SUBMITTED, AssignmentState.APPROVED)
+                    else None,
+                )  # fmt: skip
+                for (d, a), (state, reason) in sorted(assignments.items())
+            ],
             ignore_conflicts=True,
         )
         span_ids = rows_insert(Annotation, spans, user=self.user)
-        links, seen = [], set()
+        links, seen, relation_refs, relation_origins = [], set(), {}, []
         for document_id, layer_index, relation in pending_relations:
             source = refs[(document_id, layer_index, relation.source)]
             target = (
@@ -253,15 +268,28 @@ class _Writer:
             if key in seen:
                 continue
             seen.add(key)
+            if relation.ref is not None:
+                relation_refs[(document_id, relation.ref)] = len(links)
+            if relation.origin is not None:
+                relation_origins.append((len(links), (document_id, relation.origin)))
             links.append({
                 "project_id": self.project.pk, "document_id": document_id, "annotator_id": spans[source]["annotator_id"],
                 "layer": spans[source]["layer"], "type": relation.type, "source_id": span_ids[source],
                 "target_id": span_ids[target] if target is not None else None, "speaker_id": speaker_id,
-                "note": relation.note, "status": relation.status,
+                "note": relation.note, "status": relation.status, "status_reason": relation.status_reason,
             })  # fmt: skip
-        rows_insert(Relation, links, user=self.user)
+        link_ids = rows_insert(Relation, links, user=self.user)
+        span_refs = {(d, ref): index for (d, layer_index, ref), index in refs.items() if layer_index is None}
+        _origins_set(Annotation, span_ids, origins, span_refs)
+        _origins_set(Relation, link_ids, relation_origins, relation_refs)
         self.counts["annotations"] += len(spans)
         self.counts["relations"] += len(links)
+
+
+def _origins_set(model, ids: list[int], origins: list[tuple[int, tuple]], by_ref: dict) -> None:
+    """Point gold rows at the rows they were taken from, when those are in the same file."""
+    rows = [model(pk=ids[index], origin_id=ids[by_ref[ref]]) for index, ref in origins if ref in by_ref]
+    model.objects.bulk_update(rows, ["origin_id"], batch_size=BATCH)
 
 
 def import_documents(
