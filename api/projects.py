@@ -91,7 +91,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         selection = export_selection_for(user=request.user, project_id=project.pk, status=data["status"],
-                                         annotator_id=data.get("annotator"))  # fmt: skip
+                                         annotator_id=data.get("annotator"), bom=data["bom"])  # fmt: skip
         job = export_job_start(user=request.user, selection=selection, format=data["format"],
                                base_url=request.build_absolute_uri("/").rstrip("/"))  # fmt: skip
         return job_response(job, request)

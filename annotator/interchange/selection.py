@@ -51,6 +51,7 @@ class ExportSelection:
     status: str = "all"
     annotator_id: int | None = None
     document_ids: list[int] | None = None
+    bom: bool = False  # CSV only: start each file with a UTF-8 byte order mark, for spreadsheets
 
     def __post_init__(self):
         if self.status not in STATUSES:

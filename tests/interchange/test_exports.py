@@ -251,3 +251,30 @@ def test_aif_of_a_seed_document_loads_in_arguebuf_with_the_same_counts(tmp_path)
     assert labels == ["CLAIM"] * 8 + ["EVIDENCE"] * 3 + ["OPINION"] * 2
     schemes = sorted(type(node.scheme).__name__ for node in graph.scheme_nodes.values())
     assert schemes == ["Attack", "Support", "Support"]
+
+
+def test_csv_raw_quote_column_and_bom(mapped):
+    """quote is formula-safe for spreadsheets ('-), quote_raw is text[start:end] exactly; bom=true
+    starts each file with a UTF-8 BOM, and without it there is none."""
+    from annotator.annotations.models import Annotation
+    from tests.factories import DocumentFactory
+
+    document = DocumentFactory(project=mapped.project, text="-5% growth =SUM(A1) @home")
+    minus = Annotation.objects.create(project=mapped.project, document=document, annotator=mapped.annotator,
+                                      start=0, end=10, quote="-5% growth", label=mapped.growth.label)  # fmt: skip
+    url = f"/api/v1/documents/{document.pk}/export/?format=csv"
+    _, plain = _get(mapped.reviewer, url)
+    spans_bytes = zipfile.ZipFile(io.BytesIO(plain)).read("spans.csv")
+    assert not spans_bytes.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(spans_bytes.decode())))
+    assert [(r["span_id"], r["quote"], r["quote_raw"]) for r in rows] == [
+        (str(minus.pk), "'-5% growth", "-5% growth")
+    ]
+    assert document.text[int(rows[0]["start"]) : int(rows[0]["end"])] == rows[0]["quote_raw"]
+    _, with_bom = _get(mapped.reviewer, url + "&bom=true")
+    archive = zipfile.ZipFile(io.BytesIO(with_bom))
+    for name in ("spans.csv", "relations.csv"):
+        assert archive.read(name).startswith(b"\xef\xbb\xbf"), name
+    assert archive.read("spans.csv").decode("utf-8-sig") == spans_bytes.decode()
+    response, _ = _get(mapped.reviewer, url + "&bom=maybe")
+    assert response.json()["errors"] == {"bom": ["bom must be true or false, not 'maybe'."]}
