@@ -6,6 +6,7 @@ there is no update endpoint.
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -24,7 +25,7 @@ from api.access import document_access, in_member_projects
 from api.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, IgnoreFormatParameter, export_response
 from api.filters import DocumentFilter
 from api.representations import ErrorSerializer, id_field, parse_id
-from api.versioning import IF_NONE_MATCH, NOT_MODIFIED, conditional_response, content_etag
+from api.versioning import IF_NONE_MATCH, NOT_MODIFIED, conditional_response, content_etag, not_modified
 from api.workspace import AssignmentBriefSerializer, WorkspaceSerializer, workspace_payload
 
 DOCUMENT_FIELDS = (
@@ -175,6 +176,18 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def export(self, request, pk=None):
         document, _ = document_access(user=request.user, document_id=pk)
         return export_response(request, project_id=document.project_id, document_ids=[document.pk])
+
+    @extend_schema(
+        responses={(200, "text/plain"): OpenApiTypes.STR, 404: ErrorSerializer},
+        summary="The document's text as text/plain (what offsets and Web Annotation selectors count over)",
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameter)
+    def text(self, request, pk=None):
+        document, _ = document_access(user=request.user, document_id=pk)
+        tag = f'"{document.content_hash}"'
+        if not_modified(request, tag):
+            return HttpResponse(status=304, headers={"ETag": tag})
+        return HttpResponse(document.text, content_type="text/plain; charset=utf-8", headers={"ETag": tag})
 
     @extend_schema(
         request=None,

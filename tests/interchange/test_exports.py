@@ -119,7 +119,7 @@ def test_web_annotation_selectors_use_code_points(mapped):
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
     data = json.loads(body)
-    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert data["@context"] == ["http://www.w3.org/ns/anno.jsonld", {"assay": "urn:assay:vocabulary:"}]
     assert data["type"] == "AnnotationCollection" and data["total"] == 6
     emoji = next(
         item for item in data["first"]["items"] if item["id"].endswith(f"/annotations/{mapped.emoji.pk}/")
@@ -129,7 +129,8 @@ def test_web_annotation_selectors_use_code_points(mapped):
     assert quote == {"type": "TextQuoteSelector", "exact": "😀", "prefix": " will follow. The minister said ",
                      "suffix": " it.\u00a0Maybe cafe\u0301 now."}  # fmt: skip
     assert emoji["body"] == [{"type": "TextualBody", "purpose": "classifying", "value": "EVIDENCE"}]
-    assert emoji["target"]["source"].endswith(f"/api/v1/documents/{mapped.document.pk}/")
+    # The source is the document's text (what the selectors count over), not its JSON.
+    assert emoji["target"]["source"].endswith(f"/api/v1/documents/{mapped.document.pk}/text/")
 
 
 def test_csv_project_export_is_a_zip_of_spans_and_relations(mapped):
@@ -278,3 +279,66 @@ def test_csv_raw_quote_column_and_bom(mapped):
     assert archive.read("spans.csv").decode("utf-8-sig") == spans_bytes.decode()
     response, _ = _get(mapped.reviewer, url + "&bom=maybe")
     assert response.json()["errors"] == {"bom": ["bom must be true or false, not 'maybe'."]}
+
+
+# Terms of the W3C Web Annotation vocabulary this export uses; anything else must be an assay: term.
+W3C_TERMS = {
+    "@context", "id", "type", "label", "total", "first", "items", "partOf", "startIndex", "motivation", "created",
+    "modified", "creator", "nickname", "body", "target", "source", "selector", "value", "purpose", "exact",
+    "prefix", "suffix", "start", "end",
+}  # fmt: skip
+
+
+def _keys(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            if key != "@context":
+                yield from _keys(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _keys(item)
+
+
+def test_web_annotation_meets_the_w3c_musts(mapped):
+    """Collection and page have ids and types, the page lists items and its collection, every
+    annotation has an id, a type and a target whose source serves the text the selectors count over,
+    and every term is W3C's or declared by the @context (assay:)."""
+    client = APIClient()
+    client.force_authenticate(mapped.reviewer)
+    response = client.get(f"/api/v1/projects/{mapped.project.pk}/export/?format=web-annotation")
+    data = json.loads(b"".join(response.streaming_content))
+    collection = (
+        f"http://testserver/api/v1/projects/{mapped.project.pk}/export/?format=web-annotation&status=all"
+    )
+    assert (data["id"], data["type"]) == (collection, "AnnotationCollection")
+    page = data["first"]
+    assert (page["id"], page["type"], page["partOf"], page["startIndex"]) == (
+        f"{collection}#page-1", "AnnotationPage", collection, 0)  # fmt: skip
+    assert len(page["items"]) == data["total"] == 6
+    ids = [item["id"] for item in page["items"]]
+    assert len(set(ids)) == len(ids)
+    for item in page["items"]:
+        assert item["type"] == "Annotation" and item["target"]["source"]
+    unknown = {key for key in _keys(data) if key not in W3C_TERMS and not key.startswith("assay:")}
+    assert unknown == set()
+    assert "assay" in data["@context"][1]
+    source = page["items"][0]["target"]["source"]
+    text = client.get(source.removeprefix("http://testserver"))
+    assert text.status_code == 200 and text["Content-Type"] == "text/plain; charset=utf-8"
+    body = text.content.decode()
+    for item in page["items"]:
+        quote, position = item["target"]["selector"]
+        assert body[position["start"] : position["end"]] == quote["exact"]
+
+
+def test_document_text_endpoint_is_for_members_only(mapped):
+    """The plain text answers with an ETag (304 on a match); a non-member gets 404."""
+    client = APIClient()
+    client.force_authenticate(mapped.annotator)
+    url = f"/api/v1/documents/{mapped.document.pk}/text/"
+    response = client.get(url)
+    assert response.content.decode() == mapped.document.text
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    client.force_authenticate(mapped.outsider)
+    assert client.get(url).status_code == 404
