@@ -85,7 +85,8 @@ def test_status_selects_layers(mapped):
 
 
 def test_aif_export_loads_in_arguebuf_with_the_same_structure(mapped, tmp_path):
-    """4 I-nodes (2 claims + 2 evidence; the hedge is left out), 2 supports (RA), 1 attack (CA) survive arguebuf."""
+    """5 I-nodes (2 claims, 2 evidence, the hedge), 2 supports and the qualification (RA), 1 attack (CA)
+    survive arguebuf node for node; the speaker is one whole name; nothing is omitted."""
     response, body = _get(
         mapped.reviewer,
         f"/api/v1/documents/{mapped.document.pk}/export/?format=aif&annotator={mapped.annotator.pk}",
@@ -93,23 +94,42 @@ def test_aif_export_loads_in_arguebuf_with_the_same_structure(mapped, tmp_path):
     assert response.status_code == 200
     data = json.loads(body)
     assert {n["type"] for n in data["nodes"]} == {"I", "RA", "CA", "L", "YA"}
-    assert data["participants"] == [{"participantID": "1", "firstname": "Jane", "surname": "Minister"}]
+    (participant,) = data["participants"]
+    assert {k: v for k, v in participant.items() if k != "participantID"} == {
+        "firstname": "Jane Minister", "surname": "", "assay:name": "Jane Minister", "assay:kind": "government"}  # fmt: skip
     (locution,) = data["locutions"]
     l_node = next(n for n in data["nodes"] if n["type"] == "L")
     assert (
         l_node["text"] == "Jane Minister: The minister said 😀 it." and locution["nodeID"] == l_node["nodeID"]
     )
+    assert data["assay"]["omitted"] == []
     path = tmp_path / "map.json"
     path.write_text(json.dumps(data))
     graph = arguebuf.load.file(path)
     atoms = {node.id: node for node in graph.atom_nodes.values()}
-    kinds = [data["assay"]["spans"][node_id]["label"] for node_id in atoms]
-    assert sorted(kinds) == ["CLAIM", "CLAIM", "EVIDENCE", "EVIDENCE"]
-    schemes = [type(node.scheme).__name__ for node in graph.scheme_nodes.values()]
-    assert sorted(schemes) == ["Attack", "Support", "Support"]
-    supported = sorted(atoms[e.target.id].plain_text for s in graph.scheme_nodes.values()
-                       if type(s.scheme).__name__ == "Support" for e in graph.outgoing_edges(s))  # fmt: skip
-    assert supported == ["Experts say growth will follow", "The minister said 😀 it."]
+    i_nodes = {n["nodeID"]: n for n in data["nodes"] if n["type"] == "I"}
+    assert set(atoms) == set(i_nodes)
+    for node_id, atom in atoms.items():
+        assert atom.plain_text == i_nodes[node_id]["text"]
+    kinds = sorted(i_nodes[node_id]["assay:kind"] for node_id in atoms)
+    assert kinds == ["claim", "claim", "evidence", "evidence", "hedge"]
+    schemes = {n["nodeID"]: n for n in data["nodes"] if n["type"] in ("RA", "CA")}
+    assert set(graph.scheme_nodes) == set(schemes)
+
+    def links(name):
+        return sorted(
+            (atoms[next(iter(graph.incoming_edges(s))).source.id].plain_text, atoms[e.target.id].plain_text)
+            for s in graph.scheme_nodes.values()
+            if schemes[s.id]["scheme"] == name
+            for e in graph.outgoing_edges(s)
+        )
+
+    assert links("Default Inference") == [
+        ("Taxes rose 5%", "Experts say growth will follow"),
+        ("😀", "The minister said 😀 it."),
+    ]
+    assert links("Default Conflict") == [("The minister said 😀 it.", "Experts say growth will follow")]
+    assert links("Qualification") == [("Maybe", "The minister said 😀 it.")]
 
 
 def test_web_annotation_selectors_use_code_points(mapped):
@@ -152,11 +172,50 @@ def test_csv_project_export_is_a_zip_of_spans_and_relations(mapped):
     assert relations[-1]["speaker"] == "Jane Minister" and relations[-1]["target_span_id"] == ""
 
 
-def test_aif_project_export_has_one_graph_per_document(mapped):
-    """The project AIF export is a ZIP with document-<id>.json."""
+def test_aif_project_export_has_one_graph_per_layer_with_ids_unique_across_the_zip(mapped):
+    """The project AIF export is a ZIP with document-<id>-<annotator or gold>.json: layers are never
+    merged into one graph (no duplicate propositions), and no id repeats in any file of the ZIP."""
     response, body = _get(mapped.reviewer, f"/api/v1/projects/{mapped.project.pk}/export/?format=aif")
-    names = zipfile.ZipFile(io.BytesIO(body)).namelist()
-    assert names == [f"document-{mapped.document.pk}.json"]
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    assert archive.namelist() == [
+        f"document-{mapped.document.pk}-ann.json",
+        f"document-{mapped.document.pk}-gold.json",
+    ]
+    graphs = [json.loads(archive.read(name)) for name in archive.namelist()]
+    assert [g["assay"]["layer"] for g in graphs] == ["annotator", "gold"]
+    assert [sum(n["type"] == "I" for n in g["nodes"]) for g in graphs] == [5, 1]
+    ids = [n["nodeID"] for g in graphs for n in g["nodes"]] + [
+        e["edgeID"] for g in graphs for e in g["edges"]
+    ]
+    ids += [p["participantID"] for g in graphs for p in g["participants"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_aif_lists_what_it_leaves_out(mapped):
+    """A span of an "other" label is not a proposition: it and a relation from it are listed in
+    assay.omitted with the reason, never dropped silently."""
+    from annotator.projects.models import Label
+    from tests.factories import RelationFactory
+
+    Label.objects.filter(project=mapped.project, code="HEDGE").update(kind="other")
+    response, body = _get(
+        mapped.reviewer,
+        f"/api/v1/documents/{mapped.document.pk}/export/?format=aif&annotator={mapped.annotator.pk}",
+    )
+    omitted = json.loads(body)["assay"]["omitted"]
+    relation = RelationFactory._meta.model.objects.get(source=mapped.maybe)
+    assert omitted == [
+        {
+            "annotation": mapped.maybe.pk,
+            "label": "HEDGE",
+            "reason": "its label's kind (other) is not a proposition",
+        },
+        {
+            "relation": relation.pk,
+            "type": "qualifies",
+            "reason": "an end of this relation is not a proposition in this graph",
+        },
+    ]
 
 
 def test_export_permissions(mapped):
@@ -224,8 +283,9 @@ def test_web_annotation_body_carries_subtype_and_note(mapped):
 
 
 def test_aif_of_a_seed_document_loads_in_arguebuf_with_the_same_counts(tmp_path):
-    """The gold layer of seed document 000 (Voice of East): 8 claims, 3 evidence, 2 opinions, 2 supports
-    and 1 attack in the database; arguebuf reads the same 13 I-nodes, 2 Support and 1 Attack schemes."""
+    """The gold layer of seed document 000 (Voice of East): 8 claims, 3 evidence, 3 hedges, 2 opinions,
+    2 supports and 1 attack in the database; arguebuf reads the same 16 I-nodes (opinions marked as such),
+    the supports and qualifications as Support and the attack as Attack."""
     from django.core.management import call_command
 
     from annotator.annotations.models import Annotation, Relation
@@ -249,9 +309,12 @@ def test_aif_of_a_seed_document_loads_in_arguebuf_with_the_same_counts(tmp_path)
     path.write_text(json.dumps(data))
     graph = arguebuf.load.file(path)
     labels = sorted(data["assay"]["spans"][node_id]["label"] for node_id in graph.atom_nodes)
-    assert labels == ["CLAIM"] * 8 + ["EVIDENCE"] * 3 + ["OPINION"] * 2
+    assert labels == ["CLAIM"] * 8 + ["EVIDENCE"] * 3 + ["HEDGE"] * 3 + ["OPINION"] * 2
+    qualifies = links.filter(type="qualifies").count()
     schemes = sorted(type(node.scheme).__name__ for node in graph.scheme_nodes.values())
-    assert schemes == ["Attack", "Support", "Support"]
+    assert schemes == ["Attack"] + ["Support"] * (2 + qualifies)
+    opinions = [n for n in data["nodes"] if n.get("assay:kind") == "opinion"]
+    assert len(opinions) == 2
 
 
 def test_csv_raw_quote_column_and_bom(mapped):
