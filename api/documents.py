@@ -16,12 +16,17 @@ from rest_framework.response import Response
 from annotator.annotations.models import Layer
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
-from annotator.documents.services import author_get_or_create, document_create, source_get_or_create
+from annotator.documents.services import (
+    author_get_or_create,
+    document_create,
+    document_delete,
+    source_get_or_create,
+)
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access
 from annotator.reviews.services import assignment_submit
 from annotator.sources.models import Source
-from api.access import document_access, in_member_projects
+from api.access import document_access, in_member_projects, role_in
 from api.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, IgnoreFormatParameter, export_response
 from api.filters import DocumentFilter
 from api.representations import ErrorSerializer, id_field, parse_id
@@ -108,6 +113,16 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, pk=None):
         data = DocumentDetailSerializer(self.get_object()).data
         return conditional_response(request, data, content_etag(data))
+
+    @extend_schema(
+        responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Delete a document with its spans, relations and assignments (managers)",
+    )
+    def destroy(self, request, pk=None):
+        document, _ = document_access(user=request.user, document_id=pk)
+        role_in(user=request.user, project_id=document.project_id, minimum=Role.MANAGER)
+        document_delete(document=document)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=DocumentCreateInput,

@@ -47,11 +47,11 @@ def job_response(job: Job, request) -> Response:
 
 
 def jobs_visible(*, user):
-    """Your own jobs, and every job of the projects you manage."""
+    """Your own jobs, and every job of the projects you review or manage."""
     if user.is_superuser:
         return Job.objects.all()
-    managed = member_project_ids(user=user, roles=[Role.MANAGER])
-    return Job.objects.filter(Q(created_by=user) | Q(project_id__in=managed))
+    overseen = member_project_ids(user=user, roles=[Role.MANAGER, Role.REVIEWER])
+    return Job.objects.filter(Q(created_by=user) | Q(project_id__in=overseen))
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):

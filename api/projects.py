@@ -16,7 +16,7 @@ from annotator.interchange.exports import export_job_start, export_selection_for
 from annotator.interchange.services import membership_deactivate
 from annotator.projects.models import Membership, Project, Role
 from annotator.projects.selectors import project_access, projects_for_user
-from annotator.projects.services import membership_set, project_create
+from annotator.projects.services import membership_set, project_create, project_delete, project_update
 from api.access import in_member_projects
 from api.exports import (
     EXPORT_PARAMETERS,
@@ -38,6 +38,11 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = ("id", "name", "slug", "description", "score_layer", "role", "created_at")
         read_only_fields = fields
+
+
+class ProjectUpdateInput(serializers.Serializer):
+    name = serializers.CharField(required=False, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
 class ProjectCreateInput(serializers.Serializer):
@@ -108,6 +113,31 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
         job = import_request(request, project=project)
         return job_response(job, request)
+
+    @extend_schema(
+        request=ProjectUpdateInput,
+        responses={200: ProjectSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Rename or redescribe a project (managers)",
+    )
+    def partial_update(self, request, pk=None):
+        project = self.get_object()
+        project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
+        payload = ProjectUpdateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        role = project.role
+        project = project_update(project=project, **payload.validated_data)
+        project.role = role
+        return Response(ProjectSerializer(project).data)
+
+    @extend_schema(
+        responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Delete a project with its documents, spans and relations (managers)",
+    )
+    def destroy(self, request, pk=None):
+        project = self.get_object()
+        project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
+        project_delete(project=project)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ProjectCreateInput, responses={201: ProjectSerializer, 400: ErrorSerializer})
     def create(self, request):
