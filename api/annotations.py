@@ -39,6 +39,8 @@ VERSION_QUERY = OpenApiParameter("version", OpenApiTypes.INT, description="The v
 
 
 class AnnotationCreateInput(FlatInputSerializer):
+    """A new span: offsets are Unicode code points of the document's text, end exclusive."""
+
     document = id_field()
     start = serializers.IntegerField(**_OFFSET)
     end = serializers.IntegerField(**_OFFSET)

@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from annotator.core.errors import ApplicationError, NotFound
@@ -107,7 +107,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                    413: ErrorSerializer, 415: ErrorSerializer},
         summary="Import documents (.txt, JSONL, doccano JSONL, native JSON) as a job (managers)",
     )  # fmt: skip
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def imports(self, request, pk=None):
         project = self.get_object()
         project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)

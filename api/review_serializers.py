@@ -108,7 +108,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         return row.label.code if row.label_id else None
 
 
-class _StateCounts(serializers.Serializer):
+class StateCounts(serializers.Serializer):
     total = serializers.IntegerField()
     assigned = serializers.IntegerField()
     in_progress = serializers.IntegerField()
@@ -117,12 +117,12 @@ class _StateCounts(serializers.Serializer):
     changes_requested = serializers.IntegerField()
 
 
-class AnnotatorProgress(_StateCounts):
+class AnnotatorProgress(StateCounts):
     annotator_id = serializers.IntegerField()
     username = serializers.CharField()
 
 
-class DocumentProgress(_StateCounts):
+class DocumentProgress(StateCounts):
     document_id = serializers.IntegerField()
     title = serializers.CharField(allow_blank=True)
 

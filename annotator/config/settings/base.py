@@ -165,6 +165,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    # Bodies are JSON (imports, which take files, say multipart themselves): one media type per
+    # operation in the schema, so generated clients have one body type to send.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["api.lists.StrictFilterBackend", "api.lists.StrictOrderingFilter"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
