@@ -143,3 +143,9 @@ def test_bulk_errors_name_fields_as_sent(team, client_for):
     }
     not_a_list = client.post("/api/v1/annotations/bulk/", {"annotations": {"a": 1}}, format="json")
     assert not_a_list.json()["errors"] == {"annotations": ['Expected a list of items but got type "dict".']}
+
+
+def test_a_number_where_a_name_belongs_is_refused(team, client_for):
+    """POST /authors/ {"name": -5104} is a 400 (DRF alone would store "-5104")."""
+    response = client_for(team.manager).post("/api/v1/authors/", {"name": -5104}, format="json")
+    assert (response.status_code, response.json()["errors"]) == (400, {"name": ["Not a valid string."]})
