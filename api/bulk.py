@@ -111,7 +111,7 @@ class SpanVersion(serializers.Serializer):
 
 
 class BulkDeleteInput(serializers.Serializer):
-    annotations = SpanVersion(many=True, min_length=1, max_length=MAX_BULK_ITEMS)
+    annotations = SpanVersion(many=True, max_length=MAX_BULK_ITEMS)
 
 
 class BulkRelabelInput(BulkDeleteInput):

@@ -67,7 +67,8 @@ CROSS_FIELD_RULES = {
     # A span's offsets must satisfy start < end <= the document's length.
     "start",
     "end",
-    # Whether a relation needs a target depends on its type (attributed_to does not; the others do).
+    # Whether a relation needs a target depends on its type (attributed_to does not; the others do);
+    # in a bulk request a relation gives target or target_ref, not both.
     "target",
     # Overlap must not exceed the number of annotators chosen.
     "overlap",
@@ -83,10 +84,10 @@ def _genuine_exception(failure, response) -> bool:
     if failure.title != "Schema-valid request rejected" or response.status_code != 400:
         return False
     errors = response.json()["errors"]
-    if errors and all(messages == [NUL_REFUSED] for messages in errors.values()):
-        return True
-    fields = {field.rsplit(".", 1)[-1] for field in errors}
-    return bool(fields) and fields <= CROSS_FIELD_RULES
+    return bool(errors) and all(
+        messages == [NUL_REFUSED] or field.rsplit(".", 1)[-1] in CROSS_FIELD_RULES
+        for field, messages in errors.items()
+    )
 
 
 def _all_checks():
