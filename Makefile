@@ -11,7 +11,7 @@ include .env
 export
 endif
 
-.PHONY: install run test lint format bench lock clean-db
+.PHONY: install run test lint format bench lock clean-db client
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ lint: install
 bench: export DEBUG ?= true
 bench: install
 	@$(BIN)/python -m tests.bench $(BENCH)
+
+# A Python client generated from the OpenAPI schema (also generated and used by tests/api/test_generated_client.py).
+client: install
+	$(BIN)/python manage.py spectacular --file var/schema.yaml
+	$(BIN)/openapi-python-client generate --path var/schema.yaml --meta setup --output-path var/assay-api-client --overwrite
 
 # Re-resolve the pins from pyproject.toml's dependencies.
 lock:

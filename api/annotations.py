@@ -22,7 +22,14 @@ from api.representations import (
     annotation_data,
     id_field,
 )
-from api.versioning import etag, requested_version, with_current
+from api.versioning import (
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    conditional_response,
+    etag,
+    requested_version,
+    with_current,
+)
 
 _OFFSET = {"max_value": MAX_OFFSET, "min_value": -MAX_OFFSET}
 IF_MATCH = OpenApiParameter(
@@ -32,6 +39,8 @@ VERSION_QUERY = OpenApiParameter("version", OpenApiTypes.INT, description="The v
 
 
 class AnnotationCreateInput(FlatInputSerializer):
+    """A new span: offsets are Unicode code points of the document's text, end exclusive."""
+
     document = id_field()
     start = serializers.IntegerField(**_OFFSET)
     end = serializers.IntegerField(**_OFFSET)
@@ -104,9 +113,14 @@ def _respond(annotation: Annotation, code=status.HTTP_200_OK) -> Response:
 
 @extend_schema_view(
     list=extend_schema(summary="Spans visible to you (your own layer; every layer for reviewers)"),
-    retrieve=extend_schema(summary="One span", responses={200: AnnotationSerializer, 403: ErrorSerializer}),
+    retrieve=extend_schema(
+        summary="One span (If-None-Match: its ETag gives a 304)",
+        parameters=[IF_NONE_MATCH],
+        responses={200: AnnotationSerializer, 304: NOT_MODIFIED, 403: ErrorSerializer, 404: ErrorSerializer},
+    ),
 )
 class AnnotationViewSet(viewsets.GenericViewSet):
+    ordering_fields = ("id", "start", "end", "created_at", "updated_at")
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     queryset = Annotation.objects.none()
@@ -119,7 +133,8 @@ class AnnotationViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.paginate_queryset(queryset))
 
     def retrieve(self, request, pk=None):
-        return _respond(annotation_access(user=request.user, pk=pk))
+        annotation = annotation_access(user=request.user, pk=pk)
+        return conditional_response(request, annotation_data(annotation), etag(annotation.version))
 
     @extend_schema(
         request=AnnotationCreateInput,

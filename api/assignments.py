@@ -53,6 +53,7 @@ def assignments_visible(*, user):
     retrieve=extend_schema(summary="One assignment"),
 )
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    ordering_fields = ("id", "created_at", "updated_at")
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilter
     queryset = Assignment.objects.none()

@@ -9,10 +9,19 @@ from __future__ import annotations
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from annotator.annotations.services import annotation_delete, annotation_update
 from annotator.core.errors import ApplicationError
-from api.annotations import AnnotationCreateInput, annotation_create_from_input
+from api.access import annotation_access
+from api.annotations import (
+    AnnotationCreateInput,
+    annotation_create_from_input,
+    label_resolve,
+    subtype_resolve,
+)
 from api.relations import RelationCreateInput, relation_create_from_input
 from api.representations import (
     AnnotationSerializer,
@@ -96,7 +105,66 @@ def _by_ref(by_ref: dict, ref: str | None, field: str):
     return by_ref[ref]
 
 
+class SpanVersion(serializers.Serializer):
+    id = id_field()
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The version you saw")
+
+
+class BulkDeleteInput(serializers.Serializer):
+    annotations = SpanVersion(many=True, max_length=MAX_BULK_ITEMS)
+
+
+class BulkRelabelInput(BulkDeleteInput):
+    label = id_field()
+    subtype = id_field(required=False, allow_null=True, help_text="Default: none")
+
+
+class BulkDeleteOutput(serializers.Serializer):
+    deleted = serializers.IntegerField()
+
+
+class BulkRelabelOutput(serializers.Serializer):
+    annotations = AnnotationSerializer(many=True)
+
+
+def _each_span(user, items: list[dict], change) -> list:
+    """Apply ``change(span, version)`` to every listed span, naming the failing one (annotations[i])."""
+    results = []
+    for index, item in enumerate(items):
+        try:
+            span = annotation_access(user=user, pk=item["id"], write=True)
+            results.append(change(span, item["version"]))
+        except ApplicationError as exc:
+            raise _prefixed(exc, f"annotations[{index}]") from None
+    return results
+
+
+@transaction.atomic
+def bulk_delete(*, user, items: list[dict]) -> int:
+    """Delete every listed span at the version given, or none of them."""
+    return len(
+        _each_span(user, items, lambda span, version: annotation_delete(annotation=span, version=version))
+    )
+
+
+@transaction.atomic
+def bulk_relabel(*, user, items: list[dict], label_id: int, subtype_id: int | None) -> list:
+    """Give every listed span one label (and subtype), or change none of them."""
+    labels = {}
+
+    def relabel(span, version):
+        if span.project_id not in labels:
+            label = label_resolve(project_id=span.project_id, label_id=label_id)
+            labels[span.project_id] = (label, subtype_resolve(label=label, subtype_id=subtype_id))
+        label, subtype = labels[span.project_id]
+        return annotation_update(annotation=span, version=version, label=label, subtype=subtype)
+
+    return _each_span(user, items, relabel)
+
+
 class AnnotationBulkViewSet(viewsets.ViewSet):
+    parser_classes = [JSONParser]  # nested lists of objects have no form encoding
+
     @extend_schema(
         request=BulkInput,
         responses={201: BulkOutput, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
@@ -115,3 +183,31 @@ class AnnotationBulkViewSet(viewsets.ViewSet):
             "relations": [relation_data(r) for r in linked],
         }
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=BulkDeleteInput,
+        responses={200: BulkDeleteOutput, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
+                   409: ErrorSerializer},
+        summary="Delete many spans (each at the version you saw), all or nothing",
+    )  # fmt: skip
+    @action(detail=False, methods=["post"], url_path="delete")
+    def delete(self, request):
+        payload = BulkDeleteInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        deleted = bulk_delete(user=request.user, items=payload.validated_data["annotations"])
+        return Response({"deleted": deleted})
+
+    @extend_schema(
+        request=BulkRelabelInput,
+        responses={200: BulkRelabelOutput, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
+                   409: ErrorSerializer},
+        summary="Give many spans one label (and subtype), all or nothing",
+    )  # fmt: skip
+    @action(detail=False, methods=["post"], url_path="relabel")
+    def relabel(self, request):
+        payload = BulkRelabelInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        spans = bulk_relabel(user=request.user, items=data["annotations"], label_id=data["label"],
+                             subtype_id=data.get("subtype"))  # fmt: skip
+        return Response({"annotations": [annotation_data(span) for span in spans]})

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -23,7 +23,8 @@ from annotator.credibility.models import (
     SourceScoreSnapshot,
 )
 from annotator.credibility.services import scores_recompute_request
-from api.jobs import JobSerializer
+from api.jobs import JobSerializer, job_response
+from api.lists import unknown_parameters_refuse
 
 SCORE_FIELDS = (
     "kind", "entity_id", "entity_name", "layer", "documents", "scored_documents", "docs_gold", "docs_approved",
@@ -77,7 +78,11 @@ class HistoryQuery(SourceQuery):
 
 
 class SpansQuery(SourceQuery):
-    span_kind = serializers.ChoiceField(choices=sorted(selectors.SPAN_KINDS), required=False, default="")
+    span_kind = serializers.ChoiceField(
+        choices=sorted(selectors.SPAN_KINDS),
+        required=False,
+        help_text="Only spans of this kind (default: all)",
+    )
     unsupported = serializers.BooleanField(required=False, default=False)
 
 
@@ -85,7 +90,18 @@ class RecomputeInput(serializers.Serializer):
     project = serializers.IntegerField(min_value=1)
 
 
+class OverallQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EntityKind.choices, required=False)
+
+
+def valid_query(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 def _query(serializer_class, request) -> dict:
+    unknown_parameters_refuse(request, known=set(serializer_class().fields))
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -105,6 +121,7 @@ class SourceScoreViewSet(viewsets.GenericViewSet):
     serializer_class = ScoreSerializer
     queryset = SourceScore.objects.none()
     pagination_class = None
+    filter_backends = []
 
     @extend_schema(parameters=[ListQuery], responses=ScoreSerializer(many=True), summary="Current scores")
     def list(self, request):
@@ -122,13 +139,14 @@ class SourceScoreViewSet(viewsets.GenericViewSet):
         return response
 
     @extend_schema(
-        parameters=[OpenApiParameter("kind", str, enum=EntityKind.values)],
+        parameters=[OverallQuery],
         responses=OpenApiTypes.OBJECT,
         summary="Each source across all your projects (counts summed, formulas reapplied)",
     )
     @action(detail=False, methods=["get"])
     def overall(self, request):
-        kind = request.query_params.get("kind") or None
+        unknown_parameters_refuse(request, known={"kind"})
+        kind = valid_query(OverallQuery, request).get("kind")
         return Response({"results": selectors.scores_overall(user=request.user, kind=kind)})
 
     @extend_schema(
@@ -160,7 +178,7 @@ class SourceScoreViewSet(viewsets.GenericViewSet):
         q = _query(SpansQuery, request)
         rows = selectors.source_spans(
             user=request.user, project_id=q["project"], kind=q["kind"], entity_id=q["entity"],
-            span_kind=q["span_kind"], unsupported_only=q["unsupported"],
+            span_kind=q.get("span_kind", ""), unsupported_only=q["unsupported"],
         )  # fmt: skip
         return Response({"results": rows})
 
@@ -174,6 +192,4 @@ class SourceScoreViewSet(viewsets.GenericViewSet):
         serializer = RecomputeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = scores_recompute_request(user=request.user, project_id=serializer.validated_data["project"])
-        return Response(
-            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
-        )
+        return job_response(job, request)

@@ -6,6 +6,7 @@ there is no update endpoint.
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -15,15 +16,21 @@ from rest_framework.response import Response
 from annotator.annotations.models import Layer
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
-from annotator.documents.services import author_get_or_create, document_create, source_get_or_create
+from annotator.documents.services import (
+    author_get_or_create,
+    document_create,
+    document_delete,
+    source_get_or_create,
+)
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access
 from annotator.reviews.services import assignment_submit
 from annotator.sources.models import Source
-from api.access import document_access, in_member_projects
+from api.access import document_access, in_member_projects, role_in
 from api.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, IgnoreFormatParameter, export_response
 from api.filters import DocumentFilter
 from api.representations import ErrorSerializer, id_field, parse_id
+from api.versioning import IF_NONE_MATCH, NOT_MODIFIED, conditional_response, content_etag, not_modified
 from api.workspace import AssignmentBriefSerializer, WorkspaceSerializer, workspace_payload
 
 DOCUMENT_FIELDS = (
@@ -80,9 +87,14 @@ WORKSPACE_PARAMS = [
 
 @extend_schema_view(
     list=extend_schema(summary="Documents of your projects (without text)"),
-    retrieve=extend_schema(summary="One document with its text", responses={200: DocumentDetailSerializer}),
+    retrieve=extend_schema(
+        summary="One document with its text (If-None-Match: its ETag gives a 304)",
+        parameters=[IF_NONE_MATCH],
+        responses={200: DocumentDetailSerializer, 304: NOT_MODIFIED, 404: ErrorSerializer},
+    ),
 )
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    ordering_fields = ("id", "title", "published_on", "created_at", "char_count")
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
     queryset = Document.objects.none()
@@ -97,6 +109,20 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         document, _ = document_access(user=self.request.user, document_id=self.kwargs["pk"])
         return document
+
+    def retrieve(self, request, pk=None):
+        data = DocumentDetailSerializer(self.get_object()).data
+        return conditional_response(request, data, content_etag(data))
+
+    @extend_schema(
+        responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Delete a document with its spans, relations and assignments (managers)",
+    )
+    def destroy(self, request, pk=None):
+        document, _ = document_access(user=request.user, document_id=pk)
+        role_in(user=request.user, project_id=document.project_id, minimum=Role.MANAGER)
+        document_delete(document=document)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=DocumentCreateInput,
@@ -165,6 +191,18 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def export(self, request, pk=None):
         document, _ = document_access(user=request.user, document_id=pk)
         return export_response(request, project_id=document.project_id, document_ids=[document.pk])
+
+    @extend_schema(
+        responses={(200, "text/plain"): OpenApiTypes.STR, 404: ErrorSerializer},
+        summary="The document's text as text/plain (what offsets and Web Annotation selectors count over)",
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameter)
+    def text(self, request, pk=None):
+        document, _ = document_access(user=request.user, document_id=pk)
+        tag = f'"{document.content_hash}"'
+        if not_modified(request, tag):
+            return HttpResponse(status=304, headers={"ETag": tag})
+        return HttpResponse(document.text, content_type="text/plain; charset=utf-8", headers={"ETag": tag})
 
     @extend_schema(
         request=None,

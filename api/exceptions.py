@@ -15,29 +15,42 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.core.integrity import integrity_error_fields
 
 
-def _flatten(detail) -> dict[str, list[str]]:
+def _join(prefix: str, key) -> str:
+    """A field path as a client writes it: ``annotations[1].end``, ``relations[0].type``."""
+    if key in ("non_field_errors", api_settings.NON_FIELD_ERRORS_KEY) and prefix:
+        return prefix
+    if isinstance(key, int) or str(key).isdigit():
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else str(key)
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as one flat ``{field path: [messages]}``."""
+    out: dict[str, list[str]] = {}
+
+    def add(errors: dict[str, list[str]]) -> None:
+        for field, messages in errors.items():
+            out.setdefault(field, []).extend(messages)
+
     if isinstance(detail, dict):
-        out: dict[str, list[str]] = {}
         for key, value in detail.items():
-            if isinstance(value, dict):
-                for sub, messages in _flatten(value).items():
-                    out[f"{key}.{sub}"] = messages
-            elif isinstance(value, list) and value and isinstance(value[0], dict):
-                for index, item in enumerate(value):
-                    for sub, messages in _flatten(item).items():
-                        out[f"{key}[{index}].{sub}"] = messages
-            else:
-                out[key] = [str(v) for v in (value if isinstance(value, list) else [value])]
-        return out
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(v) for v in detail]}
-    return {}
+            add(_flatten(value, _join(prefix, key)))
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        for index, item in enumerate(detail):
+            if item:
+                add(_flatten(item, _join(prefix, index)))
+    elif isinstance(detail, list):
+        out[prefix or "non_field_errors"] = [str(item) for item in detail]
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
 
 
 def _summary(errors: dict[str, list[str]], fallback: str) -> str:

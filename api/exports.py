@@ -34,6 +34,11 @@ EXPORT_PARAMETERS = [
         "status", OpenApiTypes.STR, enum=list(STATUSES), description="Which layers (default all)"
     ),
     OpenApiParameter("annotator", OpenApiTypes.INT, description="Only this annotator's layer"),
+    OpenApiParameter(
+        "bom",
+        OpenApiTypes.BOOL,
+        description="CSV: start each file with a UTF-8 byte order mark (spreadsheets)",
+    ),
 ]
 EXPORT_RESPONSES = {
     (200, "application/json"): OpenApiTypes.OBJECT,
@@ -46,6 +51,9 @@ class ExportJobInput(serializers.Serializer):
     format = serializers.ChoiceField(choices=list(EXPORTERS), default="native")
     status = serializers.ChoiceField(choices=list(STATUSES), default="all")
     annotator = id_field(required=False, allow_null=True)
+    bom = serializers.BooleanField(
+        required=False, default=False, help_text="CSV: start each file with a UTF-8 byte order mark"
+    )
 
 
 def export_params(request) -> dict:
@@ -54,8 +62,11 @@ def export_params(request) -> dict:
     annotator_id = parse_id(annotator) if annotator else None
     if annotator and annotator_id is None:
         raise ApplicationError.field("annotator", f"annotator must be a user id, not {annotator!r}.")
+    bom = params.get("bom", "false").lower()
+    if bom not in ("true", "false", "1", "0"):
+        raise ApplicationError.field("bom", f"bom must be true or false, not {params.get('bom')!r}.")
     return {"format": params.get("format") or "native", "status": params.get("status") or "all",
-            "annotator_id": annotator_id}  # fmt: skip
+            "annotator_id": annotator_id, "bom": bom in ("true", "1")}  # fmt: skip
 
 
 def export_response(
@@ -64,7 +75,7 @@ def export_response(
     params = export_params(request)
     selection = export_selection_for(
         user=request.user, project_id=project_id, status=params["status"], annotator_id=params["annotator_id"],
-        document_ids=document_ids,
+        document_ids=document_ids, bom=params["bom"],
     )  # fmt: skip
     chunks, media_type, filename = export_stream(
         selection=selection, format=params["format"], base_url=request.build_absolute_uri("/").rstrip("/")

@@ -6,17 +6,18 @@ from django.db.models import Q
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from annotator.core.errors import NotFound
 from annotator.interchange.exports import export_job_assert_downloadable
-from annotator.jobs.models import Job, JobKind
+from annotator.jobs.models import Job, JobKind, JobState
 from annotator.projects.models import Role
 from api.access import member_project_ids
 from api.filters import JobFilter
-from api.representations import parse_id
+from api.representations import ErrorSerializer, parse_id
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -37,17 +38,27 @@ class JobSerializer(serializers.ModelSerializer):
         return reverse("job-download", kwargs={"pk": job.pk}, request=self.context.get("request"))
 
 
+def job_response(job: Job, request) -> Response:
+    """The job as it is now: without a broker the task has already run (on commit), so the answer
+    is 200 with its final state and result; with one, 202 while it is pending or running."""
+    job.refresh_from_db()
+    finished = job.state in (JobState.SUCCEEDED, JobState.FAILED)
+    code = status.HTTP_200_OK if finished else status.HTTP_202_ACCEPTED
+    return Response(JobSerializer(job, context={"request": request}).data, status=code)
+
+
 def jobs_visible(*, user):
     """Your own jobs in the projects you are a member of now (and your jobs of no project), and
-    every job of the projects you manage. Leaving a project hides its jobs and their files."""
+    every job of the projects you review or manage. Leaving a project hides its jobs and their files."""
     if user.is_superuser:
         return Job.objects.all()
-    managed = member_project_ids(user=user, roles=[Role.MANAGER])
+    overseen = member_project_ids(user=user, roles=[Role.MANAGER, Role.REVIEWER])
     mine = Q(created_by=user) & (Q(project__isnull=True) | Q(project_id__in=member_project_ids(user=user)))
-    return Job.objects.filter(mine | Q(project_id__in=managed))
+    return Job.objects.filter(mine | Q(project_id__in=overseen))
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
+    ordering_fields = ("id", "created_at")
     serializer_class = JobSerializer
     filterset_class = JobFilter
     queryset = Job.objects.none()
@@ -63,7 +74,14 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         return job
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, summary="The job's result file"
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.STR,
+            404: ErrorSerializer,
+        },
+        summary="The job's result file (an export: JSON, JSON-LD, CSV or a zip of them)",
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
@@ -73,4 +91,18 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         if job.kind == JobKind.EXPORT and job.project_id is not None:
             export_job_assert_downloadable(user=request.user, job=job)
         name = job.result_file.name.rsplit("/", 1)[-1]
-        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+        return FileResponse(
+            job.result_file.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=result_media_type(name),
+        )
+
+
+def result_media_type(name: str) -> str:
+    """What a result file is, from its name (``<scope>-<format>-<status>-<stamp>.<ext>``)."""
+    if name.endswith(".zip"):
+        return "application/zip"
+    if name.endswith(".csv"):
+        return "text/csv; charset=utf-8"
+    return "application/ld+json" if "-web-annotation-" in name else "application/json"

@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from annotator.core.errors import NotFound
@@ -15,7 +15,14 @@ from annotator.interchange.exports import export_job_start, export_selection_for
 from annotator.interchange.services import membership_deactivate
 from annotator.projects.models import Invitation, Membership, Project, Role
 from annotator.projects.selectors import invitations_pending, project_access, projects_for_user
-from annotator.projects.services import invitation_respond, membership_request, membership_set, project_create
+from annotator.projects.services import (
+    invitation_respond,
+    membership_request,
+    membership_set,
+    project_create,
+    project_delete,
+    project_update,
+)
 from api.access import in_member_projects
 from api.exports import (
     EXPORT_PARAMETERS,
@@ -26,7 +33,7 @@ from api.exports import (
 )
 from api.filters import IdFilter
 from api.imports import ImportInput, import_request
-from api.jobs import JobSerializer
+from api.jobs import JobSerializer, job_response
 from api.representations import ErrorSerializer, id_field, parse_id
 
 
@@ -37,6 +44,11 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = ("id", "name", "slug", "description", "score_layer", "role", "created_at")
         read_only_fields = fields
+
+
+class ProjectUpdateInput(serializers.Serializer):
+    name = serializers.CharField(required=False, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
 class ProjectCreateInput(serializers.Serializer):
@@ -50,6 +62,7 @@ class ProjectCreateInput(serializers.Serializer):
     retrieve=extend_schema(summary="One project (404 unless you are a member)"),
 )
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    ordering_fields = ("id", "name", "created_at")
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()
 
@@ -89,12 +102,10 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         selection = export_selection_for(user=request.user, project_id=project.pk, status=data["status"],
-                                         annotator_id=data.get("annotator"))  # fmt: skip
+                                         annotator_id=data.get("annotator"), bom=data["bom"])  # fmt: skip
         job = export_job_start(user=request.user, selection=selection, format=data["format"],
                                base_url=request.build_absolute_uri("/").rstrip("/"))  # fmt: skip
-        return Response(
-            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
-        )
+        return job_response(job, request)
 
     @extend_schema(
         request={"multipart/form-data": ImportInput},
@@ -102,14 +113,37 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                    413: ErrorSerializer, 415: ErrorSerializer},
         summary="Import documents (.txt, JSONL, doccano JSONL, native JSON) as a job (managers)",
     )  # fmt: skip
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def imports(self, request, pk=None):
         project = self.get_object()
         project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
         job = import_request(request, project=project)
-        return Response(
-            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
-        )
+        return job_response(job, request)
+
+    @extend_schema(
+        request=ProjectUpdateInput,
+        responses={200: ProjectSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Rename or redescribe a project (managers)",
+    )
+    def partial_update(self, request, pk=None):
+        project = self.get_object()
+        project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
+        payload = ProjectUpdateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        role = project.role
+        project = project_update(project=project, **payload.validated_data)
+        project.role = role
+        return Response(ProjectSerializer(project).data)
+
+    @extend_schema(
+        responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Delete a project with its documents, spans and relations (managers)",
+    )
+    def destroy(self, request, pk=None):
+        project = self.get_object()
+        project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
+        project_delete(project=project)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ProjectCreateInput, responses={201: ProjectSerializer, 400: ErrorSerializer})
     def create(self, request):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from annotator.annotations.models import Annotation, Relation, RelationType
@@ -87,6 +88,8 @@ def _respond(relation: Relation, code=status.HTTP_200_OK) -> Response:
     retrieve=extend_schema(summary="One relation", responses={200: RelationSerializer, 403: ErrorSerializer}),
 )
 class RelationViewSet(viewsets.GenericViewSet):
+    parser_classes = [JSONParser]  # target and speaker may be null, which forms cannot say
+    ordering_fields = ("id", "created_at", "updated_at")
     serializer_class = RelationSerializer
     filterset_class = RelationFilter
     queryset = Relation.objects.none()

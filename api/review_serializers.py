@@ -31,7 +31,7 @@ class ReassignInput(serializers.Serializer):
 
 class BulkAssignInput(serializers.Serializer):
     project = id_field()
-    annotators = serializers.ListField(child=id_field(), allow_empty=False, max_length=1000)
+    annotators = serializers.ListField(child=id_field(), allow_empty=False, min_length=1, max_length=1000)
     overlap = serializers.IntegerField(min_value=1, max_value=100)
     documents = serializers.ListField(child=id_field(), required=False, max_length=100000)
 
@@ -108,7 +108,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         return row.label.code if row.label_id else None
 
 
-class _StateCounts(serializers.Serializer):
+class StateCounts(serializers.Serializer):
     total = serializers.IntegerField()
     assigned = serializers.IntegerField()
     in_progress = serializers.IntegerField()
@@ -117,12 +117,12 @@ class _StateCounts(serializers.Serializer):
     changes_requested = serializers.IntegerField()
 
 
-class AnnotatorProgress(_StateCounts):
+class AnnotatorProgress(StateCounts):
     annotator_id = serializers.IntegerField()
     username = serializers.CharField()
 
 
-class DocumentProgress(_StateCounts):
+class DocumentProgress(StateCounts):
     document_id = serializers.IntegerField()
     title = serializers.CharField(allow_blank=True)
 

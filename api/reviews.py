@@ -8,9 +8,8 @@ Inputs and outputs are in api/review_serializers.py.
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -26,11 +25,13 @@ from annotator.reviews.models import Agreement, Assignment
 from annotator.reviews.selectors import progress_by_annotator, progress_by_document, review_queue
 from annotator.reviews.services import assignment_approve, assignment_request_changes
 from api.assignments import AssignmentSerializer
-from api.jobs import JobSerializer
+from api.jobs import JobSerializer, job_response
+from api.lists import unknown_parameters_refuse
 from api.representations import (
     AnnotationSerializer,
     RelationSerializer,
     annotation_data,
+    id_field,
     parse_id,
     relation_data,
 )
@@ -58,6 +59,15 @@ from api.review_serializers import (
 )
 
 ID = r"(?P<pk>[0-9]+)"
+
+
+class QueueQuery(serializers.Serializer):
+    project = id_field(required=False)
+    annotator = id_field(required=False)
+    source = id_field(required=False)
+    label = id_field(required=False)
+
+
 DOCUMENT = r"documents/(?P<document_id>[0-9]+)"
 PROJECT = r"projects/(?P<project_id>[0-9]+)"
 
@@ -71,12 +81,6 @@ def _get(model, pk, user, noun: str):
     return item
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(n, OpenApiTypes.INT, OpenApiParameter.PATH)
-        for n in ("pk", "document_id", "project_id")
-    ]
-)
 class ReviewViewSet(viewsets.GenericViewSet):
     """Reviewing, adjudicating and auditing annotators' work."""
 
@@ -158,17 +162,14 @@ class ReviewViewSet(viewsets.GenericViewSet):
         return Response(body)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(n, OpenApiTypes.INT) for n in ("project", "annotator", "source", "label")
-        ],
-        responses={200: QueueOutput, **ERRORS},
+        parameters=[QueueQuery], responses={200: QueueOutput, **ERRORS},
         summary="The review queue: lowest agreement first, then oldest",
-    )
+    )  # fmt: skip
     @action(detail=False, methods=["get"], url_path="queue")
     def queue(self, request):
-        params = {
-            k: parse_id(request.query_params.get(k)) for k in ("project", "annotator", "source", "label")
-        }
+        unknown_parameters_refuse(request, known=set(QueueQuery().fields))
+        params = valid(QueueQuery, request.query_params)
+        params = {k: params.get(k) for k in ("project", "annotator", "source", "label")}
         documents = review_queue(
             user=request.user,
             project_id=params["project"],
@@ -323,9 +324,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     def project_agreement_compute(self, request, project_id=None):
         project, _ = _project(request.user, project_id, Role.REVIEWER)
         job = agreement_project_request(project=project, user=request.user)
-        return Response(
-            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
-        )
+        return job_response(job, request)
 
     # -- history ----------------------------------------------------------------------
     @extend_schema(responses={200: HistoryOutput, **ERRORS}, summary="A document's history, newest first")

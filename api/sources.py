@@ -11,7 +11,7 @@ from annotator.core.errors import PermissionDenied
 from annotator.documents.services import author_get_or_create, source_get_or_create
 from annotator.projects.models import Membership, Role
 from annotator.sources.models import Author, Source
-from api.representations import ErrorSerializer
+from api.representations import ErrorSerializer, StrictCharField
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -22,7 +22,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class SourceInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     domain = serializers.CharField(required=False, allow_blank=True, default="", max_length=253)
 
 
@@ -34,7 +34,7 @@ class AuthorSerializer(serializers.ModelSerializer):
 
 
 class AuthorInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
 
 
 class SourceFilter(django_filters.FilterSet):

@@ -132,12 +132,12 @@ def workspace_payload(*, user, document: Document, role: str, annotator_id: int 
 
 
 # Shapes for the OpenAPI schema.
-class _Named(serializers.Serializer):
+class WorkspaceNamed(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class _Subtype(serializers.Serializer):
+class WorkspaceSubtype(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
@@ -152,7 +152,7 @@ class WorkspaceLabelSerializer(serializers.Serializer):
     color = serializers.CharField()
     shortcut = serializers.CharField(allow_blank=True)
     is_active = serializers.BooleanField()
-    subtypes = _Subtype(many=True)
+    subtypes = WorkspaceSubtype(many=True)
 
 
 class _WorkspaceDocument(serializers.Serializer):
@@ -164,8 +164,8 @@ class _WorkspaceDocument(serializers.Serializer):
     word_count = serializers.IntegerField()
     url = serializers.CharField(allow_blank=True)
     published_on = serializers.DateField(allow_null=True)
-    source = _Named(allow_null=True)
-    authors = _Named(many=True)
+    source = WorkspaceNamed(allow_null=True)
+    authors = WorkspaceNamed(many=True)
     language = serializers.CharField(allow_blank=True)
 
 
@@ -175,7 +175,7 @@ class _WorkspaceProject(serializers.Serializer):
     role = serializers.CharField()
 
 
-class _User(serializers.Serializer):
+class WorkspaceUser(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
 
@@ -188,17 +188,17 @@ class AssignmentBriefSerializer(serializers.Serializer):
 
 
 class _WorkspaceLayer(serializers.Serializer):
-    annotator = _User(allow_null=True)
+    annotator = WorkspaceUser(allow_null=True)
     layer = serializers.ChoiceField(choices=Layer.choices)
     read_only = serializers.BooleanField()
     assignment = AssignmentBriefSerializer(allow_null=True)
 
 
-class _WorkspaceAnnotator(_User):
+class _WorkspaceAnnotator(WorkspaceUser):
     state = serializers.ChoiceField(choices=AssignmentState.choices, allow_null=True)
 
 
-class _Speaker(serializers.Serializer):
+class WorkspaceSpeaker(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=SpeakerKind.choices)
@@ -212,4 +212,4 @@ class WorkspaceSerializer(serializers.Serializer):
     annotators = _WorkspaceAnnotator(many=True)
     annotations = AnnotationSerializer(many=True)
     relations = RelationSerializer(many=True)
-    speakers = _Speaker(many=True)
+    speakers = WorkspaceSpeaker(many=True)

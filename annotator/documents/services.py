@@ -77,3 +77,10 @@ def document_create(
     if authors:
         document.authors.set(authors)
     return document
+
+
+@transaction.atomic
+def document_delete(*, document: Document) -> None:
+    """Delete a document with its spans, relations and assignments (cascade); each of those gets a
+    history row saying it was deleted, so the review history shows what went."""
+    document.delete()

@@ -19,7 +19,7 @@ from annotator.projects.selectors import project_access, role_at_least
 
 def export_selection_for(
     *, user, project_id: int, status: str = "all", annotator_id: int | None = None,
-    document_ids: list[int] | None = None,
+    document_ids: list[int] | None = None, bom: bool = False,
 ) -> ExportSelection:  # fmt: skip
     """The selection the caller may export: reviewers and managers any layer, annotators their own."""
     project, role = project_access(user=user, project_id=project_id)
@@ -34,7 +34,7 @@ def export_selection_for(
             raise PermissionDenied("Annotators can export only their own layer.")
         annotator_id = user.pk
     return ExportSelection(
-        project=project, status=status, annotator_id=annotator_id, document_ids=document_ids
+        project=project, status=status, annotator_id=annotator_id, document_ids=document_ids, bom=bom
     )
 
 
@@ -78,6 +78,7 @@ def export_job_start(*, user, selection: ExportSelection, format: str, base_url:
             "status": selection.status,
             "annotator": selection.annotator_id,
             "documents": selection.document_ids,
+            "bom": selection.bom,
             "base_url": base_url,
         },  # fmt: skip
     )
@@ -95,6 +96,7 @@ def export_job_run(*, job_id: int) -> None:
         selection = ExportSelection(
             project=Project.objects.get(pk=job.project_id), status=params["status"],
             annotator_id=params.get("annotator"), document_ids=params.get("documents"),
+            bom=params.get("bom", False),
         )  # fmt: skip
         exporter = exporter_get(params["format"])
         total = max(1, selection.documents().count())

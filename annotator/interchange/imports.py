@@ -1,7 +1,10 @@
 """Imports: parse uploaded files, validate every document, then write them in one transaction.
 
-- Deduplication: a text already in the project (same SHA-256), or twice in
-  the upload, is skipped and counted as a duplicate, not an error.
+- Known texts: a text already in the project (same SHA-256) gets the file's
+  layers added to the existing document ("matched"); spans and relations it
+  already holds are not written twice ("merged"); layers that were submitted
+  or approved are left as reviewed and their items reported ("refused"). A
+  known text with no spans, or a text twice in the upload, is a "duplicate".
 - ``mode="atomic"``: any rejected line or document means nothing is written.
   ``mode="skip"``: rejected ones are reported and the rest imported.
 - Writes are bulk inserts (with history rows) in batches inside one
@@ -19,6 +22,7 @@ from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import ApplicationError
@@ -126,9 +130,12 @@ class _Writer:
                 "user__username", "user_id"
             )
         )
-        self.hashes = set(Document.objects.filter(project=project).values_list("content_hash", flat=True))
+        self.existing = dict(Document.objects.filter(project=project).values_list("content_hash", "id"))
+        self.seen: set[str] = set()
         self.sources, self.authors, self.speakers = {}, {}, {}
-        self.counts = {"documents": 0, "duplicates": 0, "annotations": 0, "relations": 0}
+        self.counts = {"documents": 0, "duplicates": 0, "matched": 0, "annotations": 0, "relations": 0,
+                       "merged": 0, "refused": 0}  # fmt: skip
+        self.refusals: list[dict] = []
         self.stored: dict = {}  # native span id in the file -> stored span id
 
     def _create_declared_labels(self, taxonomy: Taxonomy) -> None:
@@ -174,13 +181,21 @@ class _Writer:
         return self.annotator.pk
 
     def write_batch(self, batch: list[ParsedDocument]) -> None:
-        fresh = []
+        """New texts become documents; a text already in the project gets the file's layers added
+        (matched by content hash), or is a duplicate when the file brings no spans for it."""
+        fresh, known = [], []
         for parsed in batch:
             digest = content_hash(parsed.text)
-            if digest in self.hashes:
+            if digest in self.seen:
                 self.counts["duplicates"] += 1
                 continue
-            self.hashes.add(digest)
+            self.seen.add(digest)
+            if digest in self.existing:
+                if any(layer.spans for layer in parsed.layers):
+                    known.append((self.existing[digest], parsed))
+                else:
+                    self.counts["duplicates"] += 1
+                continue
             fresh.append((parsed, digest))
         rows = [
             {
@@ -209,67 +224,146 @@ class _Writer:
             ]
         )
         self.counts["documents"] += len(document_ids)
-        self._write_layers(document_ids, [parsed for parsed, _ in fresh])
+        self.counts["matched"] += len(known)
+        self._write_layers(
+            [*document_ids, *(d for d, _ in known)],
+            [*(parsed for parsed, _ in fresh), *(parsed for _, parsed in known)],
+            existing={d for d, _ in known},
+        )
 
-    def _write_layers(self, document_ids: list[int], parsed_documents: list[ParsedDocument]) -> None:
-        spans, span_keys, refs, pending_relations, assignments = [], {}, {}, [], set()
+    def _stored(self, existing: set[int]):
+        """What the matched documents hold already: spans and relations by content, reviewed layers."""
+        spans = {
+            (d, a, layer, start, end, label): pk
+            for pk, d, a, layer, start, end, label in Annotation.objects.filter(document_id__in=existing).values_list(
+                "id", "document_id", "annotator_id", "layer", "start", "end", "label_id")
+        }  # fmt: skip
+        links = set(
+            Relation.objects.filter(document_id__in=existing).values_list(
+                "source_id", "target_id", "speaker_id", "type"
+            )
+        )
+        reviewed = set(
+            Assignment.objects.filter(
+                document_id__in=existing, state__in=[AssignmentState.SUBMITTED, AssignmentState.APPROVED]
+            ).values_list("document_id", "annotator_id")
+        )
+        return spans, links, reviewed
+
+    def _write_layers(
+        self, document_ids: list[int], parsed_documents: list[ParsedDocument], *, existing=()
+    ) -> None:
+        stored_spans, stored_links, reviewed = self._stored(set(existing)) if existing else ({}, set(), set())
+        spans, span_keys, refs, pending_relations, assignments = [], {}, {}, [], {}
+        origins = []  # (span index, (document_id, origin ref)): gold spans taken from another span
         for document_id, parsed in zip(document_ids, parsed_documents, strict=True):
             for layer_index, layer in enumerate(parsed.layers):
                 owner = self._layer_owner(layer.annotator)
-                if layer.layer == Layer.ANNOTATOR:
-                    assignments.add((document_id, owner))
+                if layer.layer == Layer.ANNOTATOR and (document_id, owner) in reviewed:
+                    self.counts["refused"] += len(layer.spans) + len(layer.relations)
+                    self.refusals.append({
+                        "file": "", "where": f"{parsed.where}.layers[{layer_index}]",
+                        "message": "this annotator's layer of the existing document is submitted or approved; "
+                                   "a reviewed layer is not changed by an import",
+                    })  # fmt: skip
+                    continue
+                if layer.layer == Layer.ANNOTATOR and (
+                    layer.state or (document_id, owner) not in assignments
+                ):
+                    assignments[(document_id, owner)] = (
+                        layer.state or AssignmentState.IN_PROGRESS,
+                        layer.reason,
+                    )
                 for span in layer.spans:
                     key = (document_id, owner, layer.layer, span.start, span.end, span.label)
-                    if key not in span_keys:  # two file layers may land in one stored layer
+                    stored = stored_spans.get((*key[:5], self.label_ids[span.label]))
+                    if stored is not None:
+                        if key not in span_keys:
+                            self.counts["merged"] += 1
+                            span_keys[key] = ("stored", stored)
+                    elif key not in span_keys:  # two file layers may land in one stored layer
                         span_keys[key] = len(spans)
                         spans.append({
                             "project_id": self.project.pk, "document_id": document_id, "annotator_id": owner,
                             "layer": layer.layer, "start": span.start, "end": span.end,
                             "quote": parsed.text[span.start : span.end], "label_id": self.label_ids[span.label],
                             "subtype_id": self.subtype_ids.get((span.label, span.subtype)) if span.subtype else None,
-                            "note": span.note, "status": span.status,
+                            "note": span.note, "status": span.status, "status_reason": span.status_reason,
                         })  # fmt: skip
+                        if span.origin is not None:
+                            origins.append((span_keys[key], (document_id, span.origin)))
                     refs[(document_id, layer_index, span.ref)] = span_keys[key]
+                    refs.setdefault((document_id, None, span.ref), span_keys[key])
                 for relation in layer.relations:
-                    pending_relations.append((document_id, layer_index, relation))
+                    pending_relations.append((document_id, layer_index, owner, layer.layer, relation))
+        now = timezone.now()
         Assignment.objects.bulk_create(
             [
                 Assignment(
                     project_id=self.project.pk,
                     document_id=d,
                     annotator_id=a,
-                    state=AssignmentState.IN_PROGRESS,
+                    state=state,
+                    reason=reason,
                     assigned_by=self.user,
-                )
-                for d, a in sorted(assignments)
-            ],  # fmt: skip
+                    submitted_at=now
+                    if state in (AssignmentState.SUBMITTED, AssignmentState.APPROVED)
+                    else None,
+                )  # fmt: skip
+                for (d, a), (state, reason) in sorted(assignments.items())
+            ],
             ignore_conflicts=True,
         )
         span_ids = rows_insert(Annotation, spans, user=self.user)
-        for (_, _, ref), index in refs.items():
-            self.stored[ref] = span_ids[index]
-        links, seen = [], set()
-        for document_id, layer_index, relation in pending_relations:
-            source = refs[(document_id, layer_index, relation.source)]
+
+        def span_id(slot) -> int:
+            return slot[1] if isinstance(slot, tuple) else span_ids[slot]
+
+        for (_, _, ref), slot in refs.items():
+            self.stored[ref] = span_id(slot)
+        links, seen, relation_refs, relation_origins = [], set(), {}, []
+        for document_id, layer_index, owner, layer, relation in pending_relations:
+            source = span_id(refs[(document_id, layer_index, relation.source)])
             target = (
-                refs[(document_id, layer_index, relation.target)] if relation.target is not None else None
+                span_id(refs[(document_id, layer_index, relation.target)])
+                if relation.target is not None
+                else None
             )
             speaker_id = None
             if relation.type == "attributed_to":
                 speaker_id, target = self._speaker_id(relation.speaker), None
             key = (source, target, speaker_id, relation.type)
+            if key in stored_links:
+                self.counts["merged"] += 1
+                continue
             if key in seen:
                 continue
             seen.add(key)
+            if relation.ref is not None:
+                relation_refs[(document_id, relation.ref)] = len(links)
+            if relation.origin is not None:
+                relation_origins.append((len(links), (document_id, relation.origin)))
             links.append({
-                "project_id": self.project.pk, "document_id": document_id, "annotator_id": spans[source]["annotator_id"],
-                "layer": spans[source]["layer"], "type": relation.type, "source_id": span_ids[source],
-                "target_id": span_ids[target] if target is not None else None, "speaker_id": speaker_id,
-                "note": relation.note, "status": relation.status,
+                "project_id": self.project.pk, "document_id": document_id, "annotator_id": owner,
+                "layer": layer, "type": relation.type, "source_id": source,
+                "target_id": target, "speaker_id": speaker_id,
+                "note": relation.note, "status": relation.status, "status_reason": relation.status_reason,
             })  # fmt: skip
-        rows_insert(Relation, links, user=self.user)
+        link_ids = rows_insert(Relation, links, user=self.user)
+        span_refs = {
+            (d, ref): index for (d, layer_index, ref), index in refs.items()
+            if layer_index is None and not isinstance(index, tuple)
+        }  # fmt: skip
+        _origins_set(Annotation, span_ids, origins, span_refs)
+        _origins_set(Relation, link_ids, relation_origins, relation_refs)
         self.counts["annotations"] += len(spans)
         self.counts["relations"] += len(links)
+
+
+def _origins_set(model, ids: list[int], origins: list[tuple[int, tuple]], by_ref: dict) -> None:
+    """Point gold rows at the rows they were taken from, when those are in the same file."""
+    rows = [model(pk=ids[index], origin_id=ids[by_ref[ref]]) for index, ref in origins if ref in by_ref]
+    model.objects.bulk_update(rows, ["origin_id"], batch_size=BATCH)
 
 
 def import_documents(
@@ -304,10 +398,10 @@ def import_documents(
                 project=project, user=user, data=native, stored=writer.stored
             ).items():
                 writer.counts[key] = writer.counts.get(key, 0) + value
-        if writer.counts["documents"]:
+        if writer.counts["documents"] or writer.counts["annotations"]:
             transaction.on_commit(lambda: _scores_mark_dirty(project.pk))
     counts = {**writer.counts, "rejected": len(parsed.rejections)}
-    return counts, [r.as_dict() for r in parsed.rejections]
+    return counts, [r.as_dict() for r in parsed.rejections] + writer.refusals
 
 
 def _scores_mark_dirty(project_id: int) -> None:

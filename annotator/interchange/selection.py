@@ -37,10 +37,11 @@ DOCUMENT_CHUNK = 100
 
 ANNOTATION_COLUMNS = (
     "id", "document_id", "annotator_id", "layer", "start", "end", "quote", "label_id", "subtype_id",
-    "note", "status", "created_at", "updated_at",
+    "note", "status", "created_at", "updated_at", "status_reason", "origin_id",
 )  # fmt: skip
 RELATION_COLUMNS = (
     "id", "document_id", "annotator_id", "layer", "type", "source_id", "target_id", "speaker_id", "note", "status",
+    "status_reason", "origin_id",
 )  # fmt: skip
 
 
@@ -50,6 +51,7 @@ class ExportSelection:
     status: str = "all"
     annotator_id: int | None = None
     document_ids: list[int] | None = None
+    bom: bool = False  # CSV only: start each file with a UTF-8 byte order mark, for spreadsheets
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -102,6 +104,7 @@ class LayerBundle:
     state: str | None
     annotations: list[tuple] = field(default_factory=list)
     relations: list[tuple] = field(default_factory=list)
+    reason: str = ""
 
 
 @dataclass
@@ -205,12 +208,12 @@ def _chunk_bundles(selection, lookups, ids, with_text, with_annotations, with_re
         for row in rows.values_list(*RELATION_COLUMNS):
             layer_for(row[1], row[2], row[3]).relations.append(row)
     states = Assignment.objects.filter(document_id__in=ids).values_list(
-        "document_id", "annotator_id", "state"
+        "document_id", "annotator_id", "state", "reason"
     )
-    for document_id, annotator_id, state in states:
+    for document_id, annotator_id, state, reason in states:
         key = (document_id, False, lookups.usernames.get(annotator_id, ""), annotator_id)
         if key in layers:
-            layers[key].state = state
+            layers[key].state, layers[key].reason = state, reason
     by_document = defaultdict(list)
     for key in sorted(layers):  # annotator layers by username, then gold layers
         by_document[key[0]].append(layers[key])

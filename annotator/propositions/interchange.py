@@ -139,8 +139,10 @@ def _stamp(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def propositions_aif_graph(*, project: Project, spans: QuerySet) -> dict | None:
-    """One AIF graph across the exported documents, or None when no exported span states a proposition."""
+def propositions_aif_graph(*, project: Project, spans: QuerySet, ids=None) -> dict | None:
+    """One AIF graph across the exported documents, or None when no exported span states a proposition.
+
+    ``ids`` is the export's node id counter, so ids stay unique across every file of a ZIP."""
     links = list(
         PropositionLink.objects.filter(project=project, annotation_id__in=spans)
         .exclude(status=ReviewStatus.REJECTED)
@@ -150,7 +152,8 @@ def propositions_aif_graph(*, project: Project, spans: QuerySet) -> dict | None:
     )
     if not links:
         return None
-    ids = (str(n) for n in itertools.count(1))
+    if ids is None:
+        ids = (str(n) for n in itertools.count(1))
     nodes, edges, locutions, participants, i_nodes, assay = (
         [],
         [],

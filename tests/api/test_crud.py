@@ -215,6 +215,7 @@ def test_span_filters_by_subtype_source_author_and_date_range(team):
     assert ids(window.replace("+", "%2B")) == [plain.pk, typed.pk]
     assert ids(f"updated_before={(timezone.now() - hour).isoformat().replace('+', '%2B')}") == []
     bad = client.get("/api/v1/annotations/?created_after=yesterday")
+    # The error names the parameter as sent (created_after), not the filter (created).
     assert bad.status_code == 400 and bad.json()["errors"] == {
-        "created": ["Enter an ISO 8601 date-time such as 2026-01-31T12:00:00Z."]
+        "created_after": ["Enter an ISO 8601 date-time such as 2026-01-31T12:00:00Z."]
     }

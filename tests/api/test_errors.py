@@ -27,12 +27,12 @@ def test_unknown_paths_under_the_api_are_json_404s(team, client_for):
 
 
 def test_wrong_method_is_a_json_405(team, client_for):
-    """PUT on a document (text is never edited) and DELETE on a project are 405s in the error shape."""
+    """PUT on a document (text is never edited) and on a project (PATCH it) are 405s in the error shape."""
     client = client_for(team.manager)
     put = client.put(f"/api/v1/documents/{team.document.pk}/", {"text": "x"}, format="json")
     assert (put.status_code, put.json()) == (405, {"message": 'Method "PUT" not allowed.', "errors": {}})
-    delete = client.delete(f"/api/v1/projects/{team.project.pk}/")
-    assert (delete.status_code, delete.json()["message"]) == (405, 'Method "DELETE" not allowed.')
+    replace = client.put(f"/api/v1/projects/{team.project.pk}/", {"name": "x"}, format="json")
+    assert (replace.status_code, replace.json()["message"]) == (405, 'Method "PUT" not allowed.')
 
 
 def test_body_over_the_memory_limit_is_a_json_413_and_stores_nothing(team, client_for, settings):

@@ -94,7 +94,7 @@ CASES = [
     ("post", "/api/v1/assignments/", "assignment", [403, 404, 403, 403, 201]),
     # The (non-staff) manager invites the outsider: 202, nobody enrolled until they accept.
     ("post", "/api/v1/members/", "member", [403, 404, 403, 403, 202]),
-    ("get", "/api/v1/jobs/{job}/", None, [403, 404, 200, 404, 200]),
+    ("get", "/api/v1/jobs/{job}/", None, [403, 404, 200, 200, 200]),
     ("post", "/api/v1/sources/", {"name": "New outlet"}, [403, 403, 403, 403, 201]),
     ("get", "/api/v1/sources/{source}/", None, [403, 200, 200, 200, 200]),
     ("post", "/api/v1/documents/{document}/submit/", None, [403, 404, 200, 200, 200]),
@@ -129,7 +129,11 @@ CASES = [
     ("post", "/api/v1/authors/", {"name": "A. Writer"}, [403, 403, 403, 403, 201]),
     ("get", "/api/v1/assignments/", None, [403, 200, 200, 200, 200]),
     ("get", "/api/v1/jobs/", None, [403, 200, 200, 200, 200]),
-    ("get", "/api/v1/jobs/{job}/download/", None, [403, 404, 200, 404, 200]),
+    ("get", "/api/v1/jobs/{job}/download/", None, [403, 404, 200, 200, 200]),
+    ("get", "/api/v1/documents/{document}/text/", None, [403, 404, 200, 200, 200]),
+    ("patch", "/api/v1/projects/{project}/", {"description": "New."}, [403, 404, 403, 403, 200]),
+    ("delete", "/api/v1/documents/{document}/", None, [403, 404, 403, 403, 204]),
+    ("delete", "/api/v1/projects/{project}/", None, [403, 404, 403, 403, 204]),
     ("post", "/api/v1/tokens/", None, [403, 201, 201, 201, 201]),
     ("delete", "/api/v1/tokens/", None, [403, 204, 204, 204, 204]),
 ]

@@ -62,7 +62,8 @@ def test_jsonl_import_with_metadata_and_spans(setup, django_capture_on_commit_ca
     assert response.status_code == 202, response.json()
     job = Job.objects.get(pk=response.json()["id"])
     assert job.state == "succeeded", job.message
-    assert job.counts == {"documents": 2, "duplicates": 0, "annotations": 1, "relations": 0, "rejected": 0}
+    assert job.counts == {"documents": 2, "duplicates": 0, "matched": 0, "annotations": 1, "relations": 0,
+                          "merged": 0, "refused": 0, "rejected": 0}  # fmt: skip
     document = Document.objects.get(project=setup.project, title="Prices")
     assert (document.url, str(document.published_on), document.source.name, document.language) == (
         "https://example.org/a",
@@ -288,8 +289,85 @@ def test_management_commands_round_trip(mapped, tmp_path, capsys):
         "import_documents", "cli-copy", str(out), "--user", "cli", stdout=stdout, stderr=io.StringIO()
     )
     assert (
-        stdout.getvalue().strip() == "documents: 1, duplicates: 0, annotations: 6, relations: 5, rejected: 0"
+        stdout.getvalue().strip()
+        == "documents: 1, duplicates: 0, matched: 0, annotations: 6, relations: 5, merged: 0, refused: 0, rejected: 0"
     )
     bars = capsys.readouterr().err
     assert "export [" + "#" * 30 + "] 1/1 documents" in bars
     assert " writing [" + "#" * 30 + "] 1/1\n" in bars
+
+
+def test_jsonl_lines_split_on_newline_only(setup, django_capture_on_commit_callbacks):
+    """A raw U+2028, U+2029 or U+0085 inside a JSON string is text, not a line break; \\r\\n ends a line."""
+    text = "One\u2028two\u2029three\u0085four."
+    data = ("{" + f'"text": "{text}", "spans": [{{"start": 4, "end": 7, "label": "CLAIM"}}]' + "}\r\n"
+            + json.dumps({"text": "Second."}) + "\r\n").encode()  # fmt: skip
+    response = _upload(setup.manager, setup.project, [("d.jsonl", data)], django_capture_on_commit_callbacks)
+    job = Job.objects.get(pk=response.json()["id"])
+    assert (job.state, job.counts["documents"], job.counts["rejected"]) == ("succeeded", 2, 0), job.errors
+    document = Document.objects.get(project=setup.project, text=text)
+    assert Annotation.objects.get(document=document).quote == "two"
+    assert Document.objects.filter(project=setup.project, text="Second.").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_import_answers_with_the_finished_job(settings, tmp_path):
+    """Tasks run in-process on commit: the POST answers 200 with state succeeded and the counts, not a
+    202 "pending" for a job that has already finished."""
+    settings.MEDIA_ROOT = tmp_path
+    project = ProjectFactory(slug="eager")
+    manager = member(project, Role.MANAGER, username="eager-boss")
+    client = APIClient()
+    client.force_authenticate(manager)
+    upload = SimpleUploadedFile("d.jsonl", _jsonl({"text": "One."}, {"text": "Two."}))
+    response = client.post(f"/api/v1/projects/{project.pk}/imports/", {"file": [upload]}, format="multipart")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["state"], body["progress"], body["counts"]["documents"]) == ("succeeded", 100, 2)
+
+
+def test_import_into_existing_documents_adds_layers(setup, django_capture_on_commit_callbacks):
+    """A known text gets the file's spans and relations as a layer of the existing document: what it
+    already holds is merged (not doubled), a submitted layer is refused and reported, new texts are added."""
+    from tests.factories import AnnotationFactory, AssignmentFactory
+
+    alpha = DocumentFactory(project=setup.project, text="Taxes rose. Growth follows.")
+    beta = DocumentFactory(project=setup.project, text="Beta is reviewed.")
+    kept = AnnotationFactory(
+        document=alpha, annotator=setup.annotator, start=0, end=11, label_code="EVIDENCE"
+    )
+    AssignmentFactory(
+        document=beta, annotator=setup.annotator, state="submitted", submitted_at="2026-01-01T00:00Z"
+    )
+    doccano = [
+        {"text": alpha.text, "entities": [
+            {"id": 1, "label": "EVIDENCE", "start_offset": 0, "end_offset": 11},
+            {"id": 2, "label": "CLAIM", "start_offset": 12, "end_offset": 27}],
+         "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "supports"}]},
+        {"text": beta.text, "entities": [{"id": 1, "label": "CLAIM", "start_offset": 0, "end_offset": 4}],
+         "relations": []},
+        {"text": "A new text.", "entities": [], "relations": []},
+    ]  # fmt: skip
+    response = _upload(setup.manager, setup.project, [("d.jsonl", _jsonl(*doccano))], django_capture_on_commit_callbacks,
+                       format="doccano", annotator=setup.annotator.pk)  # fmt: skip
+    job = Job.objects.get(pk=response.json()["id"])
+    assert job.state == "succeeded", job.message
+    assert job.counts == {"documents": 1, "duplicates": 0, "matched": 2, "annotations": 1, "relations": 1,
+                          "merged": 1, "refused": 1, "rejected": 0}  # fmt: skip
+    assert job.errors == [{
+        "file": "", "where": "line 2.layers[0]",
+        "message": "this annotator's layer of the existing document is submitted or approved; "
+                   "a reviewed layer is not changed by an import",
+    }]  # fmt: skip
+    layer = Annotation.objects.filter(document=alpha, annotator=setup.annotator).order_by("start")
+    assert [(a.pk == kept.pk, a.start, a.end, a.label.code) for a in layer] == [
+        (True, 0, 11, "EVIDENCE"), (False, 12, 27, "CLAIM")]  # fmt: skip
+    link = Relation.objects.get(document=alpha)
+    assert (link.source_id, link.target.start, link.type, link.annotator) == (
+        kept.pk,
+        12,
+        "supports",
+        setup.annotator,
+    )
+    assert not Annotation.objects.filter(document=beta).exists()
+    assert Document.objects.filter(project=setup.project).count() == 3

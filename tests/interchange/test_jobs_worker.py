@@ -48,7 +48,8 @@ def test_import_then_export_run_in_a_worker(celery_workers):
     assert response.status_code == 202, response.json()
     job = _wait(response.json()["id"])
     assert (job.state, job.progress) == ("succeeded", 100), job.message
-    assert job.counts == {"documents": 50, "duplicates": 0, "annotations": 50, "relations": 0, "rejected": 0}
+    assert job.counts == {"documents": 50, "duplicates": 0, "matched": 0, "annotations": 50, "relations": 0,
+                          "merged": 0, "refused": 0, "rejected": 0}  # fmt: skip
     assert Document.objects.filter(project=project).count() == 50
 
     started = client.post(f"/api/v1/projects/{project.pk}/export/", {"format": "csv"}, format="json")

@@ -1,7 +1,10 @@
 """CSV: spans.csv (one row per span) and relations.csv (one row per relation), zipped.
 
 Offsets are Unicode code points. Cells that start with = + - @ are prefixed
-with a quote so spreadsheets do not run them as formulas.
+with a quote so spreadsheets do not run them as formulas; ``quote_raw`` is the
+span's text exactly (``text[start:end]``) for programs, unprefixed. With
+``bom`` each file starts with a UTF-8 byte order mark, so spreadsheet programs
+read it as UTF-8.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from annotator.interchange.zipstream import zip_stream
 
 SPAN_COLUMNS = [
     "span_id", "document_id", "document_title", "annotator", "layer", "layer_state", "start", "end", "quote",
-    "label", "subtype", "note", "status", "created_at", "updated_at",
+    "quote_raw", "label", "subtype", "note", "status", "created_at", "updated_at",
 ]  # fmt: skip
 RELATION_COLUMNS = [
     "relation_id", "document_id", "annotator", "layer", "type", "source_span_id", "target_span_id",
@@ -31,6 +34,8 @@ def _safe(value):
 
 def _rows(selection, lookups, *, spans: bool, progress=None):
     out = io.StringIO()
+    if selection.bom:
+        out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(SPAN_COLUMNS if spans else RELATION_COLUMNS)
     documents = done = 0
@@ -51,6 +56,7 @@ def _rows(selection, lookups, *, spans: bool, progress=None):
                         a[4],
                         a[5],
                         _safe(a[6]),
+                        a[6],
                         lookups.label_code(a[7]),
                         lookups.subtypes.get(a[8]) if a[8] else "",
                         _safe(a[9]),

@@ -1,8 +1,12 @@
 """The native argument-map JSON, ``"schema": "assay.argument-map/1"`` (schema in the README, "Native JSON").
 
-Documents with metadata and text, then per layer (annotator or gold) its spans
-and relations; relations point at span ids, which are unique in the file. Then
-the propositions those spans state and the evidence's provenance
+Documents with metadata and text, then per layer (annotator or gold) its review
+state and reason, its spans and relations; relations point at span ids, which are
+unique in the file. ``origin`` is the id of the span (or relation) a gold one was
+taken from, when that one is in the file too. Everything a user made round-trips:
+export, import into a new project with the same members, export again gives the same
+file apart from ids and timestamps (tests/interchange/test_round_trip.py).
+Then the propositions those spans state and the evidence's provenance
 (annotator/propositions/interchange.py).
 """
 
@@ -58,6 +62,8 @@ def document_entry(bundle, lookups: Lookups) -> dict:
                 "subtype": subtypes.get(a[8]) if a[8] else None,
                 "note": a[9],
                 "status": a[10],
+                "status_reason": a[13],
+                "origin": a[14],
                 "created_at": a[11],
                 "updated_at": a[12],
             }  # fmt: skip
@@ -72,6 +78,8 @@ def document_entry(bundle, lookups: Lookups) -> dict:
                 "speaker": {"name": speakers[r[7]][0], "kind": speakers[r[7]][1]} if r[7] else None,
                 "note": r[8],
                 "status": r[9],
+                "status_reason": r[10],
+                "origin": r[11],
             }  # fmt: skip
             for r in layer.relations
         ]
@@ -80,6 +88,7 @@ def document_entry(bundle, lookups: Lookups) -> dict:
                 "annotator": layer.username,
                 "layer": layer.layer,
                 "state": layer.state,
+                "reason": layer.reason,
                 "annotations": annotations,
                 "relations": relations,
             }  # fmt: skip

@@ -1,5 +1,10 @@
 """W3C Web Annotation JSON-LD: one Annotation per span in an AnnotationCollection.
 
+The collection and its one page have ids (the export's URL), every term is in
+the @context (Assay's own under the ``assay:`` prefix), and ``target.source`` is
+the URL of the document's text as text/plain (``/api/v1/documents/<id>/text/``),
+the very string the selectors count over.
+
 Each annotation targets the document with a TextQuoteSelector (exact, and 32
 code points of prefix and suffix) and a TextPositionSelector whose start and
 end are Unicode code points of the stored text. Bodies carry the label
@@ -13,8 +18,32 @@ import json
 from annotator.interchange.exporters.base import Exporter, TextBuffer
 from annotator.interchange.selection import Lookups, bundles
 
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# The W3C context, and the prefix of Assay's own terms (assay:layer, assay:status, assay:subtype),
+# so every term in the file expands to an IRI.
+ASSAY_VOCABULARY = "urn:assay:vocabulary:"
+CONTEXT = ["http://www.w3.org/ns/anno.jsonld", {"assay": ASSAY_VOCABULARY}]
 AFFIX = 32
+
+
+def collection_iri(selection, base_url: str) -> str:
+    """The export as a resource: the URL that produces it, or a URN without a server."""
+    query = f"format=web-annotation&status={selection.status}"
+    if selection.annotator_id is not None:
+        query += f"&annotator={selection.annotator_id}"
+    if selection.document_ids is not None and len(selection.document_ids) == 1:
+        path = f"/api/v1/documents/{selection.document_ids[0]}/export/"
+    else:
+        path = f"/api/v1/projects/{selection.project.pk}/export/"
+    if base_url:
+        return f"{base_url}{path}?{query}"
+    return f"urn:assay:export:{selection.project.pk}:{selection.status}:{selection.annotator_id or 'all'}"
+
+
+def text_iri(document_id: int, base_url: str) -> str:
+    """What the selectors count over: the document's stored text as text/plain."""
+    if base_url:
+        return f"{base_url}/api/v1/documents/{document_id}/text/"
+    return f"urn:assay:document:{document_id}:text"
 
 
 def annotation_entry(a, text: str, document_iri: str, layer, lookups: Lookups, base_url: str) -> dict:
@@ -60,23 +89,25 @@ class WebAnnotationExporter(Exporter):
         annotations = selection.annotations()
         if selection.document_ids is not None:
             annotations = annotations.filter(document_id__in=selection.document_ids)
+        collection = collection_iri(selection, base_url)
         opening = {
             "@context": CONTEXT,
+            "id": collection,
             "type": "AnnotationCollection",
             "label": f"{selection.project.name}: {selection.status} layers",
             "total": annotations.count(),
         }
+        page = {"id": f"{collection}#page-1", "type": "AnnotationPage", "partOf": collection, "startIndex": 0}
         yield (
-            json.dumps(opening, ensure_ascii=False)[:-1] + ', "first": {"type": "AnnotationPage", "items": ['
+            json.dumps(opening, ensure_ascii=False)[:-1]
+            + ', "first": '
+            + json.dumps(page, ensure_ascii=False)[:-1]
+            + ', "items": ['
         ).encode()
         buffer, first, documents, done = TextBuffer(), True, 0, 0
         for bundle in bundles(selection, lookups, with_relations=False):
             text, document_id = bundle.document["text"], bundle.document["id"]
-            iri = (
-                f"{base_url}/api/v1/documents/{document_id}/"
-                if base_url
-                else f"urn:assay:document:{document_id}"
-            )
+            iri = text_iri(document_id, base_url)
             for layer in bundle.layers:
                 for a in layer.annotations:
                     entry = json.dumps(

@@ -41,6 +41,8 @@ class ParsedSpan:
     note: str = ""
     quote: str | None = None
     status: str = ReviewStatus.PENDING
+    status_reason: str = ""
+    origin: object = None  # ref of the span this one was taken from (native files)
 
 
 @dataclass
@@ -51,12 +53,17 @@ class ParsedRelation:
     speaker: tuple[str, str] | None = None
     note: str = ""
     status: str = ReviewStatus.PENDING
+    status_reason: str = ""
+    ref: object = None
+    origin: object = None
 
 
 @dataclass
 class ParsedLayer:
     annotator: str | None = None  # username in the file; None = the importing user
     layer: str = Layer.ANNOTATOR
+    state: str | None = None  # the assignment's review state (native files); None = in progress
+    reason: str = ""
     spans: list[ParsedSpan] = field(default_factory=list)
     relations: list[ParsedRelation] = field(default_factory=list)
 

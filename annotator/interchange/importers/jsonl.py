@@ -113,9 +113,21 @@ def _is_doccano(row: dict) -> bool:
     return "spans" not in row and ("entities" in row or "label" in row or "labels" in row)
 
 
+def jsonl_lines(text: str) -> list[str]:
+    """The lines of a JSONL file: split on \\n only (a \\r before it is dropped).
+
+    JSON Lines ends records with \\n; ``str.splitlines`` would also split on U+2028,
+    U+2029, U+0085 and others, which may appear raw inside a JSON string.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def parse_jsonl(text: str, *, doccano: bool | None = None) -> Iterator[ParsedDocument | Rejection]:
     """One document per line; ``doccano=None`` tells the two shapes apart line by line."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(jsonl_lines(text), start=1):
         if not line.strip():
             continue
         where = f"line {number}"

@@ -22,6 +22,7 @@ from annotator.interchange.importers.base import (
     as_offset,
     as_text,
 )
+from annotator.reviews.models import AssignmentState
 
 
 class NativeFileError(ValueError):
@@ -47,9 +48,14 @@ def _status(value) -> str:
 def _layer(raw: dict, where: str) -> ParsedLayer:
     if not isinstance(raw, dict):
         raise ValueError(f"{where} must be an object")
-    layer = ParsedLayer(annotator=raw.get("annotator") or None, layer=raw.get("layer") or Layer.ANNOTATOR)
+    layer = ParsedLayer(annotator=raw.get("annotator") or None, layer=raw.get("layer") or Layer.ANNOTATOR,
+                        state=raw.get("state") or None, reason=as_text(raw.get("reason"), f"{where}.reason", limit=5000))  # fmt: skip
     if layer.layer not in Layer.values:
         raise ValueError(f"{where}.layer must be annotator or gold")
+    if layer.state is not None and layer.state not in AssignmentState.values:
+        raise ValueError(f"{where}.state must be one of {', '.join(AssignmentState.values)}")
+    if layer.state == AssignmentState.CHANGES_REQUESTED and not layer.reason:
+        raise ValueError(f"{where}.reason is required when the state is changes_requested")
     for index, a in enumerate(raw.get("annotations") or []):
         at = f"{where}.annotations[{index}]"
         if not isinstance(a, dict):
@@ -64,6 +70,8 @@ def _layer(raw: dict, where: str) -> ParsedLayer:
                 note=as_text(a.get("note"), f"{at}.note", limit=10000),
                 quote=a.get("quote"),
                 status=_status(a.get("status")),
+                status_reason=as_text(a.get("status_reason"), f"{at}.status_reason", limit=5000),
+                origin=a.get("origin"),
             )  # fmt: skip
         )
     for index, r in enumerate(raw.get("relations") or []):
@@ -81,6 +89,9 @@ def _layer(raw: dict, where: str) -> ParsedLayer:
                 speaker=(speaker["name"], speaker.get("kind") or "person") if speaker else None,
                 note=as_text(r.get("note"), f"{at}.note", limit=10000),
                 status=_status(r.get("status")),
+                status_reason=as_text(r.get("status_reason"), f"{at}.status_reason", limit=5000),
+                ref=r.get("id"),
+                origin=r.get("origin"),
             )  # fmt: skip
         )
     return layer
