@@ -129,6 +129,9 @@ def invitation_respond(*, user, invitation_id: int, accept: bool) -> Membership 
     if not accept:
         return None
     return membership_set(project=invitation.project, user=user, role=invitation.role)
+
+
+@transaction.atomic
 def project_update(*, project: Project, **changes) -> Project:
     """Rename or redescribe a project (its slug stays: URLs and the CLI use it)."""
     if "name" in changes:
@@ -140,10 +143,15 @@ def project_update(*, project: Project, **changes) -> Project:
     if changes:
         project.save(update_fields=[*changes, "updated_at"])
     return project
+
+
+@transaction.atomic
 def project_delete(*, project: Project) -> None:
     """Delete a project and everything in it; history keeps a row for each deleted span, relation,
     assignment, label and membership, and for the project.
+
     Documents go first: their spans and relations cascade with them, and a label cannot be
     deleted while a span uses it (PROTECT).
+    """
     project.documents.all().delete()
     project.delete()
