@@ -195,6 +195,7 @@ def test_delete_needs_the_current_version(team, client_for):
     assert not Annotation.objects.filter(pk=span.pk).exists()
 
 
+@pytest.mark.usefixtures("relation_path")
 def test_relations_create_patch_delete(team, client_for):
     """Evidence supports claim: created 201, retyped to attacks with version 1, deleted with version 2."""
     evidence = _span(team, team.annotator, 0, 13, "EVIDENCE")
@@ -224,6 +225,7 @@ def test_relations_create_patch_delete(team, client_for):
     assert Relation.objects.count() == 0
 
 
+@pytest.mark.usefixtures("relation_path")
 def test_relation_to_a_span_in_another_document_is_rejected(team, client_for):
     """The target must be in the source's document: 400 naming `target`."""
     from tests.factories import DocumentFactory
@@ -255,6 +257,7 @@ def test_speakers_are_found_case_insensitively_or_created(team, client_for):
     assert [s["id"] for s in listed["results"]] == [first.json()["id"]]
 
 
+@pytest.mark.usefixtures("relation_path")
 def test_attribution_to_a_speaker(team, client_for):
     """attributed_to takes a speaker and no target."""
     speaker = SpeakerFactory(name="Dr. Who")
@@ -421,6 +424,7 @@ def test_stale_if_match_is_a_409_with_the_current_version(team, client_for):
     assert Annotation.objects.get(pk=span.pk).note == "a"
 
 
+@pytest.mark.usefixtures("relation_path")
 def test_relation_to_a_span_outside_your_projects_is_a_404_naming_the_field(team, client_for):
     """A source span in a project you are not in: 404 on `source`, as for any object of that project."""
     span = _span(team, team.annotator, 0, 5)
