@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from annotator.core.errors import ApplicationError, NotFound
 from annotator.interchange.exports import export_job_start, export_selection_for
 from annotator.interchange.services import membership_deactivate
+from annotator.jobs.models import JobState
 from annotator.projects.models import Membership, Project, Role
 from annotator.projects.selectors import project_access, projects_for_user
 from annotator.projects.services import membership_set, project_create
@@ -99,18 +100,19 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request={"multipart/form-data": ImportInput},
-        responses={202: JobSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
-                   413: ErrorSerializer, 415: ErrorSerializer},
-        summary="Import documents (.txt, JSONL, doccano JSONL, native JSON) as a job (managers)",
+        responses={201: JobSerializer, 202: JobSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
+                   404: ErrorSerializer, 413: ErrorSerializer, 415: ErrorSerializer},
+        summary="Import documents (.txt, JSONL, doccano JSONL, native JSON): 201 with the finished job "
+        "when small (ASSAY_IMPORT_INLINE_BYTES), else 202 with the queued job (managers)",
     )  # fmt: skip
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def imports(self, request, pk=None):
         project = self.get_object()
         project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
         job = import_request(request, project=project)
-        return Response(
-            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
-        )
+        # A small upload was imported inside the request: 201 with the finished job.
+        code = status.HTTP_201_CREATED if job.state == JobState.SUCCEEDED else status.HTTP_202_ACCEPTED
+        return Response(JobSerializer(job, context={"request": request}).data, status=code)
 
     @extend_schema(request=ProjectCreateInput, responses={201: ProjectSerializer, 400: ErrorSerializer})
     def create(self, request):

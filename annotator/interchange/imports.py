@@ -280,6 +280,17 @@ def import_documents(
         )
     taxonomy = Taxonomy(project)
     parsed = import_parse(files=files, taxonomy=taxonomy)
+    return import_write(
+        project=project, user=user, parsed=parsed, taxonomy=taxonomy, mode=mode, annotator=annotator,
+        progress=progress,
+    )  # fmt: skip
+
+
+def import_write(
+    *, project: Project, user, parsed: ParseResult, taxonomy: Taxonomy, mode: str, annotator,
+    progress: Progress | None = None,
+) -> tuple[dict, list[dict]]:  # fmt: skip
+    """Write documents already parsed and validated by import_parse (with its ``taxonomy``)."""
     if parsed.rejections and mode == "atomic":
         raise rejections_error(parsed.rejections)
     total = len(parsed.documents)

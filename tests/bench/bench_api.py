@@ -390,6 +390,9 @@ def run() -> dict:
         manager = data["clients"][0][0].__class__.objects.get(username="bench-manager")
         env = _server_env(test_database_url(), _broker())
         _set_login_password(env)
+        # As docker/Dockerfile does at build time: pages need the hashed static files' manifest.
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,  # noqa: S603
+                       check=True)  # fmt: skip
         worker = _start_worker(env)
         server, base = _start_gunicorn(env)
         try:

@@ -148,6 +148,10 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ASSAY_MAX_UPLOAD_BYTES = int(os.environ.get("ASSAY_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# Uploads up to this size are imported inside the request, which answers with the finished
+# job (201); larger ones are queued as a job (202). 256 KiB (about 300 documents of 600
+# characters with their spans) writes in a fraction of a second (docs/performance.md).
+ASSAY_IMPORT_INLINE_BYTES = int(os.environ.get("ASSAY_IMPORT_INLINE_BYTES", 256 * 1024))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the workspace reads it to send X-CSRFToken
