@@ -95,7 +95,11 @@ def _history_sql(model) -> str:
     values = ", ".join(extra.get(c) or f"t.{quote(c)}" for c in hcolumns)
     return (
         f"INSERT INTO {quote(hmodel._meta.db_table)} ({', '.join(quote(c) for c in hcolumns)})"
-        f" SELECT {values} FROM {quote(model._meta.db_table)} t WHERE t.id = ANY(%(ids)s::bigint[])"
+        # One primary-key probe per id (OFFSET 0 keeps the LATERAL from being flattened): right
+        # after a bulk load the table's statistics are stale, and the planner chose a scan of
+        # the whole table (585,000 spans for 5,000 ids on a test database).
+        f" SELECT {values} FROM unnest(%(ids)s::bigint[]) AS u(id),"
+        f" LATERAL (SELECT * FROM {quote(model._meta.db_table)} s WHERE s.id = u.id OFFSET 0) t"
     )
 
 
