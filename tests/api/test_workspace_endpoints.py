@@ -433,3 +433,22 @@ def test_relation_to_a_span_outside_your_projects_is_a_404_naming_the_field(team
     )
     assert response.status_code == 404
     assert response.json()["errors"] == {"source": [f"There is no span {span.pk} in your projects."]}
+
+
+def test_workspace_body_matches_the_list_endpoints_and_the_schema(team, client_for):
+    """The body PostgreSQL writes has the schema's keys, and its spans and relations are exactly
+    the rows the list endpoints return for the layer (fields, timestamps, order)."""
+    from api.workspace import WorkspaceSerializer
+
+    evidence = _span(team, team.annotator, 0, 13, "EVIDENCE")
+    claim = _span(team, team.annotator, 15, 45)
+    RelationFactory(source=evidence, target=claim)
+    RelationFactory(source=claim, type="attributed_to", speaker=SpeakerFactory(name="Experts"))
+    client = client_for(team.annotator)
+    body = client.get(f"/api/v1/documents/{team.document.pk}/workspace/").json()
+    assert set(body) == set(WorkspaceSerializer().fields)
+    spans = client.get(f"/api/v1/annotations/?document={team.document.pk}").json()["results"]
+    links = client.get(f"/api/v1/relations/?document={team.document.pk}").json()["results"]
+    assert body["annotations"] == sorted(spans, key=lambda s: (s["start"], s["end"], s["id"]))
+    assert body["relations"] == sorted(links, key=lambda r: r["id"])
+    assert set(body["labels"][0]) == set(WorkspaceSerializer().fields["labels"].child.fields)
