@@ -121,7 +121,7 @@ class _Writer:
                 "user__username", "user_id"
             )
         )
-        self.hashes = set(Document.objects.filter(project=project).values_list("content_hash", flat=True))
+        self.hashes: set[str] = set()  # texts of this upload, and stored ones met in it
         self.sources, self.authors, self.speakers = {}, {}, {}
         self.counts = {"documents": 0, "duplicates": 0, "annotations": 0, "relations": 0}
 
@@ -168,9 +168,15 @@ class _Writer:
         return self.annotator.pk
 
     def write_batch(self, batch: list[ParsedDocument]) -> None:
+        hashed = [(parsed, content_hash(parsed.text)) for parsed in batch]
+        # Only this batch's texts are looked up (by the unique index), not every text of the project.
+        self.hashes.update(
+            Document.objects.filter(
+                project=self.project, content_hash__in=[d for _, d in hashed]
+            ).values_list("content_hash", flat=True)
+        )
         fresh, digests = [], []
-        for parsed in batch:
-            digest = content_hash(parsed.text)
+        for parsed, digest in hashed:
             if digest in self.hashes:
                 self.counts["duplicates"] += 1
                 continue
