@@ -96,7 +96,9 @@ class Annotation(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # No constraint on the history's user: one check per history row, and Django nulls it on
+    # user deletion anyway (SET_NULL, Python-side). docs/performance.md.
+    history = HistoricalRecords(user_db_constraint=False)
 
     class Meta:
         ordering = ["document", "start", "end", "id"]
@@ -173,7 +175,9 @@ class Relation(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # No constraint on the history's user: one check per history row, and Django nulls it on
+    # user deletion anyway (SET_NULL, Python-side). docs/performance.md.
+    history = HistoricalRecords(user_db_constraint=False)
 
     class Meta:
         ordering = ["document", "id"]
