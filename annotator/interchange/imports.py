@@ -13,7 +13,9 @@ else to the importing user.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -64,9 +66,10 @@ def import_format_for(filename: str, requested: str | None) -> str:
     return guessed
 
 
-def import_parse(*, files: list[tuple[str, bytes, str]], taxonomy: Taxonomy) -> ParseResult:
-    """Parse and validate every file; file-level problems (not text, not JSON) raise a 400."""
-    result = ParseResult()
+def _parse_items(
+    *, files: list[tuple[str, bytes, str]], taxonomy: Taxonomy
+) -> Iterator[ParsedDocument | Rejection]:
+    """Every document (validated) or rejection of the files, in order; file-level problems raise a 400."""
     for filename, data, fmt in files:
         text = decode_text(data, filename)
         if fmt == "txt":
@@ -83,14 +86,77 @@ def import_parse(*, files: list[tuple[str, bytes, str]], taxonomy: Taxonomy) -> 
         for item in items:
             if isinstance(item, Rejection):
                 item.file = filename
-                result.rejections.append(item)
+                yield item
                 continue
             problem = validate(item, taxonomy)
-            if problem:
-                result.rejections.append(Rejection(item.where, problem, file=filename))
-            else:
-                result.documents.append(item)
+            yield Rejection(item.where, problem, file=filename) if problem else item
+
+
+def import_parse(*, files: list[tuple[str, bytes, str]], taxonomy: Taxonomy) -> ParseResult:
+    """Parse and validate every file; file-level problems (not text, not JSON) raise a 400."""
+    result = ParseResult()
+    for item in _parse_items(files=files, taxonomy=taxonomy):
+        (result.rejections if isinstance(item, Rejection) else result.documents).append(item)
     return result
+
+
+class _ParseAhead:
+    """Parse in a thread, BATCH documents ahead of the writer.
+
+    The writer spends most of its time waiting for PostgreSQL (COPY, triggers), with the GIL
+    released, so parsing the next batch meanwhile takes it off the import's critical path.
+    Iterating yields lists of documents and rejections as they come; a parse error (a 400)
+    is raised in the caller; close() stops the thread if the writer gives up early.
+    """
+
+    _END = object()
+
+    def __init__(self, *, files, taxonomy: Taxonomy):
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(files, taxonomy), daemon=True)
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, files, taxonomy) -> None:
+        try:
+            batch = []
+            for item in _parse_items(files=files, taxonomy=taxonomy):
+                if isinstance(item, Rejection):
+                    if not self._put(item):
+                        return
+                    continue
+                batch.append(item)
+                if len(batch) == BATCH:
+                    if not self._put(batch):
+                        return
+                    batch = []
+            if batch and not self._put(batch):
+                return
+            self._put(self._END)
+        except BaseException as exc:  # noqa: BLE001 - handed to the writer's thread
+            self._put(exc)
+
+    def __iter__(self):
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def rejections_error(rejections: list[Rejection]) -> ApplicationError:
@@ -284,11 +350,52 @@ def import_documents(
             "annotator", f"{annotator.get_username()} is not a member of this project."
         )
     taxonomy = Taxonomy(project)
-    parsed = import_parse(files=files, taxonomy=taxonomy)
-    return import_write(
-        project=project, user=user, parsed=parsed, taxonomy=taxonomy, mode=mode, annotator=annotator,
+    if any(fmt == "native" for _, _, fmt in files):
+        # Native files declare labels as they are read, and the writer creates them first.
+        parsed = import_parse(files=files, taxonomy=taxonomy)
+        return import_write(
+            project=project, user=user, parsed=parsed, taxonomy=taxonomy, mode=mode, annotator=annotator,
+            progress=progress,
+        )  # fmt: skip
+    return _import_streamed(
+        project=project, user=user, files=files, taxonomy=taxonomy, mode=mode, annotator=annotator,
         progress=progress,
     )  # fmt: skip
+
+
+def _import_streamed(*, project, user, files, taxonomy, mode, annotator, progress) -> tuple[dict, list[dict]]:
+    """import_write with parsing overlapped (_ParseAhead). Same result and errors: in atomic
+    mode the first rejection stops the writing, the rest of the files is still read so the
+    error lists every rejection, and the transaction is rolled back."""
+    # Progress counts lines (a document each in JSONL), known before parsing ends.
+    total = sum(data.count(b"\n") + 1 if fmt != "txt" else 1 for _, data, fmt in files)
+    if progress:
+        progress("parsed", 0, total)
+    rejections: list[Rejection] = []
+    ahead = _ParseAhead(files=files, taxonomy=taxonomy)
+    try:
+        with transaction.atomic():
+            import_transaction_settings()
+            writer = _Writer(project=project, user=user, annotator=annotator, taxonomy=taxonomy)
+            done = 0
+            for item in ahead:
+                if isinstance(item, Rejection):
+                    rejections.append(item)
+                    continue
+                if rejections and mode == "atomic":
+                    continue  # nothing more is written; read on to report every rejection
+                writer.write_batch(item)
+                done += len(item)
+                if progress:
+                    progress("writing", min(total, done), total)
+            if rejections and mode == "atomic":
+                raise rejections_error(rejections)
+            if writer.counts["documents"]:
+                transaction.on_commit(lambda: _scores_mark_dirty(project.pk))
+    finally:
+        ahead.close()
+    counts = {**writer.counts, "rejected": len(rejections)}
+    return counts, [r.as_dict() for r in rejections]
 
 
 def import_write(

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from annotator.annotations.models import Annotation, Relation
+from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
 from annotator.jobs.models import Job
 from annotator.projects.models import Role
@@ -298,3 +299,31 @@ def test_management_commands_round_trip(mapped, tmp_path, capsys):
     bars = capsys.readouterr().err
     assert "export [" + "#" * 30 + "] 1/1 documents" in bars
     assert " writing [" + "#" * 30 + "] 1/1\n" in bars
+
+
+@pytest.mark.parametrize("mode", ["atomic", "skip"])
+def test_parsing_ahead_of_the_writer_keeps_all_or_nothing(db, mode):
+    """The job's import parses in a thread while it writes: a bad line after the first batch
+    of 500 has been written still leaves nothing in atomic mode (every rejection listed), and
+    in skip mode the other 600 lines are imported and the two bad ones reported."""
+    from annotator.interchange.imports import import_documents
+
+    project = ProjectFactory(slug="ahead")
+    boss = member(project, Role.MANAGER, username="ahead-boss")
+    rows = [{"text": f"Line {i} of the upload."} for i in range(602)]
+    rows[550], rows[601] = (
+        "not json",
+        {"text": "Bad span.", "spans": [{"start": 0, "end": 99, "label": "CLAIM"}]},
+    )
+    files = [("big.jsonl", _jsonl(*rows), "jsonl")]
+    if mode == "atomic":
+        with pytest.raises(ApplicationError) as exc:
+            import_documents(project=project, user=boss, files=files, mode=mode)
+        assert exc.value.message.startswith("2 rejected (big.jsonl line 551: malformed JSON")
+        assert sorted(exc.value.errors) == ["big.jsonl line 551", "big.jsonl line 602"]
+        assert not Document.objects.filter(project=project).exists()
+    else:
+        counts, rejections = import_documents(project=project, user=boss, files=files, mode=mode)
+        assert (counts["documents"], counts["rejected"]) == (600, 2)
+        assert [r["where"] for r in rejections] == ["line 551", "line 602"]
+        assert Document.objects.filter(project=project).count() == 600
