@@ -6,6 +6,8 @@ there is no update endpoint.
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -177,10 +179,12 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             raise ApplicationError.field(
                 "annotator", f"annotator must be a user id, not {annotator_param!r}."
             )
-        payload = workspace_payload(
+        body = workspace_payload(
             user=request.user, document=document, role=role, annotator_id=annotator_id, layer=layer
         )
-        return Response(payload)
+        if request.accepted_renderer.format == "json":  # written by PostgreSQL: sent as is
+            return HttpResponse(body, content_type="application/json")
+        return Response(json.loads(body))
 
     @extend_schema(
         parameters=EXPORT_PARAMETERS,

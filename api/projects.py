@@ -109,16 +109,19 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request={"multipart/form-data": ImportInput},
-        responses={202: JobSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
-                   413: ErrorSerializer, 415: ErrorSerializer},
-        summary="Import documents (.txt, JSONL, doccano JSONL, native JSON) as a job (managers)",
+        responses={201: JobSerializer, 202: JobSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
+                   404: ErrorSerializer, 413: ErrorSerializer, 415: ErrorSerializer},
+        summary="Import documents (.txt, JSONL, doccano JSONL, native JSON): 201 with the finished job "
+        "when it ran inside the request (an upload under ASSAY_IMPORT_INLINE_BYTES, or no broker), "
+        "else 202 with the queued job (managers)",
     )  # fmt: skip
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def imports(self, request, pk=None):
         project = self.get_object()
         project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
         job = import_request(request, project=project)
-        return job_response(job, request)
+        # Finished inside the request (a small upload, or no broker): 201 with the finished job.
+        return job_response(job, request, finished_status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=ProjectUpdateInput,

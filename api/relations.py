@@ -8,7 +8,12 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from annotator.annotations.models import Annotation, Relation, RelationType
-from annotator.annotations.services import relation_create, relation_delete, relation_update
+from annotator.annotations.services import (
+    relation_create,
+    relation_create_checked,
+    relation_delete,
+    relation_update,
+)
 from annotator.core.errors import ApplicationError, Conflict, NotFound
 from annotator.projects.selectors import project_access
 from annotator.sources.models import Speaker
@@ -64,7 +69,18 @@ def speaker_for_field(speaker_id: int | None) -> Speaker | None:
 
 def relation_create_from_input(*, user, data: dict, source: Annotation | None = None,
                                target: Annotation | None = None) -> Relation:  # fmt: skip
-    """Permission checks and id resolution for one relation, then the service."""
+    """Permission checks and id resolution for one relation, then the service.
+
+    Given ids only (a single POST), one statement checks and writes (relation_create_checked);
+    when it refuses, the checks below run one by one and the first that fails names the rule.
+    """
+    if source is None and target is None:
+        relation = relation_create_checked(
+            user=user, source_id=data["source"], type=data["type"], target_id=data.get("target"),
+            speaker_id=data.get("speaker"), note=data.get("note", ""),
+        )  # fmt: skip
+        if relation is not None:
+            return relation
     source = source or span_for_field(user=user, span_id=data["source"], field="source")
     _, role = project_access(user=user, project_id=source.project_id)
     layer_assert_writable(user=user, role=role, annotator_id=source.annotator_id, layer=source.layer)

@@ -20,6 +20,21 @@ from annotator.documents.models import Document
 from annotator.projects.models import Label, LabelSubtype, Project
 from annotator.sources.models import Speaker
 
+# Single-column foreign keys stored without a constraint of their own, and the composite
+# constraint (migration 0002) that proves the referenced row exists; tests check each pair.
+SAME_AS_COMPOSITE = {
+    ("annotation", "project"): "annotation_annotator_member_fk",  # membership -> project
+    ("annotation", "document"): "annotation_document_project_fk",
+    ("annotation", "annotator"): "annotation_annotator_member_fk",  # membership -> user
+    ("annotation", "label"): "annotation_label_project_fk",
+    ("annotation", "subtype"): "annotation_subtype_label_fk",
+    ("relation", "project"): "relation_document_project_fk",  # document -> project
+    ("relation", "document"): "relation_document_project_fk",
+    ("relation", "annotator"): "relation_source_same_layer_fk",  # span -> membership -> user
+    ("relation", "source"): "relation_source_same_layer_fk",
+    ("relation", "target"): "relation_target_same_layer_fk",
+}
+
 
 class Layer(models.TextChoices):
     """An annotator's own work, or the adjudicated gold layer of a document."""
@@ -40,20 +55,32 @@ class ReviewStatus(models.TextChoices):
 class Annotation(models.Model):
     # No single-column indexes on project and document: the composite indexes below
     # (and credibility's annotation_scores_idx) lead with them; each index is paid on every span write.
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No single-column foreign key constraints where a composite one of migration 0002 already
+    # implies the row exists (db_constraint=False, see SAME_AS_COMPOSITE): each is a check per
+    # inserted row, and an import inserts tens of thousands (docs/performance.md).
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="annotations", db_index=False
+        Document, on_delete=models.CASCADE, related_name="annotations", db_index=False, db_constraint=False
     )
     annotator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations", db_constraint=False
     )
     layer = models.CharField(max_length=20, choices=Layer.choices, default=Layer.ANNOTATOR)
     start = models.IntegerField(help_text="First code point of the span (inclusive)")
     end = models.IntegerField(help_text="Code point after the span (exclusive)")
     quote = models.TextField(help_text="The text at [start, end), checked against the document")
-    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="annotations")
+    label = models.ForeignKey(
+        Label, on_delete=models.PROTECT, related_name="annotations", db_constraint=False
+    )
     subtype = models.ForeignKey(
-        LabelSubtype, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations"
+        LabelSubtype,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="annotations",
+        db_constraint=False,
     )
     note = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
@@ -69,7 +96,9 @@ class Annotation(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # No constraint on the history's user: one check per history row, and Django nulls it on
+    # user deletion anyway (SET_NULL, Python-side). docs/performance.md.
+    history = HistoricalRecords(user_db_constraint=False)
 
     class Meta:
         ordering = ["document", "start", "end", "id"]
@@ -113,16 +142,26 @@ class Relation(models.Model):
     hedge qualifies claim), or from a claim to the Speaker it is attributed
     to, optionally through ``target``: the span that names the speaker."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="relations")
+    # As for spans: the composite foreign keys of migration 0002 imply these (SAME_AS_COMPOSITE).
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="relations", db_constraint=False
+    )
     annotator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="relations"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="relations", db_constraint=False
     )
     layer = models.CharField(max_length=20, choices=Layer.choices, default=Layer.ANNOTATOR)
     type = models.CharField(max_length=20, choices=RelationType.choices)
-    source = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="outgoing")
+    source = models.ForeignKey(
+        Annotation, on_delete=models.CASCADE, related_name="outgoing", db_constraint=False
+    )
     target = models.ForeignKey(
-        Annotation, on_delete=models.CASCADE, null=True, blank=True, related_name="incoming"
+        Annotation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="incoming",
+        db_constraint=False,
     )
     speaker = models.ForeignKey(
         Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="relations"
@@ -136,7 +175,9 @@ class Relation(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # No constraint on the history's user: one check per history row, and Django nulls it on
+    # user deletion anyway (SET_NULL, Python-side). docs/performance.md.
+    history = HistoricalRecords(user_db_constraint=False)
 
     class Meta:
         ordering = ["document", "id"]

@@ -12,6 +12,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType
+from annotator.annotations.relation_sql import relation_insert_checked
 from annotator.annotations.span_sql import Inserted, span_insert
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.core.integrity import constraint_name
@@ -230,8 +231,7 @@ def relation_create(
 ) -> Relation:
     _check_relation(source=source, type=type, target=target, speaker=speaker)
     _assert_layer_editable(source)
-    exists = Relation.objects.filter(source=source, target=target, speaker=speaker, type=type).exists()
-    if exists:
+    if _relation_linked(source=source, type=type, target=target, speaker=speaker).exists():
         raise ApplicationError.field("non_field_errors", f"These spans are already linked with {type}.")
     return Relation.objects.create(
         project_id=source.project_id,
@@ -245,6 +245,45 @@ def relation_create(
         note=note,
         origin=origin,
     )
+
+
+def _relation_linked(*, source: Annotation, type: str, target: Annotation | None, speaker: Speaker | None):
+    """Relations that would duplicate this one: the keys of the two unique constraints (an
+    attribution through a span is one link whatever speaker it names)."""
+    if target is not None:
+        return Relation.objects.filter(source=source, target=target, type=type)
+    return Relation.objects.filter(source=source, target=None, speaker=speaker, type=type)
+
+
+def relation_create_checked(
+    *, user, source_id: int, type: str, target_id: int | None = None, speaker_id: int | None = None,
+    note: str = "",
+) -> Relation | None:  # fmt: skip
+    """The API's relation write in one statement: ``user``'s access to both spans, every rule of
+    relation_create, the insert, its history and its credibility marks (relation_sql.py).
+
+    None when a rule refuses (nothing was written): the caller then takes the general path
+    (access checks and relation_create), which names the rule in its error.
+    """
+    in_transaction = connection.in_atomic_block
+    marks = not in_transaction and not scores_marks_suspended()
+    outcome = relation_insert_checked(
+        user=user, source_id=source_id, type=type, target_id=target_id, speaker_id=speaker_id, note=note,
+        now=timezone.now(), marks=marks,
+    )  # fmt: skip
+    relation = outcome.relation
+    if relation is None:
+        return None
+    if outcome.scheduled:
+        scores_recompute_enqueue(project_id=relation.project_id)
+    elif in_transaction:
+        speakers = (
+            [relation.speaker_id]
+            if relation.type == RelationType.ATTRIBUTED_TO and relation.speaker_id
+            else []
+        )
+        scores_mark_on_commit(relation.project_id, document_ids=[relation.document_id], speaker_ids=speakers)
+    return relation
 
 
 def _check_relation(
@@ -314,7 +353,7 @@ def relation_update(
     new_speaker = locked.speaker if speaker is _UNSET else speaker
     _check_relation(source=locked.source, type=new_type, target=new_target, speaker=new_speaker)
     duplicate = (
-        Relation.objects.filter(source=locked.source, target=new_target, speaker=new_speaker, type=new_type)
+        _relation_linked(source=locked.source, type=new_type, target=new_target, speaker=new_speaker)
         .exclude(pk=locked.pk)
         .exists()
     )

@@ -163,11 +163,11 @@ def scores_mark_dirty(
 # claim, so the row survives the running recompute (which may have read the data before
 # this change). ``scheduled`` returns a row when this statement queued the task: the
 # caller enqueues it once the statement has committed (scores_recompute_enqueue).
-DIRTY_MARKS_CTES = """
+_DIRTY_MARKS_TEMPLATE = """
 marks AS (
   INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at, claim)
   SELECT DISTINCT live.id, k, e, now(), NULL::uuid
-  FROM live, unnest(%(dirty_kinds)s::text[], %(dirty_ids)s::bigint[]) AS t(k, e)
+  FROM live, {keys}
   ON CONFLICT (project_id, kind, entity_id) DO UPDATE SET claim = NULL, marked_at = EXCLUDED.marked_at
     WHERE credibility_scoredirty.claim IS NOT NULL
 ),
@@ -177,6 +177,16 @@ scheduled AS (
   ON CONFLICT (project_id, kind, entity_id) DO NOTHING
   RETURNING true
 )"""
+
+
+def dirty_marks_ctes(keys: str) -> str:
+    """DIRTY_MARKS_CTES over other keys: ``keys`` is a FROM item with columns (k, e), the kind
+    and the entity id of each mark (a write that learns its document in the statement itself
+    reads them from its own RETURNING rows)."""
+    return _DIRTY_MARKS_TEMPLATE.format(keys=keys)
+
+
+DIRTY_MARKS_CTES = dirty_marks_ctes("unnest(%(dirty_kinds)s::text[], %(dirty_ids)s::bigint[]) AS t(k, e)")
 
 
 def dirty_marks_params(*, document_ids: Iterable[int] = (), speaker_ids: Iterable[int] = ()) -> dict:

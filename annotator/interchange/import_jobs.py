@@ -1,5 +1,9 @@
 """Import jobs: check an upload now (so bad input is a 4xx at once), write it in a Celery job.
 
+An upload of at most ASSAY_IMPORT_INLINE_BYTES is written inside the request instead (as
+Label Studio answers a small upload): the answer is the finished job, with no queue round
+trip and no second parse.
+
 The request parses and validates everything before queueing: file-level
 problems and, in all-or-nothing mode, any rejected line are answered with a
 400 and nothing is stored. The job parses the saved files again and writes.
@@ -14,13 +18,21 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from annotator.core.errors import ApplicationError
 from annotator.interchange.importers.base import Taxonomy
-from annotator.interchange.imports import import_documents, import_parse, rejections_error
+from annotator.interchange.imports import import_documents, import_parse, import_write, rejections_error
 from annotator.interchange.progress import SideProgress
 from annotator.jobs.models import JobKind
-from annotator.jobs.services import job_create, job_enqueue, job_fail, job_finish, job_start
+from annotator.jobs.services import (
+    job_create,
+    job_create_finished,
+    job_enqueue,
+    job_fail,
+    job_finish,
+    job_start,
+)
 from annotator.projects.models import Project
 
 
@@ -37,13 +49,23 @@ def upload_assert_size(*, size: int | None, name: str = "The upload") -> None:
         )
 
 
+def import_inline(files: list[tuple[str, bytes, str]]) -> bool:
+    """Whether an upload is small enough to import inside the request (ASSAY_IMPORT_INLINE_BYTES)."""
+    return sum(len(data) for _, data, _ in files) <= settings.ASSAY_IMPORT_INLINE_BYTES
+
+
 def import_job_start(
     *, user, project: Project, files: list[tuple[str, bytes, str]], mode: str, annotator=None
 ):
-    """Validate the upload, save it under MEDIA_ROOT/imports/ and queue the job."""
-    parsed = import_parse(files=files, taxonomy=Taxonomy(project))
+    """Validate the upload; import a small one at once (the job is returned finished), else save
+    it under MEDIA_ROOT/imports/ and queue the job."""
+    taxonomy = Taxonomy(project)
+    parsed = import_parse(files=files, taxonomy=taxonomy)
     if mode == "atomic" and parsed.rejections:
         raise rejections_error(parsed.rejections)
+    if import_inline(files):
+        return _import_now(user=user, project=project, files=files, mode=mode, annotator=annotator,
+                           parsed=parsed, taxonomy=taxonomy)  # fmt: skip
     folder = Path("imports") / uuid.uuid4().hex
     absolute = Path(settings.MEDIA_ROOT) / folder
     absolute.mkdir(parents=True, exist_ok=True)
@@ -70,6 +92,26 @@ def import_job_start(
     return job
 
 
+def _summary(counts: dict) -> str:
+    message = f"Imported {counts['documents']} documents ({counts['duplicates']} duplicates skipped"
+    return message + (f", {counts['rejected']} rejected)." if counts["rejected"] else ").")
+
+
+def _import_now(*, user, project: Project, files, mode: str, annotator, parsed, taxonomy):
+    """Write a small upload in this request (already parsed) and record it as a finished job.
+    An error is the request's 400: nothing is written, no job is recorded."""
+    started = timezone.now()
+    counts, rejections = import_write(
+        project=project, user=user, parsed=parsed, taxonomy=taxonomy, mode=mode, annotator=annotator or user,
+    )  # fmt: skip
+    return job_create_finished(
+        kind=JobKind.IMPORT, project=project, created_by=user, counts=counts, errors=rejections,
+        message=_summary(counts), started_at=started,
+        params={"files": [{"name": name, "format": fmt, "bytes": len(data)} for name, data, fmt in files],
+                "mode": mode, "annotator": annotator.pk if annotator else None, "inline": True},
+    )  # fmt: skip
+
+
 def import_job_run(*, job_id: int) -> None:
     job = job_start(job_id=job_id)
     if job is None:
@@ -91,9 +133,7 @@ def import_job_run(*, job_id: int) -> None:
             project=Project.objects.get(pk=job.project_id), user=job.created_by, files=files, mode=params["mode"],
             annotator=annotator, progress=progress,
         )  # fmt: skip
-        message = f"Imported {counts['documents']} documents ({counts['duplicates']} duplicates skipped"
-        message += f", {counts['rejected']} rejected)." if counts["rejected"] else ")."
-        job_finish(job_id=job_id, counts=counts, errors=rejections, message=message)
+        job_finish(job_id=job_id, counts=counts, errors=rejections, message=_summary(counts))
     except ApplicationError as exc:
         errors = [{"where": key, "message": m} for key, messages in exc.errors.items() for m in messages]
         job_fail(job_id=job_id, message=exc.message, errors=errors)

@@ -36,7 +36,6 @@ from annotator.interchange.importers.native import NativeFileError, parse_native
 from annotator.interchange.importers.txt import parse_txt
 from annotator.interchange.services import label_create, speaker_get_or_create, subtype_create
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Membership, Project
-from annotator.propositions.interchange import propositions_import
 from annotator.reviews.models import Assignment, AssignmentState
 
 FORMATS = ("txt", "jsonl", "doccano", "native")
@@ -50,8 +49,6 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 class ParseResult:
     documents: list[ParsedDocument] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
-    # Native files' propositions and provenance, applied after their spans are stored.
-    propositions: list[dict] = field(default_factory=list)
 
 
 def import_format_for(filename: str, requested: str | None) -> str:
@@ -85,8 +82,6 @@ def import_parse(*, files: list[tuple[str, bytes, str]], taxonomy: Taxonomy) -> 
                 raise ApplicationError.field("file", f"{filename}: {exc}") from None
             taxonomy.declare(native.get("labels"))
             items = parse_native(native)
-            if native.get("propositions") or native.get("evidence_provenance"):
-                result.propositions.append(native)
         else:
             items = parse_jsonl(text, doccano=True if fmt == "doccano" else None)
         for item in items:
@@ -136,7 +131,6 @@ class _Writer:
         self.counts = {"documents": 0, "duplicates": 0, "matched": 0, "annotations": 0, "relations": 0,
                        "merged": 0, "refused": 0}  # fmt: skip
         self.refusals: list[dict] = []
-        self.stored: dict = {}  # native span id in the file -> stored span id
 
     def _create_declared_labels(self, taxonomy: Taxonomy) -> None:
         for spec in taxonomy.declared:
@@ -319,8 +313,6 @@ class _Writer:
         def span_id(slot) -> int:
             return slot[1] if isinstance(slot, tuple) else span_ids[slot]
 
-        for (_, _, ref), slot in refs.items():
-            self.stored[ref] = span_id(slot)
         links, seen, relation_refs, relation_origins = [], set(), {}, []
         for document_id, layer_index, owner, layer, relation in pending_relations:
             source = span_id(refs[(document_id, layer_index, relation.source)])
@@ -393,11 +385,6 @@ def import_documents(
             writer.write_batch(parsed.documents[start : start + BATCH])
             if progress:
                 progress("writing", min(total, start + BATCH), total)
-        for native in parsed.propositions:
-            for key, value in propositions_import(
-                project=project, user=user, data=native, stored=writer.stored
-            ).items():
-                writer.counts[key] = writer.counts.get(key, 0) + value
         if writer.counts["documents"] or writer.counts["annotations"]:
             transaction.on_commit(lambda: _scores_mark_dirty(project.pk))
     counts = {**writer.counts, "rejected": len(parsed.rejections)}

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from annotator.annotations.models import Annotation, Relation
+from annotator.annotations.models import SAME_AS_COMPOSITE, Annotation, Relation
 from annotator.core.integrity import constraint_name
 from annotator.documents.models import Document
 from annotator.projects.models import Role
@@ -167,3 +167,27 @@ def test_document_hash_and_length_must_describe_the_text(doc):
     bad = DocumentFactory.build(project=doc.project, text="short")
     bad.char_count = 6
     assert refused(bad) == "document_char_count_matches"
+
+
+@pytest.mark.parametrize(("table", "field"), sorted(SAME_AS_COMPOSITE))
+def test_a_missing_row_is_refused_by_a_composite_key_without_the_single_column_one(
+    doc, annotator, table, field
+):
+    """Spans and relations keep no single-column foreign key where a composite one implies it
+    (one check fewer per inserted row): a reference to a row that does not exist is still
+    refused by the database, by one of the composite keys."""
+    claim = raw_span(doc, annotator, 0, 9, subtype=None)
+    claim.save()
+    if table == "annotation":
+        row = raw_span(doc, annotator, 31, 48, code="HEDGE")
+        row.subtype = label(doc.project, "HEDGE").subtypes.first()
+    else:
+        hedge = raw_span(doc, annotator, 31, 48, code="HEDGE")
+        hedge.save()
+        row = Relation(project=doc.project, document=doc, annotator=annotator, type="qualifies", source=hedge,
+                       target=claim)  # fmt: skip
+    setattr(row, f"{field}_id", 2**31 - 1)  # fits every id column, names no row
+    composite = {name for (t, _), name in SAME_AS_COMPOSITE.items() if t == table}
+    if (table, field) == ("annotation", "document"):
+        composite.add("annotation_quote_matches")  # the span trigger reads the document first
+    assert refused(row) in composite

@@ -32,3 +32,12 @@ def team(db):
         outsider = UserFactory(username="outsider")
 
     return Team
+
+
+@pytest.fixture(params=["one_statement", "general"])
+def relation_path(request, monkeypatch):
+    """Run a relation test through the one-statement write (relation_sql.py) and through the
+    general path alone (the statement disabled), so both answer every case the same way."""
+    if request.param == "general":
+        monkeypatch.setattr("api.relations.relation_create_checked", lambda **kwargs: None)
+    return request.param

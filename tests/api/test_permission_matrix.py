@@ -105,7 +105,7 @@ CASES = [
     ("get", "/api/v1/projects/{project}/export/", None, [403, 404, 200, 200, 200]),
     ("get", "/api/v1/projects/{project}/export/?status=gold", None, [403, 404, 403, 200, 200]),
     ("post", "/api/v1/projects/{project}/export/", {"format": "csv"}, [403, 404, 202, 202, 202]),
-    ("post", "/api/v1/projects/{project}/imports/", "import", [403, 404, 403, 403, 202]),
+    ("post", "/api/v1/projects/{project}/imports/", "import", [403, 404, 403, 403, 201]),
     ("get", "/api/v1/members/?project={project}", None, [403, 200, 200, 200, 200]),
     ("patch", "/api/v1/members/{membership}/", {"role": "reviewer"}, [403, 404, 403, 403, 200]),
     ("delete", "/api/v1/members/{membership}/", None, [403, 404, 403, 403, 204]),

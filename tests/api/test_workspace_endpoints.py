@@ -195,6 +195,7 @@ def test_delete_needs_the_current_version(team, client_for):
     assert not Annotation.objects.filter(pk=span.pk).exists()
 
 
+@pytest.mark.usefixtures("relation_path")
 def test_relations_create_patch_delete(team, client_for):
     """Evidence supports claim: created 201, retyped to attacks with version 1, deleted with version 2."""
     evidence = _span(team, team.annotator, 0, 13, "EVIDENCE")
@@ -224,6 +225,7 @@ def test_relations_create_patch_delete(team, client_for):
     assert Relation.objects.count() == 0
 
 
+@pytest.mark.usefixtures("relation_path")
 def test_relation_to_a_span_in_another_document_is_rejected(team, client_for):
     """The target must be in the source's document: 400 naming `target`."""
     from tests.factories import DocumentFactory
@@ -255,6 +257,7 @@ def test_speakers_are_found_case_insensitively_or_created(team, client_for):
     assert [s["id"] for s in listed["results"]] == [first.json()["id"]]
 
 
+@pytest.mark.usefixtures("relation_path")
 def test_attribution_to_a_speaker(team, client_for):
     """attributed_to takes a speaker and no target."""
     speaker = SpeakerFactory(name="Dr. Who")
@@ -421,6 +424,7 @@ def test_stale_if_match_is_a_409_with_the_current_version(team, client_for):
     assert Annotation.objects.get(pk=span.pk).note == "a"
 
 
+@pytest.mark.usefixtures("relation_path")
 def test_relation_to_a_span_outside_your_projects_is_a_404_naming_the_field(team, client_for):
     """A source span in a project you are not in: 404 on `source`, as for any object of that project."""
     span = _span(team, team.annotator, 0, 5)
@@ -429,3 +433,22 @@ def test_relation_to_a_span_outside_your_projects_is_a_404_naming_the_field(team
     )
     assert response.status_code == 404
     assert response.json()["errors"] == {"source": [f"There is no span {span.pk} in your projects."]}
+
+
+def test_workspace_body_matches_the_list_endpoints_and_the_schema(team, client_for):
+    """The body PostgreSQL writes has the schema's keys, and its spans and relations are exactly
+    the rows the list endpoints return for the layer (fields, timestamps, order)."""
+    from api.workspace import WorkspaceSerializer
+
+    evidence = _span(team, team.annotator, 0, 13, "EVIDENCE")
+    claim = _span(team, team.annotator, 15, 45)
+    RelationFactory(source=evidence, target=claim)
+    RelationFactory(source=claim, type="attributed_to", speaker=SpeakerFactory(name="Experts"))
+    client = client_for(team.annotator)
+    body = client.get(f"/api/v1/documents/{team.document.pk}/workspace/").json()
+    assert set(body) == set(WorkspaceSerializer().fields)
+    spans = client.get(f"/api/v1/annotations/?document={team.document.pk}").json()["results"]
+    links = client.get(f"/api/v1/relations/?document={team.document.pk}").json()["results"]
+    assert body["annotations"] == sorted(spans, key=lambda s: (s["start"], s["end"], s["id"]))
+    assert body["relations"] == sorted(links, key=lambda r: r["id"])
+    assert set(body["labels"][0]) == set(WorkspaceSerializer().fields["labels"].child.fields)

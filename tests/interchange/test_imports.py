@@ -23,11 +23,16 @@ TRICKY = "Cafe\u0301 prices 😀 rose\u00a0sharply. Officials deny it."
 # "Officials deny it." 29-47
 
 
-@pytest.fixture
-def setup(db, settings, tmp_path):
+@pytest.fixture(params=["inline", "job"])
+def setup(request, db, settings, tmp_path):
+    """Every import test runs twice: small uploads written inside the request (201 with the
+    finished job), and the same uploads queued as a job (202; the job runs on commit)."""
     settings.MEDIA_ROOT = tmp_path
+    if request.param == "job":
+        settings.ASSAY_IMPORT_INLINE_BYTES = 0
 
     class Setup:
+        accepted = 201 if request.param == "inline" else 202
         project = ProjectFactory(name="Imports", slug="imports")
         manager = member(project, Role.MANAGER, username="boss")
         annotator = member(project, Role.ANNOTATOR, username="ann")
@@ -59,7 +64,7 @@ def test_jsonl_import_with_metadata_and_spans(setup, django_capture_on_commit_ca
     response = _upload(
         setup.manager, setup.project, [("docs.jsonl", data)], django_capture_on_commit_callbacks
     )
-    assert response.status_code == 202, response.json()
+    assert response.status_code == setup.accepted, response.json()
     job = Job.objects.get(pk=response.json()["id"])
     assert job.state == "succeeded", job.message
     assert job.counts == {"documents": 2, "duplicates": 0, "matched": 0, "annotations": 1, "relations": 0,
@@ -87,7 +92,7 @@ def test_doccano_label_format_lands_exact_offsets(setup, django_capture_on_commi
     data = _jsonl({"text": TRICKY, "label": [[0, 5, "EVIDENCE"], [13, 28, "CLAIM"], [29, 47, "Claim"]]})
     response = _upload(setup.manager, setup.project, [("doccano.jsonl", data)], django_capture_on_commit_callbacks,
                        format="doccano", annotator=setup.annotator.pk)  # fmt: skip
-    assert response.status_code == 202, response.json()
+    assert response.status_code == setup.accepted, response.json()
     spans = Annotation.objects.order_by("start")
     assert [(s.start, s.end, s.quote, s.label.code, s.annotator.username) for s in spans] == [
         (0, 5, "Cafe\u0301", "EVIDENCE", "ann"),
@@ -105,7 +110,7 @@ def test_doccano_entities_and_relations(setup, django_capture_on_commit_callback
         "relations": [{"id": 1, "from_id": 7, "to_id": 8, "type": "supports"}],
     })  # fmt: skip
     response = _upload(setup.manager, setup.project, [("d.jsonl", data)], django_capture_on_commit_callbacks)
-    assert response.status_code == 202
+    assert response.status_code == setup.accepted
     relation = Relation.objects.get()
     assert (relation.type, relation.source.quote, relation.target.quote) == (
         "supports",
@@ -154,7 +159,7 @@ def test_skip_mode_imports_good_lines_and_reports_bad_ones(setup, django_capture
     data = _jsonl({"text": "First."}, "not json", {"text": "Third."})
     response = _upload(setup.manager, setup.project, [("s.jsonl", data)], django_capture_on_commit_callbacks,
                        mode="skip")  # fmt: skip
-    assert response.status_code == 202
+    assert response.status_code == setup.accepted
     job = Job.objects.get(pk=response.json()["id"])
     assert job.counts["documents"] == 2 and job.counts["rejected"] == 1
     assert job.errors == [
@@ -224,7 +229,7 @@ def test_txt_import_and_permissions(setup, django_capture_on_commit_callbacks):
     """A .txt file becomes one document titled by its name; annotators get 403 and outsiders 404."""
     response = _upload(setup.manager, setup.project, [("op-ed.txt", b"Text\r\nwith CRLF.")],
                        django_capture_on_commit_callbacks)  # fmt: skip
-    assert response.status_code == 202
+    assert response.status_code == setup.accepted
     assert Document.objects.get(project=setup.project).text == "Text\r\nwith CRLF."
     files = [("x.txt", b"hello")]
     assert (
@@ -247,7 +252,7 @@ def test_native_round_trip_into_a_new_project(mapped, settings, tmp_path, django
     boss = member(target, Role.MANAGER, username="copy-boss")
     member(target, Role.ANNOTATOR, username="ann2")
     response = _upload(boss, target, [("map.json", exported)], django_capture_on_commit_callbacks)
-    assert response.status_code == 202, response.json()
+    assert response.status_code == 201, response.json()
     assert Job.objects.get(pk=response.json()["id"]).state == "succeeded"
 
     def spans(project):
@@ -312,7 +317,7 @@ def test_jsonl_lines_split_on_newline_only(setup, django_capture_on_commit_callb
 
 @pytest.mark.django_db(transaction=True)
 def test_without_a_broker_the_import_answers_with_the_finished_job(settings, tmp_path):
-    """Tasks run in-process on commit: the POST answers 200 with state succeeded and the counts, not a
+    """Tasks run in-process on commit: the POST answers 201 with state succeeded and the counts, not a
     202 "pending" for a job that has already finished."""
     settings.MEDIA_ROOT = tmp_path
     project = ProjectFactory(slug="eager")
@@ -321,7 +326,7 @@ def test_without_a_broker_the_import_answers_with_the_finished_job(settings, tmp
     client.force_authenticate(manager)
     upload = SimpleUploadedFile("d.jsonl", _jsonl({"text": "One."}, {"text": "Two."}))
     response = client.post(f"/api/v1/projects/{project.pk}/imports/", {"file": [upload]}, format="multipart")
-    assert response.status_code == 200, response.json()
+    assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["state"], body["progress"], body["counts"]["documents"]) == ("succeeded", 100, 2)
 

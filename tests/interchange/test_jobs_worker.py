@@ -24,8 +24,9 @@ def _wait(job_id, timeout=60.0):
 
 
 @pytest.mark.integration
-def test_import_then_export_run_in_a_worker(celery_workers):
+def test_import_then_export_run_in_a_worker(celery_workers, settings):
     """A JSONL import queued by the API is written by the worker; an export job then writes a downloadable file."""
+    settings.ASSAY_IMPORT_INLINE_BYTES = 0  # queue even this small upload
     celery_workers.start(1)
     project = ProjectFactory(slug="worker-import")
     manager = member(project, Role.MANAGER, username="worker-boss")

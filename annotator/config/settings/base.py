@@ -123,6 +123,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id first (annotator/accounts/hashers.py); the others verify older hashes, which are
+# re-hashed with Argon2id at their next login.
+PASSWORD_HASHERS = [
+    "annotator.accounts.hashers.AssayArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -175,6 +184,10 @@ MEDIA_ROOT = Path(os.environ.get("ASSAY_MEDIA_ROOT", BASE_DIR / "var" / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ASSAY_MAX_UPLOAD_BYTES = int(os.environ.get("ASSAY_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# Uploads up to this size are imported inside the request, which answers with the finished
+# job (201); larger ones are queued as a job (202). 256 KiB (about 300 documents of 600
+# characters with their spans) writes in a fraction of a second (docs/performance.md).
+ASSAY_IMPORT_INLINE_BYTES = int(os.environ.get("ASSAY_IMPORT_INLINE_BYTES", 256 * 1024))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the workspace reads it to send X-CSRFToken

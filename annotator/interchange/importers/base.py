@@ -189,6 +189,11 @@ class Taxonomy:
                 self.subtypes[(code, s["code"].lower())] = s["code"]
 
 
+# Choices' ``values`` build a new list on every read: validate reads them per relation.
+_RELATION_TYPES = frozenset(RelationType.values)
+_SPEAKER_KINDS = frozenset(SpeakerKind.values)
+
+
 def validate(document: ParsedDocument, taxonomy: Taxonomy) -> str | None:
     """The first problem with a parsed document, or None. Resolves label and subtype codes."""
     text_length = len(document.text)
@@ -223,14 +228,14 @@ def validate(document: ParsedDocument, taxonomy: Taxonomy) -> str | None:
                 return f"two {code} spans at {span.start}-{span.end} in one layer"
             seen.add((span.start, span.end, code))
         for relation in layer.relations:
-            if relation.type not in RelationType.values:
+            if relation.type not in _RELATION_TYPES:
                 return f"unknown relation type {relation.type!r} (use {', '.join(RelationType.values)})"
             if relation.source not in refs:
                 return f"a {relation.type} relation starts at span {relation.source}, which is not in this document"
             if relation.type == RelationType.ATTRIBUTED_TO:
                 if relation.speaker is None:
                     return "an attributed_to relation needs a speaker"
-                if relation.speaker[1] not in SpeakerKind.values:
+                if relation.speaker[1] not in _SPEAKER_KINDS:
                     return f"unknown speaker kind {relation.speaker[1]!r}"
             elif relation.target not in refs:
                 return f"a {relation.type} relation points to span {relation.target}, which is not in this document"
