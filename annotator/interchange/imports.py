@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotator.annotations.models import Annotation, Layer, Relation
@@ -36,6 +36,7 @@ from annotator.interchange.importers.native import NativeFileError, parse_native
 from annotator.interchange.importers.txt import parse_txt
 from annotator.interchange.services import label_create, speaker_get_or_create, subtype_create
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Membership, Project
+from annotator.propositions.interchange import propositions_import
 from annotator.reviews.models import Assignment, AssignmentState
 
 FORMATS = ("txt", "jsonl", "doccano", "native")
@@ -49,6 +50,8 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 class ParseResult:
     documents: list[ParsedDocument] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    # Native files' propositions and provenance, applied after their spans are stored.
+    propositions: list[dict] = field(default_factory=list)
 
 
 def import_format_for(filename: str, requested: str | None) -> str:
@@ -82,6 +85,8 @@ def import_parse(*, files: list[tuple[str, bytes, str]], taxonomy: Taxonomy) -> 
                 raise ApplicationError.field("file", f"{filename}: {exc}") from None
             taxonomy.declare(native.get("labels"))
             items = parse_native(native)
+            if native.get("propositions") or native.get("evidence_provenance"):
+                result.propositions.append(native)
         else:
             items = parse_jsonl(text, doccano=True if fmt == "doccano" else None)
         for item in items:
@@ -131,6 +136,7 @@ class _Writer:
         self.counts = {"documents": 0, "duplicates": 0, "matched": 0, "annotations": 0, "relations": 0,
                        "merged": 0, "refused": 0}  # fmt: skip
         self.refusals: list[dict] = []
+        self.stored: dict = {}  # native span id in the file -> stored span id
 
     def _create_declared_labels(self, taxonomy: Taxonomy) -> None:
         for spec in taxonomy.declared:
@@ -313,6 +319,8 @@ class _Writer:
         def span_id(slot) -> int:
             return slot[1] if isinstance(slot, tuple) else span_ids[slot]
 
+        for (_, _, ref), slot in refs.items():
+            self.stored[ref] = span_id(slot)
         links, seen, relation_refs, relation_origins = [], set(), {}, []
         for document_id, layer_index, owner, layer, relation in pending_relations:
             source = span_id(refs[(document_id, layer_index, relation.source)])
@@ -374,21 +382,55 @@ def import_documents(
         )
     taxonomy = Taxonomy(project)
     parsed = import_parse(files=files, taxonomy=taxonomy)
+    return import_write(
+        project=project, user=user, parsed=parsed, taxonomy=taxonomy, mode=mode, annotator=annotator,
+        progress=progress,
+    )  # fmt: skip
+
+
+def import_write(
+    *, project: Project, user, parsed: ParseResult, taxonomy: Taxonomy, mode: str, annotator,
+    progress: Progress | None = None,
+) -> tuple[dict, list[dict]]:  # fmt: skip
+    """Write documents already parsed and validated by import_parse (with its ``taxonomy``)."""
     if parsed.rejections and mode == "atomic":
         raise rejections_error(parsed.rejections)
     total = len(parsed.documents)
     if progress:
         progress("parsed", 0, total)
     with transaction.atomic():
+        import_transaction_settings()
         writer = _Writer(project=project, user=user, annotator=annotator, taxonomy=taxonomy)
         for start in range(0, total, BATCH):
             writer.write_batch(parsed.documents[start : start + BATCH])
             if progress:
                 progress("writing", min(total, start + BATCH), total)
+        for native in parsed.propositions:
+            for key, value in propositions_import(
+                project=project, user=user, data=native, stored=writer.stored
+            ).items():
+                writer.counts[key] = writer.counts.get(key, 0) + value
         if writer.counts["documents"] or writer.counts["annotations"]:
             transaction.on_commit(lambda: _scores_mark_dirty(project.pk))
     counts = {**writer.counts, "rejected": len(parsed.rejections)}
     return counts, [r.as_dict() for r in parsed.rejections] + writer.refusals
+
+
+def import_transaction_settings() -> None:
+    """Commit the import's transaction without waiting for its WAL to reach the disk, and
+    plan its statements without JIT.
+
+    Bulk statements over thousands of ids have estimated costs past jit_above_cost, and
+    compiling them (up to a second each on a busy host) took longer than running them.
+
+    Safe for durability as used here: the job's state (or, inline, the job row) is committed
+    afterwards by an ordinary synchronous commit, which flushes the WAL up to and including
+    this transaction, so a crash can never leave a succeeded job without its documents; it can
+    only lose an import whose job then shows as still running or not recorded at all
+    (docs/performance.md).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off; SET LOCAL jit = off")
 
 
 def _scores_mark_dirty(project_id: int) -> None:
