@@ -94,7 +94,7 @@ def test_native_round_trip_is_exact(reviewed, django_capture_on_commit_callbacks
         response = client.post(
             f"/api/v1/projects/{target.pk}/imports/", {"file": [upload]}, format="multipart"
         )
-    assert response.status_code in (200, 202), response.json()
+    assert response.status_code in (201, 202), response.json()
 
     second = _export(boss, target)
     assert _normalised(second) == _normalised(first)
