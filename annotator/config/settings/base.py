@@ -60,6 +60,7 @@ LOCAL_APPS = [
     "annotator.credibility",
     "annotator.workspace",
     "annotator.interchange",
+    "annotator.hedges",
     "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
