@@ -66,8 +66,8 @@ def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
             break
         if _LINE_RE.match(line):
             ranges.append((m.start(), m.end()))
-    # Disclaimers and bios are paragraphs in the last part of the page.
-    tail_from = int(len(text) * 0.6)
+    # Disclaimers anywhere; author bios only in the second half of the page.
+    tail_from = len(text) // 2
     for m in _PARAGRAPH_RE.finditer(text):
         para = m.group(0)
         if _DISCLAIMER_RE.search(para) or (m.start() >= tail_from and _BIO_RE.match(para)):

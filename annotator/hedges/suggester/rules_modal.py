@@ -73,7 +73,7 @@ def may(t: Tokens, i: int) -> Hit | None:
     prev, nxt = t.word(i - 1), t.at(i + 1)
     if t.raw[i] == "May" and (prev in MONTH_PREV or nxt[:1].isdigit() or t.at(i - 1)[:1].isdigit()):
         return None  # the month
-    if t.raw[i] == "May" and i > 0 and is_proper(t, i - 1):
+    if t.raw[i] == "May" and i > 0 and t.is_capitalized(i - 1) and not t.title_case_sentence(i):
         return None  # a surname: Theresa May
     if [t.word(i - k) for k in (4, 3, 2, 1)] == ["be", "that", "as", "it"]:
         return None

@@ -92,6 +92,10 @@ class Tokens:
     def title_case_sentence(self, i: int) -> bool:
         """Whether the sentence of ``i`` is a Title Case heading (most words capitalised)."""
         first, last = self.sentence_span(i)
+        while last > first and self.low[last] == "\n":
+            last -= 1
+        if self.low[last] in SENTENCE_END:
+            return False  # headings carry no full stop
         words = [k for k in range(first, last + 1) if self.is_word[k] and self.raw[k][:1].isalpha()]
         if len(words) < 3:
             return False
