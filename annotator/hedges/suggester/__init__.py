@@ -10,6 +10,7 @@ boilerplate is skipped first; overlapping candidates keep the longest.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -167,16 +168,17 @@ def suggest(text: str, *, disabled: Iterable[str] = (), min_confidence: float = 
 def _resolve(text: str, candidates, skip: list[tuple[int, int]]) -> list[Suggestion]:
     # Longest first, then earliest: a fixed expression wins over the cue words inside it.
     candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
-    taken: list[tuple[int, int]] = []
+    skip_starts = [s for s, _ in skip]
+    kept: list[tuple[int, int]] = []  # sorted by start, never overlapping
     out: list[Suggestion] = []
     for start, end, rule, hit in candidates:
-        if _inside(start, skip) or any(start < e and s < end for s, e in taken):
+        k = bisect_right(skip_starts, start) - 1
+        if k >= 0 and start < skip[k][1]:
+            continue  # boilerplate
+        at = bisect_right(kept, (start, end))
+        if (at > 0 and kept[at - 1][1] > start) or (at < len(kept) and kept[at][0] < end):
             continue
-        taken.append((start, end))
+        kept.insert(at, (start, end))
         out.append(Suggestion(start, end, text[start:end], rule.kind, round(hit.confidence, 2), rule.name))
     out.sort(key=lambda s: (s.start, s.end))
     return out
-
-
-def _inside(offset: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(s <= offset < e for s, e in ranges)

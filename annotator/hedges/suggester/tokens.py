@@ -35,9 +35,17 @@ ABBREVIATIONS = words(
 )
 
 
+CLOSERS = frozenset({'"', "”", "’", "'", ")", "]"})
+
+
 @dataclass
 class Tokens:
-    """Parallel arrays, one entry per token (cheaper than one object per token)."""
+    """Parallel arrays, one entry per token (cheaper than one object per token).
+
+    Sentences are found lazily around the tokens a rule asks about: most of a
+    text holds no trigger word, and a pass over every token in Python would
+    cost more than the tokenizing itself.
+    """
 
     text: str
     starts: list[int] = field(default_factory=list)
@@ -45,8 +53,7 @@ class Tokens:
     raw: list[str] = field(default_factory=list)
     low: list[str] = field(default_factory=list)
     is_word: list[bool] = field(default_factory=list)
-    sentence: list[int] = field(default_factory=list)
-    sentence_bounds: list[tuple[int, int]] = field(default_factory=list)
+    _sentences: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -61,12 +68,49 @@ class Tokens:
         """The lower-cased token at ``i`` (word or punctuation); '' outside the text."""
         return self.low[i] if 0 <= i < len(self.low) else ""
 
-    def same_sentence(self, i: int, j: int) -> bool:
-        return 0 <= j < len(self.sentence) and self.sentence[i] == self.sentence[j]
+    def ends_sentence(self, k: int) -> bool:
+        """Whether a sentence ends with token ``k`` (a newline, or a stop and its closing quotes)."""
+        low = self.low
+        tok = low[k]
+        if tok == "\n":
+            return True
+        if tok not in SENTENCE_END and tok not in CLOSERS:
+            return False
+        n = len(low)
+        nxt = k + 1
+        if nxt < n and (low[nxt] in CLOSERS or low[nxt] in SENTENCE_END):
+            return False  # the sentence goes on through the closing quotes
+        stop = k
+        while stop >= 0 and low[stop] in CLOSERS:
+            stop -= 1
+        if stop < 0 or low[stop] not in SENTENCE_END:
+            return False  # a quote or bracket that closes no sentence
+        while stop > 0 and low[stop - 1] in SENTENCE_END:
+            stop -= 1
+        if nxt >= n:
+            return True
+        if low[nxt] == "\n":
+            return False  # the newline itself ends the sentence
+        prev_word = low[stop - 1] if stop > 0 and self.is_word[stop - 1] else ""
+        if low[stop] == "." and (prev_word in ABBREVIATIONS or (len(prev_word) == 1 and prev_word.isalpha())):
+            return False
+        first_char = self.raw[nxt][:1]
+        return first_char.isupper() or first_char.isdigit() or first_char in "\"“‘'("
 
     def sentence_span(self, i: int) -> tuple[int, int]:
         """Token indexes [first, last] of the sentence holding token ``i``."""
-        return self.sentence_bounds[self.sentence[i]]
+        found = self._sentences.get(i)
+        if found is not None:
+            return found
+        a = i
+        while a > 0 and not self.ends_sentence(a - 1):
+            a -= 1
+        b = i
+        last = len(self.low) - 1
+        while b < last and not self.ends_sentence(b):
+            b += 1
+        self._sentences[i] = (a, b)
+        return a, b
 
     def clause_span(self, i: int) -> tuple[int, int]:
         """Token indexes [first, last] of the clause (between commas, dashes, ...) holding ``i``."""
@@ -90,7 +134,7 @@ class Tokens:
         return j == i
 
     def title_case_sentence(self, i: int) -> bool:
-        """Whether the sentence of ``i`` is a Title Case heading (most words capitalised)."""
+        """Whether the sentence of ``i`` is a Title Case heading (no full stop, most words capitalised)."""
         first, last = self.sentence_span(i)
         while last > first and self.low[last] == "\n":
             last -= 1
@@ -104,58 +148,17 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    toks = Tokens(text=text)
-    starts, ends, raw, low, is_word = toks.starts, toks.ends, toks.raw, toks.low, toks.is_word
-    for m in _TOKEN_RE.finditer(text):
-        s = m.group(0)
-        starts.append(m.start())
-        ends.append(m.end())
-        raw.append(s)
-        word = m.lastindex == 2
-        is_word.append(word)
-        low.append(s.lower().replace("’", "'") if word else s)
-    _split_sentences(toks)
-    return toks
-
-
-def _split_sentences(toks: Tokens) -> None:
-    n = len(toks.starts)
-    sentence = [0] * n
-    bounds: list[tuple[int, int]] = []
-    low, raw, is_word = toks.low, toks.raw, toks.is_word
-    current = 0
-    first = 0
-    i = 0
-    while i < n:
-        sentence[i] = current
-        tok = low[i]
-        boundary = False
-        if tok == "\n":
-            boundary = True
-        elif tok in SENTENCE_END:
-            # Swallow closing quotes and brackets after the stop.
-            while i + 1 < n and low[i + 1] in {'"', "”", "’", "'", ")", "]", ".", "!", "?"}:
-                i += 1
-                sentence[i] = current
-            nxt = i + 1
-            prev_word = low[i - 1] if i > 0 and is_word[i - 1] else ""
-            if nxt >= n:
-                boundary = True
-            elif low[nxt] == "\n":
-                boundary = False  # the newline itself ends the sentence
-            elif tok == "." and (prev_word in ABBREVIATIONS or (len(prev_word) == 1 and prev_word.isalpha())):
-                boundary = False
-            else:
-                first_char = raw[nxt][:1]
-                boundary = first_char.isupper() or first_char.isdigit() or first_char in "\"“‘'("
-        if boundary:
-            bounds.append((first, i))
-            current += 1
-            first = i + 1
-        i += 1
-    if first < n:
-        bounds.append((first, n - 1))
-    elif not bounds:
-        bounds.append((0, max(n - 1, 0)))
-    toks.sentence = sentence
-    toks.sentence_bounds = bounds
+    matches = list(_TOKEN_RE.finditer(text))
+    raw = [m.group() for m in matches]
+    is_word = [m.lastindex == 2 for m in matches]
+    low = [r.lower() for r in raw]
+    if "’" in text:
+        low = [w.replace("’", "'") if "’" in w else w for w in low]
+    return Tokens(
+        text=text,
+        starts=[m.start() for m in matches],
+        ends=[m.end() for m in matches],
+        raw=raw,
+        low=low,
+        is_word=is_word,
+    )
