@@ -8,6 +8,14 @@ from api.assignments import AssignmentViewSet
 from api.bulk import AnnotationBulkViewSet
 from api.credibility import SourceScoreViewSet
 from api.documents import DocumentViewSet
+from api.hedges import (
+    DocumentHedgeRuleAcceptView,
+    DocumentHedgesView,
+    HedgeDecisionView,
+    ProjectHedgeRulesView,
+    ProjectHedgeRuleView,
+    ProjectHedgeRunView,
+)
 from api.jobs import JobViewSet
 from api.labels import LabelViewSet, SubtypeViewSet
 from api.projects import MembershipViewSet, ProjectViewSet
@@ -35,4 +43,19 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("source-scores", SourceScoreViewSet, basename="source-score")
 
-urlpatterns = [path("tokens/", TokenView.as_view(), name="tokens"), *router.urls]
+urlpatterns = [
+    path("tokens/", TokenView.as_view(), name="tokens"),
+    path("documents/<str:pk>/hedges/", DocumentHedgesView.as_view(), name="document-hedges"),
+    path(
+        "documents/<str:pk>/hedges/accept-rule/",
+        DocumentHedgeRuleAcceptView.as_view(),
+        name="document-hedges-accept-rule",
+    ),
+    path("hedges/<str:pk>/decision/", HedgeDecisionView.as_view(), name="hedge-decision"),
+    path("projects/<str:pk>/hedge-runs/", ProjectHedgeRunView.as_view(), name="project-hedge-runs"),
+    path("projects/<str:pk>/hedge-rules/", ProjectHedgeRulesView.as_view(), name="project-hedge-rules"),
+    path(
+        "projects/<str:pk>/hedge-rules/<str:rule>/", ProjectHedgeRuleView.as_view(), name="project-hedge-rule"
+    ),
+    *router.urls,
+]

@@ -5,3 +5,9 @@ class HedgesConfig(AppConfig):
     name = "annotator.hedges"
     label = "hedges"
     verbose_name = "Hedge suggestions"
+
+    def ready(self):
+        from annotator.documents.signals import documents_added
+        from annotator.hedges.runs import hedges_on_documents_added
+
+        documents_added.connect(hedges_on_documents_added, dispatch_uid="hedges_on_documents_added")

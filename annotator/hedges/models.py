@@ -82,6 +82,9 @@ class HedgeDecision(models.Model):
         related_name="hedge_decisions",
         help_text="The HEDGE span accepting created (or found) in the user's layer",
     )
+    span_created = models.BooleanField(
+        default=False, help_text="Accepting created the span (undo deletes it); False when it already existed"
+    )
     decided_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 

@@ -149,6 +149,10 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ASSAY_MAX_UPLOAD_BYTES = int(os.environ.get("ASSAY_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# Suggest hedge cues in every newly stored document (a Celery job per import; docs/hedges.md).
+ASSAY_HEDGES_ON_IMPORT = os.environ.get("ASSAY_HEDGES_ON_IMPORT", "true").lower() == "true"
+# "Accept all of this rule in this document" takes only suggestions at least this confident.
+ASSAY_HEDGES_CONFIDENT = float(os.environ.get("ASSAY_HEDGES_CONFIDENT", "0.8"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the workspace reads it to send X-CSRFToken
@@ -188,6 +192,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStateEnum": "annotator.reviews.models.AssignmentState",
         "JobStateEnum": "annotator.jobs.models.JobState",
+        "HedgeKindEnum": "annotator.hedges.models.HedgeKind",
+        "HedgeStateEnum": "annotator.hedges.models.HedgeState",
         "JobKindEnum": "annotator.jobs.models.JobKind",
         "LabelKindEnum": "annotator.projects.models.LabelKind",
         "SpeakerKindEnum": "annotator.sources.models.SpeakerKind",

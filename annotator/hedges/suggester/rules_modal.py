@@ -84,7 +84,7 @@ def may(t: Tokens, i: int) -> Hit | None:
     if _comparison(t, i):
         return None
     first, _ = t.sentence_span(i)
-    if t.word(first) in {"while", "although", "though"}:
+    if t.word(first) in {"while", "although", "though"} and t.clause_span(i)[0] == first:
         return Hit(i, i, 0.7)  # concessive: "While Russia may view ...": still the writer's may
     return Hit(i, i, 0.9)
 
