@@ -1,0 +1,144 @@
+"""The hedge endpoints: what each role may do, error shapes, and exact offsets in responses."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotator.annotations.models import Annotation
+from annotator.hedges.models import HedgeSuggestion
+from annotator.hedges.services import hedge_documents_suggest
+from annotator.projects.models import Role
+from tests.factories import DocumentFactory, ProjectFactory, UserFactory, member
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "The talks\u00a0might fail. The plan was widely considered dead."
+
+
+@pytest.fixture
+def team():
+    class Team:
+        project = ProjectFactory()
+        document = DocumentFactory(project=project, text=TEXT)
+        annotator = member(project, Role.ANNOTATOR, username="ann")
+        reviewer = member(project, Role.REVIEWER, username="rev")
+        manager = member(project, Role.MANAGER, username="boss")
+        outsider = UserFactory(username="outsider")
+
+    hedge_documents_suggest(project_id=Team.project.pk, documents=[(Team.document.pk, TEXT)], disabled=set())
+    return Team
+
+
+def client(user) -> APIClient:
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def might(team) -> HedgeSuggestion:
+    return HedgeSuggestion.objects.get(document=team.document, rule="modal.might")
+
+
+def test_list_gives_code_point_offsets_and_your_state(team):
+    response = client(team.annotator).get(f"/api/v1/documents/{team.document.pk}/hedges/")
+    assert response.status_code == 200
+    rows = response.json()["suggestions"]
+    assert [(r["start"], r["end"], r["quote"], r["kind"], r["rule"], r["state"]) for r in rows] == [
+        (10, 15, "might", "modal", "modal.might", None),
+        (35, 52, "widely considered", "weasel", "weasel.widely", None),
+    ]
+
+
+def test_accept_reject_and_undo_through_the_api(team):
+    api = client(team.annotator)
+    url = f"/api/v1/hedges/{might(team).pk}/decision/"
+    response = api.put(url, {"state": "accepted"}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["state"] == "accepted"
+    span = body["annotation"]
+    assert (span["start"], span["end"], span["quote"], span["annotator"]) == (
+        10,
+        15,
+        "might",
+        team.annotator.pk,
+    )
+    assert Annotation.objects.get(pk=span["id"]).subtype.code == "modal"
+    assert api.put(url, {"state": "rejected"}, format="json").json() == {
+        "suggestion": might(team).pk,
+        "state": "rejected",
+        "annotation": None,
+    }
+    assert Annotation.objects.count() == 0
+    assert api.delete(url).status_code == 204
+    again = api.delete(url)
+    assert again.status_code == 400
+    assert again.json()["message"] == "You have not decided on this suggestion; there is nothing to undo."
+    bad = api.put(url, {"state": "maybe"}, format="json")
+    assert bad.status_code == 400 and "state" in bad.json()["errors"]
+
+
+def test_accept_rule_endpoint(team):
+    response = client(team.annotator).post(
+        f"/api/v1/documents/{team.document.pk}/hedges/accept-rule/", {"rule": "weasel.widely"}, format="json"
+    )
+    assert response.status_code == 200
+    [decision] = response.json()["accepted"]
+    assert (decision["annotation"]["start"], decision["annotation"]["end"]) == (35, 52)
+    unknown = client(team.annotator).post(
+        f"/api/v1/documents/{team.document.pk}/hedges/accept-rule/", {"rule": "x.y"}, format="json"
+    )
+    assert unknown.status_code == 400 and unknown.json()["errors"] == {"rule": ["Unknown rule 'x.y'."]}
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("outsider", 404), ("annotator", 200), ("reviewer", 200), ("manager", 200)],
+)
+def test_document_suggestions_need_membership(team, who, expected):
+    assert (
+        client(getattr(team, who)).get(f"/api/v1/documents/{team.document.pk}/hedges/").status_code
+        == expected
+    )
+
+
+def test_outsider_cannot_decide_or_learn_a_suggestion_exists(team):
+    response = client(team.outsider).put(f"/api/v1/hedges/{might(team).pk}/decision/", {"state": "accepted"})
+    assert response.status_code == 404
+    assert response.json()["message"] == "Suggestion not found."
+    assert (
+        client(team.outsider).put("/api/v1/hedges/999999/decision/", {"state": "accepted"}).status_code == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "stats", "switch"),
+    [("outsider", 404, 404), ("annotator", 403, 403), ("reviewer", 200, 403), ("manager", 200, 200)],
+)
+def test_rule_table_for_reviewers_and_switches_for_managers(team, who, stats, switch):
+    api = client(getattr(team, who))
+    assert api.get(f"/api/v1/projects/{team.project.pk}/hedge-rules/").status_code == stats
+    response = api.patch(
+        f"/api/v1/projects/{team.project.pk}/hedge-rules/modal.might/", {"enabled": False}, format="json"
+    )
+    assert response.status_code == switch
+    if switch == 200:
+        assert response.json()["enabled"] is False
+        listed = client(team.annotator).get(f"/api/v1/documents/{team.document.pk}/hedges/").json()
+        assert [r["rule"] for r in listed["suggestions"]] == ["weasel.widely"]
+
+
+@pytest.mark.parametrize(("who", "expected"), [("outsider", 404), ("annotator", 403), ("reviewer", 202)])
+def test_project_run_needs_reviewer(team, who, expected):
+    response = client(getattr(team, who)).post(f"/api/v1/projects/{team.project.pk}/hedge-runs/")
+    assert response.status_code == expected
+    if expected == 202:
+        assert response.json()["kind"] == "hedges"
+
+
+def test_document_run_for_members(team):
+    assert client(team.outsider).post(f"/api/v1/documents/{team.document.pk}/hedges/").status_code == 404
+    response = client(team.annotator).post(f"/api/v1/documents/{team.document.pk}/hedges/")
+    assert response.status_code == 202
+    assert (response.json()["kind"], response.json()["project"]) == ("hedges", team.project.pk)
