@@ -19,7 +19,9 @@ GHOSTS = "#ws-text .seg.ghost[data-ghost]"
 def _spans(user):
     return [
         (a.start, a.end, a.quote, a.label.code, a.subtype.code)
-        for a in Annotation.objects.filter(annotator=user).select_related("label", "subtype").order_by("start")
+        for a in Annotation.objects.filter(annotator=user)
+        .select_related("label", "subtype")
+        .order_by("start")
     ]
 
 
@@ -82,7 +84,9 @@ def test_accept_all_of_a_rule_and_reload(page, login, workspace):
     user = member(project, Role.ANNOTATOR)
     login(user)
     ws = workspace.open(document)
-    page.get_by_role("button", name="Accept all 3 confident suggestions of modal.may in this document").click()
+    page.get_by_role(
+        "button", name="Accept all 3 confident suggestions of modal.may in this document"
+    ).click()
     page.wait_for_function("document.querySelectorAll('#ws-text .seg.ghost[data-ghost]').length === 1")
     ws.wait_saved()
     assert [s[0] for s in _spans(user)] == [3, 16, 51]
