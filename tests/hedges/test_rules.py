@@ -63,6 +63,10 @@ CASES = [
     ("The minister appeared in court on Monday.", []),
     ("The figures suggest that trade is recovering.", [("suggest", S, "speculation.suggest")]),
     ("The envoy suggested that both sides should meet in Doha.", []),
+    ("He suggested a ceasefire.", []),
+    ("The data suggest a slowdown.", [("suggest", S, "speculation.suggest")]),
+    ("It's not clear whether the truce holds.", [("It's not clear", S, "speculation.unclear")]),
+    ("The sky is not clear today.", []),
     ("It's unclear whether the truce will hold.", [("It's unclear", S, "speculation.unclear")]),
     ("It's unknown how many crossed.", [("It's unknown", S, "speculation.unclear")]),
     ("Unknown gunmen attacked the checkpoint.", []),
@@ -125,6 +129,9 @@ CASES = [
         [("unnamed officials", W, "weasel.unnamed_sources")],
     ),
     ("Many people died in the floods.", []),
+    ("The Taliban are seen as a stabilizing force.", [("seen", W, "weasel.agentless_view")]),
+    ("The bill was considered in committee on Monday.", []),
+    ("It is said that the envoy resigned.", [("said", W, "weasel.believed_to")]),
     # insinuation
     (
         "The envoy very strongly implied that Kabul was lying.",

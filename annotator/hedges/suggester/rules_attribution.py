@@ -69,12 +69,29 @@ def expected_to(t: Tokens, i: int) -> Hit | None:
 
 
 def believed_to(t: Tokens, i: int) -> Hit | None:
-    """Agentless "believed to", "thought to", "said to": "Russian instructors, believed to number ..."."""
-    if t.word(i + 1) != "to" or t.word(i - 1) in {"widely", "generally", "commonly"}:
+    """Agentless "believed to", "thought to", "said to" ("Russian instructors, believed to number ..."),
+    and "it is said/believed that"."""
+    if t.word(i - 1) in {"widely", "generally", "commonly"}:
+        return None
+    if t.word(i + 1) == "that" and is_passive(t, i) and t.word(prev_word_index(t, i) - 1) in {"it", ""}:
+        return None if agent_follows(t, i) else Hit(i, i, 0.75)
+    if t.word(i + 1) != "to":
         return None
     if is_passive(t, i) or t.at(i - 1) == ",":
         return None if agent_follows(t, i) else Hit(i, i + 1, 0.75)
     return None
+
+
+def agentless_view(t: Tokens, i: int) -> Hit | None:
+    """An attitude in the passive with nobody holding it: "X is seen as", "is considered a moderate"."""
+    if t.word(i - 1) in {"widely", "generally", "commonly"} or not is_passive(t, i):
+        return None
+    if t.word(i + 1) not in {"to", "as", "a", "an", "one", "among"} or agent_follows(t, i, window=12):
+        return None
+    aux = prev_word_index(t, i)
+    if t.word(aux) in {"be", "been"} and t.word(aux - 1) in {"can", "could"}:
+        return None  # speculation.seen_as
+    return Hit(i, i, 0.65)
 
 
 def reported(t: Tokens, i: int) -> Hit | None:

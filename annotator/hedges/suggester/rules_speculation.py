@@ -8,6 +8,7 @@ from annotator.hedges.suggester.context import (
     agent_follows,
     has_holder,
     is_passive,
+    is_proper,
     negated,
     next_word_index,
     prev_word_index,
@@ -15,6 +16,7 @@ from annotator.hedges.suggester.context import (
 from annotator.hedges.suggester.rules_modal import _comparison, _it_prefix
 from annotator.hedges.suggester.tokens import Tokens, words
 
+PERSONS = words("he she they i we you who")
 KNOW_VERBS = words(
     "know predict say tell determine foresee gauge assess verify confirm ascertain estimate judge"
 )
@@ -55,6 +57,9 @@ def suggest(t: Tokens, i: int) -> Hit | None:
     nxt = t.word(i + 1)
     if nxt.endswith("ing") or nxt in {"to", "we", "you"}:
         return None  # a proposal: "suggested meeting", "suggested to him"
+    subject = prev_word_index(t, i)
+    if nxt != "that" and subject >= 0 and (t.low[subject] in PERSONS or is_proper(t, subject)):
+        return None  # a person suggesting a thing is proposing it: "He suggested a ceasefire"
     _, last = t.clause_span(i)
     if any(t.low[k] == "should" for k in range(i + 1, min(last, i + 10) + 1)):
         return None  # "suggested that Pakistan should ...": a proposal
@@ -63,6 +68,24 @@ def suggest(t: Tokens, i: int) -> Hit | None:
 
 def unclear(t: Tokens, i: int) -> Hit | None:
     w = t.low[i]
+    if w == "clear":
+        # "it's not clear whether": the same uncertainty as "unclear"
+        if t.word(i - 1) != "not" or t.word(i + 1) not in {
+            "whether",
+            "if",
+            "how",
+            "what",
+            "why",
+            "when",
+            "who",
+        }:
+            return None
+        start = i - 1
+        if t.word(i - 2) == "it's":
+            start = i - 2
+        elif t.word(i - 2) in {"is", "was"} and t.word(i - 3) == "it":
+            start = i - 3
+        return Hit(start, i, 0.75)
     start = _it_prefix(t, i)
     if w == "unclear":
         return Hit(start, i, 0.9)
