@@ -129,6 +129,12 @@ CASES = [
         [("unnamed officials", W, "weasel.unnamed_sources")],
     ),
     ("Many people died in the floods.", []),
+    ("Experts say the ceasefire is fragile.", [("Experts", W, "weasel.unnamed_sources")]),
+    ("The experts who visited the site said it was safe.", []),
+    (
+        "It remains to be seen whether the truce holds.",
+        [("remains to be seen", S, "speculation.remains_to_be_seen")],
+    ),
     ("The Taliban are seen as a stabilizing force.", [("seen", W, "weasel.agentless_view")]),
     ("The bill was considered in committee on Monday.", []),
     ("It is said that the envoy resigned.", [("said", W, "weasel.believed_to")]),

@@ -95,6 +95,8 @@ RULES: dict[str, Rule] = {
               '"it\'s unclear", "it\'s unknown" whole; "unknown whether"; not "unknown gunmen".'),
         _rule("speculation.impossible_to_know", "impossible difficult hard", speculation.impossible_to_know,
               '"it\'s impossible to know/predict", "hard to say".'),
+        _rule("speculation.remains_to_be_seen", "remains remain", speculation.remains_to_be_seen,
+              '"remains to be seen".'),
         _rule("speculation.ruled_out", "ruled rule", speculation.ruled_out, '"can\'t be ruled out".'),
         _rule("speculation.in_all_probability", "probability likelihood", speculation.in_all_probability,
               '"in all probability", "in all likelihood".'),
@@ -131,7 +133,7 @@ RULES: dict[str, Rule] = {
               "observers analysts experts commentators critics scholars pundits specialists watchers insiders "
               "academics researchers people person officials diplomats sources source historians economists voices",
               attribution.many_observers,
-              '"many/most observers", "unnamed officials", "diplomatic sources", "people familiar with the talks".'),
+              '"many/most observers", "Experts say", "unnamed officials", "diplomatic sources", "people familiar with the talks".'),
         _rule("insinuation.implied",
               "implied implies imply implying insinuate insinuated insinuates insinuating insinuation "
               "innuendo innuendos innuendoes hinted hints hinting implication",

@@ -127,6 +127,13 @@ def ruled_out(t: Tokens, i: int) -> Hit | None:
     return None
 
 
+def remains_to_be_seen(t: Tokens, i: int) -> Hit | None:
+    """ "It remains to be seen whether ...": the outcome is unknown."""
+    if [t.word(i + k) for k in (1, 2, 3)] == ["to", "be", "seen"]:
+        return Hit(i, i + 3, 0.75)
+    return None
+
+
 def in_all_probability(t: Tokens, i: int) -> Hit | None:
     if t.word(i - 1) == "all" and t.word(i - 2) == "in":
         return Hit(i - 2, i, 0.9)
