@@ -160,6 +160,7 @@ def hedge_decide(*, suggestion: HedgeSuggestion, user, state: str) -> HedgeDecis
         _remove_created_span(decision)
         decision.annotation, decision.span_created = None, False
     decision.state = state
+    decision._history_user = user  # who decided, also outside a request (jobs, shell)
     decision.save()
     return decision
 
@@ -181,6 +182,7 @@ def hedge_undo(*, suggestion: HedgeSuggestion, user) -> None:
             "state", "You have not decided on this suggestion; there is nothing to undo."
         )
     _remove_created_span(decision)
+    decision._history_user = user
     decision.delete()
 
 

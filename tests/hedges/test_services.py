@@ -217,3 +217,23 @@ def test_switched_off_rule_cannot_be_decided(project):
         hedge_decide(suggestion=suggestion, user=user, state=HedgeState.ACCEPTED)
     with pytest.raises(ApplicationError, match="Unknown rule 'nope'"):
         hedge_rule_set(project=project, rule="nope", enabled=False, user=user)
+
+
+def test_decisions_are_in_the_document_history(project):
+    user = member(project, Role.ANNOTATOR, username="ann")
+    reviewer = member(project, Role.REVIEWER)
+    document, suggestion = _one(project)
+    hedge_decide(suggestion=suggestion, user=user, state=HedgeState.ACCEPTED)
+    hedge_decide(suggestion=suggestion, user=user, state=HedgeState.REJECTED)
+    hedge_undo(suggestion=suggestion, user=user)
+    from annotator.reviews.history import document_history
+
+    entries = [e for e in document_history(document=document, user=reviewer) if e.model == "hedge decision"]
+    assert {e.user for e in entries} == {"ann"}
+    assert [(e.action, e.changes, e.summary) for e in reversed(entries)] == [
+        ("created", [("state", None, "accepted")], "weasel.widely [51:68] 'widely considered'"),
+        ("changed", [("state", "accepted", "rejected")], "weasel.widely [51:68] 'widely considered'"),
+        ("deleted", [("state", "rejected", None)], "weasel.widely [51:68] 'widely considered'"),
+    ]
+    spans = [e.action for e in document_history(document=document, user=reviewer) if e.model == "annotation"]
+    assert sorted(spans) == ["created", "deleted"]  # the span accepting made, then removed
