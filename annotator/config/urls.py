@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("sources/", include("annotator.credibility.urls")),
     path("review/", include("annotator.reviews.urls")),
+    path("hedges/", include("annotator.hedges.urls")),
     path("", include("annotator.workspace.urls")),
 ]
 

@@ -142,3 +142,42 @@ def test_document_run_for_members(team):
     response = client(team.annotator).post(f"/api/v1/documents/{team.document.pk}/hedges/")
     assert response.status_code == 202
     assert (response.json()["kind"], response.json()["project"]) == ("hedges", team.project.pk)
+
+
+@pytest.mark.parametrize(("who", "expected"), [("outsider", 404), ("annotator", 403), ("reviewer", 200)])
+def test_rule_page_for_reviewers(team, who, expected, client_html):
+    response = client_html(getattr(team, who)).get(f"/hedges/{team.project.pk}/rules/")
+    assert response.status_code == expected
+    if expected == 200:
+        assert "modal.might" in response.content.decode()
+        assert "switch off" not in response.content.decode()  # reviewers see, managers switch
+
+
+def test_manager_switches_a_rule_off_in_the_page(team, client_html):
+    from annotator.hedges.selectors import hedge_rules_disabled
+
+    page = client_html(team.manager)
+    response = page.post(
+        f"/hedges/{team.project.pk}/rules/switch/", {"rule": "modal.might", "enabled": "false"}
+    )
+    assert response.status_code == 302
+    assert hedge_rules_disabled(project_id=team.project.pk) == {"modal.might"}
+    assert "Off · switch on" in page.get(f"/hedges/{team.project.pk}/rules/").content.decode()
+    assert (
+        client_html(team.reviewer)
+        .post(f"/hedges/{team.project.pk}/rules/switch/", {"rule": "modal.may", "enabled": "false"})
+        .status_code
+        == 403
+    )
+
+
+@pytest.fixture
+def client_html():
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
