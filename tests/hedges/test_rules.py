@@ -64,6 +64,7 @@ CASES = [
     ("The figures suggest that trade is recovering.", [("suggest", S, "speculation.suggest")]),
     ("The envoy suggested that both sides should meet in Doha.", []),
     ("He suggested a ceasefire.", []),
+    ("He suggested Pakistan was colluding.", [("suggested", S, "speculation.suggest")]),
     ("The data suggest a slowdown.", [("suggest", S, "speculation.suggest")]),
     ("It's not clear whether the truce holds.", [("It's not clear", S, "speculation.unclear")]),
     ("The sky is not clear today.", []),
@@ -93,6 +94,7 @@ CASES = [
     ("Neither government suspected that the ceasefire would fail.", []),
     ("It's unrealistic to suspect Moscow of engineering the crisis.", []),
     ("Police arrested the suspect on Friday.", []),
+    ("Pakistan, suspected of harbouring them, denied it.", [("suspected", S, "speculation.suspect")]),
     ("I suspect that the closure is a bargaining chip.", [("suspect", S, "speculation.suspect")]),
     ("We assume that the cabinet will be more hawkish.", [("assume", S, "speculation.assume")]),
     ("The minister will assume office next week.", []),
@@ -187,6 +189,15 @@ def test_confidence_and_disabled_rules():
     assert [(s.text, s.confidence) for s in suggest(text)] == [("may", 0.7), ("might", 0.95)]
     assert [s.text for s in suggest(text, min_confidence=0.8)] == ["might"]
     assert [s.text for s in suggest(text, disabled=["modal.might"])] == ["may"]
+
+
+def test_long_paragraph_opening_like_furniture_is_article_text():
+    text = (
+        "Recommended by the committee last year, "
+        + "the plan was debated at length. " * 10
+        + "It might pass."
+    )
+    assert [s.text for s in suggest(text)] == ["might"]
 
 
 def test_boilerplate_is_skipped():

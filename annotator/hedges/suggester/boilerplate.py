@@ -51,6 +51,7 @@ _BIO_RE = re.compile(
     r"lecturer|director|student|expert)s?\b"
 )
 
+_MAX_FURNITURE_LINE = 300
 _PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
 
 
@@ -64,7 +65,9 @@ def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
         if _TAIL_RE.match(line):
             ranges.append((m.start(), len(text)))
             break
-        if _LINE_RE.match(line):
+        # Furniture lines are short; a long paragraph that happens to open with "Recommended"
+        # or "Welcome to" is article text. Disclaimers are found by paragraph below.
+        if len(line) <= _MAX_FURNITURE_LINE and _LINE_RE.match(line):
             ranges.append((m.start(), m.end()))
     # Disclaimers anywhere; author bios only in the second half of the page.
     tail_from = len(text) // 2

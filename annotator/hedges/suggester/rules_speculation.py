@@ -17,6 +17,7 @@ from annotator.hedges.suggester.rules_modal import _comparison, _it_prefix
 from annotator.hedges.suggester.tokens import Tokens, words
 
 PERSONS = words("he she they i we you who")
+FINITE = words("is are was were has have had will would could might may can should did does do")
 KNOW_VERBS = words(
     "know predict say tell determine foresee gauge assess verify confirm ascertain estimate judge"
 )
@@ -59,7 +60,11 @@ def suggest(t: Tokens, i: int) -> Hit | None:
         return None  # a proposal: "suggested meeting", "suggested to him"
     subject = prev_word_index(t, i)
     if nxt != "that" and subject >= 0 and (t.low[subject] in PERSONS or is_proper(t, subject)):
-        return None  # a person suggesting a thing is proposing it: "He suggested a ceasefire"
+        # A person suggesting a thing proposes it ("He suggested a ceasefire"); suggesting a
+        # clause, even without "that", is inference ("He suggested Pakistan was colluding").
+        _, last = t.clause_span(i)
+        if not any(t.low[k] in FINITE for k in range(i + 2, min(last, i + 8) + 1)):
+            return None
     _, last = t.clause_span(i)
     if any(t.low[k] == "should" for k in range(i + 1, min(last, i + 10) + 1)):
         return None  # "suggested that Pakistan should ...": a proposal
@@ -171,6 +176,8 @@ def suspect(t: Tokens, i: int) -> Hit | None:
     if prev == "widely":
         return None  # weasel.widely
     if w == "suspected":
+        if t.at(i - 1) == "," and t.word(i + 1) in {"of", "to"}:
+            return Hit(i, i, 0.75)  # a reduced relative: "Pakistan, suspected of harbouring them, ..."
         if is_passive(t, i):
             return None if agent_follows(t, i) else Hit(i, i, 0.85)
         j = prev_word_index(t, i, skip=frozenset())
