@@ -181,3 +181,32 @@ def client_html():
         return c
 
     return make
+
+
+def test_admin_lists_only_managed_projects_suggestions(team):
+    from django.test import Client
+
+    other = ProjectFactory()
+    other_document = DocumentFactory(project=other, text="Elsewhere the talks might stall.")
+    hedge_documents_suggest(
+        project_id=other.pk, documents=[(other_document.pk, other_document.text)], disabled=set()
+    )
+    team.manager.is_staff = True
+    team.manager.save(update_fields=["is_staff"])
+    admin = Client()
+    admin.force_login(team.manager)
+    page = admin.get("/admin/hedges/hedgesuggestion/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    foreign = HedgeSuggestion.objects.get(document=other_document)
+    assert f"/admin/hedges/hedgesuggestion/{might(team).pk}/change/" in body
+    assert f"/admin/hedges/hedgesuggestion/{foreign.pk}/change/" not in body
+    assert admin.get(f"/admin/hedges/hedgesuggestion/{might(team).pk}/change/").status_code == 200
+    assert (
+        admin.get(f"/admin/hedges/hedgesuggestion/{foreign.pk}/change/").status_code == 302
+    )  # "doesn't exist"
+    team.reviewer.is_staff = True
+    team.reviewer.save(update_fields=["is_staff"])
+    reviewer = Client()
+    reviewer.force_login(team.reviewer)
+    assert reviewer.get("/admin/hedges/hedgesuggestion/").status_code == 403
