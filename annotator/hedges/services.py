@@ -17,6 +17,7 @@ from annotator.annotations.models import Annotation, Layer
 from annotator.annotations.services import annotation_create, annotation_delete
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
+from annotator.hedges.bulk import suggestions_insert
 from annotator.hedges.models import (
     KIND_SUBTYPES,
     HedgeDecision,
@@ -38,12 +39,11 @@ def hedge_documents_suggest(
     """Suggest cues for ``documents`` ((id, text) pairs); returns how many suggestions they now have."""
     documents = list(documents)
     ids = [pk for pk, _ in documents]
-    fresh: dict[tuple[int, int, int, str], HedgeSuggestion] = {}
+    fresh: dict[tuple[int, int, int, str], tuple] = {}
     for pk, text in documents:
         for cue in suggest(text, disabled=disabled):
-            fresh[(pk, cue.start, cue.end, cue.rule)] = HedgeSuggestion(
-                project_id=project_id, document_id=pk, start=cue.start, end=cue.end, quote=cue.text,
-                kind=cue.kind, confidence=cue.confidence, rule=cue.rule,
+            fresh[(pk, cue.start, cue.end, cue.rule)] = (
+                project_id, pk, cue.start, cue.end, cue.text, cue.kind, cue.confidence, cue.rule,
             )  # fmt: skip
     with transaction.atomic():
         stale = [
@@ -55,7 +55,7 @@ def hedge_documents_suggest(
         ]
         if stale:
             HedgeSuggestion.objects.filter(pk__in=stale, decisions__isnull=True).delete()
-        HedgeSuggestion.objects.bulk_create(fresh.values(), ignore_conflicts=True, batch_size=2000)
+        suggestions_insert(list(fresh.values()))
     return len(fresh)
 
 
