@@ -24,7 +24,16 @@ OUTCOME_VERBS = words("""be have mean lead result spark trigger fracture happen 
     bring open pose serve draw affect face see take last cost come go get explain reflect signal indicate
     suggest imply backfire erupt unravel fail succeed weaken strengthen reshape alter shift boost undercut
     embolden encourage deepen widen fuel intensify exacerbate hinder hamper jeopardize deteriorate
-    disappear vanish die continue remain stall slow accelerate""")
+    disappear vanish die continue remain stall slow accelerate overwhelm destroy cripple topple disrupt
+    paralyze paralyse sink doom unleash upend wreck ruin tip hit kill displace delay derail outlast
+    outweigh dwarf erode drain deplete swamp plunge soar surge drop spread""")
+# Agents: with these subjects "could" + a deliberate act reads as ability or option.
+AGENT_NOUNS = words(
+    """government army party leaders leader officials official militants rebels troops forces police opposition
+    regime administration ministry court parliament voters minister president state states country countries
+    group groups side sides players capitals allies partners mediators diplomats commanders militias
+    negotiators companies firms investors banks donors"""
+)
 EPISTEMIC_ADVERBS = words("well easily potentially conceivably possibly paradoxically ultimately eventually")
 MIGHT_NOUN_PREV = words("""its his her their our my your the military economic naval industrial full all with american russian
     chinese western soviet financial nuclear sheer might""")
@@ -43,6 +52,13 @@ def _comparison(t: Tokens, i: int) -> bool:
     first, _ = t.clause_span(i)
     back = [t.low[k] for k in range(max(first, i - 4), i) if t.is_word[k]]
     return "as" in back[-3:] or "than" in back[-3:]
+
+
+# Words before "could" that are no inanimate subject (pronouns for people and groups, relatives).
+_NOT_THINGS = words(
+    """he she they we i you who which that it one someone anyone nobody everyone and or but also
+    first second third latter former last other others each both either neither"""
+)
 
 
 def _adverb(word: str) -> bool:
@@ -111,6 +127,16 @@ def could(t: Tokens, i: int) -> Hit | None:
         return Hit(i, i, 0.9)
     if verb in OUTCOME_VERBS:
         return Hit(i, i, 0.8)
+    subject = t.word(i - 1)
+    if (
+        subject
+        and subject.isalpha()
+        and not t.is_capitalized(i - 1)
+        and subject not in AGENT_NOUNS | _NOT_THINGS
+    ):
+        return Hit(
+            i, i, 0.7
+        )  # a thing, not an agent, as subject: "the shift could serve", "prices could climb"
     if between & EPISTEMIC_ADVERBS:
         return Hit(i, i, 0.75)
     return None
