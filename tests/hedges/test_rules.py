@@ -31,7 +31,7 @@ CASES = [
     ("With Russian backing, Pakistan could push for tougher sanctions.", []),
     ("If the talks succeed, Kabul could compel the militants to disarm.", []),
     ("The army could not reach the village.", []),
-    ("Prices could climb next year.", [("could", M, "modal.could")]),
+    ("Oil prices could climb next year.", [("could", M, "modal.could")]),
     ("The government could raise taxes.", []),
     ("A sudden shock could overwhelm the state.", [("could", M, "modal.could")]),
     ("The first could rely on them, while the second could exploit them.", []),
