@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.hedges.runs import hedge_job_start
 from annotator.hedges.selectors import hedge_rule_stats
 from annotator.hedges.services import hedge_rule_set
 from annotator.projects.models import Role
@@ -53,4 +54,17 @@ def rule_switch(request, project_id: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Rule {rule} is {'on' if enabled else 'off'} in this project.")
+    return redirect(reverse("hedges:rules", args=[project.pk]))
+
+
+@login_required
+@require_POST
+def run(request, project_id: int):
+    """Suggest hedges in every document of the project, as a job (progress on the jobs API)."""
+    project, _ = _access(request.user, project_id, Role.REVIEWER)
+    job = hedge_job_start(project=project, user=request.user)
+    job.refresh_from_db()
+    messages.success(
+        request, f"Suggestion job {job.pk} queued ({job.get_state_display().lower()}, {job.progress}% done)."
+    )
     return redirect(reverse("hedges:rules", args=[project.pk]))

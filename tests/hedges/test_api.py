@@ -171,6 +171,15 @@ def test_manager_switches_a_rule_off_in_the_page(team, client_html):
     )
 
 
+def test_rule_page_runs_the_project_job(team, client_html):
+    from annotator.jobs.models import Job
+
+    assert client_html(team.annotator).post(f"/hedges/{team.project.pk}/run/").status_code == 403
+    response = client_html(team.reviewer).post(f"/hedges/{team.project.pk}/run/", follow=True)
+    job = Job.objects.get(kind="hedges", project=team.project)
+    assert f"Suggestion job {job.pk} queued" in response.content.decode()
+
+
 @pytest.fixture
 def client_html():
     from django.test import Client
