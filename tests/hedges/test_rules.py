@@ -135,6 +135,9 @@ CASES = [
         [("unnamed officials", W, "weasel.unnamed_sources")],
     ),
     ("Many people died in the floods.", []),
+    ("Western officials say the arrangement is stable.", []),
+    ("Whether the reserves suffice is uncertain.", [("uncertain", S, "speculation.unclear")]),
+    ("They face an uncertain future.", []),
     ("Experts say the ceasefire is fragile.", [("Experts", W, "weasel.unnamed_sources")]),
     ("The experts who visited the site said it was safe.", []),
     (

@@ -162,15 +162,14 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
     speech_follows = any(t.word(k) in SPEECH_OR_THOUGHT for k in range(i + 1, i + 4))
     if quantifier in UNNAMED:
         return Hit(j, i, 0.9)
+    speech = t.word(i + 1) in SPEECH_OR_THOUGHT
     if (
         noun in AUTHORITY_NOUNS
-        and t.word(i + 1) in SPEECH_OR_THOUGHT
-        and (quantifier == "" or quantifier in {"and", "but", "while", "though", "although", "yet"})
+        and speech
+        and quantifier in {"", "and", "but", "while", "though", "although", "yet"}
     ):
         # "Experts say", "Western analysts believe": authority nobody can be asked about
-        return Hit(
-            first_adjective if first_adjective < i and not t.sentence_initial(i) else first_adjective, i, 0.7
-        )
+        return Hit(first_adjective, i, 0.7)
     if quantifier in QUANTIFIERS:
         if noun in AUTHORITY_NOUNS or (noun in PEOPLE_NOUNS and speech_follows):
             return Hit(j, i, QUANTIFIERS[quantifier])

@@ -94,6 +94,15 @@ def unclear(t: Tokens, i: int) -> Hit | None:
     start = _it_prefix(t, i)
     if w == "unclear":
         return Hit(start, i, 0.9)
+    if w == "uncertain":
+        # predicative or with a question: "whether X will hold is uncertain", "uncertain whether"
+        if (
+            start != i
+            or t.word(i + 1) in {"whether", "if", "how", "what", "when"}
+            or t.at(i + 1) in {".", ";", ""}
+        ):
+            return Hit(start, i, 0.7)
+        return None
     # unknown: only as a statement that something is not known
     if start != i:
         return Hit(start, i, 0.85)
