@@ -67,9 +67,7 @@ def test_seed_gold_scores_at_least_the_target():
     assert report["kind_agreement"] >= 0.9
 
 
-@pytest.mark.parametrize(
-    "name", ["traps.marked.txt", "unseen_energy.marked.txt", "unseen_forecast.marked.txt"]
-)
+@pytest.mark.parametrize("name", sorted(p.name for p in GOLD.glob("*.marked.txt")))
 def test_own_text_gold_scores_at_least_the_target(name):
     report = json.loads(run("hedges_evaluate", "--marked", str(GOLD / name), "--json"))
     assert report["exact"]["precision"] >= 0.9 and report["exact"]["recall"] >= 0.9, report["false_negatives"]
