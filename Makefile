@@ -11,7 +11,7 @@ include .env
 export
 endif
 
-.PHONY: install run test lint format bench lock clean-db client
+.PHONY: install run test lint format bench lock clean-db client hedges-eval
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,3 +61,9 @@ lock:
 clean-db:
 	-$(BIN)/python -m annotator.config.embedded_pg stop
 	rm -rf var/pgdata
+
+# Hedge suggester quality: exact/overlap precision and recall per kind against the hand-made gold.
+hedges-eval: export DEBUG ?= true
+hedges-eval: install
+	$(BIN)/python manage.py hedges_evaluate --gold tests/hedges/gold/seeds_000_002.json seeds/000_*.txt seeds/001_*.txt seeds/002_*.txt
+	$(BIN)/python manage.py hedges_evaluate --marked tests/hedges/gold/traps.marked.txt --marked tests/hedges/gold/unseen_energy.marked.txt --marked tests/hedges/gold/unseen_forecast.marked.txt --marked tests/hedges/gold/unseen_border.marked.txt --marked tests/hedges/gold/unseen_column.marked.txt --marked tests/hedges/gold/unseen_scenarios.marked.txt --marked tests/hedges/gold/unseen_grain.marked.txt --marked tests/hedges/gold/unseen_talks.marked.txt

@@ -9,6 +9,14 @@ from api.assignments import AssignmentViewSet
 from api.bulk import AnnotationBulkViewSet
 from api.credibility import SourceScoreViewSet
 from api.documents import DocumentViewSet
+from api.hedges import (
+    DocumentHedgeRuleAcceptView,
+    DocumentHedgesView,
+    HedgeDecisionView,
+    ProjectHedgeRulesView,
+    ProjectHedgeRuleView,
+    ProjectHedgeRunView,
+)
 from api.jobs import JobViewSet
 from api.labels import LabelViewSet, SubtypeViewSet
 from api.projects import InvitationViewSet, MembershipViewSet, ProjectViewSet
@@ -54,6 +62,18 @@ urlpatterns = [
     path("proposition-figures/", propositions.FiguresView.as_view(), name="proposition-figures"),
     path(
         "evidence-provenance/<int:span>/", propositions.ProvenanceView.as_view(), name="evidence-provenance"
+    ),
+    path("documents/<str:pk>/hedges/", DocumentHedgesView.as_view(), name="document-hedges"),
+    path(
+        "documents/<str:pk>/hedges/accept-rule/",
+        DocumentHedgeRuleAcceptView.as_view(),
+        name="document-hedges-accept-rule",
+    ),
+    path("hedges/<str:pk>/decision/", HedgeDecisionView.as_view(), name="hedge-decision"),
+    path("projects/<str:pk>/hedge-runs/", ProjectHedgeRunView.as_view(), name="project-hedge-runs"),
+    path("projects/<str:pk>/hedge-rules/", ProjectHedgeRulesView.as_view(), name="project-hedge-rules"),
+    path(
+        "projects/<str:pk>/hedge-rules/<str:rule>/", ProjectHedgeRuleView.as_view(), name="project-hedge-rule"
     ),
     *router.urls,
 ]

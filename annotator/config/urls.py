@@ -10,6 +10,7 @@ urlpatterns = [
     path("sources/", include("annotator.credibility.urls")),
     path("review/", include("annotator.reviews.urls")),
     path("propositions/", include("annotator.propositions.urls")),
+    path("hedges/", include("annotator.hedges.urls")),
     path("", include("annotator.workspace.urls")),
 ]
 # Nothing under MEDIA_ROOT is ever served by URL, in any mode: it holds import uploads and job

@@ -8,6 +8,7 @@ from django.db import transaction
 from annotator.core.errors import ApplicationError
 from annotator.core.offsets import word_count
 from annotator.documents.models import Document
+from annotator.documents.signals import documents_added_on_commit
 from annotator.projects.models import Project
 from annotator.sources.models import Author, Source
 
@@ -76,6 +77,7 @@ def document_create(
     )
     if authors:
         document.authors.set(authors)
+    documents_added_on_commit(project_id=project.pk, document_ids=[document.pk], user=created_by)
     return document
 
 

@@ -29,6 +29,7 @@ from annotator.core.errors import ApplicationError
 from annotator.core.offsets import word_count
 from annotator.documents.models import Document
 from annotator.documents.services import author_get_or_create, content_hash, source_get_or_create
+from annotator.documents.signals import documents_added_on_commit
 from annotator.interchange.bulk_sql import rows_insert
 from annotator.interchange.importers.base import ParsedDocument, Rejection, Taxonomy, decode_text, validate
 from annotator.interchange.importers.jsonl import parse_jsonl
@@ -117,6 +118,7 @@ class _Writer:
 
     def __init__(self, *, project: Project, user, annotator, taxonomy: Taxonomy):
         self.project, self.user, self.annotator = project, user, annotator
+        self.document_ids: list[int] = []
         self._create_declared_labels(taxonomy)
         self.label_ids = dict(Label.objects.filter(project=project).values_list("code", "id"))
         self.subtype_ids = {
@@ -224,6 +226,7 @@ class _Writer:
             ]
         )
         self.counts["documents"] += len(document_ids)
+        self.document_ids.extend(document_ids)
         self.counts["matched"] += len(known)
         self._write_layers(
             [*document_ids, *(d for d, _ in known)],
@@ -412,6 +415,7 @@ def import_write(
                 writer.counts[key] = writer.counts.get(key, 0) + value
         if writer.counts["documents"] or writer.counts["annotations"]:
             transaction.on_commit(lambda: _scores_mark_dirty(project.pk))
+        documents_added_on_commit(project_id=project.pk, document_ids=writer.document_ids, user=user)
     counts = {**writer.counts, "rejected": len(parsed.rejections)}
     return counts, [r.as_dict() for r in parsed.rejections] + writer.refusals
 

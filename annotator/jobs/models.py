@@ -8,6 +8,7 @@ class JobKind(models.TextChoices):
     AGREEMENT = "agreement", "Agreement"
     SCORES = "scores", "Source scores"
     PING = "ping", "Ping"
+    HEDGES = "hedges", "Hedge suggestions"
 
 
 class JobState(models.TextChoices):

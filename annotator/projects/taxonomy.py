@@ -49,7 +49,13 @@ DEFAULT_LABELS = [
         "subtypes": [
             ("modal", "Epistemic modal", "Might, may, could, possibly."),
             ("vague_attribution", "Vague attribution", '"Widely considered", "experts say", "some believe".'),
-            ("insinuation", "Insinuation", '"Strongly implied", "it can only be speculated".'),
+            ("insinuation", "Insinuation", '"Implied", "strongly implied", "innuendo".'),
+            # Appended, not inserted after "modal": the digit keys pick subtypes by position.
+            (
+                "speculation",
+                "Speculation",
+                '"Seems", "suspected", "it\'s unclear", "it can only be speculated".',
+            ),
         ],
     },
 ]

@@ -125,6 +125,17 @@ def _history(model: str, **filters):
     )
 
 
+# Apps above this one add their own models' changes to a document's history (hedge
+# suggestion decisions): each source is called as source(document=...) and returns Entry
+# objects, shown but not restorable from here (their own services undo them).
+_EXTRA_SOURCES: list = []
+
+
+def history_source_register(source) -> None:
+    if source not in _EXTRA_SOURCES:
+        _EXTRA_SOURCES.append(source)
+
+
 def document_history(*, document, user) -> list[Entry]:
     """Every recorded change to the document's spans, relations and assignments, newest first."""
     project_access(user=user, project_id=document.project_id, minimum=Role.REVIEWER)
@@ -132,6 +143,8 @@ def document_history(*, document, user) -> list[Entry]:
     entries: list[Entry] = []
     for model in MODELS:
         entries += _entries(model, _history(model, document_id=document.pk), labels)
+    for source in _EXTRA_SOURCES:
+        entries += source(document=document)
     entries.sort(key=lambda e: (e.date, e.history_id), reverse=True)
     return entries
 

@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "annotator.workspace",
     "annotator.interchange",
     "annotator.propositions",
+    "annotator.hedges",
     "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -188,6 +189,10 @@ ASSAY_MAX_UPLOAD_BYTES = int(os.environ.get("ASSAY_MAX_UPLOAD_BYTES", 50 * 1024 
 # job (201); larger ones are queued as a job (202). 256 KiB (about 300 documents of 600
 # characters with their spans) writes in a fraction of a second (docs/performance.md).
 ASSAY_IMPORT_INLINE_BYTES = int(os.environ.get("ASSAY_IMPORT_INLINE_BYTES", 256 * 1024))
+# Suggest hedge cues in every newly stored document (a Celery job per import; docs/hedges.md).
+ASSAY_HEDGES_ON_IMPORT = os.environ.get("ASSAY_HEDGES_ON_IMPORT", "true").lower() == "true"
+# "Accept all of this rule in this document" takes only suggestions at least this confident.
+ASSAY_HEDGES_CONFIDENT = float(os.environ.get("ASSAY_HEDGES_CONFIDENT", "0.8"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the workspace reads it to send X-CSRFToken
@@ -271,6 +276,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStateEnum": "annotator.reviews.models.AssignmentState",
         "JobStateEnum": "annotator.jobs.models.JobState",
+        "HedgeKindEnum": "annotator.hedges.models.HedgeKind",
+        "HedgeStateEnum": "annotator.hedges.models.HedgeState",
         "JobKindEnum": "annotator.jobs.models.JobKind",
         "LabelKindEnum": "annotator.projects.models.LabelKind",
         "SpeakerKindEnum": "annotator.sources.models.SpeakerKind",

@@ -7,3 +7,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Tests run tasks in-process unless a test starts real workers (tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Documents created by unrelated tests get no hedge-suggestion job (tests/hedges turn it on).
+ASSAY_HEDGES_ON_IMPORT = False

@@ -134,13 +134,19 @@ export class TextView {
       seg._cids = active.map((s) => s.cid);
       seg._s = a;
       const covering = active.slice().sort((x, y) => level.get(x.cid) - level.get(y.cid));
-      const key = covering.map((s) => `${s.label}:${level.get(s.cid)}`).join(",");
+      const key = covering.map((s) => `${s.ghost ? "ghost" : s.label}:${level.get(s.cid)}`).join(",");
       let style = this.styleCache.get(key);
       if (style === undefined) style = this._style(covering, level);
       seg.style.cssText = style;
-      seg.title = covering.map((s) => this._name(s.label)).join(" + ");
-      const starting = covering.filter((s) => s.s16 === a);
+      seg.title = covering.map((s) => (s.ghost ? `Suggested hedge, ${s.kind} (${s.rule}): A accepts, X rejects` : this._name(s.label))).join(" + ");
+      const starting = covering.filter((s) => s.s16 === a && !s.ghost);
       if (starting.length) seg.dataset.tag = starting.map((s) => this._tag(s.label)).join("·");
+      // Suggestions (ghost spans) are drawn apart from real spans without relying on colour:
+      // a hatched, dotted box and a "?" tag (workspace.css).
+      if (covering.some((s) => s.ghost)) {
+        seg.classList.add("ghost");
+        if (covering.some((s) => s.ghost && s.s16 === a)) seg.dataset.ghost = "?";
+      }
       for (const [cls, cids] of this.marks) if (active.some((s) => cids.has(s.cid))) seg.classList.add(cls);
       seg.appendChild(node);
       el.appendChild(seg);
@@ -161,16 +167,22 @@ export class TextView {
     const layers = [];
     let maxLevel = 0;
     for (const span of covering) {
-      const label = this.labels.get(span.label) || { color: "#777777", pattern: "solid" };
       const l = level.get(span.cid);
       maxLevel = Math.max(maxLevel, l);
+      if (span.ghost) { layers.push(layerCss("dotted", "#57606a", l)); continue; }
+      const label = this.labels.get(span.label) || { color: "#777777", pattern: "solid" };
       layers.push(layerCss(label.pattern, label.color, l));
     }
-    const inner = this.labels.get(covering[covering.length - 1].label);
-    const tint = inner ? inner.color : "#777777";
-    layers.push(`linear-gradient(${tint}1f,${tint}1f)`);
+    const real = covering.filter((s) => !s.ghost);
+    if (real.length) {
+      const inner = this.labels.get(real[real.length - 1].label);
+      const tint = inner ? inner.color : "#777777";
+      layers.push(`linear-gradient(${tint}1f,${tint}1f)`);
+    } else {
+      layers.push("repeating-linear-gradient(135deg,transparent 0 4px,#57606a26 4px 6px)");
+    }
     const css = `background:${layers.join(",")};padding-bottom:${(maxLevel + 1) * STEP}px`;
-    const key = covering.map((s) => `${s.label}:${level.get(s.cid)}`).join(",");
+    const key = covering.map((s) => `${s.ghost ? "ghost" : s.label}:${level.get(s.cid)}`).join(",");
     this.styleCache.set(key, css);
     return css;
   }

@@ -55,6 +55,27 @@ export class Store extends EventTarget {
     return span;
   }
 
+  // A span the server created (an accepted hedge suggestion): drawn and editable like any
+  // other, with nothing to save. Returns the span already shown when it was there before.
+  adopt(a) {
+    const known = this.spanCid.get(a.id);
+    if (known != null && this.spans.has(known)) return { span: this.spans.get(known), adopted: false };
+    const span = this._span({ ...a });
+    this.spanCid.set(a.id, span.cid);
+    this._changed([[span.s16, span.e16]]);
+    return { span, adopted: true };
+  }
+
+  // Forget a span the server deleted itself (an undone suggestion), without queueing a delete.
+  drop(cid) {
+    const span = this.spans.get(cid);
+    if (!span) return;
+    this.spans.delete(cid);
+    if (span.id != null) this.spanCid.delete(span.id);
+    for (const rel of this.relationsOf(cid)) this.relations.delete(rel.cid);
+    this._changed([[span.s16, span.e16]]);
+  }
+
   _emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
   _changed(ranges) { this._emit("spans", { ranges }); this._emit("relations", {}); }
 

@@ -11,6 +11,7 @@ import { renderRelations } from "./relations.js";
 import { drawLinks } from "./overlay.js";
 import * as input from "./input.js";
 import * as layers from "./layers.js";
+import { Hedges } from "./hedges.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -50,7 +51,7 @@ class Workspace {
     this.store.load(data);
     this.textEl = $("ws-text");
     this.view_ = new TextView(this.textEl, {
-      text: data.document.text, labels: data.labels, spans: () => this.store.spans.values(),
+      text: data.document.text, labels: data.labels, spans: () => this.visibleSpans(),
       ariaLabel: `Text of “${data.document.title || "document"}”. Select text, then press a label key.`,
     });
     this.view_.render();
@@ -67,12 +68,21 @@ class Workspace {
     this.inspector.render();
     this.setStatus("saved");
     this.openLinkedSpan();
+    this.hedges = new Hedges(this);
+    this.hedges.bind();
+    await this.hedges.load();
     window.assayReadyAt = performance.now();
     this.root.dataset.ready = "true";
     window.assayWorkspace = this; // for the browser tests and the benchmark
   }
 
   get readOnly() { return this.store.readOnly; }
+
+  // The layer's spans, and the pending hedge suggestions drawn as ghosts beside them.
+  visibleSpans() {
+    if (!this.hedges || !this.hedges.items.size) return this.store.spans.values();
+    return [...this.store.spans.values(), ...this.hedges.ghosts()];
+  }
 
   // Links from elsewhere (the credibility drill-down, review pages) end in
   // #span-<server id>: select that span and bring it into view.
@@ -232,6 +242,7 @@ class Workspace {
 
   select(cid, { scroll = false, focus = false } = {}) {
     this.selected = cid;
+    if (cid != null && this.hedges && this.hedges.selected != null) this.hedges.select(null);
     const span = cid == null ? null : this.store.spans.get(cid);
     this.view_.setHighlight("sel", span ? [span] : []);
     const related = span ? this.relatedSpans(cid) : [];

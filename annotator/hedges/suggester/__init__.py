@@ -1,0 +1,188 @@
+"""Hedge cue suggester: rules plus context, explainable rule by rule.
+
+``suggest(text)`` returns the minimal hedge cues of a plain text as
+``Suggestion`` rows (code point offsets, kind, confidence, the rule that fired).
+Each rule in ``RULES`` is a trigger word list and a function that looks at the
+cue's context (sentence, clause, holder, negation, conditionals) and either
+returns the cue's token range with a confidence or declines. Publisher
+boilerplate is skipped first; overlapping candidates keep the longest.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from annotator.hedges.suggester import rules_attribution as attribution
+from annotator.hedges.suggester import rules_modal as modal
+from annotator.hedges.suggester import rules_speculation as speculation
+from annotator.hedges.suggester.boilerplate import boilerplate_ranges
+from annotator.hedges.suggester.context import Hit
+from annotator.hedges.suggester.tokens import Tokens, tokenize
+
+KINDS = ("modal", "speculation", "weasel", "insinuation")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str
+    triggers: tuple[str, ...]
+    check: Callable[[Tokens, int], Hit | None]
+    description: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    start: int
+    end: int
+    text: str
+    kind: str
+    confidence: float
+    rule: str
+
+    def as_dict(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "kind": self.kind,
+            "confidence": self.confidence,
+            "rule": self.rule,
+        }
+
+
+def _rule(name: str, triggers: str, check, description: str) -> Rule:
+    return Rule(name, name.split(".")[0], tuple(triggers.split()), check, description)
+
+
+RULES: dict[str, Rule] = {
+    r.name: r
+    for r in [
+        _rule("modal.might", "might", modal.might,
+              'Epistemic "might"; not the noun ("military might") nor "as simple as it might seem".'),
+        _rule("modal.may", "may", modal.may,
+              'Epistemic "may"; not the month, "Be that as it may", "come what may" or permission.'),
+        _rule("modal.could", "could", modal.could,
+              '"could" meaning "might" (an outcome verb or "be"/"have"); not ability ("could push"), '
+              "conditionals, purposes or \"could not\"."),
+        _rule("modal.should", "should", modal.should,
+              'Epistemic "should" of expectation ("should arrive by Friday"); deontic "should" is not a cue.'),
+        _rule("modal.likely", "likely unlikely", modal.likely,
+              '"likely", "unlikely", "most/least likely", "it\'s likely" whole; degree words outside.'),
+        _rule("modal.probable", "probably probable improbable probability", modal.probable,
+              '"probably", "probable", "most probable".'),
+        _rule("modal.possible", "possible possibly possibility", modal.possible,
+              '"possible", "possibly", "it\'s possible"; not "as soon as possible", "made possible", "possible to".'),
+        _rule("modal.potential", "potential potentially", modal.potential,
+              '"potentially" and attributive "potential" ("a potential axis"); not the noun ("its potential").'),
+        _rule("modal.apparent", "apparent apparently seemingly", modal.apparent,
+              'Attributive "apparent", "apparently", "seemingly"; not "it became apparent that" (evident).'),
+        _rule("modal.almost_certainly", "almost", modal.almost_certainly, '"almost certainly".'),
+        _rule("modal.chance", "chance chances", modal.chance,
+              '"There\'s a chance", "chances are"; not "a chance to" (an opportunity).'),
+        _rule("modal.cards", "cards", modal.cards, '"in the cards", "on the cards".'),
+        _rule("modal.perhaps", "perhaps maybe presumably conceivably plausibly arguably", modal.perhaps,
+              '"perhaps", "maybe", "presumably", "conceivably".'),
+        _rule("speculation.seem", "seem seems seemed", speculation.seem,
+              '"seems"; not in comparisons ("not as simple as it seems").'),
+        _rule("speculation.appear", "appear appears appeared appearing", speculation.appear,
+              '"appears to" (with "to"), "it appears that"; not "appeared in court".'),
+        _rule("speculation.suggest", "suggest suggests suggested suggesting suggestion", speculation.suggest,
+              '"suggest(s)" of inference; not a proposal ("suggested that X should"), not negated.'),
+        _rule("speculation.unclear", "unclear unknown clear uncertain", speculation.unclear,
+              '"it\'s unclear", "it\'s unknown" whole; "unknown whether"; not "unknown gunmen".'),
+        _rule("speculation.impossible_to_know", "impossible difficult hard", speculation.impossible_to_know,
+              '"it\'s impossible to know/predict", "hard to say".'),
+        _rule("speculation.remains_to_be_seen", "remains remain", speculation.remains_to_be_seen,
+              '"remains to be seen".'),
+        _rule("speculation.ruled_out", "ruled rule", speculation.ruled_out, '"can\'t be ruled out".'),
+        _rule("speculation.in_all_probability", "probability likelihood", speculation.in_all_probability,
+              '"in all probability", "in all likelihood".'),
+        _rule("speculation.speculation",
+              "speculation speculations speculative speculate speculates speculated speculating",
+              speculation.speculation, '"speculation", "speculative", "It can only be speculated"; not negated.'),
+        _rule("speculation.suspect", "suspect suspects suspected suspecting", speculation.suspect,
+              '"suspected" with no holder (agentless passive, attributive, "I suspect"); not a named holder '
+              '("Taliban leaders suspected"), not negated ("neither suspected"), not the noun.'),
+        _rule("speculation.assume", "assume assumes assumed assuming", speculation.assume,
+              '"assume" with a that-clause; not negated, not "Assuming ..., " (a conditional).'),
+        _rule("speculation.seen_as", "seen viewed interpreted read", speculation.seen_as,
+              '"can be seen as", "could be viewed as".'),
+        _rule("speculation.suspicion", "suspicion suspicions", speculation.suspicion,
+              'Suspicion nouns carrying a proposition ("suspicions that", "suspicions of ... sympathies").'),
+        _rule("speculation.first_person", "think believe suppose guess reckon presume", speculation.first_person_belief,
+              '"I think", "we believe": the writer\'s own conjecture.'),
+        _rule("weasel.widely", "widely generally commonly", attribution.widely,
+              '"widely considered/suspected/believed", "generally accepted".'),
+        _rule("weasel.expected_to", "expected", attribution.expected_to,
+              'Agentless "expected to" ("is expected to" -> "expected to"); not "they expected to".'),
+        _rule("weasel.believed_to", "believed thought said rumoured rumored understood", attribution.believed_to,
+              'Agentless "believed to", "thought to", "said to" ("is said to have ...").'),
+        _rule("weasel.agentless_view", "considered regarded seen viewed perceived deemed", attribution.agentless_view,
+              'A passive attitude with no holder: "is seen as", "is considered a"; not "seen by Russia as".'),
+        _rule("weasel.reported", "reported reportedly reports", attribution.reported,
+              '"reportedly", agentless "reported", "according to reports".'),
+        _rule("weasel.allegedly",
+              "allegedly purportedly supposedly reputedly alleged purported rumoured rumored",
+              attribution.allegedly, '"allegedly", agentless "alleged"/"rumoured"; not with a named subject.'),
+        _rule("weasel.attributed_to", "attributed", attribution.attributed_to,
+              '"attributed to" with no attributor.'),
+        _rule("weasel.unnamed_sources",
+              "observers analysts experts commentators critics scholars pundits specialists watchers insiders "
+              "academics researchers people person officials diplomats sources source historians economists voices",
+              attribution.many_observers,
+              '"many/most observers", "Experts say", "unnamed officials", "diplomatic sources", "people familiar with the talks".'),
+        _rule("insinuation.implied",
+              "implied implies imply implying insinuate insinuated insinuates insinuating insinuation "
+              "innuendo innuendos innuendoes hinted hints hinting implication",
+              attribution.implied, '"implied", "strongly implied", "innuendo", "insinuated"; not negated.'),
+    ]
+}  # fmt: skip
+
+_TRIGGERS: dict[str, list[Rule]] = {}
+for _r in RULES.values():
+    for _w in _r.triggers:
+        _TRIGGERS.setdefault(_w, []).append(_r)
+
+
+def suggest(text: str, *, disabled: Iterable[str] = (), min_confidence: float = 0.0) -> list[Suggestion]:
+    """The hedge cues of ``text``, sorted by offset; rules named in ``disabled`` do not fire."""
+    tokens = tokenize(text)
+    skip = boilerplate_ranges(text)
+    off = set(disabled)
+    triggers = _TRIGGERS
+    candidates: list[tuple[int, int, Rule, Hit]] = []
+    low, starts, ends = tokens.low, tokens.starts, tokens.ends
+    for i, word in enumerate(low):
+        rules = triggers.get(word)
+        if not rules:
+            continue
+        for rule in rules:
+            if rule.name in off:
+                continue
+            hit = rule.check(tokens, i)
+            if hit is None or hit.confidence < min_confidence:
+                continue
+            candidates.append((starts[hit.first], ends[hit.last], rule, hit))
+    return _resolve(text, candidates, skip)
+
+
+def _resolve(text: str, candidates, skip: list[tuple[int, int]]) -> list[Suggestion]:
+    # Longest first, then earliest: a fixed expression wins over the cue words inside it.
+    candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+    skip_starts = [s for s, _ in skip]
+    kept: list[tuple[int, int]] = []  # sorted by start, never overlapping
+    out: list[Suggestion] = []
+    for start, end, rule, hit in candidates:
+        k = bisect_right(skip_starts, start) - 1
+        if k >= 0 and start < skip[k][1]:
+            continue  # boilerplate
+        at = bisect_right(kept, (start, end))
+        if (at > 0 and kept[at - 1][1] > start) or (at < len(kept) and kept[at][0] < end):
+            continue
+        kept.insert(at, (start, end))
+        out.append(Suggestion(start, end, text[start:end], rule.kind, round(hit.confidence, 2), rule.name))
+    out.sort(key=lambda s: (s.start, s.end))
+    return out

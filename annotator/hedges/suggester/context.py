@@ -1,0 +1,149 @@
+"""Context tests the hedge rules share: negation scope, holders, conditionals,
+passive voice, and the closed word classes they rely on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.hedges.suggester.tokens import Tokens, words
+
+BE = words("is are was were be been being am 's 're it's that's there's what's which's who's he's she's")
+BE_PREFIXED = words("it's that's there's what's which's who's he's she's")
+DETERMINERS = words(
+    "a an the this that these those its his her their our my your some any each every no another"
+)
+PRONOUN_HOLDERS = words("he she they who whom it him them")
+FIRST_PERSON = words("i we")
+# Adverbs a rule may look past between a cue and the word it governs.
+SKIPPABLE = words("""also still now already not even only increasingly largely further then soon thus therefore indeed
+    however well easily paradoxically indefinitely eventually ultimately certainly reportedly potentially
+    just yet actually directly quickly perhaps very quite rather too really likely possibly probably
+    conceivably seriously significantly dramatically badly once again soon long""")
+NEGATORS = words("""not n't never no neither nor nobody none without hardly nothing unrealistic unreasonable absurd
+    baseless groundless unfounded denied denies deny denying dismissed dismisses rejected rejects refuted
+    refutes""")
+CONDITIONAL_MARKERS = words("if unless provided providing lest assuming whenever")
+SPEECH_OR_THOUGHT = words("""say says said believe believes believed think thinks thought argue argues argued claim claims
+    claimed suspect suspects suspected fear fears feared assume assume assumed agree agrees agreed contend
+    contends contended consider considers considered see sees saw view views viewed regard regards regarded
+    took take takes expect expects expected warn warns warned note notes noted suggest suggests suggested
+    describe describes described call calls called insist insists insisted maintain maintains maintained
+    told tell tells speculate speculates speculated point points pointed add adds added""")
+TIME_WORDS = words("""by soon next within later tomorrow week weeks month months year years shortly early before end
+    summer winter spring autumn fall quarter today tonight""")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A cue found by a rule: token range [first, last] and the rule's confidence."""
+
+    first: int
+    last: int
+    confidence: float
+
+
+def prev_word_index(t: Tokens, i: int, skip: frozenset = SKIPPABLE) -> int:
+    """Index of the nearest word before ``i`` in its sentence that is not in ``skip``; -1 if none."""
+    first, _ = t.sentence_span(i)
+    j = i - 1
+    while j >= first:
+        if t.is_word[j] and t.low[j] not in skip:
+            return j
+        if not t.is_word[j] and t.low[j] not in {",", "’", "'"}:
+            return -1
+        j -= 1
+    return -1
+
+
+def next_word_index(t: Tokens, i: int, skip: frozenset = SKIPPABLE) -> int:
+    """Index of the nearest word after ``i`` in its sentence not in ``skip`` (commas looked past); -1 if none."""
+    _, last = t.sentence_span(i)
+    j = i + 1
+    while j <= last:
+        if t.is_word[j] and t.low[j] not in skip:
+            return j
+        if not t.is_word[j] and t.low[j] not in {",", "—", "–"}:
+            return -1
+        j += 1
+    return -1
+
+
+def words_between(t: Tokens, i: int, j: int) -> list[str]:
+    return [t.low[k] for k in range(i + 1, j) if t.is_word[k]]
+
+
+def negated(t: Tokens, i: int, window: int = 4) -> bool:
+    """A negator or denial word among the ``window`` words before ``i`` in its clause."""
+    first, _ = t.clause_span(i)
+    seen = 0
+    j = i - 1
+    while j >= first and seen < window:
+        if t.is_word[j]:
+            w = t.low[j]
+            if w in NEGATORS or w.endswith("n't"):
+                return True
+            seen += 1
+        j -= 1
+    return False
+
+
+def in_conditional(t: Tokens, i: int) -> bool:
+    """The sentence of ``i`` is a conditional (if, unless, so/as long as, even if, provided ...)."""
+    first, last = t.sentence_span(i)
+    low = t.low
+    for k in range(first, last + 1):
+        w = low[k]
+        if w in CONDITIONAL_MARKERS:
+            return True
+        if w == "long" and k > first and low[k - 1] in {"so", "as"} and k + 1 <= last and low[k + 1] == "as":
+            return True
+    return False
+
+
+def is_passive(t: Tokens, i: int) -> bool:
+    """The participle at ``i`` follows a form of "be" (adverbs between allowed)."""
+    j = prev_word_index(t, i)
+    return j >= 0 and t.low[j] in BE
+
+
+def agent_follows(t: Tokens, i: int, window: int = 8) -> bool:
+    """A "by ..." agent phrase follows ``i`` in its clause."""
+    _, last = t.clause_span(i)
+    return any(t.low[k] == "by" for k in range(i + 1, min(last, i + window) + 1))
+
+
+def has_holder(t: Tokens, i: int) -> bool:
+    """An attitude verb at ``i`` has a third-party subject right before it ("leaders suspected").
+
+    False for the writer (I, we), for passives and for attributive use after a determiner
+    or preposition, where nobody in particular holds the attitude.
+    """
+    j = prev_word_index(
+        t, i, skip=SKIPPABLE | {"had", "have", "has", "did", "does", "do", "long", "privately"}
+    )
+    if j < 0:
+        return False
+    w = t.low[j]
+    if w in FIRST_PERSON or w in BE or w in DETERMINERS:
+        return False
+    return w not in {
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "as",
+        "from",
+        "into",
+        "to",
+        "by",
+        "and",
+        "or",
+        "than",
+    }
+
+
+def is_proper(t: Tokens, i: int) -> bool:
+    """A capitalised word that is not just capitalised because it opens a sentence or a Title Case heading."""
+    return t.is_capitalized(i) and not t.sentence_initial(i) and not t.title_case_sentence(i)

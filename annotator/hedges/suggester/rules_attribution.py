@@ -1,0 +1,209 @@
+"""Weasel cues (vague or unattributed authority) and insinuation cues."""
+
+from __future__ import annotations
+
+from annotator.hedges.suggester.context import (
+    BE,
+    DETERMINERS,
+    SPEECH_OR_THOUGHT,
+    Hit,
+    agent_follows,
+    has_holder,
+    is_passive,
+    is_proper,
+    negated,
+    prev_word_index,
+)
+from annotator.hedges.suggester.tokens import Tokens, words
+
+WIDELY_PARTICIPLES = words("""considered suspected believed regarded seen thought viewed expected reported accepted held assumed
+    perceived rumoured rumored touted described understood attributed""")
+AUTHORITY_NOUNS = words("""observers analysts experts commentators critics scholars pundits specialists watchers insiders
+    academics researchers""")
+PEOPLE_NOUNS = words("people person officials diplomats sources historians economists voices")
+QUANTIFIERS = {"many": 0.85, "most": 0.85, "some": 0.7, "several": 0.7, "numerous": 0.75, "various": 0.7}
+SOURCE_ADJECTIVES = words("""diplomatic security intelligence government official military informed reliable western local senior
+    knowledgeable credible unofficial independent political foreign top""")
+UNNAMED = words("unnamed anonymous unidentified undisclosed")
+INTENSIFIERS = words("strongly heavily subtly tacitly implicitly")
+
+
+def widely(t: Tokens, i: int) -> Hit | None:
+    """ "widely considered", "generally believed": authority nobody can be asked about."""
+    if t.word(i + 1) not in WIDELY_PARTICIPLES:
+        return None
+    if t.low[i] != "widely" and t.word(i + 1) not in {
+        "considered",
+        "believed",
+        "regarded",
+        "thought",
+        "accepted",
+    }:
+        return None
+    last = i + 1
+    if t.word(i + 1) == "attributed" and t.word(i + 2) == "to":
+        last = i + 2
+    return Hit(i, last, 0.9 if t.low[i] == "widely" else 0.75)
+
+
+def expected_to(t: Tokens, i: int) -> Hit | None:
+    """Agentless "expected to": "is expected to", "the deal, expected to be signed"."""
+    if t.word(i - 1) in {"widely", "generally"}:
+        return None
+    if t.word(i + 1) == "to":
+        last = i + 1
+    elif t.word(i + 1) == "that" and t.word(i - 1) == "is" and t.word(i - 2) == "it":
+        last = i
+    else:
+        return None
+    j = prev_word_index(t, i)
+    if j >= 0 and t.low[j] in BE:
+        return Hit(i, last, 0.85)
+    if j < 0 or t.at(i - 1) == ",":
+        return Hit(i, last, 0.75)  # a reduced relative or a headline
+    if t.low[j] in {"he", "she", "they", "we", "i", "you", "who", "than", "as", "had", "has", "have"}:
+        return None  # active: "they expected to win"
+    if not t.title_case_sentence(i) and (t.word(j - 1) in DETERMINERS or is_proper(t, j)):
+        return None  # a full clause with its subject: "the minister expected to win"
+    return Hit(i, last, 0.6)  # a headline's passive: "Deal Expected To Be Signed"
+
+
+def believed_to(t: Tokens, i: int) -> Hit | None:
+    """Agentless "believed to", "thought to", "said to" ("Russian instructors, believed to number ..."),
+    and "it is said/believed that"."""
+    if t.word(i - 1) in {"widely", "generally", "commonly"}:
+        return None
+    if t.word(i + 1) == "that" and is_passive(t, i) and t.word(prev_word_index(t, i) - 1) in {"it", ""}:
+        return None if agent_follows(t, i) else Hit(i, i, 0.75)
+    if t.word(i + 1) != "to":
+        return None
+    if is_passive(t, i) or t.at(i - 1) == ",":
+        return None if agent_follows(t, i) else Hit(i, i + 1, 0.75)
+    return None
+
+
+def agentless_view(t: Tokens, i: int) -> Hit | None:
+    """An attitude in the passive with nobody holding it: "X is seen as", "is considered a moderate"."""
+    if t.word(i - 1) in {"widely", "generally", "commonly"} or not is_passive(t, i):
+        return None
+    if t.word(i + 1) not in {"to", "as", "a", "an", "one", "among"} or agent_follows(t, i, window=12):
+        return None
+    aux = prev_word_index(t, i)
+    if t.word(aux) in {"be", "been"} and t.word(aux - 1) in {"can", "could"}:
+        return None  # speculation.seen_as
+    return Hit(i, i, 0.65)
+
+
+def reported(t: Tokens, i: int) -> Hit | None:
+    w = t.low[i]
+    if w == "reportedly":
+        return Hit(i, i, 0.9)
+    if w == "reports":
+        # "according to (media) reports", "unconfirmed reports"
+        j = i - 1
+        if t.word(j) == "unconfirmed":
+            return Hit(j, i, 0.75)
+        if t.word(j) in {"some", "media", "press", "local", "recent", "several", "news", "multiple"}:
+            j -= 1
+        if t.word(j) == "to" and t.word(j - 1) == "according":
+            return Hit(j - 1, i, 0.8)
+        return None
+    if is_passive(t, i):
+        return None if agent_follows(t, i) else Hit(i, i, 0.75)
+    j = prev_word_index(t, i, skip=frozenset())
+    if (
+        j >= 0
+        and t.low[j] in {"the", "a", "an"}
+        and t.word(i + 1) not in {"", "that", "to", "on", "in", "by"}
+    ):
+        return Hit(i, i, 0.6)  # "the reported deal"
+    return None
+
+
+def allegedly(t: Tokens, i: int) -> Hit | None:
+    w = t.low[i]
+    adverbs = {"allegedly": 0.95, "purportedly": 0.9, "supposedly": 0.8, "reputedly": 0.85}
+    if w in adverbs:
+        return Hit(i, i, adverbs[w])
+    # alleged, purported, rumoured: attributive or passive, not with a named subject
+    if is_passive(t, i):
+        return None if agent_follows(t, i) else Hit(i, i, 0.8)
+    if has_holder(t, i):
+        return None
+    return Hit(i, i, 0.8)
+
+
+def attributed_to(t: Tokens, i: int) -> Hit | None:
+    if t.word(i + 1) != "to" or t.word(i - 1) in {"widely", "generally"}:
+        return None
+    if agent_follows(t, i + 1, window=10):
+        return None  # "attributed to ISIS-K by Russian officials"
+    j = prev_word_index(t, i, skip=frozenset())
+    if j >= 0 and t.low[j] not in BE and t.at(i - 1) != "," and has_holder(t, i) and t.is_capitalized(j):
+        return None  # "Moscow attributed to ..." (rare active use)
+    return Hit(i, i + 1, 0.85)
+
+
+def many_observers(t: Tokens, i: int) -> Hit | None:
+    """ "many observers", "most Western analysts", "unnamed officials", "diplomatic sources"."""
+    noun = t.low[i]
+    j = i - 1
+    while (
+        j >= 0
+        and t.is_word[j]
+        and (
+            t.low[j] in SOURCE_ADJECTIVES
+            or (t.is_capitalized(j) and not t.low[j].endswith("'s") and t.low[j] not in QUANTIFIERS)
+        )
+    ):
+        j -= 1  # "Western intelligence sources", "senior Pakistani officials"
+    first_adjective = j + 1
+    quantifier = t.word(j)
+    speech_follows = any(t.word(k) in SPEECH_OR_THOUGHT for k in range(i + 1, i + 4))
+    if quantifier in UNNAMED:
+        return Hit(j, i, 0.9)
+    speech = t.word(i + 1) in SPEECH_OR_THOUGHT
+    if (
+        noun in AUTHORITY_NOUNS
+        and speech
+        and quantifier in {"", "and", "but", "while", "though", "although", "yet"}
+    ):
+        # "Experts say", "Western analysts believe": authority nobody can be asked about
+        return Hit(first_adjective, i, 0.7)
+    if quantifier in QUANTIFIERS:
+        if noun in AUTHORITY_NOUNS or (noun in PEOPLE_NOUNS and speech_follows):
+            return Hit(j, i, QUANTIFIERS[quantifier])
+        return None
+    if noun in {"sources", "source"} and first_adjective < i and not t.sentence_initial(first_adjective):
+        return Hit(first_adjective, i, 0.8)
+    if t.word(i + 1) == "familiar" and t.word(i + 2) == "with" and noun in {"people", "sources", "officials"}:
+        # "people familiar with the talks": the phrase up to the end of its noun group
+        last = i + 3
+        if t.word(last) in {"the", "a", "this", "these"}:
+            last += 1
+        if t.word(last):
+            return Hit(i, last, 0.85)
+    according = t.word(i - 1) == "to" and t.word(i - 2) == "according"
+    if noun in {"sources", "source"} and (t.word(i + 1) == "close" or according):
+        return Hit(i, i, 0.75)
+    return None
+
+
+def implied(t: Tokens, i: int) -> Hit | None:
+    w = t.low[i]
+    if w in {"innuendo", "innuendos", "innuendoes"}:
+        return Hit(i, i, 0.95)
+    if negated(t, i, window=4):
+        return None  # "he did not imply that", "denied implying"
+    if w.startswith("insinuat"):
+        return Hit(i, i, 0.9)
+    if w.startswith("hint"):
+        if t.word(i + 1) in {"at", "that"} and w != "hint":
+            return Hit(i, i, 0.7)
+        return None
+    if w == "implication":
+        return Hit(i, i, 0.6) if t.word(i + 1) == "that" else None
+    first = i
+    if t.word(i - 1) in INTENSIFIERS:
+        first = i - 1
+    return Hit(first, i, 0.9)

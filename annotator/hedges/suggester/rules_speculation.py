@@ -1,0 +1,243 @@
+"""Speculation cues: appearance, inference, uncertainty and conjecture (kind "speculation")."""
+
+from __future__ import annotations
+
+from annotator.hedges.suggester.context import (
+    FIRST_PERSON,
+    Hit,
+    agent_follows,
+    has_holder,
+    is_passive,
+    is_proper,
+    negated,
+    next_word_index,
+    prev_word_index,
+)
+from annotator.hedges.suggester.rules_modal import _comparison, _it_prefix
+from annotator.hedges.suggester.tokens import Tokens, words
+
+PERSONS = words("he she they i we you who")
+FINITE = words("is are was were has have had will would could might may can should did does do")
+KNOW_VERBS = words(
+    "know predict say tell determine foresee gauge assess verify confirm ascertain estimate judge"
+)
+# Head nouns that make "suspicions of ..." carry a proposition ("suspicions of the other's
+# terrorist sympathies": the other has them); "suspicions of their intentions" carries none.
+PROPOSITION_NOUNS = words("""sympathies sympathy involvement complicity collusion links link ties connections support backing
+    role wrongdoing fraud corruption interference meddling espionage spying collaboration responsibility
+    participation plot plotting cheating doping rigging manipulation hand harbouring harboring sponsorship
+    funding financing aid collaboration leanings loyalties allegiance affiliation""")
+
+
+def seem(t: Tokens, i: int) -> Hit | None:
+    if _comparison(t, i):
+        return None
+    first, _ = t.clause_span(i)
+    back = [t.low[k] for k in range(max(first, i - 4), i) if t.is_word[k]]
+    if "as" in back[-3:] or "than" in back[-3:]:
+        return None  # "not as simple as it (might) seem(s)"
+    return Hit(i, i, 0.9)
+
+
+def appear(t: Tokens, i: int) -> Hit | None:
+    nxt = t.word(i + 1)
+    if nxt == "to":
+        return Hit(i, i + 1, 0.9)
+    prev = t.word(i - 1)
+    if nxt == "that" or (prev in {"it", "would", "so"} and t.at(i + 1) in {",", ".", "that"}):
+        return Hit(i, i, 0.8)
+    return None  # "appeared in court", "appears on television"
+
+
+def suggest(t: Tokens, i: int) -> Hit | None:
+    w = t.low[i]
+    if w.startswith("suggestion"):
+        return Hit(i, i, 0.6) if t.word(i + 1) == "that" else None
+    if negated(t, i, window=3):
+        return None
+    nxt = t.word(i + 1)
+    if nxt.endswith("ing") or nxt in {"to", "we", "you"}:
+        return None  # a proposal: "suggested meeting", "suggested to him"
+    subject = prev_word_index(t, i)
+    if nxt != "that" and subject >= 0 and (t.low[subject] in PERSONS or is_proper(t, subject)):
+        # A person suggesting a thing proposes it ("He suggested a ceasefire"); suggesting a
+        # clause, even without "that", is inference ("He suggested Pakistan was colluding").
+        _, last = t.clause_span(i)
+        if not any(t.low[k] in FINITE for k in range(i + 2, min(last, i + 8) + 1)):
+            return None
+    _, last = t.clause_span(i)
+    if any(t.low[k] == "should" for k in range(i + 1, min(last, i + 10) + 1)):
+        return None  # "suggested that Pakistan should ...": a proposal
+    return Hit(i, i, 0.85)
+
+
+def unclear(t: Tokens, i: int) -> Hit | None:
+    w = t.low[i]
+    if w == "clear":
+        # "it's not clear whether": the same uncertainty as "unclear"
+        if t.word(i - 1) != "not" or t.word(i + 1) not in {
+            "whether",
+            "if",
+            "how",
+            "what",
+            "why",
+            "when",
+            "who",
+        }:
+            return None
+        start = i - 1
+        if t.word(i - 2) == "it's":
+            start = i - 2
+        elif t.word(i - 2) in {"is", "was"} and t.word(i - 3) == "it":
+            start = i - 3
+        return Hit(start, i, 0.75)
+    start = _it_prefix(t, i)
+    if w == "unclear":
+        return Hit(start, i, 0.9)
+    if w == "uncertain":
+        # predicative or with a question: "whether X will hold is uncertain", "uncertain whether"
+        if (
+            start != i
+            or t.word(i + 1) in {"whether", "if", "how", "what", "when"}
+            or t.at(i + 1) in {".", ";", ""}
+        ):
+            return Hit(start, i, 0.7)
+        return None
+    # unknown: only as a statement that something is not known
+    if start != i:
+        return Hit(start, i, 0.85)
+    if t.word(i + 1) in {"whether", "if", "how", "what", "why", "when", "who", "where"}:
+        return Hit(i, i, 0.8)
+    if t.word(i - 1) in {"remains", "remain", "remained"} and t.at(i + 1) in {".", ",", ";"}:
+        return Hit(i, i, 0.7)
+    return None
+
+
+def impossible_to_know(t: Tokens, i: int) -> Hit | None:
+    if t.word(i + 1) != "to" or t.word(i + 2) not in KNOW_VERBS:
+        return None
+    if t.low[i] == "impossible":
+        confidence = 0.9
+    else:
+        if t.word(i + 2) not in {"know", "predict", "say", "tell", "foresee"}:
+            return None
+        confidence = 0.7
+    return Hit(_it_prefix(t, i), i + 2, confidence)
+
+
+def ruled_out(t: Tokens, i: int) -> Hit | None:
+    """ "can't be ruled out", "cannot rule out": conjecture left open."""
+    if t.word(i + 1) != "out":
+        return None
+    j = i - 1
+    if t.low[i] == "ruled":
+        if t.word(j) != "be":
+            return None
+        j -= 1
+    if t.word(j) in {"can't", "cannot", "couldn't", "won't"}:
+        return Hit(j, i + 1, 0.9)
+    if t.word(j) == "not" and t.word(j - 1) in {"can", "could", "may", "will"}:
+        return Hit(j - 1, i + 1, 0.9)
+    return None
+
+
+def remains_to_be_seen(t: Tokens, i: int) -> Hit | None:
+    """ "It remains to be seen whether ...": the outcome is unknown."""
+    if [t.word(i + k) for k in (1, 2, 3)] == ["to", "be", "seen"]:
+        return Hit(i, i + 3, 0.75)
+    return None
+
+
+def in_all_probability(t: Tokens, i: int) -> Hit | None:
+    if t.word(i - 1) == "all" and t.word(i - 2) == "in":
+        return Hit(i - 2, i, 0.9)
+    return None
+
+
+def speculation(t: Tokens, i: int) -> Hit | None:
+    w = t.low[i]
+    if negated(t, i, window=3):
+        return None
+    # "It can only be speculated", "one can only speculate": the fixed expression whole.
+    if w in {"speculated", "speculate"}:
+        j = i - 1
+        if t.word(j) == "be":
+            j -= 1
+        if t.word(j) == "only" and t.word(j - 1) in {"can", "could"}:
+            start = j - 1
+            if t.word(start - 1) in {"it", "one", "we"}:
+                start -= 1
+            return Hit(start, i, 0.95)
+    return Hit(i, i, 0.85)
+
+
+def suspect(t: Tokens, i: int) -> Hit | None:
+    w = t.low[i]
+    prev = t.word(i - 1)
+    if w in {"suspect", "suspects"} and (
+        prev in {"the", "a", "main", "prime", "key", "chief", "police", "two"}
+    ):
+        return None  # the noun: "police arrested the suspect"
+    if w in {"suspect", "suspects"} and t.at(i + 1) in {".", ",", "\n", "were", "was", "have", "had"}:
+        return None
+    if negated(t, i, window=4):
+        return None  # "neither suspected that", "it's unrealistic to suspect"
+    if prev == "widely":
+        return None  # weasel.widely
+    if w == "suspected":
+        if t.at(i - 1) == "," and t.word(i + 1) in {"of", "to"}:
+            return Hit(i, i, 0.75)  # a reduced relative: "Pakistan, suspected of harbouring them, ..."
+        if is_passive(t, i):
+            return None if agent_follows(t, i) else Hit(i, i, 0.85)
+        j = prev_word_index(t, i, skip=frozenset())
+        if j < 0 or t.low[j] in {"a", "an", "the", "of", "in", "on", "for", "with", "and", "two"}:
+            return Hit(i, i, 0.8)  # attributive: "a suspected drone strike"
+    subj = prev_word_index(t, i, skip=frozenset({"also", "still", "long", "had", "have", "has", "strongly"}))
+    if subj >= 0 and t.low[subj] in FIRST_PERSON:
+        return Hit(i, i, 0.85)
+    if has_holder(t, i):
+        return None  # a named holder: "Taliban leaders suspected that ..."
+    return Hit(i, i, 0.75)
+
+
+def assume(t: Tokens, i: int) -> Hit | None:
+    w = t.low[i]
+    if negated(t, i, window=4):
+        return None
+    if w == "assuming" and (t.sentence_initial(i) or t.at(i - 1) == ","):
+        return None  # "Assuming that talks succeed, ...": a conditional
+    if w == "assumed" and is_passive(t, i) and t.word(i + 1) == "to":
+        return Hit(i, i, 0.6)
+    j = next_word_index(t, i, skip=frozenset())
+    if j >= 0 and t.low[j] == "that":
+        return Hit(i, i, 0.8)
+    return None
+
+
+def seen_as(t: Tokens, i: int) -> Hit | None:
+    """ "can be seen as", "could be viewed as": the writer's inference, not a holder's view."""
+    if t.word(i + 1) != "as" or t.word(i - 1) != "be" or t.word(i - 2) not in {"can", "could"}:
+        return None
+    return Hit(i - 2, i + 1, 0.85)
+
+
+def suspicion(t: Tokens, i: int) -> Hit | None:
+    nxt = t.word(i + 1)
+    if nxt == "that":
+        return Hit(i, i, 0.75)
+    if nxt != "of":
+        return None
+    _, last = t.clause_span(i)
+    for k in range(i + 2, min(last, i + 7) + 1):
+        if not t.is_word[k]:
+            break
+        w = t.low[k]
+        if w in PROPOSITION_NOUNS or (w.endswith("ing") and len(w) > 5):
+            return Hit(i, i, 0.75)
+    return None
+
+
+def first_person_belief(t: Tokens, i: int) -> Hit | None:
+    if t.word(i - 1) in FIRST_PERSON and not negated(t, i, window=2):
+        return Hit(i, i, 0.6)
+    return None

@@ -1,0 +1,70 @@
+"""The hedge rule page (HTML): each rule's accepted and rejected suggestions for reviewers,
+and the per-project on/off switch for managers. Works without JavaScript."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.hedges.runs import hedge_job_start
+from annotator.hedges.selectors import hedge_rule_stats
+from annotator.hedges.services import hedge_rule_set
+from annotator.projects.models import Role
+from annotator.projects.selectors import project_access, role_at_least
+
+
+def _access(user, project_id: int, minimum: str):
+    try:
+        return project_access(user=user, project_id=project_id, minimum=minimum)
+    except NotFound:
+        raise Http404("Not found.") from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+
+
+@login_required
+def rules(request, project_id: int):
+    project, role = _access(request.user, project_id, Role.REVIEWER)
+    return render(
+        request,
+        "hedges/rules.html",
+        {
+            "project": project,
+            "rows": hedge_rule_stats(project_id=project.pk),
+            "is_manager": role_at_least(role, Role.MANAGER),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rule_switch(request, project_id: int):
+    project, _ = _access(request.user, project_id, Role.MANAGER)
+    rule = request.POST.get("rule", "")
+    enabled = request.POST.get("enabled") == "true"
+    try:
+        hedge_rule_set(project=project, rule=rule, enabled=enabled, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Rule {rule} is {'on' if enabled else 'off'} in this project.")
+    return redirect(reverse("hedges:rules", args=[project.pk]))
+
+
+@login_required
+@require_POST
+def run(request, project_id: int):
+    """Suggest hedges in every document of the project, as a job (progress on the jobs API)."""
+    project, _ = _access(request.user, project_id, Role.REVIEWER)
+    job = hedge_job_start(project=project, user=request.user)
+    job.refresh_from_db()
+    messages.success(
+        request, f"Suggestion job {job.pk} queued ({job.get_state_display().lower()}, {job.progress}% done)."
+    )
+    return redirect(reverse("hedges:rules", args=[project.pk]))

@@ -1,0 +1,220 @@
+"""Every rule of the hedge suggester on positive and negative sentences.
+
+Each case names the sentence, then the cues expected in it as (text, kind,
+rule); the test finds each cue's offsets in the sentence by hand (``str.find``)
+and checks the suggester's offsets, kind and rule exactly. An empty list means
+the sentence holds no cue (the trap must not fire).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.hedges.suggester import RULES, suggest
+
+M, S, W, INS = "modal", "speculation", "weasel", "insinuation"
+
+CASES = [
+    # modal.might
+    ("The offensive might begin before the monsoon.", [("might", M, "modal.might")]),
+    ("Military might alone will not end the insurgency.", []),
+    ("All isn't as simple as it might seem.", []),
+    ("The envoy might soon likely resign.", [("might", M, "modal.might"), ("likely", M, "modal.likely")]),
+    # modal.may
+    ("Stability for one may mean insecurity for another.", [("may", M, "modal.may")]),
+    ("Be that as it may, the talks resumed.", []),
+    ("The talks resumed in May after a pause.", []),
+    ("Theresa May visited Islamabad.", []),
+    # modal.could
+    ("The dispute could spark a wider conflict.", [("could", M, "modal.could")]),
+    ("Such a move could be a turning point.", [("could", M, "modal.could")]),
+    ("With Russian backing, Pakistan could push for tougher sanctions.", []),
+    ("If the talks succeed, Kabul could compel the militants to disarm.", []),
+    ("The army could not reach the village.", []),
+    ("Oil prices could climb next year.", [("could", M, "modal.could")]),
+    ("The government could raise taxes.", []),
+    ("A sudden shock could overwhelm the state.", [("could", M, "modal.could")]),
+    ("The first could rely on them, while the second could exploit them.", []),
+    ("They armed the group in the hopes that it could deter an offensive.", []),
+    # modal.should
+    ("The shipment should arrive by the end of the week.", [("should", M, "modal.should")]),
+    ("The government should release the detainees.", []),
+    ("Should the talks fail, the crossings will close.", []),
+    # modal.likely / probable / possible / potential / apparent
+    ("The most likely outcome is a truce.", [("most likely", M, "modal.likely")]),
+    ("It's likely that the truce holds.", [("It's likely", M, "modal.likely")]),
+    ("The rules probably favour incumbents.", [("probably", M, "modal.probable")]),
+    ("The most probable explanation is a shortage.", [("most probable", M, "modal.probable")]),
+    ("It's possible that the convoy was diverted.", [("It's possible", M, "modal.possible")]),
+    ("The visit was possibly the most important one.", [("possibly", M, "modal.possible")]),
+    ("They want it built as soon as possible.", []),
+    ("It is possible to travel there in a day.", []),
+    ("The deal was made possible by mediation.", []),
+    ("A potential deal on transit fees was discussed.", [("potential", M, "modal.potential")]),
+    ("The corridor has enormous potential for trade.", []),
+    ("The apparent aim was to reassure investors.", [("apparent", M, "modal.apparent")]),
+    ("It became apparent that the talks had failed.", []),
+    ("The leaders seemingly agreed.", [("seemingly", M, "modal.apparent")]),
+    ("The rebels are almost certainly regrouping.", [("almost certainly", M, "modal.almost_certainly")]),
+    ("There's a chance the border reopens.", [("There's a chance", M, "modal.chance")]),
+    ("The students had a chance to ask questions.", []),
+    ("A new offensive is in the cards.", [("in the cards", M, "modal.cards")]),
+    ("Perhaps the envoy misread the mood.", [("Perhaps", M, "modal.perhaps")]),
+    # speculation
+    ("The ceasefire seems to be holding.", [("seems", S, "speculation.seem")]),
+    ("It is not as simple as it seems.", []),
+    ("The envoy appears to have misjudged the mood.", [("appears to", S, "speculation.appear")]),
+    ("The minister appeared in court on Monday.", []),
+    ("The figures suggest that trade is recovering.", [("suggest", S, "speculation.suggest")]),
+    ("The envoy suggested that both sides should meet in Doha.", []),
+    ("He suggested a ceasefire.", []),
+    ("He suggested Pakistan was colluding.", [("suggested", S, "speculation.suggest")]),
+    ("The data suggest a slowdown.", [("suggest", S, "speculation.suggest")]),
+    ("It's not clear whether the truce holds.", [("It's not clear", S, "speculation.unclear")]),
+    ("The sky is not clear today.", []),
+    ("It's unclear whether the truce will hold.", [("It's unclear", S, "speculation.unclear")]),
+    ("It's unknown how many crossed.", [("It's unknown", S, "speculation.unclear")]),
+    ("Unknown gunmen attacked the checkpoint.", []),
+    (
+        "It's impossible to predict the outcome.",
+        [("It's impossible to predict", S, "speculation.impossible_to_know")],
+    ),
+    ("It is impossible to defeat them by force.", []),
+    ("A second attack can't be ruled out.", [("can't be ruled out", S, "speculation.ruled_out")]),
+    (
+        "The council will, in all probability, refuse.",
+        [("in all probability", S, "speculation.in_all_probability")],
+    ),
+    (
+        "It can only be speculated what he was told.",
+        [("It can only be speculated", S, "speculation.speculation")],
+    ),
+    ("There is no reason to speculate about motives.", []),
+    (
+        "The drone strike is suspected of being launched from abroad.",
+        [("suspected", S, "speculation.suspect")],
+    ),
+    ("Taliban leaders suspected that Pakistan wanted to dominate Afghanistan.", []),
+    ("Neither government suspected that the ceasefire would fail.", []),
+    ("It's unrealistic to suspect Moscow of engineering the crisis.", []),
+    ("Police arrested the suspect on Friday.", []),
+    ("Pakistan, suspected of harbouring them, denied it.", [("suspected", S, "speculation.suspect")]),
+    ("I suspect that the closure is a bargaining chip.", [("suspect", S, "speculation.suspect")]),
+    ("We assume that the cabinet will be more hawkish.", [("assume", S, "speculation.assume")]),
+    ("The minister will assume office next week.", []),
+    ("Nobody assumed that the deal would hold.", []),
+    ("The shift can be seen as a strategic necessity.", [("can be seen as", S, "speculation.seen_as")]),
+    ("The Taliban were seen by Russia as a stabilizing force.", []),
+    (
+        "The feud deepened the Taliban's suspicions of the other's terrorist sympathies.",
+        [("suspicions", S, "speculation.suspicion")],
+    ),
+    ("The feud deepened both sides' suspicions of their intentions.", []),
+    ("I think the talks will fail.", [("think", S, "speculation.first_person")]),
+    ("They think the talks will fail.", []),
+    # weasel
+    (
+        "The strike was widely considered to have been facilitated.",
+        [("widely considered", W, "weasel.widely")],
+    ),
+    ("The TTP Was Regarded By The Taliban As A Credible Deterrence Tool.", []),
+    ("Beijing considers the group a terrorist organisation.", []),
+    ("The deal is expected to be signed next week.", [("expected to", W, "weasel.expected_to")]),
+    ("The minister expected to win the vote.", []),
+    (
+        "Russian instructors, believed to number two thousand, arrived.",
+        [("believed to", W, "weasel.believed_to")],
+    ),
+    ("The deal was reportedly signed in secret.", [("reportedly", W, "weasel.reported")]),
+    ("The commander allegedly ordered the raid.", [("allegedly", W, "weasel.allegedly")]),
+    ("The attack, attributed to ISIS-K, killed twelve.", [("attributed to", W, "weasel.attributed_to")]),
+    ("The attack was attributed to ISIS-K by the ministry.", []),
+    ("Many observers doubt the offer.", [("Many observers", W, "weasel.unnamed_sources")]),
+    (
+        "According to unnamed officials, the envoy was recalled.",
+        [("unnamed officials", W, "weasel.unnamed_sources")],
+    ),
+    ("Many people died in the floods.", []),
+    ("Western officials say the arrangement is stable.", []),
+    ("Whether the reserves suffice is uncertain.", [("uncertain", S, "speculation.unclear")]),
+    ("They face an uncertain future.", []),
+    ("Experts say the ceasefire is fragile.", [("Experts", W, "weasel.unnamed_sources")]),
+    ("The experts who visited the site said it was safe.", []),
+    (
+        "It remains to be seen whether the truce holds.",
+        [("remains to be seen", S, "speculation.remains_to_be_seen")],
+    ),
+    ("The Taliban are seen as a stabilizing force.", [("seen", W, "weasel.agentless_view")]),
+    ("The bill was considered in committee on Monday.", []),
+    ("It is said that the envoy resigned.", [("said", W, "weasel.believed_to")]),
+    # insinuation
+    (
+        "The envoy very strongly implied that Kabul was lying.",
+        [("strongly implied", INS, "insinuation.implied")],
+    ),
+    ("The envoy's innuendo angered Islamabad.", [("innuendo", INS, "insinuation.implied")]),
+    ("The spokesman did not imply that Pakistan was involved.", []),
+    # other non-cues of the guideline
+    ("The offensive risks sparking a wider war.", []),
+    ("The move clearly signaled a change of course.", []),
+    ("Hopefully the talks will resume.", []),
+    ("He undoubtedly understood, and he rightly refused.", []),
+    ("Whether the talks succeed or fail, the border stays tense.", []),
+    ("Foreign fighters are supposed to leave within thirty days.", []),
+    ("Kabul must act, and Islamabad can help.", []),
+    ("If the army crosses, the war would spread.", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES, ids=[c[0][:50] for c in CASES])
+def test_rule_on_sentence(sentence, expected):
+    got = [(s.start, s.end, s.text, s.kind, s.rule) for s in suggest(sentence)]
+    want = []
+    for text, kind, rule in expected:
+        start = sentence.find(text)
+        assert start >= 0, f"case error: {text!r} not in sentence"
+        want.append((start, start + len(text), text, kind, rule))
+    assert got == want
+
+
+def test_every_rule_has_a_positive_case():
+    """Each registered rule fires in at least one case above (no rule goes untested)."""
+    fired = {rule for _, expected in CASES for _, _, rule in expected}
+    assert fired == set(RULES)
+
+
+def test_cue_across_no_break_space_keeps_code_point_offsets():
+    """A cue after a no-break space and an astral character starts after the space, in code points."""
+    text = "𝐀 The envoy\u00a0very strongly\u00a0implied that Kabul lied; talks\u00a0might\u00a0resume."
+    got = [(s.start, s.end, s.text) for s in suggest(text)]
+    assert got == [(17, 33, "strongly\u00a0implied"), (57, 62, "might")]
+    assert text[56] == "\u00a0" and text[62] == "\u00a0"
+
+
+def test_confidence_and_disabled_rules():
+    text = "While Russia may view them as partners, the talks might fail."
+    assert [(s.text, s.confidence) for s in suggest(text)] == [("may", 0.7), ("might", 0.95)]
+    assert [s.text for s in suggest(text, min_confidence=0.8)] == ["might"]
+    assert [s.text for s in suggest(text, disabled=["modal.might"])] == ["may"]
+
+
+def test_long_paragraph_opening_like_furniture_is_article_text():
+    text = (
+        "Recommended by the committee last year, "
+        + "the plan was debated at length. " * 10
+        + "It might pass."
+    )
+    assert [s.text for s in suggest(text)] == ["might"]
+
+
+def test_boilerplate_is_skipped():
+    """Comment forms, "Read more" teasers, disclaimers and author bios hold no cues."""
+    body = "The talks might fail.\n\n"
+    page = (
+        body
+        + "Read more: Why the pipeline may never be built\n\n"
+        + "Disclaimer: The views expressed are the author's own and may not reflect ours.\n\n"
+        + "Jane Roe is a Kabul-based journalist who might write again.\n\n"
+        + "Leave a Reply\n\nYou may also like: the deal could collapse\n"
+    )
+    assert [(s.start, s.text) for s in suggest(page)] == [(10, "might")]
