@@ -104,10 +104,19 @@ def _compared_annotators(document: Document) -> list[int]:
     )
 
 
+def _needs_accepting(members: list, gold_exists: bool) -> bool:
+    return not gold_exists or any(m.status != ReviewStatus.ACCEPTED for m in members)
+
+
 @transaction.atomic
 def gold_accept_agreed(*, document: Document, reviewer) -> dict:
     """Accept every span (same start, end, label) and relation (same type between
-    agreed spans, or to the same speaker) that all submitted layers share."""
+    agreed spans, or to the same speaker) that all submitted layers share.
+
+    Returns what this call did: ``spans``/``relations`` count the agreed items it
+    accepted (copied into gold, or marked accepted where gold already had the copy);
+    ``already_spans``/``already_relations`` those a previous decision had fully accepted.
+    """
     project_access(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
     annotators = _compared_annotators(document)
     if reviewer.pk in annotators:
@@ -122,19 +131,31 @@ def gold_accept_agreed(*, document: Document, reviewer) -> dict:
     groups: dict[tuple, list[Annotation]] = defaultdict(list)
     for span in spans.select_related("document", "label", "subtype"):
         groups[(span.start, span.end, span.label_id)].append(span)
-    before = Annotation.objects.filter(document=document, layer=Layer.GOLD).count()
+    in_gold = set(
+        Annotation.objects.filter(document=document, layer=Layer.GOLD).values_list("start", "end", "label_id")
+    )
     agreed_keys = set()
+    accepted = already = 0
     for key, members in groups.items():
         if len(members) == len(annotators):
             agreed_keys.add(key)
+            if not _needs_accepting(members, key in in_gold):
+                already += 1
+                continue
+            accepted += 1
             for member in members:
                 gold_accept_annotation(annotation=member, reviewer=reviewer)
-    created_spans = Annotation.objects.filter(document=document, layer=Layer.GOLD).count() - before
-    created_relations = _accept_agreed_relations(document, annotators, agreed_keys, reviewer)
-    return {"spans": created_spans, "relations": created_relations, "layers": len(annotators)}
+    relations, relations_already = _accept_agreed_relations(document, annotators, agreed_keys, reviewer)
+    return {
+        "spans": accepted,
+        "relations": relations,
+        "already_spans": already,
+        "already_relations": relations_already,
+        "layers": len(annotators),
+    }
 
 
-def _accept_agreed_relations(document, annotators, agreed_keys, reviewer) -> int:
+def _accept_agreed_relations(document, annotators, agreed_keys, reviewer) -> tuple[int, int]:
     relations = Relation.objects.filter(
         document=document, layer=Layer.ANNOTATOR, annotator_id__in=annotators
     ).select_related("source", "target", "speaker", "source__document", "source__label", "target__label")
@@ -144,14 +165,21 @@ def _accept_agreed_relations(document, annotators, agreed_keys, reviewer) -> int
         target_key = (rel.target.start, rel.target.end, rel.target.label_id) if rel.target_id else None
         if source_key in agreed_keys and (target_key is None or target_key in agreed_keys):
             groups[(rel.type, source_key, target_key, rel.speaker_id)].append(rel)
-    created = 0
-    for members in groups.values():
+    in_gold = {
+        (r.type, (r.source.start, r.source.end, r.source.label_id),
+         (r.target.start, r.target.end, r.target.label_id) if r.target_id else None, r.speaker_id)
+        for r in Relation.objects.filter(document=document, layer=Layer.GOLD).select_related("source", "target")
+    }  # fmt: skip
+    accepted = already = 0
+    for key, members in groups.items():
         if len({m.annotator_id for m in members}) == len(annotators):
-            before = Relation.objects.filter(document=document, layer=Layer.GOLD).count()
+            if not _needs_accepting(members, key in in_gold):
+                already += 1
+                continue
+            accepted += 1
             for member in members:
                 gold_accept_relation(relation=member, reviewer=reviewer)
-            created += Relation.objects.filter(document=document, layer=Layer.GOLD).count() - before
-    return created
+    return accepted, already
 
 
 def _own_gold(annotation: Annotation, reviewer) -> None:

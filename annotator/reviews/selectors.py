@@ -204,7 +204,12 @@ def document_comparison(*, document: Document) -> dict:
                 }
             )
         view.relations = [
-            {"relation": r, "difference": relation_diff.get(r.pk, "gold")}
+            {
+                "relation": r,
+                "source": by_id.get(r.source_id),
+                "target": by_id.get(r.target_id),
+                "difference": relation_diff.get(r.pk, "gold"),
+            }
             for r in relations
             if (r.annotator_id, r.layer) == key
         ]

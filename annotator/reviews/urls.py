@@ -24,6 +24,7 @@ urlpatterns = [
         name="relation-decide",
     ),
     path("assignments/<int:pk>/approve/", views.approve, name="approve"),
+    path("assignments/<int:pk>/reassign/", views.reassign, name="reassign"),
     path("assignments/<int:pk>/request-changes/", views.request_changes, name="request-changes"),
     path("projects/<int:project_id>/assignments/", views.assignments, name="assignments"),
     path("projects/<int:project_id>/assign/", views.assign, name="assign"),
