@@ -14,6 +14,7 @@ DEMO_USERS = [
     ("reviewer", Role.REVIEWER, False),
     ("annotator1", Role.ANNOTATOR, False),
     ("annotator2", Role.ANNOTATOR, False),
+    ("annotator3", Role.ANNOTATOR, False),
 ]
 # What each demo login is for, printed by create_demo_users (the states come from
 # annotator/reviews/demo_workflow.json, loaded by `load_sample_layer --demo-workflow`).
@@ -22,6 +23,7 @@ DEMO_PURPOSE = {
     "reviewer": "the review queue: compare submitted layers, build gold",
     "annotator1": "label documents in progress; one was sent back with a reason",
     "annotator2": "label a document in progress; see submitted and approved work",
+    "annotator3": "new on the project, nothing assigned yet: the manager assigns or reassigns work to them",
 }
 
 

@@ -344,7 +344,11 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault(); act("reject");
   } else if (key === "a" && layer) {
     const form = layer.querySelector("form.approve-form");
-    if (form) { event.preventDefault(); send(form); }
+    if (form) {
+      event.preventDefault();
+      // Then on to the next layer still waiting for a decision.
+      send(form).then((ok) => { if (ok) selectWaiting(); });
+    }
   } else if (key === "r" && layer) {
     const details = layer.querySelector("details.changes");
     if (details) { event.preventDefault(); details.open = true; details.querySelector("textarea").focus(); }
@@ -364,9 +368,13 @@ body.addEventListener("keydown", (event) => {
   if (area && event.key === "Enter" && !event.shiftKey) { event.preventDefault(); area.form.requestSubmit(); }
 });
 
+function selectWaiting() {
+  const waiting = layers().findIndex((l) => l.querySelector("form.approve-form"));
+  selectLayer(waiting >= 0 ? waiting : selectedLayer, { focus: false });
+}
+
 bindScrollSync();
-// Start on the first layer waiting for a decision.
-const waiting = layers().findIndex((l) => l.querySelector("form.approve-form"));
-selectLayer(waiting >= 0 ? waiting : 0, { focus: false });
+selectLayer(0, { focus: false });
+selectWaiting(); // start on the first layer waiting for a decision
 renderCurrent();
 document.body.dataset.reviewReady = "1"; // tests wait for the handlers
