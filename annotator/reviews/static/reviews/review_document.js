@@ -94,9 +94,10 @@ function selectLayer(i, { focus = true } = {}) {
 }
 
 body.addEventListener("click", (event) => {
+  // Buttons act on their own item; they do not change which layer A and R act on.
+  if (event.target.closest("button, a, input, select, textarea, summary, form")) return;
   const layer = event.target.closest(".layer");
   if (layer) selectLayer(layers().indexOf(layer), { focus: false });
-  if (event.target.closest("button, a, input, select, textarea, summary, form")) return;
   const mark = event.target.closest("mark[data-span]");
   const row = event.target.closest("tr[data-span]");
   const hit = mark || row;
