@@ -157,7 +157,10 @@ def queue(request):
         "documents": documents,
         "params": params,
         "projects": Project.objects.filter(pk__in=project_ids),
-        "annotators": Membership.objects.filter(project_id__in=project_ids)
+        # The queue filters by whose work it is: annotators only.
+        "annotators": Membership.objects.filter(
+            project_id__in=project_ids, role=Role.ANNOTATOR, is_active=True
+        )
         .select_related("user")
         .order_by("user__username")
         .distinct("user__username"),

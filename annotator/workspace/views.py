@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotator.core.errors import NotFound, PermissionDenied
@@ -18,6 +19,7 @@ from annotator.jobs.selectors import project_jobs_recent
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access, role_at_least
 from annotator.reviews.models import AssignmentState
+from annotator.reviews.selectors import reviewer_landing
 from annotator.workspace import selectors
 
 PAGE_SIZE = 50
@@ -81,6 +83,14 @@ def project_detail(request, project_id: int):
 @ensure_csrf_cookie
 def document_workspace(request, document_id: int):
     document, project, role = _access(selectors.document_for_user, user=request.user, document_id=document_id)
+    if role_at_least(role, Role.REVIEWER) and not request.GET:
+        # Reviewers and managers judge work: never open an empty layer of their own
+        # unless they pick "My layer" (which names it in the query).
+        landing = reviewer_landing(document=document, user=request.user)
+        if landing == "review":
+            return redirect("reviews:document", pk=document.pk)
+        if landing == "gold":
+            return redirect(f"{reverse('workspace:document', args=[document.pk])}?layer=gold")
     return render(
         request,
         "workspace/document.html",

@@ -194,3 +194,27 @@ def test_project_page_lists_lowest_agreement_documents_for_reviewers_only():
         client_for(member(project, Role.ANNOTATOR)).get(f"/projects/{project.pk}/").content.decode()
     )
     assert "Lowest agreement" not in annotator_page
+
+
+def test_reviewers_and_managers_land_on_the_layer_they_need():
+    """A reviewer opening a document with submitted work goes to the review page (submitted layers
+    beside gold); with nothing submitted, to the gold layer; never to an empty layer of their own.
+    Naming a layer ("My layer") opens it, and an annotator always gets their own layer."""
+    project = ProjectFactory()
+    waiting, fresh = DocumentFactory(project=project), DocumentFactory(project=project)
+    reviewer, manager = member(project, Role.REVIEWER), member(project, Role.MANAGER)
+    annotator = member(project, Role.ANNOTATOR)
+    AssignmentFactory(document=waiting, annotator=annotator, state="submitted", submitted_at=timezone.now())
+    for user in (reviewer, manager):
+        client = client_for(user)
+        assert (
+            client.get(f"/documents/{waiting.pk}/").headers["Location"] == f"/review/documents/{waiting.pk}/"
+        )
+        assert (
+            client.get(f"/documents/{fresh.pk}/").headers["Location"] == f"/documents/{fresh.pk}/?layer=gold"
+        )
+        mine = client.get(f"/documents/{fresh.pk}/?annotator={user.pk}&layer=annotator")
+        assert mine.status_code == 200
+    assert client_for(annotator).get(f"/documents/{waiting.pk}/").status_code == 200
+    AssignmentFactory(document=fresh, annotator=reviewer)  # the reviewer chose to annotate it
+    assert client_for(reviewer).get(f"/documents/{fresh.pk}/").status_code == 200
