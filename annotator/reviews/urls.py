@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("documents/<int:pk>/history/", views.document_history, name="document-history"),
+    path("documents/<int:pk>/history/undo/", views.history_undo, name="history-undo"),
     path("documents/<int:pk>/agreement/", views.agreement_compute, name="agreement-compute"),
     path("documents/<int:pk>/gold/agreed/", views.gold_agreed, name="gold-agreed"),
     path("documents/<int:pk>/gold/add/", views.gold_add, name="gold-add"),

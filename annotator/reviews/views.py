@@ -7,6 +7,7 @@ ApplicationError into a 404/403 page (GET) or a message and a redirect (POST).
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Membership, Project, Role
 from annotator.projects.selectors import project_access, role_at_least, user_role
-from annotator.reviews import adjudication, decisions, history
+from annotator.reviews import adjudication, decisions, history, history_actions
 from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.assigning import (
     assignment_create,
@@ -245,18 +246,38 @@ def assignments(request, project_id):
 @page
 def document_history(request, pk):
     doc = _get(Document, pk, request.user, "Document")
-    _, role = project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
-    entries = history.document_history(document=doc, user=request.user)[:500]
+    project, role = project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
+    filters = {
+        "person": _int(request.GET["person"], "person") if request.GET.get("person") else None,
+        "kind": request.GET.get("kind") or None,
+        "since": _date(request.GET.get("since"), "since"),
+        "until": _date(request.GET.get("until"), "until"),
+    }
+    actions = history_actions.document_history_actions(document=doc, user=request.user, **filters)
     return render(
         request,
         "reviews/history.html",
         {
             "document": doc,
-            "entries": entries,
+            "project": project,
+            "actions": actions[:300],
+            "filters": filters,
+            "kinds": list(history_actions.KINDS),
+            "people": Membership.objects.filter(project=project)
+            .select_related("user")
+            .order_by("user__username"),
             "is_manager": role_at_least(role, Role.MANAGER),
-            "title": "History",
         },
     )
+
+
+def _date(value, field):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ApplicationError.field(field, f"{field.capitalize()} must be a date like 2026-12-31.") from None
 
 
 @page
@@ -268,7 +289,7 @@ def span_history(request, pk):
     role = user_role(user=request.user, project_id=record.project_id)
     return render(
         request,
-        "reviews/history.html",
+        "reviews/span_history.html",
         {
             "document": record.document,
             "entries": entries,
@@ -420,6 +441,15 @@ def reassign(request, pk):
     annotator = user_by_id(request.POST.get("annotator"))
     new = assignment_reassign(assignment=assignment, annotator=annotator, manager=request.user)
     return f"Reassigned “{new.document.display_title}” from {assignment.annotator.username} to {annotator.username}."
+
+
+@action
+def history_undo(request, pk):
+    doc = _get(Document, pk, request.user, "Document")
+    changed = history_actions.history_action_undo(
+        document=doc, items=request.POST.get("items", ""), manager=request.user
+    )
+    return f"Undone: {request.POST.get('summary') or 'the action'} ({changed} item(s) put back as they were)."
 
 
 @action
