@@ -141,3 +141,21 @@ def test_manager_reassigns_from_the_project_page(page, login, demo, screenshot):
     assert Annotation.objects.filter(document=document, annotator__username="annotator2").count() == kept
     screenshot("demo-manager-assignments-1440")
     assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_manager_reads_the_history_and_undoes_an_approval(page, login, demo, screenshot):
+    """On the first demo document the history reads "reviewer approved annotator2's layer";
+    Undo this on that action puts annotator2's layer back to submitted."""
+    document = _doc(title_start="Russia Implied")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    login(demo["manager"], PASSWORD)
+    page.goto(f"/review/documents/{document.pk}/history/")
+    action = page.locator(".history-action").filter(has_text="reviewer approved annotator2's layer")
+    assert action.count() == 1
+    screenshot("demo-manager-history-1440")
+    action.get_by_role("button", name="Undo this").click()
+    page.get_by_text("Undone: reviewer: approved (1 item(s) put back as they were).").wait_for()
+    state = Assignment.objects.get(document=document, annotator=demo["annotator2"]).state
+    assert state == "submitted"
+    assert page.js_errors == []
