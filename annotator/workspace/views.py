@@ -6,6 +6,9 @@ data from the REST API (static/annotator/js/workspace.js).
 
 from __future__ import annotations
 
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
@@ -14,7 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from annotator.core.errors import NotFound, PermissionDenied
+from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.documents.services import document_metadata_update
 from annotator.jobs.selectors import project_jobs_recent
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access, role_at_least
@@ -101,3 +105,58 @@ def document_workspace(request, document_id: int):
             "is_reviewer": role_at_least(role, Role.REVIEWER),
         },
     )
+
+
+@login_required
+def document_details(request, document_id: int):
+    """Managers correct a document's title, outlet, authors, date and address; the page
+    lists every earlier version of those details with who changed them."""
+    document, project, role = _access(selectors.document_for_user, user=request.user, document_id=document_id)
+    if not role_at_least(role, Role.MANAGER):
+        raise DjangoPermissionDenied("Only the project's managers edit document details.")
+    form = {
+        "title": document.title,
+        "outlet": document.source.name if document.source else "",
+        "authors": "\n".join(a.name for a in document.authors.all()),
+        "published_on": document.published_on.isoformat() if document.published_on else "",
+        "url": document.url,
+    }
+    error = None
+    if request.method == "POST":
+        form = {name: request.POST.get(name, "") for name in form}
+        try:
+            document_metadata_update(
+                document=document,
+                editor=request.user,
+                title=form["title"],
+                outlet=form["outlet"],
+                authors=form["authors"].splitlines(),
+                published_on=_date(form["published_on"]),
+                url=form["url"],
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("workspace:document-details", document_id=document.pk)
+    return render(
+        request,
+        "workspace/document_details.html",
+        {
+            "document": document,
+            "project": project,
+            "form": form,
+            "error": error,
+            "versions": selectors.document_metadata_history(document=document),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _date(value: str):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ApplicationError.field("published_on", "The date must look like 2026-12-31.") from None

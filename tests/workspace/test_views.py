@@ -218,3 +218,39 @@ def test_reviewers_and_managers_land_on_the_layer_they_need():
     assert client_for(annotator).get(f"/documents/{waiting.pk}/").status_code == 200
     AssignmentFactory(document=fresh, annotator=reviewer)  # the reviewer chose to annotate it
     assert client_for(reviewer).get(f"/documents/{fresh.pk}/").status_code == 200
+
+
+def test_managers_correct_document_details_with_history():
+    """A manager sets title, outlet, two authors and a date; the document's history lists the
+    change under their name (authors included). Reviewers get 403, outsiders 404; a bad date or
+    address names its field and changes nothing."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, title="")
+    manager, reviewer = member(project, Role.MANAGER, username="boss"), member(project, Role.REVIEWER)
+    url = f"/documents/{document.pk}/details/"
+    assert client_for(reviewer).get(url).status_code == 403
+    assert client_for(member(ProjectFactory(), Role.MANAGER)).get(url).status_code == 404
+    client = client_for(manager)
+    bad = client.post(
+        url, {"title": "X", "published_on": "31/12/2026", "authors": "", "outlet": "", "url": ""}
+    )
+    assert bad.status_code == 400 and "The date must look like 2026-12-31." in bad.content.decode()
+    document.refresh_from_db()
+    assert document.title == ""
+    response = client.post(
+        url,
+        {"title": "  Moscow  to Kabul ", "outlet": "Global Village Space", "authors": "Ann Writer\nBo Critic\n",
+         "published_on": "2025-04-20", "url": "https://example.org/a"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert (document.title, document.source.name, str(document.published_on)) == (
+        "Moscow to Kabul",
+        "Global Village Space",
+        "2025-04-20",
+    )
+    assert sorted(a.name for a in document.authors.all()) == ["Ann Writer", "Bo Critic"]
+    versions = client.get(url).context["versions"]
+    assert versions[0]["user"] == "boss"
+    assert ("authors", "—", "Ann Writer, Bo Critic") in versions[0]["changes"]
+    assert ("title", "—", "Moscow to Kabul") in [c for v in versions for c in v["changes"]]
