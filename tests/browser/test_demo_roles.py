@@ -10,6 +10,7 @@ from django.core.management import call_command
 from annotator.annotations.models import Annotation, Layer
 from annotator.documents.models import Document
 from annotator.reviews.models import Assignment
+from tests.browser.conftest import _FIND_RANGE_JS
 
 PASSWORD = "assay-demo"
 WORD_END = re.compile(r"[^\w'’-]*[\w'’-]+")
@@ -65,8 +66,9 @@ def test_annotator_labels_on_first_open(page, login, workspace, demo, screenshot
 @pytest.mark.browser
 def test_reviewer_builds_gold_in_place(page, login, demo, screenshot):
     """On "20 truths…" (two submitted layers, no gold yet) the reviewer takes three differences to
-    gold with J then G, accepts everything agreed (the message names the number accepted), and moves
-    a gold span's end by one word with "." -- all without a navigation, the window's scroll kept."""
+    gold with J then G, accepts everything agreed (the message names the number accepted), moves
+    a gold span's end by one word with "." and then by Shift+click on a later word -- all without
+    a navigation, the window's scroll kept."""
     document = _doc(title_start="20 truths")
     first, second = _keys(document, "annotator1"), _keys(document, "annotator2")
     layer_of = {**dict.fromkeys(first, "annotator1"), **dict.fromkeys(second, "annotator2")}
@@ -115,6 +117,26 @@ def test_reviewer_builds_gold_in_place(page, login, demo, screenshot):
     assert (target.end, target.version) == (new_end, 2)
     assert page.evaluate("window.__stayed") is True
     assert page.evaluate("window.scrollY") == scroll
+
+    # Shift+click on the third word after the span's end moves the end there, to the word's end.
+    words = list(re.finditer(r"[\w'’-]+", document.text[new_end:]))
+    third = words[2]
+    word, at = third.group(), new_end + third.start()
+    occurrence = document.text[:at].count(word)
+    box = page.evaluate(
+        f"(args) => {{ const r = ({_FIND_RANGE_JS})(args); if (!r) return null;"
+        " const a = r.getClientRects()[0]; return [a.left + a.width / 2, a.top + a.height / 2]; }",
+        [".layer-gold .text", word, occurrence],
+    )
+    page.keyboard.down("Shift")
+    page.mouse.click(*box)
+    page.keyboard.up("Shift")
+    page.wait_for_function(
+        f"document.querySelector('tr[data-span=\"{target.pk}\"]').dataset.end === '{new_end + third.end()}'"
+    )
+    target.refresh_from_db()
+    assert (target.end, target.version) == (new_end + third.end(), 3)
+    assert page.evaluate("window.__stayed") is True
     screenshot("demo-reviewer-gold-moved-1440")
     assert page.js_errors == []
 

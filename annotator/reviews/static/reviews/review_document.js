@@ -93,6 +93,34 @@ function selectLayer(i, { focus = true } = {}) {
   if (focus) all[i].focus({ preventScroll: true });
 }
 
+// Shift+click in the text moves the selected gold span's nearer boundary there
+// (snapped to the word, as the workspace snaps; Alt: exactly there).
+body.addEventListener("click", (event) => {
+  if (!event.shiftKey || !event.target.closest(".layer .text")) return;
+  const row = currentSpan && rowOf(currentSpan);
+  if (!row || row.dataset.layer !== "gold" || !row.dataset.goldEdit) return;
+  const caret = document.caretRangeFromPoint ? document.caretRangeFromPoint(event.clientX, event.clientY) : null;
+  const at = caret && codePointAt(caret.startContainer, caret.startOffset);
+  if (at === null || at === undefined) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  window.getSelection().removeAllRanges();
+  const s = spanInfo(row);
+  let u = index.toUtf16(at);
+  const exactly = event.altKey || $("rv-nosnap").checked;
+  let s16 = index.toUtf16(s.start), e16 = index.toUtf16(s.end);
+  if (Math.abs(at - s.start) <= Math.abs(at - s.end)) {
+    if (!exactly) while (u > 0 && isWord(u - 1)) u--;
+    s16 = u;
+  } else {
+    if (!exactly) while (u < text.length && isWord(u)) u++;
+    e16 = u;
+  }
+  [s16, e16] = clampToCharacters(index, s16, e16);
+  if (e16 <= s16) { setStatus("failed", "That would leave the span empty."); return; }
+  saveBounds(s, s16, e16);
+}, true);
+
 body.addEventListener("click", (event) => {
   // Buttons act on their own item; they do not change which layer A and R act on.
   if (event.target.closest("button, a, input, select, textarea, summary, form")) return;
@@ -266,12 +294,16 @@ function moveBoundary(edge, dir, exact) {
   else e16 = exactly ? e16 + dir : stepWord(e16, dir, "end");
   [s16, e16] = clampToCharacters(index, Math.max(0, s16), Math.min(text.length, e16));
   if (e16 <= s16) { setStatus("failed", "A span needs at least one character: move the other boundary first."); return; }
+  saveBounds(s, s16, e16);
+}
+
+function saveBounds(s, s16, e16) {
   const data = new FormData();
   data.set("csrfmiddlewaretoken", csrf());
   data.set("version", s.version);
   data.set("start", index.toCodePoint(s16));
   data.set("end", index.toCodePoint(e16));
-  post(s.goldEdit, data);
+  return post(s.goldEdit, data);
 }
 
 // -- select text to add a gold span -----------------------------------------------------
