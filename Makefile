@@ -27,7 +27,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py create_demo_users
-	$(BIN)/python manage.py load_sample_layer
+	$(BIN)/python manage.py load_sample_layer --demo-workflow
 	$(BIN)/python manage.py load_sample_propositions
 	$(BIN)/python manage.py serve
 

@@ -76,8 +76,14 @@ class GoldAcceptOutput(serializers.Serializer):
 
 
 class AcceptedAgreedOutput(serializers.Serializer):
-    spans = serializers.IntegerField(help_text="Gold spans created")
-    relations = serializers.IntegerField(help_text="Gold relations created")
+    spans = serializers.IntegerField(
+        help_text="Agreed spans this call accepted (copied into gold, or marked accepted where gold had them)"
+    )
+    relations = serializers.IntegerField(help_text="Agreed relations this call accepted")
+    already_spans = serializers.IntegerField(help_text="Agreed spans an earlier decision had fully accepted")
+    already_relations = serializers.IntegerField(
+        help_text="Agreed relations an earlier decision had fully accepted"
+    )
     layers = serializers.IntegerField(help_text="Submitted layers compared")
 
 

@@ -14,7 +14,17 @@ DEMO_USERS = [
     ("reviewer", Role.REVIEWER, False),
     ("annotator1", Role.ANNOTATOR, False),
     ("annotator2", Role.ANNOTATOR, False),
+    ("annotator3", Role.ANNOTATOR, False),
 ]
+# What each demo login is for, printed by create_demo_users (the states come from
+# annotator/reviews/demo_workflow.json, loaded by `load_sample_layer --demo-workflow`).
+DEMO_PURPOSE = {
+    "manager": "assign and reassign documents, project agreement, history and undo, /admin/",
+    "reviewer": "the review queue: compare submitted layers, build gold",
+    "annotator1": "label documents in progress; one was sent back with a reason",
+    "annotator2": "label a document in progress; see submitted and approved work",
+    "annotator3": "new on the project, nothing assigned yet: the manager assigns or reassigns work to them",
+}
 
 
 @dataclass
@@ -22,6 +32,7 @@ class DemoLogin:
     username: str
     password: str
     role: str
+    purpose: str = ""
 
 
 @transaction.atomic
@@ -37,5 +48,7 @@ def demo_users_create(*, project: Project) -> list[DemoLogin]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         membership_set(project=project, user=user, role=role)
-        logins.append(DemoLogin(username=username, password=DEMO_PASSWORD, role=role))
+        logins.append(
+            DemoLogin(username=username, password=DEMO_PASSWORD, role=role, purpose=DEMO_PURPOSE[username])
+        )
     return logins

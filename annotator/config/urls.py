@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include("api.urls")),
+    path("account/", include("annotator.accounts.urls")),
     path("sources/", include("annotator.credibility.urls")),
     path("review/", include("annotator.reviews.urls")),
     path("propositions/", include("annotator.propositions.urls")),

@@ -25,6 +25,7 @@ from annotator.credibility.signals import scores_signals_suspended
 from annotator.documents.models import Document
 from annotator.interchange.services import speaker_get_or_create
 from annotator.projects.models import Label, LabelSubtype, Membership, Project
+from annotator.reviews.demo import Workflow, demo_layer_state_set
 from annotator.reviews.models import AssignmentState
 from annotator.reviews.services import assignment_submit
 
@@ -83,7 +84,7 @@ def _prerequisites(data: dict) -> tuple[Project, dict]:
 
 
 def _load_layer(
-    *, document: Document, layer: dict, user, labels: dict, subtypes: dict, where: str
+    *, document: Document, layer: dict, user, labels: dict, subtypes: dict, where: str, plan=None
 ) -> tuple[int, int]:
     spans: dict[int, Annotation] = {}
     for i, a in enumerate(layer["annotations"]):
@@ -120,12 +121,16 @@ def _load_layer(
                 exc.message if isinstance(exc, ApplicationError) else f"no span with id {exc} in this layer"
             )
             raise ApplicationError(f"{at}: {message}", errors={at: [message]}) from None
-    if layer["layer"] == Layer.ANNOTATOR and layer.get("state") == AssignmentState.SUBMITTED:
+    if plan is not None:
+        demo_layer_state_set(document=document, annotator=user, reviewer_name=plan[0], plan=plan[1])
+    elif layer["layer"] == Layer.ANNOTATOR and layer.get("state") == AssignmentState.SUBMITTED:
         assignment_submit(document=document, annotator=user)
     return len(spans), len(layer["relations"])
 
 
-def sample_layer_load(*, path: Path) -> SampleResult:
+def sample_layer_load(*, path: Path, workflow: Workflow | None = None) -> SampleResult:
+    """Load every layer as the file has it, or, with a demo ``workflow``, only the layers
+    it plans (gold only where it says so), each left in its planned review state."""
     data = _read(path)
     project, users = _prerequisites(data)
     labels = {label.code: label for label in Label.objects.filter(project=project)}
@@ -140,7 +145,18 @@ def sample_layer_load(*, path: Path) -> SampleResult:
                     f"documents[{d}] ({doc.get('title') or doc['content_hash'][:12]}) is not in {project.name}: "
                     "run `python manage.py load_seeds` first.",
                 )
+            planned = workflow.document(doc["content_hash"]) if workflow else None
             for n, layer in enumerate(doc["layers"]):
+                plan = None
+                if workflow is not None:
+                    if planned is None:
+                        continue
+                    if layer["layer"] == Layer.GOLD and not planned.gold:
+                        continue
+                    if layer["layer"] == Layer.ANNOTATOR:
+                        if layer["annotator"] not in planned.layers:
+                            continue
+                        plan = (workflow.reviewer, planned.layers[layer["annotator"]])
                 user, name = (
                     users[layer["annotator"]],
                     f"{document.display_title} / {layer['annotator']} ({layer['layer']})",
@@ -152,7 +168,7 @@ def sample_layer_load(*, path: Path) -> SampleResult:
                     continue
                 spans, relations = _load_layer(
                     document=document, layer=layer, user=user, labels=labels, subtypes=subtypes,
-                    where=f"documents[{d}].layers[{n}]",
+                    where=f"documents[{d}].layers[{n}]", plan=plan,
                 )  # fmt: skip
                 result.loaded.append(name)
                 result.annotations += spans

@@ -76,6 +76,7 @@ def scores_list(
 
 _OVERALL_TEMPLATE = """
 SELECT s.kind, s.entity_id, max(s.entity_name) AS entity_name, count(*)::int AS projects,
+  array_agg(s.project_id ORDER BY s.project_id) AS project_ids,
   {sums},
   (SELECT jsonb_object_agg(code, n) FROM (
      SELECT e.key AS code, sum(e.value::int) AS n

@@ -119,8 +119,13 @@ def dashboard(request):
         rows = _overall_sorted(selectors.scores_overall(user=request.user, kind=f["kind"]), f)
         for index, row in enumerate(rows, start=1):
             row["rank"] = index
+    names = {p.pk: p.name for p in projects}
     for row in rows:
         row["unsupported"] = row["claims"] - row["supported_claims"]
+        # Drill-down: the source's page in its project; across projects, one link per project.
+        ids = [project.pk] if project is not None else row.get("project_ids") or []
+        row["detail_project"] = ids[0] if len(ids) == 1 else None
+        row["in_projects"] = [(pid, names.get(pid, f"#{pid}")) for pid in ids] if len(ids) > 1 else []
     can_recompute = project is not None and role_at_least(
         user_role(user=request.user, project_id=project.pk), Role.REVIEWER
     )
@@ -133,7 +138,7 @@ def dashboard(request):
             "project": project,
             "filters": f,
             "rows": rows,
-            "chart": charts.ratio_chart(rows[:CHART_ROWS]) if rows else None,
+            "chart": charts.ratio_chart(rows[:CHART_ROWS], width=1280, label_width=260) if rows else None,
             "kinds": EntityKind.choices,
             "layers": LayerUsed.choices,
             "sorts": SORT_LABELS.items(),

@@ -29,7 +29,7 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["text"])
+    history = HistoricalRecords(excluded_fields=["text"], m2m_fields=[authors])
 
     class Meta:
         ordering = ["project", "id"]

@@ -86,3 +86,41 @@ def document_delete(*, document: Document) -> None:
     """Delete a document with its spans, relations and assignments (cascade); each of those gets a
     history row saying it was deleted, so the review history shows what went."""
     document.delete()
+
+
+@transaction.atomic
+def document_metadata_update(
+    *,
+    document: Document,
+    editor,
+    title: str,
+    outlet: str,
+    authors: list[str],
+    published_on: date | None,
+    url: str = "",
+) -> Document:
+    """Correct a document's title, outlet, authors, date and address (never its text).
+
+    Outlets and authors are matched by name (case-insensitive) or created; an empty outlet
+    clears it. Every change is a new row in the document's history under ``editor``; the
+    credibility scores of the outlets and authors involved are marked for recomputation by
+    the signals that watch documents.
+    """
+    title = " ".join((title or "").split())
+    if len(title) > 500:
+        raise ApplicationError.field("title", f"The title is {len(title)} characters; at most 500.")
+    url = (url or "").strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise ApplicationError.field("url", "The address must start with http:// or https://.")
+    names = [" ".join(a.split()) for a in authors if a and a.strip()]
+    if len({n.lower() for n in names}) != len(names):
+        raise ApplicationError.field("authors", "An author is listed twice.")
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    source = source_get_or_create(name=outlet) if outlet and outlet.strip() else None
+    locked.title, locked.url, locked.published_on, locked.source = title, url, published_on, source
+    locked._history_user = editor
+    locked.save(update_fields=["title", "url", "published_on", "source", "updated_at"])
+    wanted = [author_get_or_create(name=n) for n in names]
+    if [a.pk for a in locked.authors.order_by("pk")] != sorted(a.pk for a in wanted):
+        locked.authors.set(wanted)
+    return locked

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from annotator.annotations.models import Annotation, Relation
+from annotator.annotations.models import Annotation, Relation, ReviewStatus
 from annotator.annotations.services import annotation_create, relation_create
 from annotator.core.errors import ApplicationError, NotFound
 from annotator.projects.models import Label, LabelSubtype, Role
 from annotator.projects.selectors import project_access
-from annotator.reviews.models import Assignment
+from annotator.reviews.models import Assignment, AssignmentState
 from annotator.sources.models import Speaker
 
 TRACKED = {
@@ -193,6 +193,12 @@ def history_restore(*, model: str, history_id: int, manager):
     return _restore_assignment(record, current, manager)
 
 
+def _status(record) -> dict:
+    """The entry's review status, with its reason only where the status is explained by one."""
+    reasoned = record.status in (ReviewStatus.REJECTED, ReviewStatus.CORRECTED)
+    return {"status": record.status, "status_reason": record.status_reason if reasoned else ""}
+
+
 def _restore_annotation(record, current: Annotation | None, manager) -> Annotation:
     label = Label.objects.get(pk=record.label_id)
     subtype = LabelSubtype.objects.filter(pk=record.subtype_id).first() if record.subtype_id else None
@@ -208,10 +214,9 @@ def _restore_annotation(record, current: Annotation | None, manager) -> Annotati
             note=record.note,
             origin=Annotation.objects.filter(pk=record.origin_id).first(),
         )
-        return _apply(restored, {"status": record.status, "status_reason": record.status_reason}, manager)
-    values = {
-        name: getattr(record, name) for name in ("start", "end", "quote", "note", "status", "status_reason")
-    }
+        return _apply(restored, _status(record), manager)
+    values = {name: getattr(record, name) for name in ("start", "end", "quote", "note")}
+    values.update(_status(record))
     values.update(label=label, subtype=subtype)
     return _apply(current, values, manager)
 
@@ -234,8 +239,9 @@ def _restore_relation(record, current: Relation | None, manager) -> Relation:
             note=record.note,
             origin=Relation.objects.filter(pk=record.origin_id).first(),
         )
-        return _apply(restored, {"status": record.status, "status_reason": record.status_reason}, manager)
-    values = {name: getattr(record, name) for name in ("type", "note", "status", "status_reason")}
+        return _apply(restored, _status(record), manager)
+    values = {name: getattr(record, name) for name in ("type", "note")}
+    values.update(_status(record))
     values.update(target=target, speaker=speaker)
     return _apply(current, values, manager)
 
@@ -265,7 +271,10 @@ def _restore_assignment(record, current: Assignment | None, manager) -> Assignme
             assigned_by_id=record.assigned_by_id,
             version=0,
         )
-    restored = _apply(current, {name: getattr(record, name) for name in ASSIGNMENT_RESTORED}, manager)
+    values = {name: getattr(record, name) for name in ASSIGNMENT_RESTORED}
+    if record.state != AssignmentState.CHANGES_REQUESTED:
+        values["reason"] = ""  # a reason belongs to the request it explained, not to later states
+    restored = _apply(current, values, manager)
     # The set of compared (submitted or approved) layers may have changed.
     transaction.on_commit(lambda: agreement_enqueue(restored.document_id))
     return restored

@@ -68,6 +68,21 @@ def review_queue(
     )
 
 
+def reviewer_landing(*, document: Document, user) -> str | None:
+    """Where a reviewer or manager opening a document without naming a layer should land:
+    "review" (submitted work, beside gold, on the review page), "gold" (nothing submitted
+    yet) or None when the document already holds their own layer (they chose to annotate)."""
+    own = Assignment.objects.filter(document=document, annotator=user).exists() or (
+        Annotation.objects.filter(document=document, annotator=user, layer=Layer.ANNOTATOR).exists()
+    )
+    if own:
+        return None
+    compared = Assignment.objects.filter(
+        document=document, state__in=[AssignmentState.SUBMITTED, AssignmentState.APPROVED]
+    )
+    return "review" if compared.exists() else "gold"
+
+
 def documents_lowest_agreement(*, project: Project, limit: int = 10) -> QuerySet[Document]:
     """The project's documents with the lowest agreement (alpha), for the project page."""
     return (
@@ -204,7 +219,12 @@ def document_comparison(*, document: Document) -> dict:
                 }
             )
         view.relations = [
-            {"relation": r, "difference": relation_diff.get(r.pk, "gold")}
+            {
+                "relation": r,
+                "source": by_id.get(r.source_id),
+                "target": by_id.get(r.target_id),
+                "difference": relation_diff.get(r.pk, "gold"),
+            }
             for r in relations
             if (r.annotator_id, r.layer) == key
         ]

@@ -7,13 +7,15 @@ ApplicationError into a 404/403 page (GET) or a message and a redirect (POST).
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -22,9 +24,14 @@ from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Membership, Project, Role
 from annotator.projects.selectors import project_access, role_at_least, user_role
-from annotator.reviews import adjudication, decisions, history
+from annotator.reviews import adjudication, decisions, history, history_actions
 from annotator.reviews.agreement_services import agreement_document_compute
-from annotator.reviews.assigning import assignment_create, assignments_bulk_create, user_by_id
+from annotator.reviews.assigning import (
+    assignment_create,
+    assignment_reassign,
+    assignments_bulk_create,
+    user_by_id,
+)
 from annotator.reviews.models import Assignment, AssignmentState
 from annotator.reviews.selectors import (
     LayerView,
@@ -58,23 +65,53 @@ def page(view):
     return login_required(wrapped)
 
 
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
 def action(view):
-    """POST actions: run, then go back to ``next`` with the outcome as a message."""
+    """POST actions: run, then go back to ``next`` with the outcome as a message.
+
+    Asked for JSON (the review page's script), the answer is ``{"message"}`` and,
+    when the form names a document in ``refresh``, that document's comparison
+    re-rendered as ``html``, so the page updates in place; errors come back as
+    ``{"message", "errors"}`` with their status, like the API's.
+    """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        as_json = _wants_json(request)
         try:
             done = view(request, *args, **kwargs)
         except NotFound as exc:
+            if as_json:
+                return JsonResponse({"message": exc.message, "errors": {}}, status=404)
             raise Http404(exc.message) from None
         except ApplicationError as exc:
+            if as_json:
+                return JsonResponse({"message": exc.message, "errors": exc.errors}, status=exc.status_code)
             messages.error(request, exc.message)
         else:
+            if as_json:
+                return JsonResponse({"message": done or "", **_refreshed(request)})
             if done:
                 messages.success(request, done)
         return redirect(_next(request))
 
     return login_required(require_POST(wrapped))
+
+
+def _refreshed(request) -> dict:
+    """The review page's body after an action, for the page to swap in."""
+    pk = request.POST.get("refresh")
+    if not pk:
+        return {}
+    try:
+        doc = _get(Document, _int(pk, "refresh"), request.user, "Document")
+        context = _document_context(request, doc)
+    except ApplicationError:
+        return {}  # the action stands; the page reloads what it may see
+    return {"html": render_to_string("reviews/_document_body.html", context, request=request)}
 
 
 def _next(request) -> str:
@@ -121,7 +158,10 @@ def queue(request):
         "documents": documents,
         "params": params,
         "projects": Project.objects.filter(pk__in=project_ids),
-        "annotators": Membership.objects.filter(project_id__in=project_ids)
+        # The queue filters by whose work it is: annotators only.
+        "annotators": Membership.objects.filter(
+            project_id__in=project_ids, role=Role.ANNOTATOR, is_active=True
+        )
         .select_related("user")
         .order_by("user__username")
         .distinct("user__username"),
@@ -137,13 +177,19 @@ def queue(request):
 @page
 def document(request, pk):
     doc = _get(Document, pk, request.user, "Document")
+    context = _document_context(request, doc)
+    context["queue_position"] = _queue_neighbours(request.user, doc)
+    return render(request, "reviews/document.html", context)
+
+
+def _document_context(request, doc) -> dict:
     project, role = project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
     comparison = document_comparison(document=doc)
     layers = comparison["layers"]
     if not any(v.layer == Layer.GOLD for v in layers):  # one gold layer per document
         text = [{"start": 0, "end": doc.char_count, "text": doc.text, "span": None}]
         layers.append(LayerView(request.user.pk, "", Layer.GOLD, None, segments=text))
-    context = {
+    return {
         "document": doc,
         "project": project,
         "role": role,
@@ -151,10 +197,8 @@ def document(request, pk):
         "layers": layers,
         "labels": [label for label in comparison["labels"] if label.is_active],
         "relation_types": RelationType.choices,
-        "agreement": agreement_rows(project=project, document=doc),
-        "queue_position": _queue_neighbours(request.user, doc),
+        "agreement": list(agreement_rows(project=project, document=doc)),
     }
-    return render(request, "reviews/document.html", context)
 
 
 def _queue_neighbours(user, doc) -> dict:
@@ -180,15 +224,21 @@ def mine(request):
 @page
 def assignments(request, project_id):
     project, _ = project_access(user=request.user, project_id=project_id, minimum=Role.MANAGER)
+    overall = agreement_rows(project=project).filter(label__isnull=True).first()
     context = {
         "project": project,
+        "agreement": overall,
         "by_annotator": progress_by_annotator(project=project),
         "by_document": progress_by_document(project=project),
-        "members": Membership.objects.filter(project=project, is_active=True)
+        # Only annotators are offered: reviewers and managers judge the work, they are not assigned it.
+        "annotators": Membership.objects.filter(project=project, is_active=True, role=Role.ANNOTATOR)
         .select_related("user")
         .order_by("user__username"),
-        "documents": Document.objects.filter(project=project).order_by("pk"),
-        "states": [s.value for s in AssignmentState],
+        "documents": Document.objects.filter(project=project).order_by("title", "pk"),
+        "assignments": Assignment.objects.filter(project=project)
+        .select_related("document", "annotator")
+        .order_by("document__title", "document_id", "annotator__username"),
+        "states": AssignmentState.choices,
     }
     return render(request, "reviews/assignments.html", context)
 
@@ -196,18 +246,38 @@ def assignments(request, project_id):
 @page
 def document_history(request, pk):
     doc = _get(Document, pk, request.user, "Document")
-    _, role = project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
-    entries = history.document_history(document=doc, user=request.user)[:500]
+    project, role = project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
+    filters = {
+        "person": _int(request.GET["person"], "person") if request.GET.get("person") else None,
+        "kind": request.GET.get("kind") or None,
+        "since": _date(request.GET.get("since"), "since"),
+        "until": _date(request.GET.get("until"), "until"),
+    }
+    actions = history_actions.document_history_actions(document=doc, user=request.user, **filters)
     return render(
         request,
         "reviews/history.html",
         {
             "document": doc,
-            "entries": entries,
+            "project": project,
+            "actions": actions[:300],
+            "filters": filters,
+            "kinds": list(history_actions.KINDS),
+            "people": Membership.objects.filter(project=project)
+            .select_related("user")
+            .order_by("user__username"),
             "is_manager": role_at_least(role, Role.MANAGER),
-            "title": "History",
         },
     )
+
+
+def _date(value, field):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ApplicationError.field(field, f"{field.capitalize()} must be a date like 2026-12-31.") from None
 
 
 @page
@@ -219,7 +289,7 @@ def span_history(request, pk):
     role = user_role(user=request.user, project_id=record.project_id)
     return render(
         request,
-        "reviews/history.html",
+        "reviews/span_history.html",
         {
             "document": record.document,
             "entries": entries,
@@ -268,7 +338,8 @@ def annotation_decide(request, pk, decision):
     decisions.annotation_review(
         annotation=span, reviewer=request.user, decision=decision, reason=request.POST.get("reason", "")
     )
-    return f"Span {decision}ed." if decision == "reject" else "Span accepted."
+    verb = "Rejected" if decision == "reject" else "Accepted"
+    return f"{verb} {span.annotator.username}'s {span.label.code} “{span.quote[:40]}”."
 
 
 @action
@@ -295,7 +366,13 @@ def relation_decide(request, pk, decision):
 def gold_agreed(request, pk):
     doc = _get(Document, pk, request.user, "Document")
     result = adjudication.gold_accept_agreed(document=doc, reviewer=request.user)
-    return f"Accepted {result['spans']} agreed span(s) and {result['relations']} relation(s) into gold."
+    message = f"Accepted {result['spans']} agreed span(s) and {result['relations']} relation(s) into gold."
+    if result["already_spans"] or result["already_relations"]:
+        message += (
+            f" {result['already_spans']} span(s) and {result['already_relations']} relation(s)"
+            " were accepted before."
+        )
+    return message
 
 
 @action
@@ -319,15 +396,15 @@ def gold_edit(request, pk):
         adjudication.gold_delete(
             annotation=span, reviewer=request.user, version=_int(request.POST.get("version"), "version")
         )
-        return "Gold span deleted."
-    adjudication.gold_update(
+        return f"Deleted gold {span.label.code} “{span.quote[:40]}”."
+    span = adjudication.gold_update(
         annotation=span,
         reviewer=request.user,
         version=_int(request.POST.get("version"), "version"),
         start=_int(request.POST.get("start"), "start"),
         end=_int(request.POST.get("end"), "end"),
     )
-    return "Gold span updated."
+    return f"Gold {span.label.code} now reads “{span.quote[:60]}”."
 
 
 @action
@@ -355,7 +432,24 @@ def assign(request, project_id):
         raise NotFound("Document not found.")
     annotator = user_by_id(request.POST.get("annotator"))
     assignment_create(document=doc, annotator=annotator, manager=request.user)
-    return f"Assigned document {doc.pk} to {annotator.username}."
+    return f"Assigned “{doc.display_title}” to {annotator.username}."
+
+
+@action
+def reassign(request, pk):
+    assignment = _get(Assignment, pk, request.user, "Assignment")
+    annotator = user_by_id(request.POST.get("annotator"))
+    new = assignment_reassign(assignment=assignment, annotator=annotator, manager=request.user)
+    return f"Reassigned “{new.document.display_title}” from {assignment.annotator.username} to {annotator.username}."
+
+
+@action
+def history_undo(request, pk):
+    doc = _get(Document, pk, request.user, "Document")
+    changed = history_actions.history_action_undo(
+        document=doc, items=request.POST.get("items", ""), manager=request.user
+    )
+    return f"Undone: {request.POST.get('summary') or 'the action'} ({changed} item(s) put back as they were)."
 
 
 @action

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -149,3 +150,45 @@ def document_for_user(*, user, document_id: int) -> tuple[Document, Project, str
         raise NotFound("Document not found.")
     project, role = project_access(user=user, project_id=document.project_id)
     return document, project, role
+
+
+def document_metadata_history(*, document: Document) -> list[dict]:
+    """The document's details version by version, newest first: who, when, and what changed."""
+    records = list(
+        Document.history.filter(id=document.pk)
+        .select_related("history_user", "source")
+        .order_by("history_date", "history_id")
+    )
+    # simple-history keeps each version's authors in a table of its own (m2m_fields).
+    authors_of: dict[int, list[str]] = {}
+    through = apps.get_model("documents", "HistoricalDocument_authors")
+    for history_id, name in through.objects.filter(
+        history_id__in=[r.history_id for r in records]
+    ).values_list("history_id", "author__name"):
+        authors_of.setdefault(history_id, []).append(name)
+    versions, previous = [], None
+    for record in records:
+        shown = {
+            "title": record.title or "—",
+            "outlet": record.source.name if record.source_id and record.source else "—",
+            "authors": ", ".join(sorted(authors_of.get(record.history_id, []))) or "—",
+            "date": record.published_on.isoformat() if record.published_on else "—",
+            "address": record.url or "—",
+        }
+        changes = [
+            (k, previous[k] if previous else None, v)
+            for k, v in shown.items()
+            if not previous or previous[k] != v
+        ]
+        if changes:
+            versions.append(
+                {
+                    "date": record.history_date,
+                    "user": record.history_user.username if record.history_user_id else "import",
+                    "changes": changes,
+                    "first": previous is None,
+                }
+            )
+        previous = shown
+    versions.reverse()
+    return versions

@@ -19,4 +19,5 @@ urlpatterns = [
         {"accept": False},
         name="invitation-decline",
     ),
+    path("documents/<int:document_id>/details/", views.document_details, name="document-details"),
 ]

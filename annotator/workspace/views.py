@@ -6,21 +6,26 @@ data from the REST API (static/annotator/js/workspace.js).
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
-from annotator.core.errors import NotFound, PermissionDenied
+from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.documents.services import document_metadata_update
 from annotator.jobs.selectors import project_jobs_recent
 from annotator.projects.models import Role
 from annotator.projects.selectors import invitations_pending, project_access, role_at_least
 from annotator.projects.services import invitation_respond
 from annotator.reviews.models import AssignmentState
+from annotator.reviews.selectors import reviewer_landing
 from annotator.workspace import selectors
 
 PAGE_SIZE = 50
@@ -97,6 +102,14 @@ def project_detail(request, project_id: int):
 @ensure_csrf_cookie
 def document_workspace(request, document_id: int):
     document, project, role = _access(selectors.document_for_user, user=request.user, document_id=document_id)
+    if role_at_least(role, Role.REVIEWER) and not request.GET:
+        # Reviewers and managers judge work: never open an empty layer of their own
+        # unless they pick "My layer" (which names it in the query).
+        landing = reviewer_landing(document=document, user=request.user)
+        if landing == "review":
+            return redirect("reviews:document", pk=document.pk)
+        if landing == "gold":
+            return redirect(f"{reverse('workspace:document', args=[document.pk])}?layer=gold")
     return render(
         request,
         "workspace/document.html",
@@ -107,3 +120,58 @@ def document_workspace(request, document_id: int):
             "is_reviewer": role_at_least(role, Role.REVIEWER),
         },
     )
+
+
+@login_required
+def document_details(request, document_id: int):
+    """Managers correct a document's title, outlet, authors, date and address; the page
+    lists every earlier version of those details with who changed them."""
+    document, project, role = _access(selectors.document_for_user, user=request.user, document_id=document_id)
+    if not role_at_least(role, Role.MANAGER):
+        raise DjangoPermissionDenied("Only the project's managers edit document details.")
+    form = {
+        "title": document.title,
+        "outlet": document.source.name if document.source else "",
+        "authors": "\n".join(a.name for a in document.authors.all()),
+        "published_on": document.published_on.isoformat() if document.published_on else "",
+        "url": document.url,
+    }
+    error = None
+    if request.method == "POST":
+        form = {name: request.POST.get(name, "") for name in form}
+        try:
+            document_metadata_update(
+                document=document,
+                editor=request.user,
+                title=form["title"],
+                outlet=form["outlet"],
+                authors=form["authors"].splitlines(),
+                published_on=_date(form["published_on"]),
+                url=form["url"],
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("workspace:document-details", document_id=document.pk)
+    return render(
+        request,
+        "workspace/document_details.html",
+        {
+            "document": document,
+            "project": project,
+            "form": form,
+            "error": error,
+            "versions": selectors.document_metadata_history(document=document),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _date(value: str):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ApplicationError.field("published_on", "The date must look like 2026-12-31.") from None

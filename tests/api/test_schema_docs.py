@@ -24,3 +24,14 @@ def test_docs_pages_use_local_assets(url):
     html = Client().get(url).content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_fetch_nothing_from_outside_and_link_back_to_the_app(url):
+    """No web fonts or scripts from other sites (the docs work offline); a bar links back to the
+    app, to the other docs view and to the API token page."""
+    html = Client().get(url).content.decode()
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    assert 'href="https://' not in html and 'src="https://' not in html
+    for link in ('href="/"', 'href="/api/docs/"', 'href="/api/redoc/"', 'href="/account/token/"'):
+        assert link in html, link

@@ -68,7 +68,14 @@ def test_label_link_reload_restores_exact_offsets(page, login, workspace, screen
     assert claims.count() == 1
     assert "supported by" in claims.first.inner_text()
     ws.click_text("widely considered")
-    assert page.locator("#ws-inspector-body .insp-offsets").inner_text() == "code points 2660–2677"
+    # Readers see the length in words; the exact offsets stay in the tooltip (issue 16: no
+    # "code points" shown to annotators).
+    offsets = page.locator("#ws-inspector-body .insp-offsets")
+    assert offsets.inner_text() == "2 words"
+    assert (
+        offsets.get_attribute("title")
+        == "characters 2660–2677 of the text (as the API and exports count them)"
+    )
     # The nested hedge is drawn distinctly from the claim around it: two
     # stacked underlines (claim solid at the baseline, hedge dotted 4px lower).
     nested = page.evaluate(

@@ -145,3 +145,14 @@ def test_every_count_in_a_row_drills_down(corpus):
         span = corpus.spans[name]
         assert f'href="/documents/{corpus.docs[doc].pk}/?layer=gold#span-{span.pk}"' in hedges
     assert hedges.count("#span-") == 2
+
+
+def test_the_default_all_projects_view_drills_down_too(corpus):
+    """Without a project (the default view) a source scored in one project links its name and
+    counts to that project's page and lists, as the project view does."""
+    client = logged_in(corpus.reviewer)
+    detail = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
+    html = client.get("/sources/", {"kind": "outlet"}).content.decode()
+    assert f'<a href="{detail}"><span>Outlet A</span></a>' in html
+    assert f'<a href="{detail}?show=claims">4</a>' in html
+    assert f'<a href="{detail}?show=hedges">2 hedges</a>' in html

@@ -50,13 +50,28 @@ def test_accept_all_agreed(scene):
         )
         RelationFactory(source=extra, target=claim, type="supports")
     result = gold_accept_agreed(document=scene.document, reviewer=scene.reviewer)
-    assert result == {"spans": 2, "relations": 1, "layers": 2}
+    assert result == {"spans": 2, "relations": 1, "already_spans": 0, "already_relations": 0, "layers": 2}
     assert _gold(scene) == [(0, 11, "CLAIM"), (23, 28, "OPINION")]
     assert Relation.objects.filter(layer=Layer.GOLD).values_list("type", flat=True).get() == "supports"
     assert set(
         Annotation.objects.filter(start=0, layer=Layer.ANNOTATOR).values_list("status", flat=True)
     ) == {"accepted"}
-    assert gold_accept_agreed(document=scene.document, reviewer=scene.reviewer)["spans"] == 0
+    again = gold_accept_agreed(document=scene.document, reviewer=scene.reviewer)
+    assert again == {"spans": 0, "relations": 0, "already_spans": 2, "already_relations": 1, "layers": 2}
+
+
+def test_accept_agreed_counts_spans_whose_gold_copy_already_exists(scene):
+    """Gold already holds the agreed CLAIM (the demo's case): accepting marks both annotators'
+    copies accepted and reports that one span, not zero (issue 16: "Accepted 0 ... 37 rows changed")."""
+    gold_add(
+        document=scene.document, reviewer=scene.reviewer, start=0, end=11, label=label(scene.project, "CLAIM")
+    )
+    result = gold_accept_agreed(document=scene.document, reviewer=scene.reviewer)
+    assert (result["spans"], result["already_spans"]) == (1, 0)
+    assert set(
+        Annotation.objects.filter(start=0, layer=Layer.ANNOTATOR).values_list("status", flat=True)
+    ) == {"accepted"}
+    assert _gold(scene) == [(0, 11, "CLAIM")]
 
 
 def test_accept_relation_brings_its_spans(scene):

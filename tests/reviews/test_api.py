@@ -73,7 +73,13 @@ def test_span_decisions_and_gold(scene):
     assert response.json()["original"]["status"] == "corrected"
     assert (response.json()["gold"]["start"], response.json()["gold"]["quote"]) == (12, "on the mat")
     response = post(scene.reviewer, f"documents/{scene.document.pk}/gold/accept-agreed/")
-    assert response.json() == {"spans": 1, "relations": 0, "layers": 2}
+    assert response.json() == {
+        "spans": 1,
+        "relations": 0,
+        "already_spans": 0,
+        "already_relations": 0,
+        "layers": 2,
+    }
     hedge = Annotation.objects.get(annotator=scene.ann2, start=23)
     response = post(scene.reviewer, f"documents/{scene.document.pk}/gold/accept/", {"annotation": hedge.pk})
     assert response.status_code == 201 and response.json()["annotation"]["layer"] == "gold"

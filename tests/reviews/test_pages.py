@@ -68,32 +68,35 @@ def test_gold_actions_from_the_page(scene):
 
 
 def test_history_page_and_restore_button_for_managers(scene):
+    """The span page keeps its before -> after detail; the document page reads as actions, each with
+    one "Undo this" for managers only, and undoing the approval makes the layer submitted again."""
     span = Annotation.objects.get(annotator=scene.ann1, start=15)
     client_for(scene.reviewer).post(f"/review/annotations/{span.pk}/reject/", {"reason": "Too short."})
     html = client_for(scene.reviewer).get(f"/review/annotations/{span.pk}/history/").content.decode()
     assert "<del>pending</del> → <ins>rejected</ins>" in html and "Restore" not in html
-    html = client_for(scene.manager).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
-    assert "Restore" in html
+    html = client_for(scene.reviewer).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
+    assert "rev rejected ann1&#x27;s EVIDENCE “the mat” (“Too short.”)" in html and "Undo this" not in html
     first = span.history.earliest("history_date")
     client_for(scene.manager).post(
         "/review/history/restore/", {"model": "annotation", "history_id": first.history_id}
     )
     assert Annotation.objects.get(pk=span.pk).status == "pending"
-    # an assignment entry: undo the approval of ann1's layer from the page
-    submitted_entry = scene.a1.history.get(history_type="+")
     client_for(scene.reviewer).post(f"/review/assignments/{scene.a1.pk}/approve/")
+    approval = scene.a1.history.latest("history_date")
     html = client_for(scene.manager).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
-    assert (
-        f'name="model" value="assignment"><input type="hidden" name="history_id" value="{submitted_entry.history_id}"'
-        in html
-    )
+    assert "rev approved ann1&#x27;s layer" in html and "Undo this" in html
     response = client_for(scene.manager).post(
-        "/review/history/restore/",
-        {"model": "assignment", "history_id": submitted_entry.history_id, "next": "/review/"},
+        f"/review/documents/{scene.document.pk}/history/undo/",
+        {"items": f"assignment:{approval.history_id}", "summary": "rev: approved", "next": "/review/"},
         follow=True,
     )
-    assert f"Restored assignment {scene.a1.pk} (version 3)." in response.content.decode()
+    assert "Undone: rev: approved (1 item(s) put back as they were)." in response.content.decode()
     assert Assignment.objects.get(pk=scene.a1.pk).state == "submitted"
+    assert (
+        client_for(scene.outsider).get(f"/review/documents/{scene.document.pk}/history/").status_code == 404
+    )
+    bad = client_for(scene.manager).get(f"/review/documents/{scene.document.pk}/history/", {"since": "soon"})
+    assert (bad.status_code, bad.content.decode()) == (400, "Since must be a date like 2026-12-31.")
 
 
 def test_manager_assignment_page(scene):

@@ -194,3 +194,63 @@ def test_project_page_lists_lowest_agreement_documents_for_reviewers_only():
         client_for(member(project, Role.ANNOTATOR)).get(f"/projects/{project.pk}/").content.decode()
     )
     assert "Lowest agreement" not in annotator_page
+
+
+def test_reviewers_and_managers_land_on_the_layer_they_need():
+    """A reviewer opening a document with submitted work goes to the review page (submitted layers
+    beside gold); with nothing submitted, to the gold layer; never to an empty layer of their own.
+    Naming a layer ("My layer") opens it, and an annotator always gets their own layer."""
+    project = ProjectFactory()
+    waiting, fresh = DocumentFactory(project=project), DocumentFactory(project=project)
+    reviewer, manager = member(project, Role.REVIEWER), member(project, Role.MANAGER)
+    annotator = member(project, Role.ANNOTATOR)
+    AssignmentFactory(document=waiting, annotator=annotator, state="submitted", submitted_at=timezone.now())
+    for user in (reviewer, manager):
+        client = client_for(user)
+        assert (
+            client.get(f"/documents/{waiting.pk}/").headers["Location"] == f"/review/documents/{waiting.pk}/"
+        )
+        assert (
+            client.get(f"/documents/{fresh.pk}/").headers["Location"] == f"/documents/{fresh.pk}/?layer=gold"
+        )
+        mine = client.get(f"/documents/{fresh.pk}/?annotator={user.pk}&layer=annotator")
+        assert mine.status_code == 200
+    assert client_for(annotator).get(f"/documents/{waiting.pk}/").status_code == 200
+    AssignmentFactory(document=fresh, annotator=reviewer)  # the reviewer chose to annotate it
+    assert client_for(reviewer).get(f"/documents/{fresh.pk}/").status_code == 200
+
+
+def test_managers_correct_document_details_with_history():
+    """A manager sets title, outlet, two authors and a date; the document's history lists the
+    change under their name (authors included). Reviewers get 403, outsiders 404; a bad date or
+    address names its field and changes nothing."""
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, title="")
+    manager, reviewer = member(project, Role.MANAGER, username="boss"), member(project, Role.REVIEWER)
+    url = f"/documents/{document.pk}/details/"
+    assert client_for(reviewer).get(url).status_code == 403
+    assert client_for(member(ProjectFactory(), Role.MANAGER)).get(url).status_code == 404
+    client = client_for(manager)
+    bad = client.post(
+        url, {"title": "X", "published_on": "31/12/2026", "authors": "", "outlet": "", "url": ""}
+    )
+    assert bad.status_code == 400 and "The date must look like 2026-12-31." in bad.content.decode()
+    document.refresh_from_db()
+    assert document.title == ""
+    response = client.post(
+        url,
+        {"title": "  Moscow  to Kabul ", "outlet": "Global Village Space", "authors": "Ann Writer\nBo Critic\n",
+         "published_on": "2025-04-20", "url": "https://example.org/a"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert (document.title, document.source.name, str(document.published_on)) == (
+        "Moscow to Kabul",
+        "Global Village Space",
+        "2025-04-20",
+    )
+    assert sorted(a.name for a in document.authors.all()) == ["Ann Writer", "Bo Critic"]
+    versions = client.get(url).context["versions"]
+    assert versions[0]["user"] == "boss"
+    assert ("authors", "—", "Ann Writer, Bo Critic") in versions[0]["changes"]
+    assert ("title", "—", "Moscow to Kabul") in [c for v in versions for c in v["changes"]]

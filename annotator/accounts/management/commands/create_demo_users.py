@@ -18,4 +18,6 @@ class Command(BaseCommand):
         logins = demo_users_create(project=target)
         self.stdout.write("Demo logins (http://127.0.0.1:8000/login/):")
         for login in logins:
-            self.stdout.write(f"  {login.username:<11} / {login.password:<11} ({login.role})")
+            self.stdout.write(
+                f"  {login.username:<11} / {login.password:<11} ({login.role}): {login.purpose}"
+            )

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotator.core.errors import ApplicationError
 from annotator.credibility.sample_load import sample_layer_load
+from annotator.reviews.demo import WORKFLOW_PATH, demo_workflow_read
 
 
 class Command(BaseCommand):
@@ -15,10 +16,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(Path(settings.BASE_DIR) / "seeds" / "sample_layer.json"))
+        parser.add_argument(
+            "--demo-workflow",
+            nargs="?",
+            const=str(WORKFLOW_PATH),
+            default=None,
+            help="leave the layers where the demo workflow puts them (some in progress, some submitted, "
+            "some approved; gold on some documents). Without a path: annotator/reviews/demo_workflow.json",
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, demo_workflow, **options):
         try:
-            result = sample_layer_load(path=Path(file))
+            workflow = (
+                demo_workflow_read(path=Path(demo_workflow), manifest=Path(file).with_name("manifest.json"))
+                if demo_workflow
+                else None
+            )
+            result = sample_layer_load(path=Path(file), workflow=workflow)
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(

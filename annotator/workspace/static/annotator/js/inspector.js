@@ -97,7 +97,7 @@ export class Inspector {
     const subtype = label && label.subtypes.find((s) => s.id === span.subtype);
     const ro = ws.readOnly;
     this.el.append(
-      h("p", { class: "insp-head" }, chip(label, subtype), h("span", { class: "insp-offsets" }, `code points ${span.start}–${span.end}`)),
+      h("p", { class: "insp-head" }, chip(label, subtype), h("span", { class: "insp-offsets", title: `characters ${span.start}–${span.end} of the text (as the API and exports count them)` }, wordCount(span.quote))),
       h("blockquote", { class: "insp-quote", "data-testid": "quote" }, excerpt(span.quote, 400)),
     );
     if (ro) {
@@ -211,4 +211,10 @@ export class Inspector {
     box.append(h("button", { type: "button", onclick: () => ws.cancelLink() }, "Cancel ", h("kbd", {}, "Esc")));
     return box;
   }
+}
+
+// How long a span is, in the reader's terms (offsets stay in the tooltip for those who export).
+function wordCount(quote) {
+  const n = (quote || "").trim().split(/\s+/u).filter(Boolean).length;
+  return `${n} word${n === 1 ? "" : "s"}`;
 }

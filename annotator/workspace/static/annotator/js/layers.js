@@ -61,6 +61,7 @@ export async function showCompare(ws, value, title) {
   });
   view.render();
   ws.compareView = view;
+  if (ws.view === "both") ws.setView("text"); // two layers take the width the map had
   pane.hidden = false;
   ws.root.classList.add("comparing");
   ws.syncCompare();

@@ -67,6 +67,7 @@ class Workspace {
     renderRelations($("ws-relations"), this);
     this.inspector.render();
     this.setStatus("saved");
+    if (window.matchMedia("(min-width: 1700px)").matches) this.setView("both");
     this.openLinkedSpan();
     this.hedges = new Hedges(this);
     this.hedges.bind();
@@ -213,7 +214,7 @@ class Workspace {
     const run = () => {
       this.panelTimer = null;
       renderRelations($("ws-relations"), this);
-      if (this.view === "map") this.renderMap();
+      if (this.view !== "text") this.renderMap();
       this.inspector.render();
       this.drawLinks();
     };
@@ -223,17 +224,21 @@ class Workspace {
   renderMap() {
     renderMap($("ws-map"), {
       spans: this.store.spans, relations: this.store.relations, labels: this.allLabels, speakers: this.store.speakers,
-      onPick: (cid) => { this.setView("text"); this.select(cid, { scroll: true }); },
+      onPick: (cid) => { if (this.view === "map") this.setView("text"); this.select(cid, { scroll: true }); },
     });
   }
 
+  // "text", "map" or "both" (text and map side by side: the default on wide screens).
   setView(view) {
     this.view = view;
     $("ws-tab-text").setAttribute("aria-selected", String(view === "text"));
     $("ws-tab-map").setAttribute("aria-selected", String(view === "map"));
-    $("ws-text-view").hidden = view !== "text";
-    $("ws-map").hidden = view !== "map";
-    if (view === "map") this.renderMap();
+    $("ws-tab-both").setAttribute("aria-selected", String(view === "both"));
+    $("ws-text-view").hidden = view === "map";
+    $("ws-map").hidden = view === "text";
+    this.root.classList.toggle("ws-both", view === "both");
+    if (view !== "text") this.renderMap();
+    this.drawLinksSoon();
   }
 
   // --- selection and spans ----------------------------------------------
@@ -363,6 +368,7 @@ class Workspace {
     $("ws-link").addEventListener("click", () => this.startLink());
     $("ws-tab-text").addEventListener("click", () => this.setView("text"));
     $("ws-tab-map").addEventListener("click", () => this.setView("map"));
+    $("ws-tab-both").addEventListener("click", () => this.setView("both"));
     $("ws-notice-close").addEventListener("click", () => { $("ws-notice").hidden = true; });
     $("ws-conflict-reload").addEventListener("click", () => { this.leaving = true; location.reload(); });
     $("ws-conflict-mine").addEventListener("click", () => {
