@@ -7,8 +7,8 @@ when no single field is to blame. Conflicts add ``current``.
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
@@ -64,6 +64,15 @@ def _too_big(exc) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         return _too_big(exc)
+    if isinstance(exc, RecursionError):
+        message = (
+            "The request body is nested too deeply to read; send at most a few levels of lists and objects."
+        )
+        return Response({"message": message, "errors": {"body": [message]}}, status=400)
+    if isinstance(exc, ObjectDoesNotExist):
+        # A row read at the start of the request was deleted by a concurrent one before the write.
+        message = f"{exc.__class__.__qualname__.split('.')[0]} not found: it was deleted (perhaps by another request)."
+        return Response({"message": message, "errors": {}}, status=404)
     if isinstance(exc, ApplicationError):
         body = {"message": exc.message, "errors": exc.errors}
         if isinstance(exc, Conflict):

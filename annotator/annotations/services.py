@@ -15,6 +15,7 @@ from annotator.annotations.models import Annotation, Layer, Relation, RelationTy
 from annotator.annotations.span_sql import Inserted, span_insert
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.core.integrity import constraint_name
+from annotator.core.locking import row_lock
 from annotator.credibility.services import dirty_marks_params, scores_recompute_enqueue
 from annotator.credibility.signals import scores_mark_on_commit, scores_marks_suspended
 from annotator.documents.models import Document
@@ -180,7 +181,7 @@ def annotation_update(
     quote: str | None = None,
 ) -> Annotation:
     """Change a span if ``version`` is still current; otherwise raise Conflict."""
-    locked = Annotation.objects.select_for_update().select_related("document").get(pk=annotation.pk)
+    locked = row_lock(Annotation.objects.select_related("document"), pk=annotation.pk, what="Span")
     _assert_layer_editable(locked)
     if locked.version != version:
         raise Conflict(
@@ -207,7 +208,7 @@ def annotation_update(
 
 @transaction.atomic
 def annotation_delete(*, annotation: Annotation, version: int | None = None) -> None:
-    locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    locked = row_lock(Annotation.objects.all(), pk=annotation.pk, what="Span")
     _assert_layer_editable(locked)
     if version is not None and locked.version != version:
         raise Conflict(
@@ -279,7 +280,7 @@ def _check_relation(
 
 @transaction.atomic
 def relation_delete(*, relation: Relation, version: int | None = None) -> None:
-    locked = Relation.objects.select_for_update().get(pk=relation.pk)
+    locked = row_lock(Relation.objects.all(), pk=relation.pk, what="Relation")
     _assert_layer_editable(locked)
     if version is not None and locked.version != version:
         raise Conflict(
@@ -301,7 +302,7 @@ def relation_update(
     *, relation: Relation, version: int, type=_UNSET, target=_UNSET, speaker=_UNSET, note=_UNSET
 ) -> Relation:
     """Change a relation's type, ends or note if ``version`` is still current; otherwise raise Conflict."""
-    locked = Relation.objects.select_for_update().select_related("source", "document").get(pk=relation.pk)
+    locked = row_lock(Relation.objects.select_related("source", "document"), pk=relation.pk, what="Relation")
     _assert_layer_editable(locked)
     if locked.version != version:
         raise Conflict(

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.core.locking import row_lock
 from annotator.documents.models import Document
 from annotator.projects.models import Role
 from annotator.projects.selectors import role_at_least, user_role
@@ -96,7 +97,7 @@ VERBS = {"submit": "submit", "approve": "approve", "request_changes": "request c
 
 
 def _transition(assignment: Assignment, action: str) -> Assignment:
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    locked = row_lock(Assignment.objects.all(), pk=assignment.pk, what="Assignment")
     if locked.state not in TRANSITIONS[action]:
         # In lifecycle order, so the message reads like the diagram above.
         allowed = [s.label.lower() for s in AssignmentState if s in TRANSITIONS[action]]
