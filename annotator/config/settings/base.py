@@ -60,6 +60,7 @@ LOCAL_APPS = [
     "annotator.credibility",
     "annotator.workspace",
     "annotator.interchange",
+    "annotator.idempotency",
     "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (it keys by user); wraps the view in the key's transaction.
+    "annotator.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -220,6 +223,11 @@ CELERY_BEAT_SCHEDULE["credibility-full-recompute"] = {
     "task": "annotator.credibility.tasks.scores_recompute_task",
     "schedule": float(os.environ.get("CREDIBILITY_RECOMPUTE_SECONDS", 3600)),
 }
+CELERY_BEAT_SCHEDULE["idempotency-purge"] = {
+    "task": "annotator.idempotency.tasks.idempotent_requests_purge_task",
+    "schedule": 3600.0,
+}
+ASSAY_IDEMPOTENCY_HOURS = float(os.environ.get("ASSAY_IDEMPOTENCY_HOURS", 24))
 CREDIBILITY_DEBOUNCE_SECONDS = float(os.environ.get("CREDIBILITY_DEBOUNCE_SECONDS", 2))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
