@@ -109,8 +109,12 @@ def annotation_create(
     note: str = "",
     layer: str = Layer.ANNOTATOR,
     origin: Annotation | None = None,
+    restore_id: int | None = None,
 ) -> Annotation:
     """Store a new span in the annotator's layer (or the document's gold layer), with its history.
+
+    ``restore_id``: bring back a deleted span under its old id (reviews/history.py), so the
+    relations that pointed at it can be restored too.
 
     Outside a transaction, a span in a layer already being edited is one statement that
     also marks credibility scores dirty (span_sql.py): the API's hot path. A layer not
@@ -133,7 +137,8 @@ def annotation_create(
         note=note,
         origin=origin,
     )
-    if layer == Layer.ANNOTATOR and not connection.in_atomic_block:
+    span.pk = restore_id
+    if layer == Layer.ANNOTATOR and not connection.in_atomic_block and restore_id is None:
         marks = None if scores_marks_suspended() else dirty_marks_params(document_ids=[document.pk])
         inserted = _insert(span, open_states=sorted(LAYER_EDITING_STATES), marks=marks)
         if inserted.id is not None:
@@ -153,6 +158,10 @@ def annotation_create(
 
 def _insert(span: Annotation, **options) -> Inserted:
     try:
+        if span.pk is not None:  # a restored span: the ORM writes the id (and history) as given
+            with transaction.atomic():
+                span.save(force_insert=True)
+            return Inserted(id=span.pk, scheduled=False)
         return span_insert(span, now=timezone.now(), **options)
     except IntegrityError as exc:
         # The unique constraint is the duplicate check: one round trip fewer
@@ -228,13 +237,17 @@ def relation_create(
     speaker: Speaker | None = None,
     note: str = "",
     origin: Relation | None = None,
+    restore_id: int | None = None,
 ) -> Relation:
+    """Link two spans of one layer (or attribute a span to a speaker); ``restore_id`` brings a
+    deleted relation back under its old id (reviews/history.py)."""
     _check_relation(source=source, type=type, target=target, speaker=speaker)
     _assert_layer_editable(source)
     exists = Relation.objects.filter(source=source, target=target, speaker=speaker, type=type).exists()
     if exists:
         raise ApplicationError.field("non_field_errors", f"These spans are already linked with {type}.")
     return Relation.objects.create(
+        id=restore_id,
         project_id=source.project_id,
         document_id=source.document_id,
         annotator_id=source.annotator_id,

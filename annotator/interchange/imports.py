@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import ApplicationError
@@ -264,6 +264,10 @@ class _Writer:
         self.counts["relations"] += len(links)
 
 
+# pg_advisory_xact_lock(class, project id): imports of one project write one after another.
+IMPORT_LOCK_CLASS = 0x5C10
+
+
 def import_documents(
     *, project: Project, user, files: list[tuple[str, bytes, str]], mode: str = "atomic", annotator=None,
     progress: Progress | None = None,
@@ -286,6 +290,11 @@ def import_documents(
     if progress:
         progress("parsed", 0, total)
     with transaction.atomic():
+        # One import per project at a time: a second upload of the same file waits, then
+        # finds the first one's documents and skips them as duplicates (instead of failing
+        # on the unique text constraint). The writer reads the existing texts after the lock.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_CLASS, project.pk])
         writer = _Writer(project=project, user=user, annotator=annotator, taxonomy=taxonomy)
         for start in range(0, total, BATCH):
             writer.write_batch(parsed.documents[start : start + BATCH])
