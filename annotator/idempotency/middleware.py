@@ -52,10 +52,16 @@ def _caller(request):
         if not issubclass(cls, SessionAuthentication)
     ]
     drf_request = Request(request, authenticators=authenticators)
+    anonymous = request.user if hasattr(request, "user") else None
     try:
         user = drf_request.user
     except APIException:
         return None
+    finally:
+        # DRF's Request sets the Django request's user too; put it back, or the view's
+        # SessionAuthentication would take a token client for a session (and ask for CSRF).
+        if anonymous is not None:
+            request.user = anonymous
     return user if user is not None and user.is_authenticated else None
 
 

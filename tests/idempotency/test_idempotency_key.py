@@ -112,6 +112,17 @@ def test_keys_are_per_user_and_work_with_tokens(setup):
 
 
 @pytest.mark.django_db
+def test_a_token_client_with_a_key_is_not_asked_for_csrf(setup):
+    """Recognising the token before the view must not make the view take it for a session."""
+    user, document = setup
+    token = Token.objects.create(user=user)
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.post("/api/v1/annotations/", _span(document), format="json", HTTP_IDEMPOTENCY_KEY="t")
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.django_db
 def test_refusals_that_can_change_and_server_errors_are_not_stored(setup, monkeypatch):
     """A 500 rolls back with the request (nothing half-written); the same key then runs the request."""
     user, document = setup
