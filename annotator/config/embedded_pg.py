@@ -107,6 +107,27 @@ def ensure_running(database: str) -> str:
         return _socket_dir
 
 
+def is_running() -> bool:
+    """Whether the embedded server's postmaster is alive (False also when it never started)."""
+    pgdata = data_dir()
+    _use_own_runtime_dir(pgdata)
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    return info is not None and info.is_running()
+
+
+def restart() -> str:
+    """Start the server again after it stopped; the socket directory, as ensure_running."""
+    global _socket_dir
+    with _lock:
+        _socket_dir = None
+        from pgserver.postgres_server import PostgresServer
+
+        PostgresServer._instances.pop(data_dir(), None)  # forget the dead server's handle
+    return ensure_running(os.environ.get("ASSAY_DB_NAME", "assay"))
+
+
 def stop() -> None:
     pgdata = data_dir()
     _use_own_runtime_dir(pgdata)

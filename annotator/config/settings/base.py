@@ -141,11 +141,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# WhiteNoise serves static files in every mode (`make run` is gunicorn too); under DEBUG
+# straight from the apps' static folders, re-read on change, without collectstatic.
+MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 if DEBUG:
-    # runserver and the test live server serve static files themselves.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-else:
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = Path(os.environ.get("ASSAY_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 # Large imports stream to disk instead of memory; the import service enforces
