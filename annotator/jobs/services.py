@@ -226,6 +226,14 @@ def job_cleanup(*, job: Job) -> None:
         shutil.rmtree(Path(settings.MEDIA_ROOT) / folder, ignore_errors=True)
 
 
+def _uploads_expire(*, now) -> None:
+    """Delete the uploads that failed jobs kept for a retry, ASSAY_JOB_UPLOAD_KEEP_DAYS after they failed."""
+    cutoff = now - timedelta(days=settings.ASSAY_JOB_UPLOAD_KEEP_DAYS)
+    expired = Job.objects.filter(state=JobState.FAILED, finished_at__lt=cutoff, params__has_key="folder")
+    for job in expired.only("pk", "params"):
+        job_cleanup(job=job)
+
+
 def _active_task_ids() -> set[str] | None:
     """Task ids running on any worker now; None when the workers cannot be asked (broker down)."""
     from annotator.config.celery_app import app
@@ -247,6 +255,7 @@ def jobs_reap(*, now=None, stale_after: float | None = None) -> dict:
     now = now or timezone.now()
     stale_after = settings.ASSAY_JOB_STALE_SECONDS if stale_after is None else stale_after
     report = {"queued": 0, "restarted": 0, "failed": 0}
+    _uploads_expire(now=now)
     unqueued = Job.objects.filter(state=JobState.PENDING, celery_task_id="").exclude(task_name="")
     for job in unqueued.filter(created_at__lt=now - timedelta(seconds=min(stale_after, 30))):
         report["queued"] += job_send(job=job)

@@ -272,3 +272,28 @@ def test_the_same_file_imported_twice_at_once_is_one_document_and_two_finished_i
     assert errors == []
     assert sorted((c["documents"], c["duplicates"]) for c in results) == [(0, 2), (2, 0)]
     assert Document.objects.filter(project=project).count() == 2
+
+
+def test_a_failed_import_keeps_its_upload_for_a_week(
+    team, media, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Kept so the job can be retried; the reaper deletes it ASSAY_JOB_UPLOAD_KEEP_DAYS after the failure."""
+
+    def lost(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(import_jobs, "import_documents", lost)
+    response = _upload(
+        _client(team.manager), team.project, b'{"text": "One."}', django_capture_on_commit_callbacks
+    )
+    job = Job.objects.get(pk=response.json()["id"])
+    folder = media / job.params["folder"]
+    jobs_reap(now=timezone.now() + timedelta(days=6))
+    assert folder.is_dir()
+    jobs_reap(now=timezone.now() + timedelta(days=8))
+    assert not folder.exists()
+    retried = _client(team.manager).post(f"/api/v1/jobs/{job.pk}/retry/")
+    assert retried.status_code == 400
+    assert (
+        retried.json()["message"] == f"The upload of job {job.pk} is no longer kept; upload the files again."
+    )

@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE["jobs-reap"] = {"task": "annotator.jobs.tasks.jobs_reap_tas
 # (up to ASSAY_JOB_MAX_ATTEMPTS runs, then failed). annotator/jobs/services.py:jobs_reap.
 ASSAY_JOB_STALE_SECONDS = float(os.environ.get("ASSAY_JOB_STALE_SECONDS", 120))
 ASSAY_JOB_MAX_ATTEMPTS = int(os.environ.get("ASSAY_JOB_MAX_ATTEMPTS", 3))
+# A failed import keeps its upload this long, so it can be retried (the reaper deletes it then).
+ASSAY_JOB_UPLOAD_KEEP_DAYS = float(os.environ.get("ASSAY_JOB_UPLOAD_KEEP_DAYS", 7))
 ASSAY_JOB_INSPECT_TIMEOUT = float(os.environ.get("ASSAY_JOB_INSPECT_TIMEOUT", 2))
 CELERY_BEAT_SCHEDULE["idempotency-purge"] = {
     "task": "annotator.idempotency.tasks.idempotent_requests_purge_task",
