@@ -195,3 +195,25 @@ def test_two_requests_with_one_key_at_once_make_one_span(setup):
     assert [a.status_code for a in answers] == [201, 201]
     assert answers[0].json() == answers[1].json()
     assert Annotation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_repeated_import_upload_replays_the_same_job(
+    setup, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Multipart bodies are not read into memory for the fingerprint; the repeat still replays the 202."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    user, document = setup
+    manager = member(document.project, Role.MANAGER, username="imp-boss")
+    client = _client(manager)
+    answers = []
+    for _ in range(2):
+        upload = {"file": [SimpleUploadedFile("a.jsonl", b'{"text": "Imported once."}')]}
+        with django_capture_on_commit_callbacks(execute=True):
+            answers.append(client.post(f"/api/v1/projects/{document.project_id}/imports/", upload,
+                                       format="multipart", HTTP_IDEMPOTENCY_KEY="imp"))  # fmt: skip
+    assert [a.status_code for a in answers] == [202, 202]
+    assert answers[0].json()["id"] == answers[1].json()["id"] and Job.objects.count() == 1
+    assert answers[1]["Idempotent-Replayed"] == "true"
