@@ -70,3 +70,26 @@ def test_an_empty_or_corrupt_handle_list_does_not_jam_the_embedded_server(tmp_pa
         assert stopped.returncode == 0 and "stopped embedded PostgreSQL" in stopped.stdout, stopped.stderr
     finally:
         run(["-m", "annotator.config.embedded_pg", "stop"], tmp_path)
+
+
+def test_a_killed_embedded_server_is_noticed_and_started_again(tmp_path):
+    """What `make run` does every few seconds (serve.py): a postmaster killed with SIGKILL reads
+    as not running, and restart() brings it back with the data."""
+    script = (
+        "import os, signal, time; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'annotator.config.settings.base');"
+        "import django; django.setup(); import psycopg;"
+        "from annotator.config import embedded_pg as e; from pgserver.utils import PostmasterInfo;"
+        "host = e.ensure_running('assay'); c = psycopg.connect(host=host, user='postgres', dbname='assay', autocommit=True);"
+        "c.execute('CREATE TABLE probe (v text)'); c.execute(\"INSERT INTO probe VALUES ('kept')\"); c.close();"
+        "pid = PostmasterInfo.read_from_pgdata(e.data_dir()).pid; os.kill(pid, signal.SIGKILL);"
+        "deadline = time.monotonic() + 10\n"
+        "while e.is_running() and time.monotonic() < deadline: time.sleep(0.1)\n"
+        "print('down', not e.is_running()); host = e.restart(); print('up', e.is_running());"
+        "c = psycopg.connect(host=host, user='postgres', dbname='assay'); print(c.execute('SELECT v FROM probe').fetchone()[0])"
+    )
+    try:
+        result = run(["-c", script], tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == ["down", "True", "up", "True", "kept"]
+    finally:
+        run(["-m", "annotator.config.embedded_pg", "stop"], tmp_path)
