@@ -107,6 +107,12 @@ def annotation_create_from_input(*, user, data: dict) -> Annotation:
     )
 
 
+def _conflict_with_current(conflict: Conflict, pk: int) -> Conflict:
+    """The 409 with what is stored now (the service's snapshot if it was deleted since)."""
+    stored = Annotation.objects.filter(pk=pk).first()
+    return with_current(conflict, annotation_data(stored)) if stored is not None else conflict
+
+
 def _respond(annotation: Annotation, code=status.HTTP_200_OK) -> Response:
     return Response(annotation_data(annotation), status=code, headers={"ETag": etag(annotation.version)})
 
@@ -172,7 +178,7 @@ class AnnotationViewSet(viewsets.GenericViewSet):
         try:
             annotation = annotation_update(annotation=annotation, version=version, **data)
         except Conflict as conflict:
-            raise with_current(conflict, annotation_data(Annotation.objects.get(pk=annotation.pk))) from None
+            raise _conflict_with_current(conflict, annotation.pk) from None
         return _respond(annotation)
 
     @extend_schema(
@@ -186,5 +192,5 @@ class AnnotationViewSet(viewsets.GenericViewSet):
         try:
             annotation_delete(annotation=annotation, version=version)
         except Conflict as conflict:
-            raise with_current(conflict, annotation_data(Annotation.objects.get(pk=annotation.pk))) from None
+            raise _conflict_with_current(conflict, annotation.pk) from None
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,11 +7,13 @@ when no single field is to blame. Conflicts add ``current``.
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils.encoding import escape_uri_path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -77,6 +79,15 @@ def _too_big(exc) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         return _too_big(exc)
+    if isinstance(exc, RecursionError):
+        message = (
+            "The request body is nested too deeply to read; send at most a few levels of lists and objects."
+        )
+        return Response({"message": message, "errors": {"body": [message]}}, status=400)
+    if isinstance(exc, ObjectDoesNotExist):
+        # A row read at the start of the request was deleted by a concurrent one before the write.
+        message = f"{exc.__class__.__qualname__.split('.')[0]} not found: it was deleted (perhaps by another request)."
+        return Response({"message": message, "errors": {}}, status=404)
     if isinstance(exc, ApplicationError):
         body = {"message": exc.message, "errors": exc.errors}
         if isinstance(exc, Conflict):
@@ -117,8 +128,36 @@ def exception_handler(exc, context):
     return response
 
 
+def _with_slash(request) -> str | None:
+    """The URL with a trailing slash when that is an endpoint (the client forgot the slash)."""
+    if request.path_info.endswith("/"):
+        return None
+    try:
+        match = resolve(request.path_info + "/")
+    except Resolver404:
+        return None
+    if match.func is not_found:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return escape_uri_path(request.path + "/") + (f"?{query}" if query else "")
+
+
 @csrf_exempt  # writes nothing; without it a POST to a wrong path would get an HTML CSRF page
 def not_found(request, *args, **kwargs):
-    """Any path under /api/ that no endpoint serves: a 404 in the API's shape."""
-    message = f"There is no API endpoint at {request.path}; the endpoints are listed at /api/docs/."
+    """Any path under /api/ that no endpoint serves: a 404 in the API's shape.
+
+    A known endpoint without its trailing slash redirects: 301 for reads, 308 for writes
+    (which keeps the method and body; Django's APPEND_SLASH cannot redirect a POST and
+    would raise a 500 instead).
+    """
+    target = _with_slash(request)
+    if target is not None:
+        code = 301 if request.method in ("GET", "HEAD") else 308
+        message = f"The endpoint is {target} (with a trailing slash); send the request there."
+        response = JsonResponse({"message": message, "errors": {}}, status=code)
+        response["Location"] = target
+        return response
+    message = f"There is no API endpoint at {request.path!r}; the endpoints are listed at /api/docs/."
+    if request.path.isprintable():
+        message = f"There is no API endpoint at {request.path}; the endpoints are listed at /api/docs/."
     return JsonResponse({"message": message, "errors": {}}, status=404)

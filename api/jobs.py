@@ -14,6 +14,7 @@ from rest_framework.reverse import reverse
 from annotator.core.errors import NotFound
 from annotator.interchange.exports import export_job_assert_downloadable
 from annotator.jobs.models import Job, JobKind, JobState
+from annotator.jobs.services import job_cancel, job_retry
 from annotator.projects.models import Role
 from api.access import member_project_ids
 from api.filters import JobFilter
@@ -28,7 +29,7 @@ class JobSerializer(serializers.ModelSerializer):
         model = Job
         fields = (
             "id", "kind", "project", "state", "progress", "counts", "errors", "message", "result_url",
-            "created_at", "started_at", "finished_at",
+            "attempts", "created_at", "started_at", "finished_at",
         )  # fmt: skip
         read_only_fields = fields
 
@@ -72,6 +73,28 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         if job is None:
             raise NotFound("Job not found.")
         return job
+
+    @extend_schema(
+        request=None,
+        responses={200: JobSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Cancel a job that has not ended (a running task is stopped)",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        job = job_cancel(job=self.get_object(), user=request.user)
+        return Response(JobSerializer(job, context={"request": request}).data)
+
+    @extend_schema(
+        request=None,
+        responses={202: JobSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Run a failed or cancelled job again, or queue one the broker could not take",
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        job = job_retry(job=self.get_object())
+        return Response(
+            JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(
         responses={

@@ -95,6 +95,12 @@ def relation_create_from_input(*, user, data: dict, source: Annotation | None = 
     )
 
 
+def _conflict_with_current(conflict: Conflict, pk: int) -> Conflict:
+    """The 409 with what is stored now (the service's snapshot if it was deleted since)."""
+    stored = Relation.objects.filter(pk=pk).first()
+    return with_current(conflict, relation_data(stored)) if stored is not None else conflict
+
+
 def _respond(relation: Relation, code=status.HTTP_200_OK) -> Response:
     return Response(relation_data(relation), status=code, headers={"ETag": etag(relation.version)})
 
@@ -155,7 +161,7 @@ class RelationViewSet(viewsets.GenericViewSet):
         try:
             relation = relation_update(relation=relation, version=version, **data)
         except Conflict as conflict:
-            raise with_current(conflict, relation_data(Relation.objects.get(pk=relation.pk))) from None
+            raise _conflict_with_current(conflict, relation.pk) from None
         return _respond(relation)
 
     @extend_schema(
@@ -169,5 +175,5 @@ class RelationViewSet(viewsets.GenericViewSet):
         try:
             relation_delete(relation=relation, version=version)
         except Conflict as conflict:
-            raise with_current(conflict, relation_data(Relation.objects.get(pk=relation.pk))) from None
+            raise _conflict_with_current(conflict, relation.pk) from None
         return Response(status=status.HTTP_204_NO_CONTENT)

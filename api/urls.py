@@ -19,7 +19,7 @@ urlpatterns = [
     path("docs/", _docs_csp(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger-ui"),
     path("redoc/", _redoc_csp(SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
     path("v1/", include("api.v1")),
-    # Last: any other path under /api/ is a 404 in the API's error shape, not an HTML page.
-    # Only paths ending in "/" so APPEND_SLASH still redirects "annotations" to "annotations/".
-    re_path(r"^(.*/)?$", not_found),
+    # Last: any other path under /api/ (newlines included) is a 404 in the API's error
+    # shape, not an HTML page; a known endpoint without its slash redirects (not_found).
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from django.conf import settings
 from django.db import connection
 
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType
@@ -199,6 +200,7 @@ def relation_insert_checked(
         dirty_document=DirtyKind.DOCUMENT,
         dirty_speaker=DirtyKind.SPEAKER,
         dirty_scheduled=DirtyKind.SCHEDULED,
+        dirty_stale_seconds=float(settings.CREDIBILITY_SCHEDULED_STALE_SECONDS),
     )
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)

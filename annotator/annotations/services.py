@@ -16,6 +16,7 @@ from annotator.annotations.relation_sql import relation_insert_checked
 from annotator.annotations.span_sql import Inserted, span_insert
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.core.integrity import constraint_name
+from annotator.core.locking import row_lock
 from annotator.credibility.services import dirty_marks_params, scores_recompute_enqueue
 from annotator.credibility.signals import scores_mark_on_commit, scores_marks_suspended
 from annotator.documents.models import Document
@@ -109,8 +110,12 @@ def annotation_create(
     note: str = "",
     layer: str = Layer.ANNOTATOR,
     origin: Annotation | None = None,
+    restore_id: int | None = None,
 ) -> Annotation:
     """Store a new span in the annotator's layer (or the document's gold layer), with its history.
+
+    ``restore_id``: bring back a deleted span under its old id (reviews/history.py), so the
+    relations that pointed at it can be restored too.
 
     Outside a transaction, a span in a layer already being edited is one statement that
     also marks credibility scores dirty (span_sql.py): the API's hot path. A layer not
@@ -133,7 +138,8 @@ def annotation_create(
         note=note,
         origin=origin,
     )
-    if layer == Layer.ANNOTATOR and not connection.in_atomic_block:
+    span.pk = restore_id
+    if layer == Layer.ANNOTATOR and not connection.in_atomic_block and restore_id is None:
         marks = None if scores_marks_suspended() else dirty_marks_params(document_ids=[document.pk])
         inserted = _insert(span, open_states=sorted(LAYER_EDITING_STATES), marks=marks)
         if inserted.id is not None:
@@ -153,6 +159,10 @@ def annotation_create(
 
 def _insert(span: Annotation, **options) -> Inserted:
     try:
+        if span.pk is not None:  # a restored span: the ORM writes the id (and history) as given
+            with transaction.atomic():
+                span.save(force_insert=True)
+            return Inserted(id=span.pk, scheduled=False)
         return span_insert(span, now=timezone.now(), **options)
     except IntegrityError as exc:
         # The unique constraint is the duplicate check: one round trip fewer
@@ -181,7 +191,7 @@ def annotation_update(
     quote: str | None = None,
 ) -> Annotation:
     """Change a span if ``version`` is still current; otherwise raise Conflict."""
-    locked = Annotation.objects.select_for_update().select_related("document").get(pk=annotation.pk)
+    locked = row_lock(Annotation.objects.select_related("document"), pk=annotation.pk, what="Span")
     _assert_layer_editable(locked)
     if locked.version != version:
         raise Conflict(
@@ -208,7 +218,7 @@ def annotation_update(
 
 @transaction.atomic
 def annotation_delete(*, annotation: Annotation, version: int | None = None) -> None:
-    locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    locked = row_lock(Annotation.objects.all(), pk=annotation.pk, what="Span")
     _assert_layer_editable(locked)
     if version is not None and locked.version != version:
         raise Conflict(
@@ -228,12 +238,16 @@ def relation_create(
     speaker: Speaker | None = None,
     note: str = "",
     origin: Relation | None = None,
+    restore_id: int | None = None,
 ) -> Relation:
+    """Link two spans of one layer (or attribute a span to a speaker); ``restore_id`` brings a
+    deleted relation back under its old id (reviews/history.py)."""
     _check_relation(source=source, type=type, target=target, speaker=speaker)
     _assert_layer_editable(source)
     if _relation_linked(source=source, type=type, target=target, speaker=speaker).exists():
         raise ApplicationError.field("non_field_errors", f"These spans are already linked with {type}.")
     return Relation.objects.create(
+        id=restore_id,
         project_id=source.project_id,
         document_id=source.document_id,
         annotator_id=source.annotator_id,
@@ -318,7 +332,7 @@ def _check_relation(
 
 @transaction.atomic
 def relation_delete(*, relation: Relation, version: int | None = None) -> None:
-    locked = Relation.objects.select_for_update().get(pk=relation.pk)
+    locked = row_lock(Relation.objects.all(), pk=relation.pk, what="Relation")
     _assert_layer_editable(locked)
     if version is not None and locked.version != version:
         raise Conflict(
@@ -340,7 +354,7 @@ def relation_update(
     *, relation: Relation, version: int, type=_UNSET, target=_UNSET, speaker=_UNSET, note=_UNSET
 ) -> Relation:
     """Change a relation's type, ends or note if ``version`` is still current; otherwise raise Conflict."""
-    locked = Relation.objects.select_for_update().select_related("source", "document").get(pk=relation.pk)
+    locked = row_lock(Relation.objects.select_related("source", "document"), pk=relation.pk, what="Relation")
     _assert_layer_editable(locked)
     if locked.version != version:
         raise Conflict(

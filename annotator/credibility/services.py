@@ -17,6 +17,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from annotator.core.queueing import task_send
 from annotator.credibility.metrics import (
     TUNING,
     Targets,
@@ -162,7 +163,9 @@ def scores_mark_dirty(
 # and settled in short transactions of their own). A mark on a claimed row clears the
 # claim, so the row survives the running recompute (which may have read the data before
 # this change). ``scheduled`` returns a row when this statement queued the task: the
-# caller enqueues it once the statement has committed (scores_recompute_enqueue).
+# caller enqueues it once the statement has committed (scores_recompute_enqueue). A
+# queued-task row older than CREDIBILITY_SCHEDULED_STALE_SECONDS is taken over (its task
+# was lost: the process died between commit and send), so a lost task never blocks marks.
 _DIRTY_MARKS_TEMPLATE = """
 marks AS (
   INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at, claim)
@@ -174,7 +177,8 @@ marks AS (
 scheduled AS (
   INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at)
   SELECT live.id, %(dirty_scheduled)s::text, 0, now() FROM live
-  ON CONFLICT (project_id, kind, entity_id) DO NOTHING
+  ON CONFLICT (project_id, kind, entity_id) DO UPDATE SET marked_at = EXCLUDED.marked_at
+    WHERE credibility_scoredirty.marked_at < now() - make_interval(secs => %(dirty_stale_seconds)s)
   RETURNING true
 )"""
 
@@ -201,6 +205,7 @@ def _marks_params(keys: list[tuple[str, int]]) -> dict:
         "dirty_kinds": [k for k, _ in keys],
         "dirty_ids": [i for _, i in keys],
         "dirty_scheduled": DirtyKind.SCHEDULED,
+        "dirty_stale_seconds": float(settings.CREDIBILITY_SCHEDULED_STALE_SECONDS),
     }
 
 
@@ -222,10 +227,20 @@ def scores_recompute_enqueue(*, project_id: int) -> None:
     """Queue the project's incremental recompute; call once its ``scheduled`` row is committed."""
     from annotator.credibility.tasks import scores_recompute_dirty_task
 
-    scores_recompute_dirty_task.apply_async(
+    sent = task_send(
+        scores_recompute_dirty_task,
         kwargs={"project_id": project_id},
         countdown=getattr(settings, "CREDIBILITY_DEBOUNCE_SECONDS", 2.0),
     )
+    if sent is None:
+        # The broker is unreachable: drop the debounce row, or no later change would queue a
+        # recompute again. The dirty rows stay, so the next change (or the hourly full
+        # recompute) recomputes them.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM credibility_scoredirty WHERE project_id = %s AND kind = %s",
+                [project_id, DirtyKind.SCHEDULED],
+            )
 
 
 def _claim(*, project_id: int, claim: uuid.UUID) -> list[tuple[str, int]]:

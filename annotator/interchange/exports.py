@@ -12,7 +12,14 @@ from annotator.core.errors import ApplicationError, PermissionDenied
 from annotator.interchange.exporters import exporter_get
 from annotator.interchange.selection import STATUSES, ExportSelection
 from annotator.jobs.models import JobKind
-from annotator.jobs.services import job_create, job_enqueue, job_fail, job_finish, job_progress, job_start
+from annotator.jobs.services import (
+    job_create,
+    job_enqueue,
+    job_failure_recorded,
+    job_finish,
+    job_progress,
+    job_start,
+)
 from annotator.projects.models import Project, Role
 from annotator.projects.selectors import project_access, role_at_least
 
@@ -86,13 +93,13 @@ def export_job_start(*, user, selection: ExportSelection, format: str, base_url:
     return job
 
 
-def export_job_run(*, job_id: int) -> None:
+def export_job_run(*, job_id: int, task=None) -> None:
     """Write the export to MEDIA_ROOT/exports/ with progress; safe to run twice (it starts over)."""
     job = job_start(job_id=job_id)
     if job is None:
         return
     params = job.params
-    try:
+    with job_failure_recorded(job_id=job_id, task=task):
         selection = ExportSelection(
             project=Project.objects.get(pk=job.project_id), status=params["status"],
             annotator_id=params.get("annotator"), document_ids=params.get("documents"),
@@ -105,7 +112,7 @@ def export_job_run(*, job_id: int) -> None:
             job_progress(job_id=job_id, percent=min(99, documents * 100 // total),
                          counts={"documents": documents, "annotations": annotations})  # fmt: skip
 
-        relative = Path("exports") / f"job-{job_id}-{exporter.filename(selection)}"
+        relative = Path("exports") / export_file_name(job_id=job_id, name=exporter.filename(selection))
         target = Path(settings.MEDIA_ROOT) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(target.suffix + ".part")
@@ -118,5 +125,17 @@ def export_job_run(*, job_id: int) -> None:
         job_finish(
             job_id=job_id, counts=counts, message=f"Exported {relative.name}.", result_file=str(relative)
         )
-    except ApplicationError as exc:
-        job_fail(job_id=job_id, message=exc.message, errors=[exc.errors])
+
+
+# Job.result_file holds 255 characters: "exports/" + this name stays well inside, whatever the project is called.
+EXPORT_NAME_LIMIT = 180
+
+
+def export_file_name(*, job_id: int, name: str) -> str:
+    """``job-<id>-<exporter's name>``, the middle shortened so the extension survives a long project name."""
+    full = f"job-{job_id}-{name}"
+    if len(full) <= EXPORT_NAME_LIMIT:
+        return full
+    stem, dot, extension = full.partition(".")
+    keep = EXPORT_NAME_LIMIT - len(dot + extension)
+    return stem[:keep].rstrip("-_") + dot + extension

@@ -11,7 +11,6 @@ problems and, in all-or-nothing mode, any rejected line are answered with a
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from pathlib import Path
 
@@ -24,12 +23,13 @@ from annotator.core.errors import ApplicationError
 from annotator.interchange.importers.base import Taxonomy
 from annotator.interchange.imports import import_documents, import_parse, import_write, rejections_error
 from annotator.interchange.progress import SideProgress
-from annotator.jobs.models import JobKind
+from annotator.jobs.models import JobKind, JobState
 from annotator.jobs.services import (
+    job_cleanup,
     job_create,
     job_create_finished,
     job_enqueue,
-    job_fail,
+    job_failure_recorded,
     job_finish,
     job_start,
 )
@@ -112,7 +112,9 @@ def _import_now(*, user, project: Project, files, mode: str, annotator, parsed, 
     )  # fmt: skip
 
 
-def import_job_run(*, job_id: int) -> None:
+def import_job_run(*, job_id: int, task=None) -> None:
+    """Write the saved upload. Its files stay until the job succeeds or is cancelled, so a
+    failed job (a lost database, a dead worker) can be retried; ``task`` retries lost connections."""
     job = job_start(job_id=job_id)
     if job is None:
         return
@@ -126,17 +128,18 @@ def import_job_run(*, job_id: int) -> None:
         )
 
     try:
-        root = Path(settings.MEDIA_ROOT)
-        files = [(f["name"], (root / f["path"]).read_bytes(), f["format"]) for f in params["files"]]
-        annotator = get_user_model().objects.get(pk=params["annotator"]) if params.get("annotator") else None
-        counts, rejections = import_documents(
-            project=Project.objects.get(pk=job.project_id), user=job.created_by, files=files, mode=params["mode"],
-            annotator=annotator, progress=progress,
-        )  # fmt: skip
-        job_finish(job_id=job_id, counts=counts, errors=rejections, message=_summary(counts))
-    except ApplicationError as exc:
-        errors = [{"where": key, "message": m} for key, messages in exc.errors.items() for m in messages]
-        job_fail(job_id=job_id, message=exc.message, errors=errors)
+        with job_failure_recorded(job_id=job_id, task=task):
+            root = Path(settings.MEDIA_ROOT)
+            files = [(f["name"], (root / f["path"]).read_bytes(), f["format"]) for f in params["files"]]
+            annotator = (
+                get_user_model().objects.get(pk=params["annotator"]) if params.get("annotator") else None
+            )
+            counts, rejections = import_documents(
+                project=Project.objects.get(pk=job.project_id), user=job.created_by, files=files,
+                mode=params["mode"], annotator=annotator, progress=progress,
+            )  # fmt: skip
+            finished = job_finish(job_id=job_id, counts=counts, errors=rejections, message=_summary(counts))
+            if finished.state == JobState.SUCCEEDED:
+                job_cleanup(job=finished)
     finally:
         side.close()
-        shutil.rmtree(Path(settings.MEDIA_ROOT) / params["folder"], ignore_errors=True)

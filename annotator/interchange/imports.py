@@ -369,6 +369,10 @@ def _origins_set(model, ids: list[int], origins: list[tuple[int, tuple]], by_ref
     model.objects.bulk_update(rows, ["origin_id"], batch_size=BATCH)
 
 
+# pg_advisory_xact_lock(class, project id): imports of one project write one after another.
+IMPORT_LOCK_CLASS = 0x5C10
+
+
 def import_documents(
     *, project: Project, user, files: list[tuple[str, bytes, str]], mode: str = "atomic", annotator=None,
     progress: Progress | None = None,
@@ -403,6 +407,11 @@ def import_write(
         progress("parsed", 0, total)
     with transaction.atomic():
         import_transaction_settings()
+        # One import per project at a time: a second upload of the same file waits, then
+        # finds the first one's documents and skips them as duplicates (instead of failing
+        # on the unique text constraint). The writer reads the existing texts after the lock.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_CLASS, project.pk])
         writer = _Writer(project=project, user=user, annotator=annotator, taxonomy=taxonomy)
         for start in range(0, total, BATCH):
             writer.write_batch(parsed.documents[start : start + BATCH])

@@ -23,7 +23,8 @@ class SideProgress:
         table = self.connection.ops.quote_name(Job._meta.db_table)
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET progress = %s, counts = %s::jsonb WHERE id = %s",  # noqa: S608 - table name from model meta
+                # heartbeat_at: a sign of life for the jobs reaper (annotator/jobs/services.py).
+                f"UPDATE {table} SET progress = %s, counts = %s::jsonb, heartbeat_at = now() WHERE id = %s",  # noqa: S608 - table name from model meta
                 [max(0, min(100, int(percent))), json.dumps(counts), self.job_id],
             )
 

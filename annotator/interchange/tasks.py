@@ -1,17 +1,21 @@
-"""Celery tasks: thin wrappers that fetch by id and call one service."""
+"""Celery tasks: thin wrappers that fetch by id and call one service.
+
+Each runner records any failure on its job (annotator/jobs/services.py:job_failure_recorded)
+and retries a lost database connection through the bound task.
+"""
 
 from celery import shared_task
 
 from annotator.interchange.exports import export_job_run
 
 
-@shared_task(acks_late=True)
-def export_project(*, job_id: int) -> None:
-    export_job_run(job_id=job_id)
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def export_project(self, *, job_id: int) -> None:
+    export_job_run(job_id=job_id, task=self)
 
 
-@shared_task(acks_late=True)
-def import_files(*, job_id: int) -> None:
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def import_files(self, *, job_id: int) -> None:
     from annotator.interchange.import_jobs import import_job_run
 
-    import_job_run(job_id=job_id)
+    import_job_run(job_id=job_id, task=self)

@@ -16,6 +16,10 @@ class JobState(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+FINISHED_STATES = [JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED]
 
 
 class Job(models.Model):
@@ -34,8 +38,18 @@ class Job(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
-    result_file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
-    celery_task_id = models.CharField(max_length=64, blank=True)
+    result_file = models.FileField(upload_to="jobs/%Y/%m/", blank=True, max_length=255)
+    celery_task_id = models.CharField(
+        max_length=64, blank=True, help_text="Empty while the job is not queued"
+    )
+    task_name = models.CharField(max_length=200, blank=True, help_text="The Celery task that runs the job")
+    task_kwargs = models.JSONField(default=dict, blank=True, help_text="Its arguments besides job_id")
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Runs started (a retry or a restart adds one)"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the worker running it (start, progress)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -20,6 +20,7 @@ from annotator.annotations.services import (
     relation_create,
 )
 from annotator.core.errors import ApplicationError, PermissionDenied
+from annotator.core.locking import row_lock
 from annotator.documents.models import Document
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access
@@ -40,7 +41,9 @@ def _gold_twin(annotation: Annotation) -> Annotation | None:
 
 def _mark_accepted(item, reviewer) -> None:
     if item.status != ReviewStatus.ACCEPTED:
-        locked = type(item).objects.select_for_update().get(pk=item.pk)
+        locked = row_lock(
+            type(item).objects.all(), pk=item.pk, what=type(item)._meta.verbose_name.capitalize()
+        )
         item_set_status(locked, status=ReviewStatus.ACCEPTED, reason="", actor=reviewer)
 
 

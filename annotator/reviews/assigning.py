@@ -12,6 +12,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from annotator.core.errors import ApplicationError
+from annotator.core.locking import row_lock
 from annotator.documents.models import Document
 from annotator.projects.models import Membership, Project, Role
 from annotator.projects.selectors import project_access
@@ -102,7 +103,7 @@ def assignment_reassign(*, assignment: Assignment, annotator, manager) -> Assign
     """Give the document to another annotator. The earlier annotator's spans and
     relations stay as they are (their layer is kept); only the assignment row moves."""
     project, _ = project_access(user=manager, project_id=assignment.project_id, minimum=Role.MANAGER)
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    locked = row_lock(Assignment.objects.all(), pk=assignment.pk, what="Assignment")
     if locked.annotator_id == annotator.pk:
         raise ApplicationError.field(
             "annotator", f"Document {locked.document_id} is already assigned to them."

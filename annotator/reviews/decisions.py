@@ -14,6 +14,7 @@ from django.db import transaction
 from annotator.annotations.models import Annotation, Layer, Relation, ReviewStatus
 from annotator.annotations.services import annotation_create
 from annotator.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from annotator.core.locking import row_lock
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access, user_role
 from annotator.reviews.models import Assignment, AssignmentState
@@ -50,7 +51,7 @@ def _decide(model, item, *, reviewer, decision: str, reason: str, version: int |
     if decision == "reject" and not reason:
         raise ApplicationError.field("reason", f"Say why the {noun} is rejected: the reason is required.")
     item_assert_reviewable(item=item, reviewer=reviewer)
-    locked = model.objects.select_for_update().get(pk=item.pk)
+    locked = row_lock(model.objects.all(), pk=item.pk, what=noun.capitalize())
     if version is not None and locked.version != version:
         raise Conflict(
             f"This {noun} was changed elsewhere (you had version {version}, it is now {locked.version}).",
@@ -148,7 +149,7 @@ def annotation_correct(
         note=annotation.note,
         **values,
     )
-    locked = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    locked = row_lock(Annotation.objects.all(), pk=annotation.pk, what="Span")
     item_set_status(
         locked,
         status=ReviewStatus.CORRECTED,
@@ -167,7 +168,7 @@ def relation_correct(*, relation: Relation, reviewer, type: str, reason: str = "
     if type == relation.type:
         raise ApplicationError.field("type", f"The relation already is {type}; to keep it, accept it.")
     gold = gold_accept_relation(relation=relation, reviewer=reviewer, type=type, mark=False)
-    locked = Relation.objects.select_for_update().get(pk=relation.pk)
+    locked = row_lock(Relation.objects.all(), pk=relation.pk, what="Relation")
     item_set_status(
         locked,
         status=ReviewStatus.CORRECTED,

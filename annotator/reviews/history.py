@@ -2,8 +2,9 @@
 
 Entries show who, when, and each changed field as before -> after. A
 manager restores an entry: a deleted span or relation is re-created through
-the annotation services with its old values (a new id; the history keeps
-the old one); a changed one gets the old values back as a new version.
+the annotation services with its old values and its old id (so the relations
+of a restored span can be restored too); a changed one gets the old values
+back as a new version.
 """
 
 from __future__ import annotations
@@ -213,6 +214,7 @@ def _restore_annotation(record, current: Annotation | None, manager) -> Annotati
             subtype=subtype,
             note=record.note,
             origin=Annotation.objects.filter(pk=record.origin_id).first(),
+            restore_id=record.id,
         )
         return _apply(restored, _status(record), manager)
     values = {name: getattr(record, name) for name in ("start", "end", "quote", "note")}
@@ -238,6 +240,7 @@ def _restore_relation(record, current: Relation | None, manager) -> Relation:
             speaker=speaker,
             note=record.note,
             origin=Relation.objects.filter(pk=record.origin_id).first(),
+            restore_id=record.id,
         )
         return _apply(restored, _status(record), manager)
     values = {name: getattr(record, name) for name in ("type", "note")}

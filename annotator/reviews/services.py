@@ -17,6 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.core.locking import row_lock
+from annotator.core.queueing import task_send
 from annotator.documents.models import Document
 from annotator.projects.models import Role
 from annotator.projects.selectors import role_at_least, user_role
@@ -96,7 +98,7 @@ VERBS = {"submit": "submit", "approve": "approve", "request_changes": "request c
 
 
 def _transition(assignment: Assignment, action: str) -> Assignment:
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    locked = row_lock(Assignment.objects.all(), pk=assignment.pk, what="Assignment")
     if locked.state not in TRANSITIONS[action]:
         # In lifecycle order, so the message reads like the diagram above.
         allowed = [s.label.lower() for s in AssignmentState if s in TRANSITIONS[action]]
@@ -123,9 +125,11 @@ def assignment_submit(*, document: Document, annotator) -> Assignment:
 
 
 def agreement_enqueue(document_id: int) -> None:
+    """Queue the document's agreement; with the broker down the submit still answers (the
+    figures are computed again on the next submit, or on demand from the review page)."""
     from annotator.reviews.tasks import agreement_document
 
-    agreement_document.delay(document_id=document_id)
+    task_send(agreement_document, kwargs={"document_id": document_id})
 
 
 def _assert_reviewer(assignment: Assignment, reviewer) -> None:

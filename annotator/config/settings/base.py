@@ -65,17 +65,22 @@ LOCAL_APPS = [
     "annotator.interchange",
     "annotator.propositions",
     "annotator.hedges",
+    "annotator.idempotency",
     "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # Outermost: any error under /api/ leaves as JSON; a lost database is a 503 (api/middleware.py).
+    "api.middleware.ErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (it keys by user); wraps the view in the key's transaction.
+    "annotator.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -171,11 +176,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# WhiteNoise serves static files in every mode (`make run` is gunicorn too); under DEBUG
+# straight from the apps' static folders, re-read on change, without collectstatic.
+MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 if DEBUG:
-    # runserver and the test live server serve static files themselves.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-else:
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 # Private files only (import uploads, export results): no MEDIA_URL, no route and no proxy
 # mapping may serve this folder; job files go out through GET /api/v1/jobs/<id>/download/,
 # which checks the caller's current membership (docs/security.md).
@@ -295,6 +302,15 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis re-delivers a message not acknowledged within visibility_timeout (acks_late: a task
+# whose worker died). Longer than the hard time limit, so a running task is never delivered
+# twice; the jobs reaper restarts a dead worker's job much sooner (ASSAY_JOB_STALE_SECONDS).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 35 * 60)),
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
@@ -309,7 +325,22 @@ CELERY_BEAT_SCHEDULE["credibility-full-recompute"] = {
     "task": "annotator.credibility.tasks.scores_recompute_task",
     "schedule": float(os.environ.get("CREDIBILITY_RECOMPUTE_SECONDS", 3600)),
 }
+CELERY_BEAT_SCHEDULE["jobs-reap"] = {"task": "annotator.jobs.tasks.jobs_reap_task", "schedule": 60.0}
+# A running job with no sign of life for this long, and not running on any worker, is restarted
+# (up to ASSAY_JOB_MAX_ATTEMPTS runs, then failed). annotator/jobs/services.py:jobs_reap.
+ASSAY_JOB_STALE_SECONDS = float(os.environ.get("ASSAY_JOB_STALE_SECONDS", 120))
+ASSAY_JOB_MAX_ATTEMPTS = int(os.environ.get("ASSAY_JOB_MAX_ATTEMPTS", 3))
+# A failed import keeps its upload this long, so it can be retried (the reaper deletes it then).
+ASSAY_JOB_UPLOAD_KEEP_DAYS = float(os.environ.get("ASSAY_JOB_UPLOAD_KEEP_DAYS", 7))
+ASSAY_JOB_INSPECT_TIMEOUT = float(os.environ.get("ASSAY_JOB_INSPECT_TIMEOUT", 2))
+CELERY_BEAT_SCHEDULE["idempotency-purge"] = {
+    "task": "annotator.idempotency.tasks.idempotent_requests_purge_task",
+    "schedule": 3600.0,
+}
+ASSAY_IDEMPOTENCY_HOURS = float(os.environ.get("ASSAY_IDEMPOTENCY_HOURS", 24))
 CREDIBILITY_DEBOUNCE_SECONDS = float(os.environ.get("CREDIBILITY_DEBOUNCE_SECONDS", 2))
+# A queued-recompute row older than this is taken as lost (its task never ran) and replaced.
+CREDIBILITY_SCHEDULED_STALE_SECONDS = float(os.environ.get("CREDIBILITY_SCHEDULED_STALE_SECONDS", 300))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 LOGGING = {

@@ -105,6 +105,57 @@ def json_error(exc: json.JSONDecodeError) -> str:
     return f"malformed JSON at column {exc.colno}: {exc.msg}"
 
 
+class UnstorableJSON(ValueError):
+    """JSON that parses but cannot be stored: too deeply nested, or text PostgreSQL refuses."""
+
+
+def json_parse(text: str):
+    """``json.loads``, refusing what would otherwise fail later as a 500.
+
+    PostgreSQL text holds neither NUL (``\\u0000``) nor a lone surrogate (``\\ud800``,
+    which has no UTF-8 form), and a deeply nested value exhausts Python's recursion
+    limit. Raises ``json.JSONDecodeError`` for malformed JSON, UnstorableJSON naming
+    the field for the rest.
+    """
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise UnstorableJSON("the JSON is nested too deeply (lists or objects inside each other)") from None
+    problem = text_problem(value)
+    if problem is not None:
+        raise UnstorableJSON(problem)
+    return value
+
+
+def _string_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "a NUL character (\\u0000)"
+    for char in text:
+        if "\ud800" <= char <= "\udfff":
+            return f"a lone surrogate (\\u{ord(char):04x}), which is not a character"
+    return None
+
+
+def text_problem(value) -> str | None:
+    """Where a parsed JSON value holds a string PostgreSQL cannot store, or None (no recursion)."""
+    stack: list[tuple[str, object]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            problem = _string_problem(item)
+            if problem:
+                return f"{path or 'the value'} contains {problem}"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                problem = _string_problem(key)
+                if problem:
+                    return f"a key in {path or 'the object'} contains {problem}"
+                stack.append((f"{path}.{key}" if path else key, child))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{index}]", child) for index, child in enumerate(item))
+    return None
+
+
 def as_text(value, name: str, *, limit: int) -> str:
     if value is None:
         return ""

@@ -22,11 +22,13 @@ from annotator.interchange.importers.base import (
     ParsedRelation,
     ParsedSpan,
     Rejection,
+    UnstorableJSON,
     as_authors,
     as_date,
     as_offset,
     as_text,
     json_error,
+    json_parse,
 )
 
 
@@ -132,9 +134,12 @@ def parse_jsonl(text: str, *, doccano: bool | None = None) -> Iterator[ParsedDoc
             continue
         where = f"line {number}"
         try:
-            row = json.loads(line)
+            row = json_parse(line)
         except json.JSONDecodeError as exc:
             yield Rejection(where, json_error(exc))
+            continue
+        except UnstorableJSON as exc:
+            yield Rejection(where, str(exc))
             continue
         if not isinstance(row, dict):
             yield Rejection(where, "each line must be a JSON object")

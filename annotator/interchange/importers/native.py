@@ -17,10 +17,12 @@ from annotator.interchange.importers.base import (
     ParsedRelation,
     ParsedSpan,
     Rejection,
+    UnstorableJSON,
     as_authors,
     as_date,
     as_offset,
     as_text,
+    json_parse,
 )
 from annotator.reviews.models import AssignmentState
 
@@ -31,9 +33,11 @@ class NativeFileError(ValueError):
 
 def read_native(text: str) -> dict:
     try:
-        data = json.loads(text)
+        data = json_parse(text)
     except json.JSONDecodeError as exc:
         raise NativeFileError(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except UnstorableJSON as exc:
+        raise NativeFileError(str(exc)) from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise NativeFileError(f'not an Assay argument map: "schema" must be "{SCHEMA}"')
     if not isinstance(data.get("documents"), list):

@@ -1,12 +1,19 @@
-"""Serve Assay for local use: web server, and a Celery worker and beat when a broker is set.
+"""Serve Assay for local use: gunicorn, and a Celery worker and beat when a broker is set.
 
-Ctrl-C stops every process this command started, and the embedded
-PostgreSQL when it was this command that needed it.
+The web server is gunicorn (as in docker/), with a bounded number of threads, so
+the database connections it holds are bounded too (``--workers`` x ``--threads``;
+runserver opened one per request thread and kept it for CONN_MAX_AGE). Its threaded
+workers are not killed by gunicorn's timeout while a long export streams to a slow
+reader. Under DEBUG it reloads on code changes.
+
+A child that dies (a crashed Celery worker, say) is started again without stopping
+the others (annotator/core/supervisor.py). With the embedded PostgreSQL, a server
+that stopped (killed, crashed) is noticed within seconds and started again, and the
+console says so. Ctrl-C or SIGTERM stops everything this command started, and the
+embedded PostgreSQL when it was this command that needed it.
 """
 
-import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -14,32 +21,48 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from annotator.config import embedded_pg
+from annotator.core.supervisor import Supervisor
+
+DATABASE_CHECK_SECONDS = 3.0
 
 
 class Command(BaseCommand):
-    help = "Run the web server (and a Celery worker + beat when CELERY_BROKER_URL is set) until Ctrl-C."
+    help = "Run gunicorn (and a Celery worker + beat when CELERY_BROKER_URL is set) until Ctrl-C."
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
         parser.add_argument("--keep-db", action="store_true", help="leave the embedded PostgreSQL running")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument(
+            "--threads", type=int, default=4, help="threads (and at most DB connections) per worker"
+        )
 
-    def handle(self, *args, addr, keep_db, **options):
+    def web_argv(self, *, addr: str, workers: int, threads: int) -> list[str]:
+        argv = [
+            sys.executable, "-m", "gunicorn", "annotator.config.wsgi:application", "--bind", addr,
+            "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+            "--graceful-timeout", "10", "--access-logfile", "-",
+        ]  # fmt: skip
+        if settings.DEBUG:
+            argv.append("--reload")
+        return argv
+
+    def handle(self, *args, addr, keep_db, workers, threads, **options):
         python = sys.executable
-        manage = str(settings.BASE_DIR / "manage.py")
-        commands = [("web", [python, manage, "runserver", addr])]
+        supervisor = Supervisor(say=lambda text: self.stdout.write(text))
+        supervisor.add("web", self.web_argv(addr=addr, workers=workers, threads=threads))
         if settings.CELERY_BROKER_URL:
             celery = [python, "-m", "celery", "-A", "annotator"]
-            commands.append(("worker", [*celery, "worker", "--loglevel=INFO", "-c", "2"]))
-            commands.append(("beat", [*celery, "beat", "--loglevel=INFO"]))
+            supervisor.add("worker", [*celery, "worker", "--loglevel=INFO", "-c", "2"])
+            supervisor.add("beat", [*celery, "beat", "--loglevel=INFO"])
             self.stdout.write(f"Celery broker: {settings.CELERY_BROKER_URL} (worker and beat started)")
         else:
             self.stdout.write("No CELERY_BROKER_URL: background jobs run in-process.")
-
-        processes = []
-        for name, command in commands:
-            # Own process groups, so Ctrl-C reaches them only through us, in order.
-            processes.append((name, subprocess.Popen(command, start_new_session=True)))  # noqa: S603 (our own argv)
-        self.stdout.write(f"Assay is at http://{addr}/  (Ctrl-C stops everything)")
+        embedded = not settings.DATABASE_URL
+        supervisor.start_all()
+        self.stdout.write(
+            f"Assay is at http://{addr}/  (at most {workers * threads} database connections; Ctrl-C stops everything)"
+        )
 
         stopping = False
 
@@ -49,18 +72,28 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        checked = time.monotonic()
         try:
-            while not stopping and all(p.poll() is None for _, p in processes):
+            while not stopping:
                 time.sleep(0.3)
+                supervisor.check()
+                if embedded and time.monotonic() - checked > DATABASE_CHECK_SECONDS:
+                    checked = time.monotonic()
+                    self._database_watch()
         finally:
-            for _, process in processes:
-                if process.poll() is None:
-                    os.killpg(process.pid, signal.SIGTERM)
-            for name, process in processes:
-                try:
-                    process.wait(15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                self.stdout.write(f"stopped {name}")
-            if not settings.DATABASE_URL and not keep_db:
+            supervisor.stop_all()
+            if embedded and not keep_db:
                 embedded_pg.stop()
+
+    def _database_watch(self) -> None:
+        if embedded_pg.is_running():
+            return
+        self.stderr.write(
+            "The embedded PostgreSQL stopped (killed or crashed): requests fail until it is back. Starting it again..."
+        )
+        try:
+            embedded_pg.restart()
+        except Exception as exc:  # noqa: BLE001 - said on the console; checked again shortly
+            self.stderr.write(f"Could not start the embedded PostgreSQL: {exc}. See var/pgdata/log.")
+            return
+        self.stdout.write("The embedded PostgreSQL is running again.")

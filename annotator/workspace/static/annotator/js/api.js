@@ -12,6 +12,15 @@ export class ApiError extends Error {
   get conflict() { return this.status === 409; }
 }
 
+// One key per change, reused by every retry of it: the server answers a repeat
+// with the first response (Idempotency-Key), so a write whose answer was lost
+// (a proxy's 502) is not applied twice or refused as a duplicate.
+export function newIdempotencyKey() {
+  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs a secure context
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
@@ -20,8 +29,9 @@ function csrfToken() {
 export class Api {
   constructor(root) { this.root = root.endsWith("/") ? root : root + "/"; }
 
-  async request(method, path, body) {
+  async request(method, path, body, { idempotencyKey } = {}) {
     const headers = { Accept: "application/json" };
+    if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
     const init = { method, headers, credentials: "same-origin" };
     if (body !== undefined) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
     if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
@@ -40,7 +50,7 @@ export class Api {
   }
 
   get(path) { return this.request("GET", path); }
-  post(path, body) { return this.request("POST", path, body || {}); }
+  post(path, body, options) { return this.request("POST", path, body || {}, options); }
   patch(path, body) { return this.request("PATCH", path, body); }
   delete(path) { return this.request("DELETE", path); }
 }

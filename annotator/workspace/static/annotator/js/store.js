@@ -6,7 +6,7 @@
 // server before the span it points to. Offsets here are code points
 // (`start`/`end`, as stored) and UTF-16 (`s16`/`e16`, for the DOM).
 
-import { ApiError } from "./api.js";
+import { ApiError, newIdempotencyKey } from "./api.js";
 
 const MAX_BACKOFF_MS = 30000;
 
@@ -222,7 +222,8 @@ export class SaveQueue {
     return "saved";
   }
 
-  push(op) { this.ops.push(op); this._status(); this._kick(); }
+  // Each queued change carries its own Idempotency-Key: every retry of it sends the same one.
+  push(op) { op.key = newIdempotencyKey(); this.ops.push(op); this._status(); this._kick(); }
 
   _status() { this.store._emit("save", { state: this.state, pending: this.ops.length, retryAt: this.retryAt, error: this.lastError }); }
 
@@ -296,7 +297,7 @@ export class SaveQueue {
       const saved = await api.post("annotations/", {
         document: store.documentId, start: span.start, end: span.end, label: span.label,
         subtype: span.subtype, note: span.note, quote: span.quote, layer: store.layer,
-      });
+      }, { idempotencyKey: op.key });
       span.id = saved.id; span.version = saved.version;
       store.spanCid.set(saved.id, span.cid);
     } else if (op.type === "span.update") {
@@ -327,14 +328,15 @@ export class SaveQueue {
         return;
       }
       if (rel.type === "attributed_to" && rel.speaker == null) {
-        const speaker = await api.post("speakers/", { name: rel.speakerName, kind: rel.speakerKind });
+        const speaker = await api.post("speakers/", { name: rel.speakerName, kind: rel.speakerKind },
+          { idempotencyKey: `${op.key}-speaker` });
         store.speakers.set(speaker.id, speaker);
         rel.speaker = speaker.id;
       }
       const body = { source: source.id, type: rel.type, note: rel.note };
       if (target) body.target = target.id;
       if (rel.speaker != null) body.speaker = rel.speaker;
-      const saved = await api.post("relations/", body);
+      const saved = await api.post("relations/", body, { idempotencyKey: op.key });
       rel.id = saved.id; rel.version = saved.version;
     } else if (op.type === "rel.delete") {
       const rel = op.rel;
