@@ -63,17 +63,17 @@ urlpatterns = [
     path(
         "evidence-provenance/<int:span>/", propositions.ProvenanceView.as_view(), name="evidence-provenance"
     ),
-    path("documents/<str:pk>/hedges/", DocumentHedgesView.as_view(), name="document-hedges"),
+    path("documents/<int:pk>/hedges/", DocumentHedgesView.as_view(), name="document-hedges"),
     path(
-        "documents/<str:pk>/hedges/accept-rule/",
+        "documents/<int:pk>/hedges/accept-rule/",
         DocumentHedgeRuleAcceptView.as_view(),
         name="document-hedges-accept-rule",
     ),
-    path("hedges/<str:pk>/decision/", HedgeDecisionView.as_view(), name="hedge-decision"),
-    path("projects/<str:pk>/hedge-runs/", ProjectHedgeRunView.as_view(), name="project-hedge-runs"),
-    path("projects/<str:pk>/hedge-rules/", ProjectHedgeRulesView.as_view(), name="project-hedge-rules"),
+    path("hedges/<int:pk>/decision/", HedgeDecisionView.as_view(), name="hedge-decision"),
+    path("projects/<int:pk>/hedge-runs/", ProjectHedgeRunView.as_view(), name="project-hedge-runs"),
+    path("projects/<int:pk>/hedge-rules/", ProjectHedgeRulesView.as_view(), name="project-hedge-rules"),
     path(
-        "projects/<str:pk>/hedge-rules/<str:rule>/", ProjectHedgeRuleView.as_view(), name="project-hedge-rule"
+        "projects/<int:pk>/hedge-rules/<str:rule>/", ProjectHedgeRuleView.as_view(), name="project-hedge-rule"
     ),
     *router.urls,
 ]

@@ -205,6 +205,7 @@ def test_a_repeated_import_upload_replays_the_same_job(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
+    settings.ASSAY_IMPORT_INLINE_BYTES = 0  # the queued path: the replay is the same 202 job
     user, document = setup
     manager = member(document.project, Role.MANAGER, username="imp-boss")
     client = _client(manager)

@@ -26,6 +26,13 @@ from tests.conftest import _reset_producer_pool
 from tests.factories import DocumentFactory, ProjectFactory, UserFactory, label, member
 
 
+@pytest.fixture(autouse=True)
+def _queued_imports(settings):
+    """These tests follow an import through its job: no upload is small enough to run inline."""
+    settings.ASSAY_IMPORT_INLINE_BYTES = 0
+
+
+
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
