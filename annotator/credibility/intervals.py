@@ -122,7 +122,8 @@ def odds(m: Moments) -> Estimate:
     def mapped(q: float | None) -> float | None:
         return None if q is None or q >= 1.0 else q / (1.0 - q)
 
-    return Estimate(mapped(p.point), mapped(p.low), mapped(p.high), m.n, p.effective_n)
+    point = m.y / (m.x - m.y) if m.x > m.y else None  # claims / evidence, exactly
+    return Estimate(point, mapped(p.low), mapped(p.high), m.n, p.effective_n)
 
 
 def rate(m: Moments, *, per: float) -> Estimate:
