@@ -18,7 +18,7 @@ from annotator.core.integrity import constraint_name
 from annotator.credibility.services import dirty_marks_params, scores_recompute_enqueue
 from annotator.credibility.signals import scores_mark_on_commit, scores_marks_suspended
 from annotator.documents.models import Document
-from annotator.projects.models import Label, LabelSubtype
+from annotator.projects.models import Label, LabelKind, LabelSubtype
 from annotator.reviews.services import LAYER_EDITING_STATES, layer_assert_editable, layer_open_for_edit
 from annotator.sources.models import Speaker
 
@@ -247,6 +247,40 @@ def relation_create(
     )
 
 
+# The one rule for which spans a relation may link, by label kind (source kinds,
+# target kinds): a link outside it could never count in any figure, so it is
+# refused rather than stored silently (docs/credibility.md, "Relations").
+RELATION_ENDS = {
+    RelationType.SUPPORTS: ({LabelKind.EVIDENCE}, {LabelKind.CLAIM}),
+    RelationType.ATTACKS: ({LabelKind.EVIDENCE}, {LabelKind.CLAIM}),
+    RelationType.QUALIFIES: ({LabelKind.HEDGE}, {LabelKind.CLAIM}),
+    RelationType.ATTRIBUTED_TO: (
+        {LabelKind.CLAIM, LabelKind.EVIDENCE, LabelKind.OPINION, LabelKind.HEDGE},
+        None,
+    ),
+}
+
+
+def _kinds(kinds) -> str:
+    return " or ".join(sorted(str(k) for k in kinds))
+
+
+def _check_relation_ends(*, source: Annotation, type: str, target: Annotation | None) -> None:
+    sources, targets = RELATION_ENDS[type]
+    if source.label.kind not in sources:
+        raise ApplicationError.field(
+            "source",
+            f"A {source.label.kind} span ({source.label.code}) cannot be the source of {type}: "
+            f"{type} goes from a {_kinds(sources)} span.",
+        )
+    if target is not None and targets is not None and target.label.kind not in targets:
+        raise ApplicationError.field(
+            "target",
+            f"A {target.label.kind} span ({target.label.code}) cannot be the target of {type}: "
+            f"{type} goes to a {_kinds(targets)} span.",
+        )
+
+
 def _check_relation(
     *, source: Annotation, type: str, target: Annotation | None, speaker: Speaker | None
 ) -> None:
@@ -275,6 +309,7 @@ def _check_relation(
             )
         if (target.annotator_id, target.layer) != (source.annotator_id, source.layer):
             raise ApplicationError.field("target", "The target span is in another annotator's layer.")
+    _check_relation_ends(source=source, type=type, target=target)
 
 
 @transaction.atomic

@@ -300,3 +300,71 @@ def test_the_trend_has_one_point_per_day_the_last_of_the_day():
     history = score_history(user=reviewer, project_id=project.pk, kind="outlet", entity_id=outlet.pk)
     points = [(h.period.date(), h.claims) for h in history]
     assert points == [(stamps[0].date(), 3), (stamps[3].date(), 5)]
+
+
+@pytest.mark.parametrize(
+    ("source_code", "type_", "target_code", "field", "message"),
+    [
+        (
+            "HEDGE",
+            "supports",
+            "CLAIM",
+            "source",
+            "A hedge span (HEDGE) cannot be the source of supports: supports goes from a evidence span.",
+        ),
+        (
+            "CLAIM",
+            "supports",
+            "CLAIM",
+            "source",
+            "A claim span (CLAIM) cannot be the source of supports: supports goes from a evidence span.",
+        ),
+        (
+            "EVIDENCE",
+            "attacks",
+            "EVIDENCE",
+            "target",
+            "A evidence span (EVIDENCE) cannot be the target of attacks: attacks goes to a claim span.",
+        ),
+        (
+            "CLAIM",
+            "qualifies",
+            "CLAIM",
+            "source",
+            "A claim span (CLAIM) cannot be the source of qualifies: qualifies goes from a hedge span.",
+        ),
+    ],
+)
+def test_links_that_can_never_count_are_refused_naming_the_field(
+    source_code, type_, target_code, field, message
+):
+    """Item 6: supports from a hedge, supports between claims, attacks on evidence, qualifies from
+    a claim are refused by the service with a message naming the field; nothing is stored."""
+    from annotator.annotations.models import Relation
+    from annotator.annotations.services import relation_create
+    from annotator.core.errors import ApplicationError
+
+    project = ProjectFactory()
+    reviewer = member(project, Role.REVIEWER)
+    doc = document(project, None, "rule")
+    source, target = span(doc, reviewer, 0, source_code), span(doc, reviewer, 1, target_code)
+    with pytest.raises(ApplicationError) as caught:
+        relation_create(source=source, type=type_, target=target)
+    assert caught.value.errors == {field: [message]}
+    assert not Relation.objects.filter(source=source).exists()
+
+
+def test_links_that_count_are_accepted():
+    """Item 6: evidence supports and attacks a claim, a hedge qualifies it, any scored span is attributed."""
+    from annotator.annotations.services import relation_create
+
+    project = ProjectFactory()
+    reviewer = member(project, Role.REVIEWER)
+    doc = document(project, None, "ok")
+    claim, evidence, hedge = (
+        span(doc, reviewer, k, code) for k, code in enumerate(["CLAIM", "EVIDENCE", "HEDGE"])
+    )
+    relation_create(source=evidence, type="supports", target=claim)
+    relation_create(source=evidence, type="attacks", target=claim)
+    relation_create(source=hedge, type="qualifies", target=claim)
+    relation_create(source=evidence, type="attributed_to", speaker=SpeakerFactory())
