@@ -251,8 +251,10 @@ def relation_create(
 # target kinds): a link outside it could never count in any figure, so it is
 # refused rather than stored silently (docs/credibility.md, "Relations").
 RELATION_ENDS = {
-    RelationType.SUPPORTS: ({LabelKind.EVIDENCE}, {LabelKind.CLAIM}),
-    RelationType.ATTACKS: ({LabelKind.EVIDENCE}, {LabelKind.CLAIM}),
+    # Evidence for or against an opinion is part of the argument map (the demo layer has
+    # it) though only claims are scored; it is kept.
+    RelationType.SUPPORTS: ({LabelKind.EVIDENCE}, {LabelKind.CLAIM, LabelKind.OPINION}),
+    RelationType.ATTACKS: ({LabelKind.EVIDENCE}, {LabelKind.CLAIM, LabelKind.OPINION}),
     RelationType.QUALIFIES: ({LabelKind.HEDGE}, {LabelKind.CLAIM}),
     RelationType.ATTRIBUTED_TO: (
         {LabelKind.CLAIM, LabelKind.EVIDENCE, LabelKind.OPINION, LabelKind.HEDGE},

@@ -324,7 +324,7 @@ def test_the_trend_has_one_point_per_day_the_last_of_the_day():
             "attacks",
             "EVIDENCE",
             "target",
-            "A evidence span (EVIDENCE) cannot be the target of attacks: attacks goes to a claim span.",
+            "A evidence span (EVIDENCE) cannot be the target of attacks: attacks goes to a claim or opinion span.",
         ),
         (
             "CLAIM",
