@@ -92,7 +92,7 @@ def with_derived(row: dict, *, min_documents: int, min_claims: int) -> dict:
 # Planner settings for the metric statements, for the transaction only (LOCAL):
 # enough memory to hash in memory, no sort-heavy merge joins, index lookups
 # priced for a cached database (a hundred documents are read by index rather
-# than by scanning every span), and serial plans: on two cores a parallel plan
+# than by scanning every span), no JIT, and serial plans: on two cores a parallel plan
 # only adds work, and it would give up the index order level 1 relies on.
 # services.scores_recompute sets them as its transaction begins, in the same
 # round trip as its lock; the functions below run inside that transaction.
@@ -101,6 +101,10 @@ TUNING = {
     "enable_mergejoin": "off",
     "random_page_cost": "1.1",
     "max_parallel_workers_per_gather": "0",
+    # Compiling these statements costs more than running them (100-400 ms each, measured).
+    "jit": "off",
+    # A cache in front of per-row index probes that never repeat only adds work.
+    "enable_memoize": "off",
 }
 
 

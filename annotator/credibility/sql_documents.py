@@ -89,69 +89,85 @@ GROUP BY """
 
 # The same per quoted speaker: the spans attributed to them (a span may name
 # several), and the spans inside an attributed span of the same layer (evidence
-# and hedges inside the same quotation; found through annotation_unique_span,
-# whose key starts with document, annotator, layer, start). Speaker 0 is "any
-# speaker": each reported span once, subtracted from the document's own counts.
-# The attributions come in span order from relation_attribution_idx and each
-# span is read by primary key (OFFSET 0 keeps the lookup a nested loop: the
-# planner would rather hash every span of the project). A quoted speaker's
-# claim counts as supported only when some supporting evidence is not the same
-# speaker's own (``_OTHERS_EVIDENCE``): self-support is circular.
-_OTHERS_EVIDENCE = """EXISTS (
-      SELECT 1 FROM annotations_relation r
-      JOIN annotations_annotation e ON e.id = r.source_id AND e.status <> 'rejected'
-      JOIN projects_label el ON el.id = e.label_id AND el.kind = 'evidence'
-      WHERE r.target_id = s.id AND r.type = 'supports' AND r.status <> 'rejected'
-        AND NOT EXISTS (
-          SELECT 1 FROM annotations_relation ra
-          JOIN annotations_annotation q ON q.id = ra.source_id AND q.status <> 'rejected'
-          WHERE ra.project_id = %(project)s AND ra.type = 'attributed_to' AND ra.status <> 'rejected'
-            AND ra.speaker_id = t.speaker_id AND ra.document_id = e.document_id
-            AND q.annotator_id = e.annotator_id AND q.layer = e.layer
-            AND q.start <= e.start AND q."end" >= e."end"))"""
-
+# and hedges inside the same quotation). Speaker 0 is "any speaker": each
+# reported span once, subtracted from the document's own counts. Each
+# attribution costs two index probes: its span by primary key (OFFSET 0 keeps
+# the lookups nested loops: the planner would rather hash every span of the
+# project) and the spans inside it through annotation_unique_span (document,
+# annotator, layer, start...). A quoted speaker's claim counts as supported
+# only when some supporting evidence is not the same speaker's own: the
+# circular case is searched from the speakers' own evidence, which is rare, so
+# a project without any costs nothing more.
+_SPAN_COLUMNS = "id, document_id, annotator_id, layer, label_id, subtype_id, is_supported, is_attacked, is_qualified"
 _SPEAKER_GROUP_COUNTS = """
     count(*) AS spans,
-    count(*) FILTER (WHERE a.counted_support) AS supported,
+    count(*) FILTER (WHERE a.is_supported AND ss.id IS NULL) AS supported,
     count(*) FILTER (WHERE a.is_attacked) AS attacked,
-    count(*) FILTER (WHERE a.counted_support AND a.is_attacked) AS contested,
+    count(*) FILTER (WHERE a.is_supported AND ss.id IS NULL AND a.is_attacked) AS contested,
     count(*) FILTER (WHERE a.is_qualified) AS qualified"""
 
 _SPEAKER_GROUPS_SELECT = (
-    """WITH direct AS (
+    """WITH direct AS MATERIALIZED (
   SELECT DISTINCT rel.source_id, rel.speaker_id
   FROM annotations_relation rel
   WHERE rel.project_id = %(project)s AND rel.type = 'attributed_to' AND rel.status <> 'rejected'
     AND (%(everything)s OR rel.document_id = ANY(%(documents)s::bigint[]))
 ),
-attributed AS (
-  SELECT source_id, speaker_id FROM direct
+quoted AS MATERIALIZED (
+  SELECT q.*, d.speaker_id FROM direct d
+  CROSS JOIN LATERAL (
+    SELECT """
+    + _SPAN_COLUMNS
+    + """, start, "end" FROM annotations_annotation
+    WHERE id = d.source_id AND status <> 'rejected' OFFSET 0
+  ) q
+),
+attributed AS MATERIALIZED (
+  SELECT """
+    + _SPAN_COLUMNS
+    + """, speaker_id FROM quoted
   UNION
-  SELECT i.id, d.speaker_id
-  FROM direct d
-  JOIN annotations_annotation q ON q.id = d.source_id AND q.status <> 'rejected'
-  JOIN annotations_annotation i ON i.document_id = q.document_id AND i.annotator_id = q.annotator_id
-    AND i.layer = q.layer AND i.start >= q.start AND i.start < q."end" AND i."end" <= q."end"
+  SELECT i.*, q.speaker_id FROM quoted q
+  CROSS JOIN LATERAL (
+    SELECT """
+    + _SPAN_COLUMNS
+    + """ FROM annotations_annotation i
+    WHERE i.document_id = q.document_id AND i.annotator_id = q.annotator_id AND i.layer = q.layer
+      AND i.start >= q.start AND i.start < q."end" AND i."end" <= q."end" AND i.id <> q.id
+      AND i.status <> 'rejected' OFFSET 0
+  ) i
+),
+self_supported AS (
+  SELECT DISTINCT c.id, c.speaker_id
+  FROM attributed e
+  JOIN projects_label el ON el.id = e.label_id AND el.kind = 'evidence'
+  JOIN annotations_relation r ON r.source_id = e.id AND r.type = 'supports' AND r.status <> 'rejected'
+  JOIN attributed c ON c.id = r.target_id AND c.speaker_id = e.speaker_id AND c.is_supported
+  WHERE NOT EXISTS (
+    SELECT 1 FROM annotations_relation r2
+    JOIN annotations_annotation e2 ON e2.id = r2.source_id AND e2.status <> 'rejected'
+    JOIN projects_label l2 ON l2.id = e2.label_id AND l2.kind = 'evidence'
+    WHERE r2.target_id = c.id AND r2.type = 'supports' AND r2.status <> 'rejected'
+      AND NOT EXISTS (SELECT 1 FROM attributed x WHERE x.id = e2.id AND x.speaker_id = c.speaker_id))
 ),
 keyed AS (
-  SELECT source_id, speaker_id FROM attributed
+  SELECT """
+    + _SPAN_COLUMNS
+    + """, speaker_id FROM attributed
   UNION ALL
-  SELECT DISTINCT source_id, 0::bigint FROM attributed
+  SELECT DISTINCT """
+    + _SPAN_COLUMNS
+    + """, 0::bigint FROM attributed
 )
-SELECT t.speaker_id, """  # noqa: S608
+SELECT a.speaker_id, """  # noqa: S608
     + _GROUP_KEYS
     + ", "
     + _READER
     + _SPEAKER_GROUP_COUNTS
     + """
-FROM keyed t
-CROSS JOIN LATERAL (
-  SELECT s.*, (s.is_supported AND (t.speaker_id = 0 OR """
-    + _OTHERS_EVIDENCE
-    + """)) AS counted_support
-  FROM annotations_annotation s WHERE s.id = t.source_id AND s.status <> 'rejected' OFFSET 0
-) a
-GROUP BY t.speaker_id, """
+FROM keyed a
+LEFT JOIN self_supported ss ON ss.id = a.id AND ss.speaker_id = a.speaker_id
+GROUP BY a.speaker_id, """
     + _GROUP_KEYS
 )
 

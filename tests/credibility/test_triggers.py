@@ -15,9 +15,9 @@ from annotator.projects.models import Label, ScoreLayer
 from annotator.reviews.decisions import annotation_review
 from annotator.reviews.models import Assignment
 from annotator.reviews.services import assignment_approve, assignment_request_changes
-from tests.credibility.test_units_and_intervals import clustered_wilson
 from tests.credibility.corpus import build_corpus
 from tests.credibility.test_incremental import dirty
+from tests.credibility.test_units_and_intervals import clustered_wilson
 
 pytestmark = pytest.mark.django_db
 
