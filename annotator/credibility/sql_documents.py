@@ -98,7 +98,9 @@ GROUP BY """
 # only when some supporting evidence is not the same speaker's own: the
 # circular case is searched from the speakers' own evidence, which is rare, so
 # a project without any costs nothing more.
-_SPAN_COLUMNS = "id, document_id, annotator_id, layer, label_id, subtype_id, is_supported, is_attacked, is_qualified"
+_SPAN_COLUMNS = (
+    "id, document_id, annotator_id, layer, label_id, subtype_id, is_supported, is_attacked, is_qualified"
+)
 _SPEAKER_GROUP_COUNTS = """
     count(*) AS spans,
     count(*) FILTER (WHERE a.is_supported AND ss.id IS NULL) AS supported,
@@ -380,7 +382,7 @@ WHERE NOT EXISTS (SELECT 1 FROM credibility_documentcounts c WHERE c.document_id
 # the five sums its clustered interval needs (intervals.Moments), over the
 # documents that contribute to it (x > 0). Unscored documents (no reading) are
 # listed in ``documents`` only.
-_WORDS = "d.word_count"
+_WORDS = "COALESCE(d.body_word_count, d.word_count)"  # body words: boilerplate regions excluded
 _UNIT_VALUES = ", ".join(f"c.{c}::float8 / NULLIF(c.readings, 0) AS {c}" for c in UNIT_COUNTS)
 _SPEAKER_VALUES = ", ".join(
     [f"s.{c}::float8 / NULLIF(c.readings, 0) AS {c}" for c in SPAN_COUNTS]

@@ -368,3 +368,25 @@ def test_links_that_count_are_accepted():
     relation_create(source=evidence, type="attacks", target=claim)
     relation_create(source=hedge, type="qualifies", target=claim)
     relation_create(source=evidence, type="attributed_to", speaker=SpeakerFactory())
+
+
+def test_words_are_body_words_without_boilerplate():
+    """Item 7: a 20-word document whose last 8 words are a marked "read more" list counts
+    12 words, so 3 hedges give 250 per 1,000 words (not 150)."""
+    from annotator.documents.services import document_create
+
+    project = ProjectFactory(score_min_documents=1, score_min_claims=0)
+    reviewer = member(project, Role.REVIEWER)
+    text = text_of(20, "body")
+    region_start = 6 * 12
+    doc = document_create(
+        project=project,
+        text=text,
+        outlet=SourceFactory(name="Bodied"),
+        boilerplate=[{"kind": "read_more", "start": region_start, "end": len(text)}],
+    )
+    for k in range(3):
+        span(doc, reviewer, k, "HEDGE")
+    r = recompute(project)[("outlet", "Bodied")]
+    assert r.words == 12
+    assert r.figures["hedge_density"]["point"] == approx(1000 * 3 / 12)
