@@ -109,7 +109,8 @@ _SPEAKER_GROUP_COUNTS = """
     count(*) FILTER (WHERE a.is_qualified) AS qualified"""
 
 _SPEAKER_GROUPS_SELECT = (
-    """WITH direct AS MATERIALIZED (
+    "WITH"  # noqa: S608
+    + """ direct AS MATERIALIZED (
   SELECT DISTINCT rel.source_id, rel.speaker_id
   FROM annotations_relation rel
   WHERE rel.project_id = %(project)s AND rel.type = 'attributed_to' AND rel.status <> 'rejected'
@@ -161,7 +162,7 @@ keyed AS (
     + _SPAN_COLUMNS
     + """, 0::bigint FROM attributed
 )
-SELECT a.speaker_id, """  # noqa: S608
+SELECT a.speaker_id, """
     + _GROUP_KEYS
     + ", "
     + _READER
