@@ -251,9 +251,10 @@ def relation_create(
 # target kinds): a link outside it could never count in any figure, so it is
 # refused rather than stored silently (docs/credibility.md, "Relations").
 RELATION_ENDS = {
-    # Evidence for or against an opinion is part of the argument map (the demo layer has
-    # it) though only claims are scored; it is kept.
-    RelationType.SUPPORTS: ({LabelKind.EVIDENCE}, {LabelKind.CLAIM, LabelKind.OPINION}),
+    # A claim supporting a claim is a sub-claim: it counts when it is itself supported
+    # (migration credibility 0006). Evidence for or against an opinion is part of the
+    # argument map (the demo layer has it) though only claims are scored; it is kept.
+    RelationType.SUPPORTS: ({LabelKind.EVIDENCE, LabelKind.CLAIM}, {LabelKind.CLAIM, LabelKind.OPINION}),
     RelationType.ATTACKS: ({LabelKind.EVIDENCE}, {LabelKind.CLAIM, LabelKind.OPINION}),
     RelationType.QUALIFIES: ({LabelKind.HEDGE}, {LabelKind.CLAIM}),
     RelationType.ATTRIBUTED_TO: (
@@ -272,14 +273,14 @@ def _check_relation_ends(*, source: Annotation, type: str, target: Annotation | 
     if source.label.kind not in sources:
         raise ApplicationError.field(
             "source",
-            f"A {source.label.kind} span ({source.label.code}) cannot be the source of {type}: "
-            f"{type} goes from a {_kinds(sources)} span.",
+            f"This {source.label.kind} span ({source.label.code}) cannot be the source of {type}: "
+            f"the source must be of kind {_kinds(sources)}.",
         )
     if target is not None and targets is not None and target.label.kind not in targets:
         raise ApplicationError.field(
             "target",
-            f"A {target.label.kind} span ({target.label.code}) cannot be the target of {type}: "
-            f"{type} goes to a {_kinds(targets)} span.",
+            f"This {target.label.kind} span ({target.label.code}) cannot be the target of {type}: "
+            f"the target must be of kind {_kinds(targets)}.",
         )
 
 

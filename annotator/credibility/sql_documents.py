@@ -149,7 +149,8 @@ self_supported AS (
   WHERE NOT EXISTS (
     SELECT 1 FROM annotations_relation r2
     JOIN annotations_annotation e2 ON e2.id = r2.source_id AND e2.status <> 'rejected'
-    JOIN projects_label l2 ON l2.id = e2.label_id AND l2.kind = 'evidence'
+    JOIN projects_label l2 ON l2.id = e2.label_id
+      AND (l2.kind = 'evidence' OR (l2.kind = 'claim' AND e2.is_supported))
     WHERE r2.target_id = c.id AND r2.type = 'supports' AND r2.status <> 'rejected'
       AND NOT EXISTS (SELECT 1 FROM attributed x WHERE x.id = e2.id AND x.speaker_id = c.speaker_id))
 ),

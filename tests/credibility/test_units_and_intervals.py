@@ -310,36 +310,36 @@ def test_the_trend_has_one_point_per_day_the_last_of_the_day():
             "supports",
             "CLAIM",
             "source",
-            "A hedge span (HEDGE) cannot be the source of supports: supports goes from a evidence span.",
+            "This hedge span (HEDGE) cannot be the source of supports: the source must be of kind claim or evidence.",
         ),
         (
-            "CLAIM",
+            "OPINION",
             "supports",
             "CLAIM",
             "source",
-            "A claim span (CLAIM) cannot be the source of supports: supports goes from a evidence span.",
+            "This opinion span (OPINION) cannot be the source of supports: the source must be of kind claim or evidence.",
         ),
         (
             "EVIDENCE",
             "attacks",
             "EVIDENCE",
             "target",
-            "A evidence span (EVIDENCE) cannot be the target of attacks: attacks goes to a claim or opinion span.",
+            "This evidence span (EVIDENCE) cannot be the target of attacks: the target must be of kind claim or opinion.",
         ),
         (
             "CLAIM",
             "qualifies",
             "CLAIM",
             "source",
-            "A claim span (CLAIM) cannot be the source of qualifies: qualifies goes from a hedge span.",
+            "This claim span (CLAIM) cannot be the source of qualifies: the source must be of kind hedge.",
         ),
     ],
 )
 def test_links_that_can_never_count_are_refused_naming_the_field(
     source_code, type_, target_code, field, message
 ):
-    """Item 6: supports from a hedge, supports between claims, attacks on evidence, qualifies from
-    a claim are refused by the service with a message naming the field; nothing is stored."""
+    """Item 6: supports from a hedge or an opinion, attacks on evidence, qualifies from a claim are
+    refused by the service with a message naming the field; nothing is stored."""
     from annotator.annotations.models import Relation
     from annotator.annotations.services import relation_create
     from annotator.core.errors import ApplicationError
@@ -390,3 +390,82 @@ def test_words_are_body_words_without_boilerplate():
     r = recompute(project)[("outlet", "Bodied")]
     assert r.words == 12
     assert r.figures["hedge_density"]["point"] == approx(1000 * 3 / 12)
+
+
+def _flags(*spans):
+    from annotator.annotations.models import Annotation
+
+    rows = Annotation.objects.filter(pk__in=[s.pk for s in spans]).extra(
+        select={"depth": "support_depth", "supported": "is_supported"}
+    )
+    by_id = {a.pk: (a.supported, a.depth) for a in rows}
+    return [by_id[s.pk] for s in spans]
+
+
+def test_support_through_sub_claim_chains_with_cycles_broken():
+    """Item 6: evidence E supports sub-claim S1, S1 supports S2, S2 supports the main claim M:
+    all supported (depths 1, 2, 3) through the service, and M counts as supported. Then M
+    supports S1 too (a cycle): nothing changes. Deleting E's link leaves the loop S1 → S2 → M
+    → S1 with no evidence: all three become unsupported (the cycle is broken by the bound)."""
+    from annotator.annotations.models import Relation
+    from annotator.annotations.services import relation_create, relation_delete
+
+    project = ProjectFactory(score_min_documents=1, score_min_claims=1)
+    reviewer = member(project, Role.REVIEWER)
+    doc = document(project, SourceFactory(name="Chains"), "chain")
+    evidence, s1, s2, main = (
+        span(doc, reviewer, k, code) for k, code in enumerate(["EVIDENCE", "CLAIM", "CLAIM", "CLAIM"])
+    )
+    first = relation_create(source=evidence, type="supports", target=s1)
+    relation_create(source=s1, type="supports", target=s2)
+    relation_create(source=s2, type="supports", target=main)
+    assert _flags(s1, s2, main) == [(True, 1), (True, 2), (True, 3)]
+    r = recompute(project)[("outlet", "Chains")]
+    assert (r.claims, r.supported_claims) == (3, 3)
+
+    relation_create(source=main, type="supports", target=s1)
+    assert _flags(s1, s2, main) == [(True, 1), (True, 2), (True, 3)]
+    relation_delete(relation=Relation.objects.get(pk=first.pk))
+    assert _flags(s1, s2, main) == [(False, None), (False, None), (False, None)]
+    assert recompute(project)[("outlet", "Chains")].supported_claims == 0
+
+
+def test_chains_are_bounded_at_five_links():
+    """Item 6: a chain of 6 claims behind one piece of evidence: the first five are supported
+    (depths 1 to 5), the sixth, six links away, is not."""
+    from annotator.annotations.services import relation_create
+
+    project = ProjectFactory()
+    reviewer = member(project, Role.REVIEWER)
+    doc = document(project, None, "long")
+    evidence = span(doc, reviewer, 0, "EVIDENCE")
+    claims = [span(doc, reviewer, k, "CLAIM") for k in range(1, 7)]
+    relation_create(source=evidence, type="supports", target=claims[0])
+    for before, after in zip(claims, claims[1:]):
+        relation_create(source=before, type="supports", target=after)
+    assert _flags(*claims) == [(True, 1), (True, 2), (True, 3), (True, 4), (True, 5), (False, None)]
+
+
+def test_the_rebuild_finds_chain_flags_right():
+    """The repair tool recomputes chains too and finds nothing to change on a consistent project."""
+    from django.db import connection
+
+    from annotator.annotations.services import relation_create
+    from annotator.credibility.link_flags import link_flags_rebuild
+
+    project = ProjectFactory()
+    reviewer = member(project, Role.REVIEWER)
+    doc = document(project, None, "rebuild")
+    evidence, s1, main = (
+        span(doc, reviewer, k, code) for k, code in enumerate(["EVIDENCE", "CLAIM", "CLAIM"])
+    )
+    relation_create(source=evidence, type="supports", target=s1)
+    relation_create(source=s1, type="supports", target=main)
+    assert link_flags_rebuild(project=project) == 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE annotations_annotation SET is_supported = false, support_depth = NULL WHERE id = %s",
+            [main.pk],
+        )
+    assert link_flags_rebuild(project=project) == 1
+    assert _flags(s1, main) == [(True, 1), (True, 2)]
