@@ -12,13 +12,14 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType
+from annotator.annotations.rules import relation_ends_problem
 from annotator.annotations.span_sql import Inserted, span_insert
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.core.integrity import constraint_name
 from annotator.credibility.services import dirty_marks_params, scores_recompute_enqueue
 from annotator.credibility.signals import scores_mark_on_commit, scores_marks_suspended
 from annotator.documents.models import Document
-from annotator.projects.models import Label, LabelKind, LabelSubtype
+from annotator.projects.models import Label, LabelSubtype
 from annotator.reviews.services import LAYER_EDITING_STATES, layer_assert_editable, layer_open_for_edit
 from annotator.sources.models import Speaker
 
@@ -247,41 +248,16 @@ def relation_create(
     )
 
 
-# The one rule for which spans a relation may link, by label kind (source kinds,
-# target kinds): a link outside it could never count in any figure, so it is
-# refused rather than stored silently (docs/credibility.md, "Relations").
-RELATION_ENDS = {
-    # A claim supporting a claim is a sub-claim: it counts when it is itself supported
-    # (migration credibility 0006). Evidence for or against an opinion is part of the
-    # argument map (the demo layer has it) though only claims are scored; it is kept.
-    RelationType.SUPPORTS: ({LabelKind.EVIDENCE, LabelKind.CLAIM}, {LabelKind.CLAIM, LabelKind.OPINION}),
-    RelationType.ATTACKS: ({LabelKind.EVIDENCE}, {LabelKind.CLAIM, LabelKind.OPINION}),
-    RelationType.QUALIFIES: ({LabelKind.HEDGE}, {LabelKind.CLAIM}),
-    RelationType.ATTRIBUTED_TO: (
-        {LabelKind.CLAIM, LabelKind.EVIDENCE, LabelKind.OPINION, LabelKind.HEDGE},
-        None,
-    ),
-}
-
-
-def _kinds(kinds) -> str:
-    return " or ".join(sorted(str(k) for k in kinds))
-
-
 def _check_relation_ends(*, source: Annotation, type: str, target: Annotation | None) -> None:
-    sources, targets = RELATION_ENDS[type]
-    if source.label.kind not in sources:
-        raise ApplicationError.field(
-            "source",
-            f"This {source.label.kind} span ({source.label.code}) cannot be the source of {type}: "
-            f"the source must be of kind {_kinds(sources)}.",
-        )
-    if target is not None and targets is not None and target.label.kind not in targets:
-        raise ApplicationError.field(
-            "target",
-            f"This {target.label.kind} span ({target.label.code}) cannot be the target of {type}: "
-            f"the target must be of kind {_kinds(targets)}.",
-        )
+    problem = relation_ends_problem(
+        type=type,
+        source_kind=source.label.kind,
+        source_code=source.label.code,
+        target_kind=target.label.kind if target is not None else None,
+        target_code=target.label.code if target is not None else "",
+    )
+    if problem is not None:
+        raise ApplicationError.field(*problem)
 
 
 def _check_relation(

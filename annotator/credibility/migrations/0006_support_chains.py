@@ -1,7 +1,8 @@
 """Support through sub-claim chains, kept by PostgreSQL (docs/credibility.md, "Relations").
 
 A claim is supported when evidence supports it, or when a supported claim
-(a sub-claim) supports it, through at most MAX_DEPTH links. ``support_depth``
+(a sub-claim) supports it, through at most MAX_DEPTH links. Likewise a claim
+is attacked by evidence, or by a counter-claim that is itself supported. ``support_depth``
 on the span row is the length of the shortest such chain (1 = evidence
 directly; NULL = unsupported) and ``is_supported`` is ``support_depth IS NOT
 NULL``. The triggers of migration 0004 call the functions redefined here, so
@@ -32,7 +33,8 @@ LANGUAGE sql STABLE AS $$
         COALESCE(min(CASE WHEN r.type = 'supports' AND l.kind = 'evidence' THEN 1 END), 99),
         COALESCE(min(CASE WHEN r.type = 'supports' AND l.kind = 'claim' THEN s.support_depth + 1 END), 99)
       ), 99)::smallint,
-    COALESCE(bool_or(r.type = 'attacks' AND l.kind = 'evidence'), false),
+    COALESCE(bool_or(r.type = 'attacks'
+      AND (l.kind = 'evidence' OR (l.kind = 'claim' AND s.support_depth <= {MAX_DEPTH}))), false),
     COALESCE(bool_or(r.type = 'qualifies' AND l.kind = 'hedge'), false)
   FROM (SELECT DISTINCT unnest(targets) AS id) t
   LEFT JOIN (annotations_relation r
@@ -70,7 +72,7 @@ BEGIN
     total := total + COALESCE(cardinality(changed), 0);
     targets := ARRAY(
       SELECT DISTINCT r.target_id FROM annotations_relation r
-       WHERE r.source_id = ANY(changed) AND r.type = 'supports' AND r.target_id IS NOT NULL);
+       WHERE r.source_id = ANY(changed) AND r.type IN ('supports', 'attacks') AND r.target_id IS NOT NULL);
   END LOOP;
   RETURN total;
 END $$;
@@ -88,7 +90,7 @@ BEGIN
     SELECT DISTINCT r.target_id FROM annotations_relation r
     JOIN annotations_annotation s ON s.id = r.source_id
     JOIN projects_label l ON l.id = s.label_id AND l.kind = 'claim'
-    WHERE r.project_id = project AND r.type = 'supports' AND r.target_id IS NOT NULL;
+    WHERE r.project_id = project AND r.type IN ('supports', 'attacks') AND r.target_id IS NOT NULL;
   WITH chained AS (SELECT id FROM pg_temp.credibility_chained),
   linked AS (
     SELECT r.target_id AS id,
