@@ -30,6 +30,7 @@ class Document(models.Model):
     word_count = models.PositiveIntegerField()
     boilerplate = models.JSONField(
         default=list,
+        db_default=models.Value([], models.JSONField()),  # rows inserted in SQL (imports, benchmarks)
         blank=True,
         help_text='Regions that are not the body: [{"kind": ..., "start": ..., "end": ...}] in code points',
     )
