@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from annotator.annotations.models import Annotation, Relation
 from annotator.credibility.models import SourceScore
 from annotator.credibility.sample_build import sample_layer_build
+from annotator.documents.models import Document
 from annotator.reviews.models import Assignment
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
@@ -104,6 +105,11 @@ def test_loads_once_then_changes_nothing_and_scores_the_outlets():
     # supported: c1 (by e3, a quoted source backing the writer); c4 is attacked by e2;
     # qualified: c4, c7 (c2 is reported)
     assert (voice.supported_claims, voice.attacked_claims, voice.qualified_claims) == (1, 1, 2)
+    # One document per named outlet: too little data (no rank, no point in the charts); its
+    # words are the body words of doc 000, the manifest's boilerplate regions left out.
+    assert voice.small_sample and voice.small_sample_reason.startswith("1 scored document(s), fewer than 3")
+    doc000 = Document.objects.get(provenance__file="000_3ebc57de493f7aab.txt")
+    assert voice.words == doc000.body_word_count < doc000.word_count
     # Kabulov's c2 rests only on his own e1: circular, so not supported.
     kabulov = scores[("speaker", "Zamir Kabulov")]
     assert (kabulov.evidence, kabulov.supported_claims) == (1, 0)
