@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from annotator.credibility import selectors
 from annotator.credibility.export import score_row, scores_csv
 from annotator.credibility.models import (
-    DERIVED_FIELDS,
+    COUNT_FIELDS,
     EntityKind,
     LayerUsed,
     SourceScore,
@@ -27,16 +27,21 @@ from api.jobs import JobSerializer, job_response
 from api.lists import unknown_parameters_refuse
 
 SCORE_FIELDS = (
-    "kind", "entity_id", "entity_name", "layer", "documents", "scored_documents", "docs_gold", "docs_approved",
-    "docs_submitted", "readings", "words", "claims", "evidence", "evidence_subtypes", "opinions", "hedges",
-    "supported_claims", "attacked_claims", "contested_claims", "qualified_claims", *DERIVED_FIELDS, "computed_at",
+    "kind", "entity_id", "entity_name", "layer", "small_sample", "small_sample_reason", *COUNT_FIELDS,
+    "evidence_subtypes", "figures", "computed_at",
 )  # fmt: skip
 
 
 class ScoreSerializer(serializers.ModelSerializer):
     project = serializers.IntegerField(source="project_id", read_only=True)
     rank = serializers.IntegerField(
-        read_only=True, help_text="Rank within project and kind by the chosen sort"
+        read_only=True,
+        allow_null=True,
+        help_text="Rank within project and kind by the chosen sort; null for small samples (too little data)",
+    )
+    figures = serializers.JSONField(
+        read_only=True,
+        help_text="Per metric (see docs/credibility.md): point, low, high (null = unbounded), documents, effective_n",
     )
 
     class Meta:
@@ -47,10 +52,13 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 class SnapshotSerializer(serializers.ModelSerializer):
     project = serializers.IntegerField(source="project_id", read_only=True)
+    period = serializers.DateTimeField(
+        read_only=True, help_text="The day (or week) this snapshot stands for: the last one of the period"
+    )
 
     class Meta:
         model = SourceScoreSnapshot
-        fields = ("id", "project", *SCORE_FIELDS)
+        fields = ("id", "project", "period", *SCORE_FIELDS)
         read_only_fields = fields
 
 

@@ -20,6 +20,7 @@ from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
 from annotator.documents.services import (
     author_get_or_create,
+    document_boilerplate_set,
     document_create,
     document_delete,
     source_get_or_create,
@@ -37,7 +38,7 @@ from api.workspace import AssignmentBriefSerializer, WorkspaceSerializer, worksp
 
 DOCUMENT_FIELDS = (
     "id", "project", "title", "url", "published_on", "source", "language", "content_hash",
-    "char_count", "word_count", "created_at",
+    "char_count", "word_count", "body_word_count", "boilerplate", "created_at",
 )  # fmt: skip
 
 
@@ -75,6 +76,21 @@ class DocumentCreateInput(serializers.Serializer):
         child=serializers.CharField(max_length=200), required=False, default=list, max_length=50
     )
     language = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    boilerplate = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        default=list,
+        max_length=1000,
+        help_text='Regions that are not the body: [{"kind": "comment_form", "start": 10, "end": 42}]',
+    )
+
+
+class BoilerplateInput(serializers.Serializer):
+    boilerplate = serializers.ListField(
+        child=serializers.DictField(),
+        max_length=1000,
+        help_text="The document's boilerplate regions (replaced)",
+    )
 
 
 class SubmitOutput(serializers.Serializer):
@@ -154,8 +170,22 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             language=data["language"],
             provenance={"kind": "api"},
             created_by=request.user,
+            boilerplate=data["boilerplate"],
         )
         return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=BoilerplateInput,
+        responses={200: DocumentSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Mark the document's boilerplate regions (managers); scores count body words only",
+    )
+    @action(detail=True, methods=["put"])
+    def boilerplate(self, request, pk=None):
+        document, _ = document_access(user=request.user, document_id=pk, minimum=Role.MANAGER)
+        payload = BoilerplateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        document = document_boilerplate_set(document=document, regions=payload.validated_data["boilerplate"])
+        return Response(DocumentSerializer(document).data)
 
     @extend_schema(
         parameters=WORKSPACE_PARAMS,

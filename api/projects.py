@@ -42,7 +42,10 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ("id", "name", "slug", "description", "score_layer", "role", "created_at")
+        fields = (
+            "id", "name", "slug", "description", "score_layer", "score_min_documents", "score_min_claims", "role",
+            "created_at",
+        )  # fmt: skip
         read_only_fields = fields
 
 

@@ -8,7 +8,8 @@ annotator is a member of the project.
 
 Derived columns PostgreSQL keeps on span rows: ``is_supported``,
 ``is_attacked``, ``is_qualified`` (whether a counted link points at the span;
-triggers in migration credibility 0004). They are not model fields, so no
+triggers in migration credibility 0004) and ``support_depth`` (the shortest
+chain of supports down to evidence, at most 5 links; migration credibility 0006). They are not model fields, so no
 ``save()`` of a span loaded earlier can write stale values back.
 """
 

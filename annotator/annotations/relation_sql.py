@@ -38,12 +38,27 @@ from django.conf import settings
 from django.db import connection
 
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType
+from annotator.annotations.rules import RELATION_ENDS
 from annotator.annotations.span_sql import history_user_id
 from annotator.core.db import model_from_row, prepared_cursor
 from annotator.credibility.models import DirtyKind
 from annotator.credibility.services import dirty_marks_ctes
-from annotator.projects.models import Role
+from annotator.projects.models import Label, Role
 from annotator.reviews.services import EDITABLE_STATES
+
+
+def _ends_sql(alias: str, side: int) -> str:
+    """Whether ``alias``'s label kind may stand at this end (0 source, 1 target) of the link, by
+    annotations/rules.py (type and kind names are the models' constants, not input)."""
+    cases = []
+    for type, ends in RELATION_ENDS.items():
+        kinds = ends[side]
+        allowed = (
+            "true" if kinds is None else f"{alias}.kind IN ({', '.join(repr(str(k)) for k in sorted(kinds))})"
+        )
+        cases.append(f"WHEN '{type}' THEN {allowed}")
+    return f"CASE %(type)s::text {' '.join(cases)} ELSE false END"
+
 
 # Every rule of relation creation as the API applies it, in the order the general path
 # checks them (the first one that fails is the error the caller sees). ``src`` and ``tgt``
@@ -71,6 +86,9 @@ RULES: dict[str, str] = {
     "not_self": "%(target)s::bigint IS NULL OR %(target)s::bigint <> %(source)s::bigint",
     "same_document": "%(target)s::bigint IS NULL OR tgt.document_id = src.document_id",
     "same_layer": "%(target)s::bigint IS NULL OR (tgt.annotator_id = src.annotator_id AND tgt.layer = src.layer)",
+    # annotations/rules.py RELATION_ENDS: links whose ends can never count are refused.
+    "source_kind_fits": _ends_sql("src", 0),
+    "target_kind_fits": "%(target)s::bigint IS NULL OR " + _ends_sql("tgt", 1),
     # reviews/services.py layer_assert_editable: a submitted or approved layer is read-only.
     "layer_editable": (
         "src.layer <> %(annotator_layer)s OR NOT EXISTS (SELECT 1 FROM reviews_assignment ra"
@@ -124,14 +142,15 @@ def _statement(*, marks: bool) -> tuple[str, list[str], list[str]]:
     assert not unknown, f"history columns with no source: {unknown}"  # noqa: S101 - a model change
     history_values = ", ".join(extra.get(c) or f"rel.{quote(c)}" for c in history_columns)
     spans = quote(Annotation._meta.db_table)
+    kind = f"(SELECT l.kind FROM {quote(Label._meta.db_table)} l WHERE l.id = a.label_id) AS kind"
     refusals = ", ".join(f"CASE WHEN ({sql}) IS NOT TRUE THEN '{name}' END" for name, sql in RULES.items())
     ctes = [
         # The caller's role in the source's project (superusers act as managers).
-        f"src AS (SELECT a.id, a.project_id, a.document_id, a.annotator_id, a.layer,"
+        f"src AS (SELECT a.id, a.project_id, a.document_id, a.annotator_id, a.layer, {kind},"
         f" CASE WHEN %(superuser)s::boolean THEN %(manager)s::text ELSE (SELECT m.role FROM projects_membership m"
         f" WHERE m.project_id = a.project_id AND m.user_id = %(user)s::bigint AND m.is_active LIMIT 1) END AS role"
         f" FROM {spans} a WHERE a.id = %(source)s::bigint)",
-        f"tgt AS (SELECT a.document_id, a.annotator_id, a.layer,"
+        f"tgt AS (SELECT a.document_id, a.annotator_id, a.layer, {kind},"
         f" %(superuser)s::boolean OR EXISTS (SELECT 1 FROM projects_membership m WHERE m.project_id = a.project_id"
         f" AND m.user_id = %(user)s::bigint AND m.is_active) AS visible"
         f" FROM {spans} a WHERE a.id = %(target)s::bigint)",

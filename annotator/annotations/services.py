@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType
 from annotator.annotations.relation_sql import relation_insert_checked
+from annotator.annotations.rules import relation_ends_problem
 from annotator.annotations.span_sql import Inserted, span_insert
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.core.integrity import constraint_name
@@ -300,6 +301,18 @@ def relation_create_checked(
     return relation
 
 
+def _check_relation_ends(*, source: Annotation, type: str, target: Annotation | None) -> None:
+    problem = relation_ends_problem(
+        type=type,
+        source_kind=source.label.kind,
+        source_code=source.label.code,
+        target_kind=target.label.kind if target is not None else None,
+        target_code=target.label.code if target is not None else "",
+    )
+    if problem is not None:
+        raise ApplicationError.field(*problem)
+
+
 def _check_relation(
     *, source: Annotation, type: str, target: Annotation | None, speaker: Speaker | None
 ) -> None:
@@ -328,6 +341,7 @@ def _check_relation(
             )
         if (target.annotator_id, target.layer) != (source.annotator_id, source.layer):
             raise ApplicationError.field("target", "The target span is in another annotator's layer.")
+    _check_relation_ends(source=source, type=type, target=target)
 
 
 @transaction.atomic

@@ -13,8 +13,8 @@ from annotator.credibility.services import scores_recompute_request, scores_reco
 from annotator.projects.models import Project
 from annotator.reviews.admin_support import ManagedProjectsMixin, managed_project_ids, run_each
 
-LIST = ("entity_name", "kind", "project", "layer", "scored_documents", "claims", "evidence", "ratio_smoothed",
-        "ratio_low", "ratio_high", "supported_share", "computed_at")  # fmt: skip
+LIST = ("entity_name", "kind", "project", "layer", "scored_documents", "claims", "evidence", "small_sample",
+        "computed_at")  # fmt: skip
 
 
 class ScoreAdminBase(ManagedProjectsMixin, admin.ModelAdmin):

@@ -44,27 +44,41 @@ class Scale:
 
 
 def ratio_chart(rows: list[dict], *, width: int = 760, label_width: int = 230, row_height: int = 26) -> dict:
-    """Rows need entity_name, ratio, ratio_smoothed, ratio_low, ratio_high; returns drawable geometry."""
+    """Rows need entity_name, claims, evidence, figures and small_sample; returns drawable geometry.
+
+    A small sample ("too little data") gets neither a point nor a bar: its row says why.
+    """
     value_width = 170
     scale = Scale(left=label_width, width=width - label_width - value_width)
     top = 30
     items = []
     for index, row in enumerate(rows):
         y = top + index * row_height + row_height / 2
-        low_x, low_clipped = scale.log_x(row["ratio_low"])
-        high_x, high_clipped = scale.log_x(row["ratio_high"])
-        point = row["ratio_smoothed"]
+        figure = row["figures"].get("ratio") or {}
+        small = row.get("small_sample", False)
+        drawn = not small and figure.get("low") is not None
+        low_x, low_clipped = scale.log_x(figure.get("low")) if drawn else (None, False)
+        high_x, high_clipped = scale.log_x(figure.get("high")) if drawn else (None, False)
+        point = figure.get("point") if drawn else None
+        if small:
+            text = "too little data"
+        elif figure.get("low") is None:
+            text = "no claims"
+        else:
+            text = interval_text(point, figure.get("low"), figure.get("high"))
         items.append(
             {
                 "name": row["entity_name"],
                 "y": y,
+                "drawn": drawn,
                 "low_x": low_x,
                 "high_x": high_x,
                 "low_clipped": low_clipped,
                 "high_clipped": high_clipped,
-                "point_x": scale.log_x(point)[0] if point is not None else None,
-                "raw_x": scale.log_x(row["ratio"])[0] if row.get("ratio") else None,
-                "text": interval_text(point, row["ratio_low"], row["ratio_high"]),
+                "point_x": scale.log_x(point)[0] if point else None,
+                "text": text,
+                "reason": row.get("small_sample_reason", ""),
+                "documents": figure.get("documents", 0),
                 "claims": row["claims"],
                 "evidence": row["evidence"],
             }
@@ -86,7 +100,8 @@ def ratio_chart(rows: list[dict], *, width: int = 760, label_width: int = 230, r
 
 
 def trend_chart(snapshots: list, *, width: int = 760, height: int = 240) -> dict:
-    """Smoothed ratio with interval bars, and supported-claim share, per snapshot (oldest first)."""
+    """Claims per evidence with interval bars, and the supported-claim share, one point per
+    period (day or week, oldest first); periods with too little data have no point."""
     left, right, top, bottom = 60, 50, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(snapshots)
@@ -107,17 +122,29 @@ def trend_chart(snapshots: list, *, width: int = 760, height: int = 240) -> dict
 
     points = []
     for i, s in enumerate(snapshots):
+        ratio = s.figures.get("ratio") or {}
+        supported = s.figures.get("supported_share") or {}
+        small = s.small_sample
+        when = getattr(s, "period", None) or s.computed_at
+        drawn = not small and ratio.get("low") is not None
         points.append(
             {
                 "x": x_of(i),
-                "y": y_log(s.ratio_smoothed) if s.ratio_smoothed is not None else None,
-                "low_y": y_log(s.ratio_low),
-                "high_y": y_log(s.ratio_high),
-                "unbounded": s.ratio_high is None,
-                "share_y": y_share(s.supported_share),
-                "when": s.computed_at,
-                "text": f"{s.computed_at:%Y-%m-%d %H:%M}: ratio {interval_text(s.ratio_smoothed, s.ratio_low, s.ratio_high)}, "
-                f"supported {fmt(s.supported_share)}",
+                "y": y_log(ratio["point"]) if drawn and ratio.get("point") else None,
+                "drawn": drawn,
+                "low_y": y_log(ratio.get("low")) if drawn else None,
+                "high_y": y_log(ratio.get("high")) if drawn else None,
+                "unbounded": drawn and ratio.get("high") is None,
+                "share_y": None if small else y_share(supported.get("point")),
+                "when": when,
+                "text": f"{when:%Y-%m-%d}: "
+                + (
+                    f"too little data ({s.small_sample_reason})"
+                    if small
+                    else f"claims per evidence {interval_text(ratio.get('point'), ratio.get('low'), ratio.get('high'))}, "
+                    f"supported {fmt(supported.get('point'))} [{fmt(supported.get('low'))}–{fmt(supported.get('high'))}], "
+                    f"{ratio.get('documents', 0)} documents"
+                ),
             }
         )
     ratio_path = " ".join(
@@ -130,6 +157,8 @@ def trend_chart(snapshots: list, *, width: int = 760, height: int = 240) -> dict
     )
     ticks = [{"y": y_log(t), "label": f"{t:g}", "one": t == 1} for t in RATIO_TICKS]
     share_ticks = [{"y": y_share(t), "label": f"{int(t * 100)}%"} for t in (0, 0.5, 1)]
+    first = snapshots[0] if snapshots else None
+    last = snapshots[-1] if snapshots else None
     return {
         "width": width,
         "height": height,
@@ -142,6 +171,6 @@ def trend_chart(snapshots: list, *, width: int = 760, height: int = 240) -> dict
         "right": width - right,
         "top": top,
         "bottom": top + plot_h,
-        "first": snapshots[0].computed_at if snapshots else None,
-        "last": snapshots[-1].computed_at if snapshots else None,
+        "first": (getattr(first, "period", None) or first.computed_at) if first else None,
+        "last": (getattr(last, "period", None) or last.computed_at) if last else None,
     }

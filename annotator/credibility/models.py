@@ -3,11 +3,12 @@
 A "source" here is an outlet (``sources.Source``), an author (``sources.Author``)
 or a quoted speaker (``sources.Speaker``). ``entity_id`` is the id of that row,
 or 0 for the explicit "Unknown outlet" / "Unknown author" rows that collect
-documents with no outlet or no author. The README, "Source credibility scores", gives every formula.
+documents with no outlet or no author. docs/credibility.md gives every formula and rule.
 """
 
 from django.db import models
 
+from annotator.credibility.registry import UNIT_COUNTS
 from annotator.projects.models import Project
 
 
@@ -18,7 +19,7 @@ class EntityKind(models.TextChoices):
 
 
 class LayerUsed(models.TextChoices):
-    """Which tier of layers the scored documents came from (see the README, "Source credibility scores")."""
+    """Which tier of layers the scored documents came from (docs/credibility.md)."""
 
     GOLD = "gold", "Gold"
     APPROVED = "approved", "Approved"
@@ -29,6 +30,8 @@ class LayerUsed(models.TextChoices):
 
 UNKNOWN_ID = 0
 
+# Counts stored on every score row; the per-document counts are the mean over a
+# document's readings (the gold layer is one reading), so they may be fractional.
 COUNT_FIELDS = [
     "documents",
     "scored_documents",
@@ -37,32 +40,7 @@ COUNT_FIELDS = [
     "docs_submitted",
     "readings",
     "words",
-    "claims",
-    "evidence",
-    "opinions",
-    "hedges",
-    "supported_claims",
-    "attacked_claims",
-    "contested_claims",
-    "qualified_claims",
-]
-DERIVED_FIELDS = [
-    "ratio",
-    "ratio_smoothed",
-    "ratio_low",
-    "ratio_high",
-    "supported_share",
-    "supported_low",
-    "supported_high",
-    "qualified_share",
-    "qualified_low",
-    "qualified_high",
-    "opinion_share",
-    "opinion_low",
-    "opinion_high",
-    "hedge_density",
-    "hedge_density_low",
-    "hedge_density_high",
+    *UNIT_COUNTS,
 ]
 
 
@@ -74,38 +52,42 @@ class ScoreFields(models.Model):
     layer = models.CharField(max_length=10, choices=LayerUsed.choices)
 
     documents = models.IntegerField(help_text="Documents of this source in the project")
-    scored_documents = models.IntegerField(help_text="Documents with a scored layer")
+    scored_documents = models.IntegerField(help_text="Documents with a scored layer (the units)")
     docs_gold = models.IntegerField()
     docs_approved = models.IntegerField()
     docs_submitted = models.IntegerField()
     readings = models.IntegerField(help_text="Scored layers (a document read by 2 annotators counts 2)")
-    words = models.BigIntegerField(help_text="Sum of word_count over readings")
-    claims = models.IntegerField()
-    evidence = models.IntegerField()
+    words = models.BigIntegerField(help_text="Body words of the scored documents (boilerplate excluded)")
+    claims = models.FloatField(help_text="The writer's own claims (one reading per document)")
+    evidence = models.FloatField()
     evidence_subtypes = models.JSONField(default=dict, blank=True)
-    opinions = models.IntegerField()
-    hedges = models.IntegerField()
-    supported_claims = models.IntegerField()
-    attacked_claims = models.IntegerField()
-    contested_claims = models.IntegerField(help_text="Claims both supported and attacked by evidence")
-    qualified_claims = models.IntegerField()
+    opinions = models.FloatField()
+    hedges = models.FloatField()
+    supported_claims = models.FloatField()
+    attacked_claims = models.FloatField()
+    contested_claims = models.FloatField(help_text="Claims both supported and attacked by evidence")
+    qualified_claims = models.FloatField()
+    hedges_uncertain = models.FloatField(
+        default=0, help_text="Hedges of acknowledged uncertainty (modal, speculation)"
+    )
+    hedges_vague = models.FloatField(default=0, help_text="Hedges of vague authority or insinuation")
+    reported_claims = models.FloatField(
+        default=0, help_text="Claims attributed to quoted speakers (outlets, authors)"
+    )
+    reported_evidence = models.FloatField(default=0)
+    reported_opinions = models.FloatField(default=0)
+    reported_hedges = models.FloatField(default=0)
 
-    ratio = models.FloatField(null=True, help_text="claims / evidence; null when evidence = 0")
-    ratio_smoothed = models.FloatField(null=True)
-    ratio_low = models.FloatField(null=True)
-    ratio_high = models.FloatField(null=True, help_text="null = unbounded (no evidence)")
-    supported_share = models.FloatField(null=True)
-    supported_low = models.FloatField(null=True)
-    supported_high = models.FloatField(null=True)
-    qualified_share = models.FloatField(null=True)
-    qualified_low = models.FloatField(null=True)
-    qualified_high = models.FloatField(null=True)
-    opinion_share = models.FloatField(null=True)
-    opinion_low = models.FloatField(null=True)
-    opinion_high = models.FloatField(null=True)
-    hedge_density = models.FloatField(null=True, help_text="hedges per 1,000 words")
-    hedge_density_low = models.FloatField(null=True)
-    hedge_density_high = models.FloatField(null=True)
+    moments = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per metric: [documents, Σy, Σx, Σy², Σx², Σxy] (registry.METRICS)",
+    )
+    figures = models.JSONField(
+        default=dict, blank=True, help_text="Per metric: point, low, high (null = unbounded), documents"
+    )
+    small_sample = models.BooleanField(default=False, help_text="Too little data to rank or plot a point")
+    small_sample_reason = models.CharField(max_length=200, blank=True)
 
     computed_at = models.DateTimeField()
 
@@ -202,7 +184,10 @@ class ScoreDirty(models.Model):
 class CountFields(models.Model):
     """Per-document counts from the scored layers: the first level of the two-level aggregation.
 
-    A change recounts only its document; a source's figures are then summed
+    Counts are summed over the document's readings (``readings``); level 2
+    divides by ``readings``, so a document is one unit whoever read it. Own
+    counts exclude spans attributed to a speaker, which are in ``reported_*``.
+    A change recounts only its document; a source's figures are then computed
     from these rows, so an incremental recompute never rereads a source's
     whole corpus of spans.
     """
@@ -221,6 +206,12 @@ class CountFields(models.Model):
     attacked_claims = models.IntegerField()
     contested_claims = models.IntegerField()
     qualified_claims = models.IntegerField()
+    hedges_uncertain = models.IntegerField(default=0)
+    hedges_vague = models.IntegerField(default=0)
+    reported_claims = models.IntegerField(default=0)
+    reported_evidence = models.IntegerField(default=0)
+    reported_opinions = models.IntegerField(default=0)
+    reported_hedges = models.IntegerField(default=0)
     computed_at = models.DateTimeField()
 
     class Meta:

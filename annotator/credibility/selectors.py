@@ -6,32 +6,48 @@ the user cannot see raises NotFound (through ``project_access``).
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 from django.db import connection
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import Rank
+from django.db.models import Case, F, FloatField, IntegerField, QuerySet, Value, When, Window
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Rank, TruncDay, TruncWeek
 
 from annotator.core.errors import ApplicationError
 from annotator.credibility import sql
 from annotator.credibility.metrics import Targets, sql_params, with_derived
 from annotator.credibility.models import COUNT_FIELDS, EntityKind, LayerUsed, SourceScore, SourceScoreSnapshot
+from annotator.credibility.registry import moments_sum, sort_keys
 from annotator.projects.models import Project, Role
 from annotator.projects.selectors import project_access, projects_for_user, role_at_least
 
-# Sort keys offered by the dashboard and API; rankings use interval bounds.
+
+def _bound(metric: str, part: str):
+    return Cast(KT(f"figures__{metric}__{part}"), FloatField())
+
+
+# Sort keys offered by the dashboard and API: every metric's lower bound (highest
+# first) and upper bound (lowest first) from the registry; rankings use bounds.
 SORTS = {
-    "ratio_low": F("ratio_low").desc(nulls_last=True),
-    "ratio_high": F("ratio_high").asc(nulls_last=True),
-    "ratio_smoothed": F("ratio_smoothed").desc(nulls_last=True),
-    "supported_low": F("supported_low").desc(nulls_last=True),
-    "supported_high": F("supported_high").asc(nulls_last=True),
-    "qualified_low": F("qualified_low").desc(nulls_last=True),
-    "opinion_low": F("opinion_low").desc(nulls_last=True),
-    "hedge_density_low": F("hedge_density_low").desc(nulls_last=True),
-    "claims": F("claims").desc(),
-    "documents": F("documents").desc(),
-    "name": F("entity_name").asc(),
+    key: (
+        _bound(metric, part).desc(nulls_last=True)
+        if descending
+        else _bound(metric, part).asc(nulls_last=True)
+    )
+    for key, (metric, part, descending) in sort_keys().items()
 }
+SORTS.update(
+    {
+        "claims": F("claims").desc(),
+        "documents": F("scored_documents").desc(),
+        "name": F("entity_name").asc(),
+    }
+)
 DEFAULT_SORT = "ratio_low"
+# Project settings the "All my projects" view applies (each project may set its own).
+DEFAULT_MIN_DOCUMENTS = Project._meta.get_field("score_min_documents").default
+DEFAULT_MIN_CLAIMS = Project._meta.get_field("score_min_claims").default
 
 
 def _check_choice(field: str, value: str | None, choices) -> None:
@@ -67,17 +83,24 @@ def scores_list(
     if min_documents:
         scores = scores.filter(scored_documents__gte=min_documents)
     order = SORTS[sort]
-    return (
-        scores.select_related("project")
-        .annotate(rank=Window(Rank(), partition_by=[F("project_id"), F("kind")], order_by=order))
-        .order_by("project_id", "kind", order, "entity_name")
+    # Small samples are listed after the ranked sources and get no rank (the
+    # window ranks them apart; the rank is then blanked).
+    ranked = scores.select_related("project").annotate(
+        rank_in_group=Window(
+            Rank(), partition_by=[F("project_id"), F("kind"), F("small_sample")], order_by=order
+        )
     )
+    return ranked.annotate(
+        rank=Case(
+            When(small_sample=True, then=Value(None)), default=F("rank_in_group"), output_field=IntegerField()
+        )
+    ).order_by("project_id", "kind", "small_sample", order, "entity_name")
 
 
 _OVERALL_TEMPLATE = """
 SELECT s.kind, s.entity_id, max(s.entity_name) AS entity_name, count(*)::int AS projects,
   array_agg(s.project_id ORDER BY s.project_id) AS project_ids,
-  {sums},
+  {sums}, jsonb_agg(s.moments) AS moments_per_project,
   (SELECT jsonb_object_agg(code, n) FROM (
      SELECT e.key AS code, sum(e.value::int) AS n
      FROM credibility_sourcescore s2, jsonb_each_text(s2.evidence_subtypes) e
@@ -89,13 +112,13 @@ GROUP BY s.kind, s.entity_id
 ORDER BY s.kind, max(s.entity_name)
 """
 # The sums are over this module's constant column names, never input.
-_OVERALL = _OVERALL_TEMPLATE.format(sums=", ".join(f"sum(s.{f})::bigint AS {f}" for f in COUNT_FIELDS))
+_OVERALL = _OVERALL_TEMPLATE.format(sums=", ".join(f"sum(s.{f}) AS {f}" for f in COUNT_FIELDS))
 
 
 def scores_overall(*, user, kind: str | None = None) -> list[dict]:
-    """Each source across all of the user's projects: counts summed per project row, then
-    the same formulas applied to the sums (documents belong to one project, so sums do
-    not double count)."""
+    """Each source across all of the user's projects: counts and moments summed over the
+    project rows, then the same formulas applied (documents belong to one project, so
+    the sums do not double count). Small samples use the default project settings."""
     _check_choice("kind", kind, EntityKind.values)
     project_ids = list(projects_for_user(user=user).values_list("pk", flat=True))
     with connection.cursor() as cursor:
@@ -104,22 +127,54 @@ def scores_overall(*, user, kind: str | None = None) -> list[dict]:
         rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
     for row in rows:
         row["evidence_subtypes"] = row["evidence_subtypes"] or {}
-    return [with_derived(row) for row in rows]
+        per_project = row.pop("moments_per_project")
+        if isinstance(per_project, str):
+            per_project = json.loads(per_project)
+        row["moments"] = moments_sum(per_project)
+        for field in COUNT_FIELDS:
+            row[field] = float(row[field])
+        for field in (
+            "documents",
+            "scored_documents",
+            "docs_gold",
+            "docs_approved",
+            "docs_submitted",
+            "readings",
+        ):
+            row[field] = int(row[field])
+    return [
+        with_derived(row, min_documents=DEFAULT_MIN_DOCUMENTS, min_claims=DEFAULT_MIN_CLAIMS) for row in rows
+    ]
+
+
+# A history longer than this is drawn one point per week, else one per day.
+WEEKLY_AFTER = timedelta(days=90)
 
 
 def score_history(
     *, user, project_id: int, kind: str, entity_id: int, layer: str | None = None, limit: int = 200
 ) -> list[SourceScoreSnapshot]:
-    """Snapshots of one source in one project, oldest first (the last ``limit``); with
-    ``layer``, only those scored from that layer tier."""
+    """One snapshot per day (per week when the history spans more than 90 days) of one
+    source in one project: the last of each period, oldest first (the last ``limit``
+    periods); with ``layer``, only those scored from that layer tier. Each snapshot
+    carries ``period`` (the day or the week's Monday)."""
     project_access(user=user, project_id=project_id)
     _check_choice("kind", kind, EntityKind.values)
     _check_choice("layer", layer, LayerUsed.values)
     snapshots = SourceScoreSnapshot.objects.filter(project_id=project_id, kind=kind, entity_id=entity_id)
     if layer:
         snapshots = snapshots.filter(layer=layer)
-    newest = snapshots.order_by("-computed_at", "-pk")[:limit]
-    return list(reversed(newest))
+    first = snapshots.order_by("computed_at").values_list("computed_at", flat=True).first()
+    last = snapshots.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    if first is None:
+        return []
+    trunc = TruncWeek if last - first > WEEKLY_AFTER else TruncDay
+    per_period = (
+        snapshots.annotate(period=trunc("computed_at"))
+        .order_by("-period", "-computed_at", "-pk")
+        .distinct("period")[:limit]
+    )
+    return list(reversed(per_period))
 
 
 def score_get(*, user, project_id: int, kind: str, entity_id: int) -> SourceScore | None:

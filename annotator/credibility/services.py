@@ -28,7 +28,6 @@ from annotator.credibility.metrics import (
 )
 from annotator.credibility.models import (
     COUNT_FIELDS,
-    DERIVED_FIELDS,
     DirtyKind,
     EntityKind,
     ScoreDirty,
@@ -47,7 +46,10 @@ UPDATED_FIELDS = [
     "layer",
     *COUNT_FIELDS,
     "evidence_subtypes",
-    *DERIVED_FIELDS,
+    "moments",
+    "figures",
+    "small_sample",
+    "small_sample_reason",
     "computed_at",
 ]
 

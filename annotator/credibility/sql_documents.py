@@ -18,6 +18,7 @@ level 1; project, everything, outlets / authors / speakers for ROLLUP.
 Statements are constants built from constants (hence the S608 noqa).
 """
 
+from annotator.credibility.registry import HEDGE_FAMILIES, METRICS, REPORTED_COUNTS, SPAN_COUNTS, UNIT_COUNTS
 from annotator.credibility.sql import _READINGS, _TIERS
 
 _DOCS = """docs AS (
@@ -34,17 +35,24 @@ _DOCS = """docs AS (
 _TIERS_SELECT = "WITH " + _DOCS + _TIERS
 _READINGS_SELECT = "WITH tiers AS (SELECT * FROM credibility_tiers)" + _READINGS  # noqa: S608
 
-_COUNT_COLUMNS = "claims, evidence, opinions, hedges, supported_claims, attacked_claims, contested_claims, qualified_claims"
-_STORED = ["tier", "readings", *_COUNT_COLUMNS.split(", "), "evidence_subtypes", "project_id"]
-_UPDATE = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*_STORED, "computed_at"])
+_COUNT_COLUMNS = ", ".join(UNIT_COUNTS)
+_SPEAKER_COLUMNS = ", ".join(SPAN_COUNTS)
 
 
-def _if_changed(table: str) -> str:
+def _stored(counts: list[str]) -> list[str]:
+    return ["tier", "readings", *counts, "evidence_subtypes", "project_id"]
+
+
+def _update(counts: list[str]) -> str:
+    return ", ".join(f"{c} = EXCLUDED.{c}" for c in [*_stored(counts), "computed_at"])
+
+
+def _if_changed(table: str, counts: list[str]) -> str:
     # Unchanged rows are not rewritten: a full recompute mostly finds the same
     # counts, and 10,000 row versions cost more than the comparison. So
     # computed_at is when a row's counts last changed.
-    ours = ", ".join(f"{table}.{c}" for c in _STORED)
-    theirs = ", ".join(f"EXCLUDED.{c}" for c in _STORED)
+    ours = ", ".join(f"{table}.{c}" for c in _stored(counts))
+    theirs = ", ".join(f"EXCLUDED.{c}" for c in _stored(counts))
     return f" WHERE ({ours}) IS DISTINCT FROM ({theirs})"
 
 
@@ -80,39 +88,112 @@ GROUP BY """
 )
 
 # The same per quoted speaker: the spans attributed to them (a span may name
-# several). The attributions come in span order from relation_attribution_idx
-# and each span is read by primary key (OFFSET 0 keeps the lookup a nested
-# loop: the planner would rather hash every span of the project).
+# several), and the spans inside an attributed span of the same layer (evidence
+# and hedges inside the same quotation). Speaker 0 is "any speaker": each
+# reported span once, subtracted from the document's own counts. Each
+# attribution costs two index probes: its span by primary key (OFFSET 0 keeps
+# the lookups nested loops: the planner would rather hash every span of the
+# project) and the spans inside it through annotation_unique_span (document,
+# annotator, layer, start...). A quoted speaker's claim counts as supported
+# only when some supporting evidence is not the same speaker's own: the
+# circular case is searched from the speakers' own evidence, which is rare, so
+# a project without any costs nothing more.
+_SPAN_COLUMNS = (
+    "id, document_id, annotator_id, layer, label_id, subtype_id, is_supported, is_attacked, is_qualified"
+)
+_SPEAKER_GROUP_COUNTS = """
+    count(*) AS spans,
+    count(*) FILTER (WHERE a.is_supported AND ss.id IS NULL) AS supported,
+    count(*) FILTER (WHERE a.is_attacked) AS attacked,
+    count(*) FILTER (WHERE a.is_supported AND ss.id IS NULL AND a.is_attacked) AS contested,
+    count(*) FILTER (WHERE a.is_qualified) AS qualified"""
+
 _SPEAKER_GROUPS_SELECT = (
-    """WITH attributed AS (
+    "WITH"  # noqa: S608
+    + """ direct AS MATERIALIZED (
   SELECT DISTINCT rel.source_id, rel.speaker_id
   FROM annotations_relation rel
   WHERE rel.project_id = %(project)s AND rel.type = 'attributed_to' AND rel.status <> 'rejected'
     AND (%(everything)s OR rel.document_id = ANY(%(documents)s::bigint[]))
+),
+quoted AS MATERIALIZED (
+  SELECT q.*, d.speaker_id FROM direct d
+  CROSS JOIN LATERAL (
+    SELECT """
+    + _SPAN_COLUMNS
+    + """, start, "end" FROM annotations_annotation
+    WHERE id = d.source_id AND status <> 'rejected' OFFSET 0
+  ) q
+),
+attributed AS MATERIALIZED (
+  SELECT """
+    + _SPAN_COLUMNS
+    + """, speaker_id FROM quoted
+  UNION
+  SELECT i.*, q.speaker_id FROM quoted q
+  CROSS JOIN LATERAL (
+    SELECT """
+    + _SPAN_COLUMNS
+    + """ FROM annotations_annotation i
+    WHERE i.document_id = q.document_id AND i.annotator_id = q.annotator_id AND i.layer = q.layer
+      AND i.start >= q.start AND i.start < q."end" AND i."end" <= q."end" AND i.id <> q.id
+      AND i.status <> 'rejected' OFFSET 0
+  ) i
+),
+self_supported AS (
+  SELECT DISTINCT c.id, c.speaker_id
+  FROM attributed e
+  JOIN projects_label el ON el.id = e.label_id AND el.kind = 'evidence'
+  JOIN annotations_relation r ON r.source_id = e.id AND r.type = 'supports' AND r.status <> 'rejected'
+  JOIN attributed c ON c.id = r.target_id AND c.speaker_id = e.speaker_id AND c.is_supported
+  WHERE NOT EXISTS (
+    SELECT 1 FROM annotations_relation r2
+    JOIN annotations_annotation e2 ON e2.id = r2.source_id AND e2.status <> 'rejected'
+    JOIN projects_label l2 ON l2.id = e2.label_id
+      AND (l2.kind = 'evidence' OR (l2.kind = 'claim' AND e2.is_supported))
+    WHERE r2.target_id = c.id AND r2.type = 'supports' AND r2.status <> 'rejected'
+      AND NOT EXISTS (SELECT 1 FROM attributed x WHERE x.id = e2.id AND x.speaker_id = c.speaker_id))
+),
+keyed AS (
+  SELECT """
+    + _SPAN_COLUMNS
+    + """, speaker_id FROM attributed
+  UNION ALL
+  SELECT DISTINCT """
+    + _SPAN_COLUMNS
+    + """, 0::bigint FROM attributed
 )
-SELECT t.speaker_id, """  # noqa: S608
+SELECT a.speaker_id, """
     + _GROUP_KEYS
     + ", "
     + _READER
-    + _GROUP_COUNTS
+    + _SPEAKER_GROUP_COUNTS
     + """
-FROM attributed t
-CROSS JOIN LATERAL (
-  SELECT * FROM annotations_annotation s WHERE s.id = t.source_id AND s.status <> 'rejected' OFFSET 0
-) a
-GROUP BY t.speaker_id, """
+FROM keyed a
+LEFT JOIN self_supported ss ON ss.id = a.id AND ss.speaker_id = a.speaker_id
+GROUP BY a.speaker_id, """
     + _GROUP_KEYS
 )
 
 
-def _scored(table: str) -> str:
-    """Groups in a counted reading, with their label's kind; other kinds are not scored."""
+def _family(column: str) -> str:
+    """A hedge's family column name (registry.HEDGE_FAMILIES) from its subtype code, or NULL."""
+    whens = " ".join(
+        f"WHEN {column} IN ({', '.join(repr(code) for code in codes)}) THEN '{name}'"
+        for name, codes in HEDGE_FAMILIES.items()
+    )
+    return f"CASE {whens} END"
+
+
+def _scored(table: str, *, name: str = "scored", where: str = "true") -> str:
+    """Groups in a counted reading, with their label's kind and hedge family; other kinds are not scored."""
     return f"""
-scored AS (
-  SELECT g.*, l.kind FROM {table} g
+{name} AS (
+  SELECT g.*, l.kind, CASE WHEN l.kind = 'hedge' THEN {_family("st.code")} END AS family FROM {table} g
   JOIN credibility_readings r ON r.document_id = g.document_id AND r.layer = g.layer AND r.reader = g.reader
   JOIN projects_label l ON l.id = g.label_id
-  WHERE l.kind IN ('claim', 'evidence', 'opinion', 'hedge')
+  LEFT JOIN projects_labelsubtype st ON st.id = g.subtype_id
+  WHERE l.kind IN ('claim', 'evidence', 'opinion', 'hedge') AND {where}
 )"""  # noqa: S608
 
 
@@ -124,7 +205,10 @@ _KIND_SUMS = """
     COALESCE(sum(supported) FILTER (WHERE kind = 'claim'), 0)::int AS supported_claims,
     COALESCE(sum(attacked) FILTER (WHERE kind = 'claim'), 0)::int AS attacked_claims,
     COALESCE(sum(contested) FILTER (WHERE kind = 'claim'), 0)::int AS contested_claims,
-    COALESCE(sum(qualified) FILTER (WHERE kind = 'claim'), 0)::int AS qualified_claims"""
+    COALESCE(sum(qualified) FILTER (WHERE kind = 'claim'), 0)::int AS qualified_claims,""" + ",".join(
+    f"\n    COALESCE(sum(spans) FILTER (WHERE family = '{name}'), 0)::int AS {name}"
+    for name in HEDGE_FAMILIES
+)
 
 
 def _subtypes(keys: str) -> str:
@@ -139,15 +223,28 @@ subtypes AS (
 )"""  # noqa: S608
 
 
+# A reported span is one of the document's spans: the writer's own count is the
+# document's count less the reported one (speaker 0 of the attributed groups).
+_OWN = ", ".join(f"COALESCE(p.{c}, 0) - COALESCE(o.{c}, 0)" for c in SPAN_COUNTS)
+_REPORTED = ", ".join(f"COALESCE(o.{c.removeprefix('reported_')}, 0)" for c in REPORTED_COUNTS)
+
 REFRESH_DOCUMENTS = (
     "WITH"  # noqa: S608
     + _scored("credibility_span_groups")
+    + ","
+    + _scored("credibility_speaker_groups", name="reported", where="g.speaker_id = 0")
     + """,
 per_doc AS (
   SELECT document_id,"""
     + _KIND_SUMS
     + """
   FROM scored GROUP BY document_id
+),
+per_doc_reported AS (
+  SELECT document_id,"""
+    + _KIND_SUMS
+    + """
+  FROM reported GROUP BY document_id
 ),"""
     + _subtypes("document_id")
     + """,
@@ -158,22 +255,25 @@ INSERT INTO credibility_documentcounts (document_id, project_id, tier, readings,
     + _COUNT_COLUMNS
     + """, evidence_subtypes, computed_at)
 SELECT t.document_id, %(project)s, COALESCE(t.tier, ''), COALESCE(rc.readings, 0), """
-    + ", ".join(f"COALESCE(p.{c}, 0)" for c in _COUNT_COLUMNS.split(", "))
+    + _OWN
+    + ", "
+    + _REPORTED
     + """, COALESCE(s.subtypes, '{}'::jsonb), now()
 FROM credibility_tiers t
 LEFT JOIN reading_counts rc ON rc.document_id = t.document_id
 LEFT JOIN per_doc p ON p.document_id = t.document_id
+LEFT JOIN per_doc_reported o ON o.document_id = t.document_id
 LEFT JOIN subtypes s ON s.document_id = t.document_id
 ON CONFLICT (document_id) DO UPDATE SET """
-    + _UPDATE
-    + _if_changed("credibility_documentcounts")
+    + _update(UNIT_COUNTS)
+    + _if_changed("credibility_documentcounts", UNIT_COUNTS)
 )
 
 # Per (document, quoted speaker); readings are the distinct readers that
-# attribute something to the speaker there.
+# attribute something to the speaker there (level 2 divides by the document's).
 REFRESH_SPEAKERS = (
     "WITH"  # noqa: S608
-    + _scored("credibility_speaker_groups")
+    + _scored("credibility_speaker_groups", where="g.speaker_id <> 0")
     + """,
 per_speaker AS (
   SELECT document_id, speaker_id, count(DISTINCT reader)::int AS readings,"""
@@ -193,14 +293,15 @@ INSERT INTO credibility_speakercounts (document_id, speaker_id, project_id, tier
     + _COUNT_COLUMNS
     + """, evidence_subtypes, computed_at)
 SELECT p.document_id, p.speaker_id, %(project)s, t.tier, p.readings, """
-    + _COUNT_COLUMNS
+    + _SPEAKER_COLUMNS
+    + ", 0" * len(REPORTED_COUNTS)
     + """, COALESCE(s.subtypes, '{}'::jsonb), now()
 FROM per_speaker p
 JOIN credibility_tiers t ON t.document_id = p.document_id
 LEFT JOIN subtypes s ON s.document_id = p.document_id AND s.speaker_id = p.speaker_id
 ON CONFLICT (document_id, speaker_id) DO UPDATE SET """
-    + _UPDATE
-    + _if_changed("credibility_speakercounts")
+    + _update(SPAN_COUNTS)
+    + _if_changed("credibility_speakercounts", SPAN_COUNTS)
 )
 
 
@@ -220,13 +321,13 @@ GROUP_SPANS = _temporary("credibility_span_groups", _SPAN_GROUPS_SELECT)
 GROUP_ATTRIBUTED = _temporary("credibility_speaker_groups", _SPEAKER_GROUPS_SELECT)
 
 
-def _with_intermediates(statement: str, groups: tuple[str, str]) -> str:
+def _with_intermediates(statement: str, *groups: tuple[str, str]) -> str:
     """``statement`` (a refresh) with tiers, readings and its groups as leading CTEs named
     like the temporary tables, which they shadow: the same SQL reads either."""
     ctes = [
         ("credibility_tiers", _TIERS_SELECT),
         ("credibility_readings", _READINGS_SELECT),
-        groups,
+        *groups,
     ]
     leading = ",\n".join(f"{name} AS MATERIALIZED (\n{select}\n)" for name, select in ctes)
     assert statement.startswith("WITH"), statement[:20]  # noqa: S101 - a constant
@@ -234,7 +335,9 @@ def _with_intermediates(statement: str, groups: tuple[str, str]) -> str:
 
 
 SMALL_REFRESH_DOCUMENTS = _with_intermediates(
-    REFRESH_DOCUMENTS, ("credibility_span_groups", _SPAN_GROUPS_SELECT)
+    REFRESH_DOCUMENTS,
+    ("credibility_span_groups", _SPAN_GROUPS_SELECT),
+    ("credibility_speaker_groups", _SPEAKER_GROUPS_SELECT),
 )
 SMALL_REFRESH_SPEAKERS = _with_intermediates(
     REFRESH_SPEAKERS, ("credibility_speaker_groups", _SPEAKER_GROUPS_SELECT)
@@ -275,51 +378,88 @@ WHERE NOT EXISTS (SELECT 1 FROM credibility_documentcounts c WHERE c.document_id
 """
 )
 
-_SUMS = ", ".join(f"sum(c.{c})::int AS {c}" for c in _COUNT_COLUMNS.split(", "))
-_TIER_COUNTS = """
-    count(*) FILTER (WHERE c.tier <> '')::int AS scored_documents,
-    count(*) FILTER (WHERE c.tier = 'gold')::int AS docs_gold,
-    count(*) FILTER (WHERE c.tier = 'approved')::int AS docs_approved,
-    count(*) FILTER (WHERE c.tier = 'submitted')::int AS docs_submitted,
-    COALESCE(sum(c.readings), 0)::int AS readings, COALESCE(sum(d.word_count * c.readings), 0)::bigint AS words"""
+# Level 2. Each scored document is one unit: its counts divided by its readings
+# (the gold layer is one reading, else the mean of its readers' counts). A
+# source's counts are the sums of its units; each metric of the registry gets
+# the five sums its clustered interval needs (intervals.Moments), over the
+# documents that contribute to it (x > 0). Unscored documents (no reading) are
+# listed in ``documents`` only.
+_WORDS = "COALESCE(d.body_word_count, d.word_count)"  # body words: boilerplate regions excluded
+_UNIT_VALUES = ", ".join(f"c.{c}::float8 / NULLIF(c.readings, 0) AS {c}" for c in UNIT_COUNTS)
+_SPEAKER_VALUES = ", ".join(
+    [f"s.{c}::float8 / NULLIF(c.readings, 0) AS {c}" for c in SPAN_COUNTS]
+    + [f"0::float8 AS {c}" for c in REPORTED_COUNTS]
+)
+
+
+def _moments() -> str:
+    parts = []
+    for metric in METRICS:
+        e = metric.moments_sql("u")
+        x, y, name = e["x"], e["y"], metric.name
+        parts.append(
+            f"json_build_array(count(*) FILTER (WHERE {x} > 0), COALESCE(sum({y}) FILTER (WHERE {x} > 0), 0),"
+            f" COALESCE(sum({x}) FILTER (WHERE {x} > 0), 0), COALESCE(sum({y} * {y}) FILTER (WHERE {x} > 0), 0),"
+            f" COALESCE(sum({x} * {x}) FILTER (WHERE {x} > 0), 0), COALESCE(sum({x} * {y}) FILTER (WHERE {x} > 0), 0))"
+            f" AS m_{name}"
+        )
+    return ",\n    ".join(parts)
+
 
 ROLLUP = (
     "\nWITH entity_docs AS MATERIALIZED ("  # noqa: S608
     + _TARGET_DOCS
     + """
 ),
-speaker_rows AS MATERIALIZED (
-  SELECT * FROM credibility_speakercounts s
-  WHERE s.project_id = %(project)s AND (%(everything)s OR s.speaker_id = ANY(%(speakers)s::bigint[]))
-),
-entity_rows AS (
-  SELECT e.kind, e.entity_id, count(*)::int AS documents,"""  # noqa: S608
-    + _TIER_COUNTS
-    + ", "
-    + _SUMS
+units AS (
+  SELECT e.kind, e.entity_id, e.document_id, c.tier, COALESCE(c.readings, 0) AS readings,
+    CASE WHEN c.readings > 0 THEN """
+    + _WORDS
+    + """ ELSE 0 END::float8 AS words, """
+    + _UNIT_VALUES
     + """
   FROM entity_docs e
   JOIN documents_document d ON d.id = e.document_id
   LEFT JOIN credibility_documentcounts c ON c.document_id = e.document_id
-  GROUP BY e.kind, e.entity_id
   UNION ALL
-  SELECT 'speaker', c.speaker_id, count(*)::int,"""
-    + _TIER_COUNTS
-    + ", "
-    + _SUMS
+  SELECT 'speaker', s.speaker_id, s.document_id, c.tier, COALESCE(c.readings, 0),
+    CASE WHEN c.readings > 0 THEN """
+    + _WORDS
+    + """ ELSE 0 END::float8, """
+    + _SPEAKER_VALUES
     + """
-  FROM speaker_rows c JOIN documents_document d ON d.id = c.document_id
-  GROUP BY c.speaker_id
+  FROM credibility_speakercounts s
+  JOIN documents_document d ON d.id = s.document_id
+  LEFT JOIN credibility_documentcounts c ON c.document_id = s.document_id
+  WHERE s.project_id = %(project)s AND (%(everything)s OR s.speaker_id = ANY(%(speakers)s::bigint[]))
+),
+entity_rows AS (
+  SELECT u.kind, u.entity_id, count(*)::int AS documents,
+    count(*) FILTER (WHERE u.readings > 0)::int AS scored_documents,
+    count(*) FILTER (WHERE u.tier = 'gold')::int AS docs_gold,
+    count(*) FILTER (WHERE u.tier = 'approved')::int AS docs_approved,
+    count(*) FILTER (WHERE u.tier = 'submitted')::int AS docs_submitted,
+    COALESCE(sum(u.readings), 0)::int AS readings, COALESCE(sum(u.words), 0)::bigint AS words, """
+    + ", ".join(f"COALESCE(sum(u.{c}), 0) AS {c}" for c in UNIT_COUNTS)
+    + """,
+    """
+    + _moments()
+    + """
+  FROM units u
+  GROUP BY u.kind, u.entity_id
 ),
 entity_subtypes AS (
   SELECT kind, entity_id, jsonb_object_agg(code, n) AS subtypes FROM (
-    SELECT e.kind, e.entity_id, x.key AS code, sum(x.value::int)::int AS n
-    FROM entity_docs e JOIN credibility_documentcounts c ON c.document_id = e.document_id,
+    SELECT e.kind, e.entity_id, x.key AS code, sum(x.value::float8 / c.readings) AS n
+    FROM entity_docs e JOIN credibility_documentcounts c ON c.document_id = e.document_id AND c.readings > 0,
       jsonb_each_text(c.evidence_subtypes) x
     GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'speaker', c.speaker_id, x.key, sum(x.value::int)::int
-    FROM speaker_rows c, jsonb_each_text(c.evidence_subtypes) x
+    SELECT 'speaker', s.speaker_id, x.key, sum(x.value::float8 / c.readings)
+    FROM credibility_speakercounts s
+    JOIN credibility_documentcounts c ON c.document_id = s.document_id AND c.readings > 0,
+      jsonb_each_text(s.evidence_subtypes) x
+    WHERE s.project_id = %(project)s AND (%(everything)s OR s.speaker_id = ANY(%(speakers)s::bigint[]))
     GROUP BY 1, 2, 3
   ) per_code GROUP BY kind, entity_id
 )
@@ -327,9 +467,11 @@ SELECT r.kind, r.entity_id,
   COALESCE(src.name, au.name, sp.name,
     CASE r.kind WHEN 'outlet' THEN 'Unknown outlet' WHEN 'author' THEN 'Unknown author' END) AS entity_name,
   r.documents, r.scored_documents, r.docs_gold, r.docs_approved, r.docs_submitted, r.readings, r.words, """
-    + ", ".join(f"COALESCE(r.{c}, 0)" for c in _COUNT_COLUMNS.split(", "))
+    + ", ".join(f"r.{c}" for c in UNIT_COUNTS)
     + """,
-  COALESCE(es.subtypes, '{}'::jsonb) AS evidence_subtypes
+  COALESCE(es.subtypes, '{}'::jsonb) AS evidence_subtypes, """
+    + ", ".join(f"r.m_{m.name}" for m in METRICS)
+    + """
 FROM entity_rows r
 LEFT JOIN entity_subtypes es ON es.kind = r.kind AND es.entity_id = r.entity_id
 LEFT JOIN sources_source src ON r.kind = 'outlet' AND src.id = r.entity_id
@@ -337,3 +479,18 @@ LEFT JOIN sources_author au ON r.kind = 'author' AND au.id = r.entity_id
 LEFT JOIN sources_speaker sp ON r.kind = 'speaker' AND sp.id = r.entity_id
 """
 )
+ROLLUP_COLUMNS = [
+    "kind",
+    "entity_id",
+    "entity_name",
+    "documents",
+    "scored_documents",
+    "docs_gold",
+    "docs_approved",
+    "docs_submitted",
+    "readings",
+    "words",
+    *UNIT_COUNTS,
+    "evidence_subtypes",
+    *(f"m_{m.name}" for m in METRICS),
+]

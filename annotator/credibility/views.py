@@ -19,19 +19,17 @@ from annotator.credibility import charts, selectors
 from annotator.credibility.export import score_row, scores_csv
 from annotator.credibility.metrics import LAYER_CHAIN
 from annotator.credibility.models import EntityKind, LayerUsed
+from annotator.credibility.registry import METRICS, METRICS_BY_NAME, sort_keys
 from annotator.credibility.services import scores_recompute_request
 from annotator.projects.models import Role, ScoreLayer
 from annotator.projects.selectors import projects_for_user, role_at_least, user_role
 
 CHART_ROWS = 25
 SORT_LABELS = {
-    "ratio_low": "Claims per evidence: lower bound (most assertive first)",
-    "ratio_high": "Claims per evidence: upper bound (best evidenced first)",
-    "supported_low": "Supported share: lower bound",
-    "supported_high": "Supported share: upper bound (least supported first)",
-    "qualified_low": "Hedged-claim share: lower bound",
-    "opinion_low": "Opinion share: lower bound",
-    "hedge_density_low": "Hedges per 1,000 words: lower bound",
+    **{
+        key: f"{METRICS_BY_NAME[metric].label}: {'lower bound (highest first)' if descending else 'upper bound (lowest first)'}"
+        for key, (metric, _, descending) in sort_keys().items()
+    },
     "claims": "Claims",
     "documents": "Documents",
     "name": "Name",
@@ -77,8 +75,13 @@ def _filters(request) -> dict:
     }
 
 
+def _sort_value(row: dict, key: str):
+    metric, part, _ = sort_keys()[key]
+    return (row["figures"].get(metric) or {}).get(part)
+
+
 def _overall_sorted(rows: list[dict], f: dict) -> list[dict]:
-    """Filter and sort the (already aggregated, one per source) overall rows."""
+    """Filter and sort the (already aggregated, one per source) overall rows; small samples last."""
     rows = [r for r in rows if (not f["q"] or f["q"].lower() in r["entity_name"].lower())]
     rows = [
         r
@@ -87,11 +90,31 @@ def _overall_sorted(rows: list[dict], f: dict) -> list[dict]:
     ]
     key = f["sort"]
     if key == "name":
-        return sorted(rows, key=lambda r: r["entity_name"].lower())
-    descending = not key.endswith("_high")
-    missing = [r for r in rows if r.get(key) is None]
-    present = sorted((r for r in rows if r.get(key) is not None), key=lambda r: r[key], reverse=descending)
-    return present + missing
+        ordered = sorted(rows, key=lambda r: r["entity_name"].lower())
+    elif key in ("claims", "documents"):
+        field = "claims" if key == "claims" else "scored_documents"
+        ordered = sorted(rows, key=lambda r: r[field], reverse=True)
+    else:
+        descending = sort_keys()[key][2]
+        missing = [r for r in rows if _sort_value(r, key) is None]
+        present = sorted(
+            (r for r in rows if _sort_value(r, key) is not None),
+            key=lambda r: _sort_value(r, key),
+            reverse=descending,
+        )
+        ordered = present + missing
+    return [r for r in ordered if not r["small_sample"]] + [r for r in ordered if r["small_sample"]]
+
+
+def metric_cells(row: dict) -> list[dict]:
+    """The row's figures in registry order, as the table draws them."""
+    return [
+        {
+            "metric": m,
+            **(row["figures"].get(m.name) or {"point": None, "low": None, "high": None, "documents": 0}),
+        }
+        for m in METRICS
+    ]
 
 
 @login_required
@@ -118,10 +141,11 @@ def dashboard(request):
     else:
         rows = _overall_sorted(selectors.scores_overall(user=request.user, kind=f["kind"]), f)
         for index, row in enumerate(rows, start=1):
-            row["rank"] = index
+            row["rank"] = None if row["small_sample"] else index
     names = {p.pk: p.name for p in projects}
     for row in rows:
         row["unsupported"] = row["claims"] - row["supported_claims"]
+        row["cells"] = metric_cells(row)
         # Drill-down: the source's page in its project; across projects, one link per project.
         ids = [project.pk] if project is not None else row.get("project_ids") or []
         row["detail_project"] = ids[0] if len(ids) == 1 else None
@@ -142,6 +166,7 @@ def dashboard(request):
             "kinds": EntityKind.choices,
             "layers": LayerUsed.choices,
             "sorts": SORT_LABELS.items(),
+            "metrics": METRICS,
             "can_recompute": can_recompute,
             "layer_chain": LAYER_CHAIN[ScoreLayer(project.score_layer)] if project else (),
             "export_query": query.urlencode(),
@@ -198,7 +223,7 @@ def source_detail(request, project_id: int, kind: str, entity_id: int):
             ),
             "show": show,
             "tabs": DETAIL_TABS.items(),
-            "ratio_text": charts.interval_text(score.ratio_smoothed, score.ratio_low, score.ratio_high),
+            "cells": metric_cells({"figures": score.figures}),
         },
     )
 

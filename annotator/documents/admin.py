@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
+from annotator.documents.services import boilerplate_regions_check, document_boilerplate_set
 from annotator.reviews.admin_support import ManagedProjectsMixin, alpha_subquery, intermediate
 from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.assigning import assignments_bulk_create
@@ -67,7 +69,24 @@ def recompute_agreement(modeladmin, request, queryset):
     modeladmin.message_user(request, f"Recomputed agreement of {queryset.count()} document(s).")
 
 
+class DocumentAdminForm(forms.ModelForm):
+    """Boilerplate regions are checked by the service's rule, with its message."""
+
+    class Meta:
+        model = Document
+        fields = "__all__"  # noqa: DJ007 - the admin lists its read-only fields itself
+
+    def clean_boilerplate(self):
+        try:
+            return boilerplate_regions_check(
+                text=self.instance.text, regions=self.cleaned_data["boilerplate"]
+            )
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
 class DocumentAdmin(ManagedProjectsMixin, SimpleHistoryAdmin):
+    form = DocumentAdminForm
     list_display = ("id", "display_title", "project", "source", "published_on", "char_count", "alpha")
     list_filter = (
         ("project", admin.RelatedOnlyFieldListFilter),
@@ -83,6 +102,7 @@ class DocumentAdmin(ManagedProjectsMixin, SimpleHistoryAdmin):
         "content_hash",
         "char_count",
         "word_count",
+        "body_word_count",
         "created_by",
         "created_at",
         "updated_at",
@@ -93,6 +113,11 @@ class DocumentAdmin(ManagedProjectsMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_alpha=alpha_subquery("pk"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "boilerplate" in form.changed_data:
+            document_boilerplate_set(document=obj, regions=obj.boilerplate)
 
     @admin.display(description="agreement (alpha)", ordering="_alpha")
     def alpha(self, obj):

@@ -6,6 +6,19 @@ from annotator.projects.models import Project
 from annotator.sources.models import Author, Source
 
 
+class BoilerplateKind(models.TextChoices):
+    """What a boilerplate region of a document is (excluded from body word counts)."""
+
+    SITE_HEADER = "site_header", "Site header"
+    READ_MORE = "read_more", "“Read more” list"
+    RELATED_LINKS = "related_links", "Related links"
+    COMMENT_FORM = "comment_form", "Comment form"
+    READER_COMMENTS = "reader_comments", "Reader comments"
+    SHARE_BUTTONS = "share_buttons", "Share buttons"
+    DISCLAIMER = "disclaimer", "Disclaimer"
+    OTHER = "other", "Other"
+
+
 class Document(models.Model):
     """A text to annotate. ``text`` is stored verbatim and never changes:
     every annotation offset points into it. A trigger refuses updates to it."""
@@ -15,6 +28,15 @@ class Document(models.Model):
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the UTF-8 text, hex")
     char_count = models.PositiveIntegerField(help_text="Length in Unicode code points")
     word_count = models.PositiveIntegerField()
+    boilerplate = models.JSONField(
+        default=list,
+        db_default=models.Value([], models.JSONField()),  # rows inserted in SQL (imports, benchmarks)
+        blank=True,
+        help_text='Regions that are not the body: [{"kind": ..., "start": ..., "end": ...}] in code points',
+    )
+    body_word_count = models.PositiveIntegerField(
+        help_text="Words outside the boilerplate regions (what scores count)", null=True, blank=True
+    )
     title = models.CharField(max_length=500, blank=True)
     url = models.URLField(max_length=2000, blank=True)
     published_on = models.DateField(null=True, blank=True)

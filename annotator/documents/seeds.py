@@ -96,6 +96,10 @@ def seeds_load(*, seed_dir: Path = SEEDS_DIR, manifest_name: str = "manifest.jso
                     else None,
                     authors=[author_get_or_create(name=name) for name in entry.get("authors") or []],
                     language=entry.get("language") or "",
+                    boilerplate=[
+                        {"kind": r["kind"], "start": r["start"], "end": r["end"]}
+                        for r in entry.get("boilerplate") or []
+                    ],
                     provenance={
                         "kind": "seed",
                         "file": entry["file"],

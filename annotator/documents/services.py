@@ -7,7 +7,7 @@ from django.db import transaction
 
 from annotator.core.errors import ApplicationError
 from annotator.core.offsets import word_count
-from annotator.documents.models import Document
+from annotator.documents.models import BoilerplateKind, Document
 from annotator.documents.signals import documents_added_on_commit
 from annotator.projects.models import Project
 from annotator.sources.models import Author, Source
@@ -39,6 +39,64 @@ def author_get_or_create(*, name: str) -> Author:
 
 
 @transaction.atomic
+def boilerplate_regions_check(*, text: str, regions) -> list[dict]:
+    """Validated regions, sorted, as {kind, start, end}; the error names the region and field."""
+    if regions is None:
+        return []
+    if not isinstance(regions, list):
+        raise ApplicationError.field("boilerplate", "boilerplate must be a list of regions.")
+    length = len(text)
+    checked = []
+    for index, region in enumerate(regions):
+        where = f"boilerplate[{index}]"
+        if not isinstance(region, dict):
+            raise ApplicationError.field(where, "A region is an object with kind, start and end.")
+        kind, start, end = region.get("kind", BoilerplateKind.OTHER), region.get("start"), region.get("end")
+        if kind not in BoilerplateKind.values:
+            raise ApplicationError.field(
+                f"{where}.kind", f"Unknown kind {kind!r}; use one of {', '.join(BoilerplateKind.values)}."
+            )
+        for name, value in (("start", start), ("end", end)):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ApplicationError.field(
+                    f"{where}.{name}", f"{name} must be a whole number of code points."
+                )
+        if start < 0 or end > length or start >= end:
+            raise ApplicationError.field(
+                f"{where}.end" if end > length else f"{where}.start",
+                f"Region [{start}, {end}) must satisfy 0 <= start < end <= {length} (the text's length).",
+            )
+        checked.append({"kind": kind, "start": start, "end": end})
+    checked.sort(key=lambda r: (r["start"], r["end"]))
+    for before, after in zip(checked, checked[1:], strict=False):
+        if after["start"] < before["end"]:
+            raise ApplicationError.field(
+                "boilerplate",
+                f"Regions [{before['start']}, {before['end']}) and [{after['start']}, {after['end']}) overlap.",
+            )
+    return checked
+
+
+def body_word_count(*, text: str, regions: list[dict]) -> int:
+    """Words outside the regions (a region boundary separates words)."""
+    pieces, position = [], 0
+    for region in regions:
+        pieces.append(text[position : region["start"]])
+        position = region["end"]
+    pieces.append(text[position:])
+    return sum(word_count(piece) for piece in pieces)
+
+
+@transaction.atomic
+def document_boilerplate_set(*, document: Document, regions) -> Document:
+    """Mark the document's boilerplate regions (replacing any), and recount its body words."""
+    checked = boilerplate_regions_check(text=document.text, regions=regions)
+    document.boilerplate = checked
+    document.body_word_count = body_word_count(text=document.text, regions=checked)
+    document.save(update_fields=["boilerplate", "body_word_count", "updated_at"])
+    return document
+
+
 def document_create(
     *,
     project: Project,
@@ -51,8 +109,10 @@ def document_create(
     language: str = "",
     provenance: dict | None = None,
     created_by=None,
+    boilerplate: list[dict] | None = None,
 ) -> Document:
-    """Store a document verbatim. Refuses empty text and text already in the project."""
+    """Store a document verbatim (with its boilerplate regions, if any). Refuses empty text
+    and text already in the project."""
     if not isinstance(text, str) or text == "":
         raise ApplicationError.field("text", "The document text is empty.")
     if "\x00" in text:
@@ -61,12 +121,15 @@ def document_create(
     existing = Document.objects.filter(project=project, content_hash=digest).first()
     if existing is not None:
         raise ApplicationError.field("text", f"This project already has this text as document {existing.pk}.")
+    regions = boilerplate_regions_check(text=text, regions=boilerplate)
     document = Document.objects.create(
         project=project,
         text=text,
         content_hash=digest,
         char_count=len(text),
         word_count=word_count(text),
+        boilerplate=regions,
+        body_word_count=body_word_count(text=text, regions=regions),
         title=title.strip(),
         url=url.strip(),
         published_on=published_on,

@@ -22,6 +22,12 @@ class Project(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     score_layer = models.CharField(max_length=20, choices=ScoreLayer.choices, default=ScoreLayer.GOLD)
+    score_min_documents = models.PositiveIntegerField(
+        default=3, help_text="Sources with fewer scored documents are shown as too little data (no rank)"
+    )
+    score_min_claims = models.PositiveIntegerField(
+        default=5, help_text="Sources with fewer claims are shown as too little data (no rank)"
+    )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="projects")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

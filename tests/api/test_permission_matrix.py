@@ -151,7 +151,7 @@ def _body(world, kind):
         "member": {"project": team.project.pk, "username": "outsider", "role": "annotator"},
         "subtype": {"label": claim, "code": "anecdotal", "name": "Anecdotal"},
         "bulk": {"annotations": [{"document": doc, "start": 27, "end": 33, "label": claim}]},
-        "relation": {"source": world["claim"].pk, "type": "attacks", "target": world["span"].pk},
+        "relation": {"source": world["span"].pk, "type": "attacks", "target": world["claim"].pk},
         "import": {"file": [SimpleUploadedFile("new.txt", b"A new text to import.")]},
     }
     return bodies[kind] if isinstance(kind, str) else kind

@@ -53,6 +53,8 @@ RULE_ERRORS = {
     "not_self": (ApplicationError, "target"),
     "same_document": (ApplicationError, "target"),
     "same_layer": (ApplicationError, "target"),
+    "source_kind_fits": (ApplicationError, "source"),
+    "target_kind_fits": (ApplicationError, "target"),
     "layer_editable": (ApplicationError, "document"),
     "not_duplicate": (ApplicationError, "non_field_errors"),
 }
@@ -91,6 +93,9 @@ def _world():
         "colleague": span(document, colleague, 0),
         "gold": span(document, reviewer, 0, layer="gold"),
         "gold2": span(document, reviewer, 6, layer="gold"),
+        # A hedge can qualify or be attributed, never support or be supported (annotations/rules.py).
+        "own_hedge": AnnotationFactory(document=document, annotator=annotator, start=15, end=22,
+                                       label=label(project, "HEDGE")),
         "elsewhere": AnnotationFactory(document=DocumentFactory(project=other_project, text=TEXT),
                                        annotator=outsider, start=0, end=5),
     }  # fmt: skip
@@ -135,8 +140,12 @@ def test_the_statement_and_the_general_path_agree_on_every_case_of_the_grid(monk
     Every rule is the first refusal somewhere in the grid (so each is compared)."""
     monkeypatch.setattr(api.relations, "relation_create_checked", lambda **kwargs: None)
     users, spans, speaker = _world()
-    sources = [spans[k] for k in ("own", "own_submitted", "colleague", "gold", "elsewhere")] + [MISSING]
-    targets = [None] + [spans[k] for k in ("own", "own2", "own_other_doc", "colleague", "gold2", "elsewhere")]
+    sources = [spans[k] for k in ("own", "own_hedge", "own_submitted", "colleague", "gold", "elsewhere")] + [
+        MISSING
+    ]
+    targets = [None] + [
+        spans[k] for k in ("own", "own2", "own_hedge", "own_other_doc", "colleague", "gold2", "elsewhere")
+    ]
     targets.append(MISSING)
     speakers = [None, speaker, MISSING]
     types = ["supports", "attributed_to", "sideways"]

@@ -65,14 +65,15 @@ FROM documents_document d WHERE d.id %% 10 = 0;
 -- The link flags the triggers would set for the links below (checked after generation).
 INSERT INTO annotations_annotation (project_id, document_id, annotator_id, layer, start, "end", quote, label_id,
                                     subtype_id, note, status, status_reason, version, created_at, updated_at,
-                                    is_supported, is_attacked, is_qualified)
+                                    is_supported, is_attacked, is_qualified, support_depth)
 SELECT %(project)s, d.id, %(user)s, 'gold', k * 6, k * 6 + 5, substr(d.text, k * 6 + 1, 5),
        CASE WHEN k %% 10 < 4 THEN %(claim)s WHEN k %% 10 < 7 THEN %(evidence)s
             WHEN k %% 10 = 7 THEN %(opinion)s ELSE %(hedge)s END,
        CASE WHEN k %% 10 BETWEEN 4 AND 6 THEN (%(subtypes)s::bigint[])[1 + (k / 10) %% 5] END,
        '', 'pending', '', 1, now(), now(),
        k %% 10 IN (0, 1) AND k + 4 < %(per_doc)s, k %% 10 = 3 AND k + 3 < %(per_doc)s,
-       k %% 10 = 2 AND k + 6 < %(per_doc)s
+       k %% 10 = 2 AND k + 6 < %(per_doc)s,
+       CASE WHEN k %% 10 IN (0, 1) AND k + 4 < %(per_doc)s THEN 1 END
 FROM documents_document d CROSS JOIN generate_series(0, %(per_doc)s - 1) k;
 
 -- Links inside each group of ten: e4 -> c0 supports, e5 -> c1 supports, e6 -> c3 attacks, h8 -> c2 qualifies.

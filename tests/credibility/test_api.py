@@ -37,16 +37,23 @@ def test_list_is_scoped_to_the_callers_projects(corpus):
 
 
 def test_list_filters_and_ranks_by_the_interval(corpus):
-    """kind=outlet&sort=ratio_low ranks by the ratio's lower bound: Outlet B (.5206, no evidence)
-    above Outlet A (.3341), the unknown outlet (0) last; layer=gold keeps gold-only rows."""
+    """With the small-sample minimums at 1 document and 0 claims, kind=outlet&sort=ratio_low
+    ranks by the ratio's lower bound: Outlet A (two documents, a positive bound) above Outlet B
+    (one document: [0, ∞)), the unknown outlet (no claims, no ratio) last; layer=gold keeps
+    gold-only rows."""
+    corpus.project.score_min_documents, corpus.project.score_min_claims = 1, 0
+    corpus.project.save()
+    scores_recompute(project=corpus.project, targets=Targets(everything=True))
     client = client_for(corpus.reviewer)
     rows = client.get(URL, {"project": corpus.project.pk, "kind": "outlet", "sort": "ratio_low"}).json()
     assert [(r["entity_name"], r["rank"]) for r in rows] == [
-        ("Outlet B", 1),
-        ("Outlet A", 2),
+        ("Outlet A", 1),
+        ("Outlet B", 2),
         ("Unknown outlet", 3),
     ]
-    assert rows[0]["ratio"] is None and rows[0]["ratio_high"] is None
+    assert rows[0]["figures"]["ratio"]["low"] > 0
+    assert rows[1]["figures"]["ratio"]["point"] is None and rows[1]["figures"]["ratio"]["high"] is None
+    assert rows[2]["figures"]["ratio"]["low"] is None
     gold = client.get(URL, {"project": corpus.project.pk, "layer": "gold"}).json()
     assert sorted(r["entity_name"] for r in gold) == [
         "Author X",
@@ -65,21 +72,22 @@ def test_bad_filters_name_the_field(corpus):
 
 
 def test_history_lists_snapshots_oldest_first(corpus):
-    """Each recompute adds a dated snapshot: two recomputes, two history entries."""
+    """Each recompute adds a dated snapshot; the history has one entry per day, the last."""
     scores_recompute(project=corpus.project, targets=Targets(everything=True))
     rows = (
         client_for(corpus.annotator)
         .get(f"{URL}history/", {"project": corpus.project.pk, "kind": "outlet", "entity": corpus.outlet_a.pk})
         .json()
     )
-    assert [r["claims"] for r in rows] == [4, 4]
-    assert rows[0]["computed_at"] <= rows[1]["computed_at"]
+    assert [r["claims"] for r in rows] == [3]
+    assert rows[0]["period"].startswith(rows[0]["computed_at"][:10])
 
 
 def test_history_filters_by_layer(corpus):
     """Author Y is "mixed" (d2 gold, d3 submitted); once d3's layer is sent back only gold is
-    left. layer=gold lists that one snapshot (1 claim), layer=mixed the earlier one (3 claims);
-    an unknown layer is a 400 naming "layer"."""
+    left. Both recomputes fall on one day, so the history shows the later (gold, 1 own claim);
+    layer=gold lists that one snapshot, layer=mixed the earlier one (2 own claims, c5 is
+    reported); an unknown layer is a 400 naming "layer"."""
     from annotator.reviews.models import Assignment
     from annotator.reviews.services import assignment_request_changes
 
@@ -88,12 +96,9 @@ def test_history_filters_by_layer(corpus):
     scores_recompute(project=corpus.project, targets=Targets(everything=True))
     client = client_for(corpus.annotator)
     query = {"project": corpus.project.pk, "kind": "author", "entity": corpus.author_y.pk}
-    assert [(r["layer"], r["claims"]) for r in client.get(f"{URL}history/", query).json()] == [
-        ("mixed", 3),
-        ("gold", 1),
-    ]
+    assert [(r["layer"], r["claims"]) for r in client.get(f"{URL}history/", query).json()] == [("gold", 1)]
     assert [r["claims"] for r in client.get(f"{URL}history/", {**query, "layer": "gold"}).json()] == [1]
-    assert [r["claims"] for r in client.get(f"{URL}history/", {**query, "layer": "mixed"}).json()] == [3]
+    assert [r["claims"] for r in client.get(f"{URL}history/", {**query, "layer": "mixed"}).json()] == [2]
     bad = client.get(f"{URL}history/", {**query, "layer": "silver"})
     assert bad.status_code == 400 and list(bad.json()["errors"]) == ["layer"]
 
@@ -142,8 +147,11 @@ def test_csv_export_has_a_header_and_escapes_formulas(corpus):
     response = client_for(reviewer).get(f"{URL}export/", {"project": project.pk, "kind": "outlet"})
     assert response["Content-Type"] == "text/csv"
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("project_id,project,kind,entity_id,entity_name,layer,documents,")
-    assert len(lines) == 2 and ",'=cmd(),gold," in lines[1]
+    assert lines[0].startswith(
+        "project_id,project,kind,entity_id,entity_name,layer,small_sample,small_sample_reason,documents,"
+    )
+    assert "ratio_point,ratio_low,ratio_high,ratio_documents," in lines[0]
+    assert len(lines) == 2 and ",'=cmd(),gold,true," in lines[1]
 
 
 def test_recompute_needs_the_reviewer_role(corpus, django_capture_on_commit_callbacks):
@@ -168,7 +176,7 @@ def test_recompute_needs_the_reviewer_role(corpus, django_capture_on_commit_call
 
 
 def test_overall_sums_the_callers_projects_only(corpus):
-    """A reviewer of two projects sees Outlet A with 4 + 1 claims overall; a member of one sees 4."""
+    """A reviewer of two projects sees Outlet A with 3 + 1 own claims overall; a member of one sees 3."""
     other = ProjectFactory()
     reviewer = corpus.reviewer
     from annotator.projects.services import membership_set
@@ -179,7 +187,8 @@ def test_overall_sums_the_callers_projects_only(corpus):
     scores_recompute(project=other, targets=Targets(everything=True))
     rows = client_for(reviewer).get(f"{URL}overall/", {"kind": "outlet"}).json()["results"]
     a = next(r for r in rows if r["entity_name"] == "Outlet A")
-    assert (a["claims"], a["evidence"], a["projects"], a["layer"]) == (5, 3, 2, "gold")
-    assert a["ratio"] == pytest.approx(5 / 3)
+    assert (a["claims"], a["evidence"], a["projects"], a["layer"]) == (4, 3, 2, "gold")
+    assert a["figures"]["ratio"]["point"] == pytest.approx(4 / 3)
+    assert a["figures"]["ratio"]["documents"] == 3
     rows = client_for(corpus.annotator).get(f"{URL}overall/", {"kind": "outlet"}).json()["results"]
-    assert next(r for r in rows if r["entity_name"] == "Outlet A")["claims"] == 4
+    assert next(r for r in rows if r["entity_name"] == "Outlet A")["claims"] == 3

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from annotator.annotations.models import Annotation, Relation
 from annotator.credibility.models import SourceScore
 from annotator.credibility.sample_build import sample_layer_build
+from annotator.documents.models import Document
 from annotator.reviews.models import Assignment
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
@@ -102,17 +103,28 @@ def test_loads_once_then_changes_nothing_and_scores_the_outlets():
 
     scores = {(s.kind, s.entity_name): s for s in SourceScore.objects.all()}
     voice = scores[("outlet", "Voice of East")]
-    # doc 000 gold: claims c1-c8, evidence e1-e3, opinions o1-o2, hedges h1-h3
+    # doc 000 gold: claims c1-c8, evidence e1-e3, opinions o1-o2, hedges h1-h3; c2 and e1 are
+    # Zamir Kabulov's, e3 the Russian government's: reported, not the writer's own.
     assert (voice.layer, voice.documents, voice.claims, voice.evidence, voice.opinions, voice.hedges) == (
         "gold",
         1,
-        8,
-        3,
+        7,
+        1,
         2,
         3,
     )
-    # supported: c2 (by e1), c1 (by e3); c4 is attacked by e2; qualified: c2, c4, c7
-    assert (voice.supported_claims, voice.attacked_claims, voice.qualified_claims) == (2, 1, 3)
+    assert (voice.reported_claims, voice.reported_evidence) == (1, 2)
+    # supported: c1 (by e3, a quoted source backing the writer); c4 is attacked by e2;
+    # qualified: c4, c7 (c2 is reported)
+    assert (voice.supported_claims, voice.attacked_claims, voice.qualified_claims) == (1, 1, 2)
+    # One document per named outlet: too little data (no rank, no point in the charts); its
+    # words are the body words of doc 000, the manifest's boilerplate regions left out.
+    assert voice.small_sample and voice.small_sample_reason.startswith("1 scored document(s), fewer than 3")
+    doc000 = Document.objects.get(provenance__file="000_3ebc57de493f7aab.txt")
+    assert voice.words == doc000.body_word_count < doc000.word_count
+    # Kabulov's c2 rests only on his own e1: circular, so not supported.
+    kabulov = scores[("speaker", "Zamir Kabulov")]
+    assert (kabulov.evidence, kabulov.supported_claims) == (1, 0)
     unknown = scores[("outlet", "Unknown outlet")]
     assert (unknown.entity_id, unknown.documents, unknown.layer) == (0, 3, "gold")
     assert scores[("author", "Andrew Korybko")].documents == 2

@@ -43,4 +43,4 @@ def test_the_scheduled_run_recomputes_every_project_as_a_job():
         ("Outlet A", 1),
         ("Unknown author", 1),
     ]
-    assert SourceScore.objects.get(project=c.project, entity_name="Outlet A").claims == 4
+    assert SourceScore.objects.get(project=c.project, entity_name="Outlet A").claims == 3

@@ -38,7 +38,8 @@ def test_dashboard_shows_the_projects_sources_with_chart_and_unknown_row(corpus)
         "Outlet B",
         "Unknown outlet",
         "<svg",
-        "Claims per evidence span, smoothed",
+        "Claims per evidence span with 95% intervals (documents as clusters)",
+        "too little data",
         "gold",
     ):
         assert text in html
@@ -70,7 +71,7 @@ def test_detail_lists_unsupported_claims_linking_into_the_workspace(corpus):
     assert f'href="/documents/{d1}/?layer=gold#span-{corpus.spans["c2"].pk}"' in html
     assert f'href="/documents/{d1}/?layer=gold#span-{corpus.spans["c3"].pk}"' in html
     assert f'#span-{corpus.spans["c1"].pk}"' not in html  # supported
-    assert "Trend over 1 snapshot" in html
+    assert "Trend: 1 period" in html
 
 
 def test_csv_export_from_the_dashboard(corpus):
@@ -125,7 +126,7 @@ def test_admin_lists_scores_and_recomputes_on_demand(corpus, django_capture_on_c
 
 
 def test_every_count_in_a_row_drills_down(corpus):
-    """Outlet A's row links its documents (2), claims (4), evidence (3), unsupported claims (2),
+    """Outlet A's row links its documents (2), own claims (3), evidence (3), unsupported claims (2),
     hedges (2) and opinions (1) to the matching list; the hedges list holds h1 and h2, each
     linking to its span in the workspace's gold layer."""
     client = logged_in(corpus.reviewer)
@@ -133,7 +134,7 @@ def test_every_count_in_a_row_drills_down(corpus):
     detail = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
     for tab, text in [
         ("documents", "2"),
-        ("claims", "4"),
+        ("claims", "3"),
         ("evidence", "3"),
         ("unsupported", "2 unsupported…"),
         ("hedges", "2 hedges"),

@@ -32,7 +32,6 @@ def _queued_imports(settings):
     settings.ASSAY_IMPORT_INLINE_BYTES = 0
 
 
-
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

@@ -46,12 +46,12 @@ def test_accept_all_agreed(scene):
             start=23,
             end=28,
             quote="today",
-            label=label(scene.project, "OPINION"),
+            label=label(scene.project, "EVIDENCE"),
         )
         RelationFactory(source=extra, target=claim, type="supports")
     result = gold_accept_agreed(document=scene.document, reviewer=scene.reviewer)
     assert result == {"spans": 2, "relations": 1, "already_spans": 0, "already_relations": 0, "layers": 2}
-    assert _gold(scene) == [(0, 11, "CLAIM"), (23, 28, "OPINION")]
+    assert _gold(scene) == [(0, 11, "CLAIM"), (23, 28, "EVIDENCE")]
     assert Relation.objects.filter(layer=Layer.GOLD).values_list("type", flat=True).get() == "supports"
     assert set(
         Annotation.objects.filter(start=0, layer=Layer.ANNOTATOR).values_list("status", flat=True)

@@ -14,7 +14,8 @@ def endpoints(scene):
     """(method, url, body, {role: expected status})."""
     span = Annotation.objects.get(annotator=scene.ann2, start=23)
     claim = Annotation.objects.get(annotator=scene.ann2, start=0)
-    relation = RelationFactory(source=span, target=claim, type="qualifies")
+    evidence = Annotation.objects.get(annotator=scene.ann2, start=12)
+    relation = RelationFactory(source=evidence, target=claim, type="attacks")
     doc, project = scene.document.pk, scene.project.pk
     review = {OUT: 404, ANN: 403, REV: 200, MGR: 200}
     manage = {OUT: 404, ANN: 403, REV: 403, MGR: 200}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from annotator.annotations.models import Layer, RelationType, ReviewStatus
+from annotator.annotations.rules import relation_ends_problem
 from annotator.core.errors import ApplicationError
 from annotator.sources.models import SpeakerKind
 
@@ -204,9 +205,13 @@ class Taxonomy:
         from annotator.projects.models import Label, LabelSubtype
 
         self.labels: dict[str, str] = {}
-        for code, name in Label.objects.filter(project=project, is_active=True).values_list("code", "name"):
+        self.kinds: dict[str, str] = {}  # code -> label kind, for the relation rule
+        for code, name, kind in Label.objects.filter(project=project, is_active=True).values_list(
+            "code", "name", "kind"
+        ):
             self.labels[code.lower()] = code
             self.labels.setdefault(name.lower(), code)
+            self.kinds[code] = kind
         self.subtypes: dict[tuple[str, str], str] = {
             (label_code, code.lower()): code
             for label_code, code in LabelSubtype.objects.filter(label__project=project).values_list(
@@ -236,6 +241,7 @@ class Taxonomy:
             if new or missing:
                 self.declared.append({**label, "subtypes": missing, "new": new})
             self.labels.setdefault(code.lower(), code)
+            self.kinds.setdefault(code, str(label.get("kind") or "other"))
             for s in missing:
                 self.subtypes[(code, s["code"].lower())] = s["code"]
 
@@ -292,4 +298,17 @@ def validate(document: ParsedDocument, taxonomy: Taxonomy) -> str | None:
                 return f"a {relation.type} relation points to span {relation.target}, which is not in this document"
             elif relation.target == relation.source:
                 return "a relation links a span to itself"
+            source = refs[relation.source]
+            target = refs.get(relation.target) if relation.type != RelationType.ATTRIBUTED_TO else None
+            problem = relation_ends_problem(
+                type=relation.type,
+                source_kind=taxonomy.kinds.get(source.label, "other"),
+                source_code=source.label,
+                target_kind=taxonomy.kinds.get(target.label, "other") if target is not None else None,
+                target_code=target.label if target is not None else "",
+            )
+            if problem is not None:
+                return f"relation {relation.source} {relation.type} {relation.target or ''}: {problem[1]}".replace(
+                    "  ", " "
+                )
     return None
