@@ -5,7 +5,7 @@ is ever spliced into it (the fragments are constants of this module, hence
 the S608 noqa where they are joined).
 
 The fragments decide, per document, which layers count (``tiers``,
-``readings``: the fallback chain in the README, "Source credibility scores") and who
+``readings``: the fallback chain in docs/credibility.md, "What one document contributes") and who
 each span is attributed to (``attr``); what points at each span is kept on the
 span rows (``is_supported``, ``is_attacked``, ``is_qualified``: migration credibility 0004).
 sql_documents.py builds the two-level metric aggregation from them; the

@@ -1,5 +1,5 @@
 """Inter-annotator agreement as pure functions (no database): span F1 and
-Krippendorff's alpha. The exact definitions are in the README (Agreement: exact definitions).
+Krippendorff's alpha. The exact definitions are in docs/review.md, "Agreement: exact definitions".
 
 Hand-written rather than the ``krippendorff`` package because that needs
 numpy (not a dependency of Assay) and because the coincidence matrix is what

@@ -65,7 +65,7 @@ class Agreement(models.Model):
     One row per (project, document, label): ``document`` null is the
     project-wide row, ``label`` null covers every label. Counts are stored
     beside the derived values so project rows are sums of document rows (in
-    SQL) and every figure can be re-derived; definitions in the README.
+    SQL) and every figure can be re-derived; definitions in docs/review.md.
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="agreements")

@@ -36,7 +36,7 @@ LISTS = {
     "job": "/api/v1/jobs/",
     "invitation": "/api/v1/invitations/",
 }
-# Lists of other areas that return one ranked table, not pages (README, "Source credibility scores").
+# Lists of other areas that return one ranked table, not pages (docs/credibility.md).
 UNPAGED = {"source-score"}
 
 

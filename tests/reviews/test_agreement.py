@@ -1,4 +1,4 @@
-"""Agreement values computed by hand on small fixtures (definitions: README, "Agreement: exact definitions")."""
+"""Agreement values computed by hand on small fixtures (definitions: docs/review.md, "Agreement: exact definitions")."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The native argument-map JSON, ``"schema": "assay.argument-map/1"`` (schema in the README, "Native JSON").
+"""The native argument-map JSON, ``"schema": "assay.argument-map/1"`` (schema in docs/interchange.md, "Native JSON").
 
 Documents with metadata and text, then per layer (annotator or gold) its review
 state and reason, its spans and relations; relations point at span ids, which are
