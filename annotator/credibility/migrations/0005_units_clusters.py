@@ -5,8 +5,11 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # After 0005_link_flags_skip_own_rows: 0006 then redefines the link-flag functions
+    # with another row type, which CREATE OR REPLACE in the other order could not undo.
     dependencies = [
         ('credibility', '0004_span_link_flags'),
+        ('credibility', '0005_link_flags_skip_own_rows'),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""Joins 0005_link_flags_skip_own_rows and 0006_support_chains.
+"""Joins 0005_link_flags_skip_own_rows (which now runs before 0005_units_clusters) and 0006_support_chains.
 
 0006 redefined ``credibility_link_flags_refresh`` for sub-claim chains after 0005
 had taught it to skip locking spans of the current transaction and to plan
@@ -26,9 +26,6 @@ FAST_REFRESH = CHAIN_REFRESH.replace(
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("credibility", "0005_link_flags_skip_own_rows"),
-        ("credibility", "0006_support_chains"),
-    ]
+    dependencies = [("credibility", "0006_support_chains")]
 
     operations = [migrations.RunSQL(FAST_REFRESH, reverse_sql=CHAIN_REFRESH)]
