@@ -13,8 +13,46 @@
 
 from django.db import migrations
 
-SQL = r"""
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+# pg_trgm where the server has it (every packaged PostgreSQL ships it as a contrib module);
+# the embedded development server (pgserver) has no contrib modules, so there the two
+# functions used here are defined in plain SQL with pg_trgm's definitions: a word's trigrams
+# are those of "  word " (lower case, words split at non-alphanumerics), similarity is
+# |A ∩ B| / |A ∪ B|, and word_similarity(a, b) is approximated by |A ∩ B| / |A| (pg_trgm
+# takes the best-matching extent of b; equal when b's match is contiguous). The plain-SQL
+# forms exist everywhere as assay_trgm_* so tests compare them with pg_trgm.
+TRIGRAMS = r"""
+CREATE FUNCTION assay_trigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT substr(p.w, i, 3)), '{}')
+  FROM regexp_split_to_table(lower(coalesce(t, '')), '[^[:alnum:]]+') AS s(word)
+  CROSS JOIN LATERAL (SELECT '  ' || s.word || ' ' AS w) p
+  CROSS JOIN LATERAL generate_series(1, length(p.w) - 2) AS i
+  WHERE s.word <> ''
+$$;
+CREATE FUNCTION assay_trgm_similarity(a text, b text) RETURNS real LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN cardinality(x.ta) + cardinality(x.tb) = 0 THEN 0::real ELSE
+    (x.shared::real / (cardinality(x.ta) + cardinality(x.tb) - x.shared)) END
+  FROM (SELECT ta, tb, (SELECT count(*) FROM unnest(ta) g WHERE g = ANY(tb)) AS shared
+        FROM (SELECT assay_trigrams(a) AS ta, assay_trigrams(b) AS tb) y) x
+$$;
+CREATE FUNCTION assay_trgm_word_similarity(a text, b text) RETURNS real LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN cardinality(x.ta) = 0 THEN 0::real ELSE
+    ((SELECT count(*) FROM unnest(x.ta) g WHERE g = ANY(x.tb))::real / cardinality(x.ta)) END
+  FROM (SELECT assay_trigrams(a) AS ta, assay_trigrams(b) AS tb) x
+$$;
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  ELSE
+    CREATE FUNCTION similarity(a text, b text) RETURNS real LANGUAGE sql IMMUTABLE PARALLEL SAFE
+      AS 'SELECT assay_trgm_similarity(a, b)';
+    CREATE FUNCTION word_similarity(a text, b text) RETURNS real LANGUAGE sql IMMUTABLE PARALLEL SAFE
+      AS 'SELECT assay_trgm_word_similarity(a, b)';
+  END IF;
+END $$;
+"""
+
+SQL = TRIGRAMS + r"""
 
 ALTER TABLE propositions_propositionlink
   ADD CONSTRAINT proplink_same_layer_fk FOREIGN KEY (annotation_id, document_id, annotator_id, layer)
@@ -112,6 +150,16 @@ ALTER TABLE propositions_propositionlink
   DROP CONSTRAINT proplink_same_layer_fk,
   DROP CONSTRAINT proplink_proposition_project_fk,
   DROP CONSTRAINT proplink_document_project_fk;
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+    DROP FUNCTION IF EXISTS similarity(text, text);
+    DROP FUNCTION IF EXISTS word_similarity(text, text);
+  END IF;
+END $$;
+DROP FUNCTION assay_trgm_word_similarity(text, text);
+DROP FUNCTION assay_trgm_similarity(text, text);
+DROP FUNCTION assay_trigrams(text);
 """
 
 
