@@ -38,6 +38,12 @@ class SampleResult:
     propositions: int = 0
     links: int = 0
     provenance: int = 0
+    skipped: int = 0  # references on documents that have no span in the layer yet
+
+
+class _Unadjudicated(Exception):  # noqa: N818 - a signal inside the loader, not an error
+    """The referenced document has no span in the sample's layer yet (the demo workflow leaves
+    some documents for the reviewer to adjudicate): its references wait for a later run."""
 
 
 class _Loader:
@@ -57,6 +63,8 @@ class _Loader:
         self.documents = {d.content_hash: d for d in Document.objects.filter(project=self.project)}
         self.labels = {label.code: label for label in Label.objects.filter(project=self.project)}
         self.result = SampleResult(project=self.project)
+        # Whether load_sample_layer ran at all (else a missing span is the user's missing step).
+        self.sample_loaded = Annotation.objects.filter(project=self.project).exists()
 
     def document(self, digest: str, where: str) -> Document:
         if digest not in self.documents:
@@ -79,6 +87,11 @@ class _Loader:
             .first()
         )
         if span is None:
+            if (
+                self.sample_loaded
+                and not Annotation.objects.filter(document=document, layer=self.layer).exists()
+            ):
+                raise _Unadjudicated(where)
             raise ApplicationError.field(
                 where, f"{where}: no {ref['label']} span at {ref['start']}-{ref['end']} in the {self.layer} layer of "
                 f"{document.display_title}; run load_sample_layer first."
@@ -92,6 +105,9 @@ class _Loader:
     def add_span(self, ref: dict, where: str) -> None:
         document = self.document(ref["document"], where)
         label = self.labels[ref["label"]]
+        if self.sample_loaded and not Annotation.objects.filter(document=document, layer=self.layer).exists():
+            self.result.skipped += 1  # not adjudicated yet: no gold layer to add to
+            return
         if Annotation.objects.filter(document=document, layer=self.layer, start=ref["start"], end=ref["end"],
                                      label=label).exists():  # fmt: skip
             return
@@ -108,15 +124,26 @@ class _Loader:
         for i, ref in enumerate(data.get("spans", [])):
             self.add_span(ref, f"spans[{i}]")
         for i, rel in enumerate(data.get("relations", [])):
-            source, target = (
-                self.find(rel["source"], f"relations[{i}].source"),
-                self.find(rel["target"], f"relations[{i}].target"),
-            )
+            try:
+                source, target = (
+                    self.find(rel["source"], f"relations[{i}].source"),
+                    self.find(rel["target"], f"relations[{i}].target"),
+                )
+            except _Unadjudicated:
+                self.result.skipped += 1
+                continue
             if not Relation.objects.filter(source=source, target=target, type=rel["type"]).exists():
                 relation_create(source=source, target=target, type=rel["type"])
                 self.result.relations += 1
         for i, entry in enumerate(data.get("propositions", [])):
-            spans = [self.find(ref, f"propositions[{i}].spans[{n}]") for n, ref in enumerate(entry["spans"])]
+            spans = []
+            for n, ref in enumerate(entry["spans"]):
+                try:
+                    spans.append(self.find(ref, f"propositions[{i}].spans[{n}]"))
+                except _Unadjudicated:
+                    self.result.skipped += 1
+            if not spans:
+                continue
             proposition = Proposition.objects.filter(project=self.project, text=entry["text"]).first()
             if proposition is None:
                 proposition_create(project=self.project, text=entry["text"], note=entry.get("note", ""), user=self.user,
@@ -129,7 +156,11 @@ class _Loader:
                     links_create(proposition=proposition, spans=missing, user=self.user)
                     self.result.links += len(missing)
         for i, entry in enumerate(data.get("provenance", [])):
-            span = self.find(entry["span"], f"provenance[{i}].span")
+            try:
+                span = self.find(entry["span"], f"provenance[{i}].span")
+            except _Unadjudicated:
+                self.result.skipped += 1
+                continue
             if EvidenceProvenance.objects.filter(annotation=span).exists():
                 continue
             cited = self.document(entry["cited_document"], f"provenance[{i}].cited_document") if entry.get(

@@ -26,4 +26,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sample propositions: {r.propositions} proposition(s), {r.links} link(s), {r.spans} span(s), "
             f"{r.relations} relation(s), {r.provenance} provenance mark(s) added to {r.project.name}."
+            + (
+                f" {r.skipped} reference(s) wait for documents that have no gold layer yet; run this again "
+                "once the reviewer has adjudicated them."
+                if r.skipped
+                else ""
+            )
         )
