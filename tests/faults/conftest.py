@@ -17,6 +17,12 @@ import pytest
 from tests.conftest import IN_CI, ROOT, _reset_producer_pool, test_database_url
 
 
+@pytest.fixture(autouse=True)
+def _imports_through_the_worker(settings):
+    """Fault tests follow an import through a real worker: no upload runs inside the request."""
+    settings.ASSAY_IMPORT_INLINE_BYTES = 0
+
+
 def free_port(start: int = 6390) -> int:
     for port in range(start, start + 200):
         with socket.socket() as sock:
