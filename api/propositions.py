@@ -43,7 +43,7 @@ from annotator.propositions.services import (
     proposition_update,
     repeats_confirm,
 )
-from api.representations import ErrorSerializer, id_field, parse_id
+from api.representations import MAX_ID, ErrorSerializer, id_field, parse_id
 from api.versioning import etag, requested_version
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -57,7 +57,8 @@ def _project_param(request) -> int:
     return project_id
 
 
-PROJECT = OpenApiParameter("project", int, required=True, description="Project id")
+ROW_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+PROJECT = OpenApiParameter("project", ROW_ID, required=True, description="Project id")
 
 
 # ---- representations -------------------------------------------------------------------------
@@ -329,7 +330,7 @@ class PropositionDetailView(APIView):
 
 class LinkListView(APIView):
     @extend_schema(
-        parameters=[PROJECT, OpenApiParameter("proposition", int), OpenApiParameter("span", int)],
+        parameters=[PROJECT, OpenApiParameter("proposition", ROW_ID), OpenApiParameter("span", ROW_ID)],
         responses={200: LinkSerializer(many=True), **ERRORS},
         summary="Links you may see (your own layer; every layer for reviewers), at most 1000",
     )
@@ -429,7 +430,7 @@ class UndoView(APIView):
 
 class SuggestionsView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("span", int, required=True)],
+        parameters=[OpenApiParameter("span", ROW_ID, required=True)],
         responses={200: SuggestionsSerializer, **ERRORS},
         summary="Propositions a span may restate and similar spans of other documents, best first",
     )

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from annotator.annotations.models import Annotation, Layer
 from annotator.documents.models import Document
@@ -91,7 +92,7 @@ def test_reviewer_builds_gold_in_place(page, login, demo, screenshot):
     for n in range(1, 4):
         page.keyboard.press("j")
         page.keyboard.press("g")
-        page.wait_for_function(f"document.querySelectorAll('tr[data-layer=gold]').length === {n}")
+        expect(page.locator("tr[data-layer=gold]")).to_have_count(n)
     gold = Annotation.objects.filter(document=document, layer=Layer.GOLD)
     assert {(g.start, g.end, g.label_id) for g in gold} == expected_gold
     assert all(layer_of[(g.start, g.end, g.label_id)] for g in gold)
@@ -131,8 +132,8 @@ def test_reviewer_builds_gold_in_place(page, login, demo, screenshot):
     page.keyboard.down("Shift")
     page.mouse.click(*box)
     page.keyboard.up("Shift")
-    page.wait_for_function(
-        f"document.querySelector('tr[data-span=\"{target.pk}\"]').dataset.end === '{new_end + third.end()}'"
+    expect(page.locator(f'tr[data-span="{target.pk}"]')).to_have_attribute(
+        "data-end", str(new_end + third.end())
     )
     target.refresh_from_db()
     assert (target.end, target.version) == (new_end + third.end(), 3)

@@ -2,6 +2,7 @@
 exact code-point offsets after an emoji and across a no-break space), rejected, undone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from annotator.annotations.models import Annotation
 from annotator.hedges.models import HedgeDecision
@@ -42,7 +43,7 @@ def test_accept_reject_undo_with_one_key(page, login, workspace, screenshot):
     page.wait_for_selector("#ws-text .seg.ghost.gsel")
     page.keyboard.press("a")
     ws.wait_saved()
-    page.wait_for_function("document.querySelectorAll('#ws-text .seg.ghost[data-ghost]').length === 2")
+    expect(page.locator("#ws-text .seg.ghost[data-ghost]")).to_have_count(2)
     assert _spans(user) == [(8, 13, "might", "HEDGE", "modal")]
     assert TEXT[7] == "\u00a0" and TEXT[8:13] == "might"
     assert page.locator("#ws-text .seg[data-tag]").count() == 1  # drawn as a real span now
@@ -50,26 +51,26 @@ def test_accept_reject_undo_with_one_key(page, login, workspace, screenshot):
     # the selection moved on to the next suggestion: reject it with X
     assert "widely considered" in page.locator("#ws-hedges-body .hedge-current").inner_text()
     page.keyboard.press("x")
-    page.wait_for_function("document.querySelectorAll('#ws-text .seg.ghost[data-ghost]').length === 1")
+    expect(page.locator("#ws-text .seg.ghost[data-ghost]")).to_have_count(1)
     ws.wait_saved()
     assert HedgeDecision.objects.get(user=user, suggestion__rule="weasel.widely").state == "rejected"
 
     # Enter accepts too: "strongly implied" ("very" stays outside the span)
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#ws-text .seg.ghost[data-ghost]').length === 0")
+    expect(page.locator("#ws-text .seg.ghost[data-ghost]")).to_have_count(0)
     ws.wait_saved()
     assert _spans(user)[1][2:] == ("strongly implied", "HEDGE", "insinuation")
 
     # Ctrl+Z undoes the last three decisions, newest first
     page.keyboard.press("Control+z")
-    page.wait_for_function("document.querySelectorAll('#ws-text .seg.ghost[data-ghost]').length === 1")
+    expect(page.locator("#ws-text .seg.ghost[data-ghost]")).to_have_count(1)
     ws.wait_saved()
     page.keyboard.press("Control+z")
-    page.wait_for_function("document.querySelectorAll('#ws-text .seg.ghost[data-ghost]').length === 2")
+    expect(page.locator("#ws-text .seg.ghost[data-ghost]")).to_have_count(2)
     ws.wait_saved()
     assert not HedgeDecision.objects.filter(user=user, suggestion__rule="weasel.widely").exists()
     page.keyboard.press("Control+z")
-    page.wait_for_function("document.querySelectorAll('#ws-text .seg.ghost[data-ghost]').length === 3")
+    expect(page.locator("#ws-text .seg.ghost[data-ghost]")).to_have_count(3)
     ws.wait_saved()
     assert Annotation.objects.count() == 0
     assert not HedgeDecision.objects.filter(user=user).exists()
@@ -87,7 +88,7 @@ def test_accept_all_of_a_rule_and_reload(page, login, workspace):
     page.get_by_role(
         "button", name="Accept all 3 confident suggestions of modal.may in this document"
     ).click()
-    page.wait_for_function("document.querySelectorAll('#ws-text .seg.ghost[data-ghost]').length === 1")
+    expect(page.locator("#ws-text .seg.ghost[data-ghost]")).to_have_count(1)
     ws.wait_saved()
     assert [s[0] for s in _spans(user)] == [3, 16, 51]
     page.reload()
