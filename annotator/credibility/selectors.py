@@ -102,7 +102,7 @@ SELECT s.kind, s.entity_id, max(s.entity_name) AS entity_name, count(*)::int AS 
   array_agg(s.project_id ORDER BY s.project_id) AS project_ids,
   {sums}, jsonb_agg(s.moments) AS moments_per_project,
   (SELECT jsonb_object_agg(code, n) FROM (
-     SELECT e.key AS code, sum(e.value::int) AS n
+     SELECT e.key AS code, sum(e.value::numeric) AS n
      FROM credibility_sourcescore s2, jsonb_each_text(s2.evidence_subtypes) e
      WHERE s2.project_id = ANY(%(projects)s::bigint[]) AND s2.kind = s.kind AND s2.entity_id = s.entity_id
      GROUP BY e.key) per_code) AS evidence_subtypes

@@ -192,3 +192,26 @@ def test_overall_sums_the_callers_projects_only(corpus):
     assert a["figures"]["ratio"]["documents"] == 3
     rows = client_for(corpus.annotator).get(f"{URL}overall/", {"kind": "outlet"}).json()["results"]
     assert next(r for r in rows if r["entity_name"] == "Outlet A")["claims"] == 3
+
+
+def test_overall_sums_evidence_subtypes_that_are_means_of_readers(corpus):
+    """Two readers of one text give a document 1.5 statistics (the mean of 1 and 2): the
+    all-projects view sums such fractional counts instead of failing on them."""
+    from annotator.credibility.models import SourceScore
+
+    row = SourceScore.objects.filter(project=corpus.project, kind="outlet", entity_name="Outlet A").get()
+    row.evidence_subtypes = {"statistic": 1.5}
+    row.save(update_fields=["evidence_subtypes"])
+    response = client_for(corpus.reviewer).get(f"{URL}overall/", {"kind": "outlet"})
+    assert response.status_code == 200, response.content
+    a = next(r for r in response.json()["results"] if r["entity_name"] == "Outlet A")
+    assert float(a["evidence_subtypes"]["statistic"]) == 1.5
+    assert logged_in_page(corpus.reviewer).status_code == 200
+
+
+def logged_in_page(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get("/sources/", {"kind": "outlet"})
