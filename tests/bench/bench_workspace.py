@@ -51,7 +51,7 @@ async (n) => {
     let s = Math.floor(rand() * (text.length - 200));
     while (/\\S/.test(text[s - 1] || ' ')) s++;
     let e = s + 20;
-    ws.view_.select(s, e);
+    ws.textView.select(s, e);
     const t0 = performance.now();
     const span = ws.labelSelection(label);
     const painted = Promise.all([frame()]).then(() => performance.now() - t0);
@@ -260,7 +260,7 @@ def run() -> dict:
                     ".map((e) => e.responseEnd - e.requestStart)"
                 )
                 map_ms = page.evaluate(
-                    "() => { const t = performance.now(); window.assayWorkspace.setView('map');"
+                    "() => { const t = performance.now(); window.assayWorkspace.setMode('map');"
                     " document.querySelector('#ws-map svg').getBBox(); return performance.now() - t; }"
                 )
                 browser.close()

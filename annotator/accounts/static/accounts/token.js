@@ -1,7 +1,7 @@
 // The API token page: status, create (shown once), revoke, through /api/v1/tokens/ with the session.
+import { csrfToken as csrf } from "../annotator/js/api.js";
 const $ = (id) => document.getElementById(id);
 const endpoint = $("token").dataset.endpoint;
-const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
 
 async function call(method, body) {
   const response = await fetch(endpoint, {

@@ -119,7 +119,7 @@ class PropositionPanel {
     const t = e.target;
     const typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
     if (typing || e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== "r") return;
-    if (this.ws.view_.selectionRange()) return; // a label key on a text selection wins
+    if (this.ws.textView.selectionRange()) return; // a label key on a text selection wins
     if (!this.selectedSpan()) return;
     const first = this.buttons()[0];
     if (first) { e.preventDefault(); e.stopImmediatePropagation(); first.focus(); }

@@ -36,7 +36,7 @@ export class Hedges {
     }
     for (const row of data.suggestions) if (row.state === null) this._add(row);
     this.buildPanel();
-    this.ws.view_.render();
+    this.ws.textView.render();
     this.renderPanel();
   }
 
@@ -53,17 +53,17 @@ export class Hedges {
     return ghost;
   }
 
-  _redraw(ghost) { this.ws.view_.update([[ghost.s16, ghost.e16]]); }
+  _redraw(ghost) { this.ws.textView.update([[ghost.s16, ghost.e16]]); }
 
   sorted() { return [...this.items.values()].sort((a, b) => a.s16 - b.s16 || a.e16 - b.e16); }
 
   select(cid, { scroll = false } = {}) {
     this.selected = cid != null && this.items.has(cid) ? cid : null;
     const ghost = this.selected ? this.items.get(this.selected) : null;
-    this.ws.view_.setHighlight("gsel", ghost ? [ghost] : []);
+    this.ws.textView.setHighlight("gsel", ghost ? [ghost] : []);
     if (ghost) {
       if (this.ws.selected != null) this.ws.select(null);
-      if (scroll) this.ws.view_.scrollToSpan(ghost);
+      if (scroll) this.ws.textView.scrollToSpan(ghost);
     }
     this.renderPanel();
   }
@@ -161,7 +161,7 @@ export class Hedges {
   bind() {
     if (!this.enabled) return;
     this.ws.textEl.addEventListener("mouseup", (e) => {
-      if (this.ws.view_.selectionRange()) return;
+      if (this.ws.textView.selectionRange()) return;
       const seg = e.target.closest && e.target.closest(".seg");
       const cids = seg ? seg._cids || [] : [];
       const real = cids.some((c) => this.ws.store.spans.has(c));

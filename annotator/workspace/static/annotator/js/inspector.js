@@ -36,10 +36,19 @@ function defaultType(sourceKind, targetKind) {
   return "supports";
 }
 
+// el: the card's body. store: the layer's Store (spans, relations, speakers
+// and their writes). labels: the active labels; labelById: every label.
+// state(): {selected, linking, readOnly} of the workspace now. actions: the
+// workspace's link flow (startLink, finishLink, cancelLink), select(cid, opts),
+// notice(text) and focusText().
 export class Inspector {
-  constructor(ws, el) {
-    this.ws = ws;
+  constructor(el, { store, labels, labelById, state, actions }) {
     this.el = el;
+    this.store = store;
+    this.labels = labels;
+    this.labelById = labelById;
+    this.state = state;
+    this.actions = actions;
     this.subtypeFor = null;
   }
 
@@ -56,15 +65,15 @@ export class Inspector {
   }
 
   handleDigit(n) {
-    const ws = this.ws;
-    if (ws.linking && ws.linking.targetCid != null) {
+    const { linking, selected } = this.state();
+    if (linking && linking.targetCid != null) {
       const type = TYPES[n - 1];
-      if (type) { ws.finishLink(type[0]); return true; }
+      if (type) { this.actions.finishLink(type[0]); return true; }
       return false;
     }
-    if (this.subtypeFor != null && this.subtypeFor === ws.selected) {
-      const span = ws.store.spans.get(this.subtypeFor);
-      const label = span && ws.labelById.get(span.label);
+    if (this.subtypeFor != null && this.subtypeFor === selected) {
+      const span = this.store.spans.get(this.subtypeFor);
+      const label = span && this.labelById.get(span.label);
       const subtypes = label ? label.subtypes.filter((s) => s.is_active !== false) : [];
       if (subtypes[n - 1]) { this.setSubtype(span, subtypes[n - 1].id); return true; }
     }
@@ -72,30 +81,31 @@ export class Inspector {
   }
 
   setSubtype(span, subtypeId) {
-    if (span.subtype !== subtypeId) this.ws.store.updateSpan(span.cid, { subtype: subtypeId });
+    if (span.subtype !== subtypeId) this.store.updateSpan(span.cid, { subtype: subtypeId });
     this.subtypeFor = null;
     this.render();
-    this.ws.textEl.focus({ preventScroll: true });
+    this.actions.focusText();
   }
 
   render() {
-    const ws = this.ws;
+    const { selected, linking, readOnly } = this.state();
+    const { store, actions } = this;
     const active = document.activeElement;
     // Do not rebuild under the user's fingers while they type a note or a name.
-    if (this.el.contains(active) && (active.tagName === "TEXTAREA" || active.tagName === "INPUT") && this.renderedFor === ws.selected && !ws.linking) return;
-    this.renderedFor = ws.selected;
+    if (this.el.contains(active) && (active.tagName === "TEXTAREA" || active.tagName === "INPUT") && this.renderedFor === selected && !linking) return;
+    this.renderedFor = selected;
     this.el.textContent = "";
-    if (ws.linking) { this.el.append(this.linkPrompt()); return; }
-    const span = ws.selected == null ? null : ws.store.spans.get(ws.selected);
+    if (linking) { this.el.append(this.linkPrompt(linking)); return; }
+    const span = selected == null ? null : store.spans.get(selected);
     if (!span) {
-      this.el.append(h("p", { class: "hint" }, ws.readOnly
+      this.el.append(h("p", { class: "hint" }, readOnly
         ? "Read-only. Click a span, or press N and P, to see its details."
         : "Select text and press a label key (or a toolbar button). Click a span to edit it."));
       return;
     }
-    const label = ws.labelById.get(span.label);
+    const label = this.labelById.get(span.label);
     const subtype = label && label.subtypes.find((s) => s.id === span.subtype);
-    const ro = ws.readOnly;
+    const ro = readOnly;
     this.el.append(
       h("p", { class: "insp-head" }, chip(label, subtype), h("span", { class: "insp-offsets", title: `characters ${span.start}–${span.end} of the text (as the API and exports count them)` }, wordCount(span.quote))),
       h("blockquote", { class: "insp-quote", "data-testid": "quote" }, excerpt(span.quote, 400)),
@@ -103,8 +113,8 @@ export class Inspector {
     if (ro) {
       if (span.note) this.el.append(h("p", { class: "insp-note" }, h("strong", {}, "Note: "), span.note));
     } else {
-      const select = h("select", { "aria-label": "Label", id: "insp-label", onchange: () => ws.store.updateSpan(span.cid, { label: Number(select.value), subtype: null }) });
-      for (const l of ws.labels) select.add(new Option(l.name, l.id, false, l.id === span.label));
+      const select = h("select", { "aria-label": "Label", id: "insp-label", onchange: () => store.updateSpan(span.cid, { label: Number(select.value), subtype: null }) });
+      for (const l of this.labels) select.add(new Option(l.name, l.id, false, l.id === span.label));
       this.el.append(h("div", { class: "insp-row" }, h("label", { for: "insp-label" }, "Label"), select));
       const subtypes = label ? label.subtypes.filter((s) => s.is_active !== false) : [];
       if (subtypes.length) {
@@ -122,11 +132,11 @@ export class Inspector {
       }
       const note = h("textarea", { id: "insp-note", rows: "2", "aria-label": "Note", placeholder: "Note (saved when you leave the field)" });
       note.value = span.note;
-      note.addEventListener("change", () => ws.store.updateSpan(span.cid, { note: note.value }));
+      note.addEventListener("change", () => store.updateSpan(span.cid, { note: note.value }));
       this.el.append(note);
       this.el.append(h("div", { class: "insp-actions" },
-        h("button", { type: "button", onclick: () => ws.startLink(), "aria-keyshortcuts": "L" }, "Link to… ", h("kbd", {}, "L")),
-        h("button", { type: "button", class: "danger", onclick: () => ws.store.deleteSpan(span.cid), "aria-keyshortcuts": "Delete" }, "Delete ", h("kbd", {}, "Del")),
+        h("button", { type: "button", onclick: () => actions.startLink(), "aria-keyshortcuts": "L" }, "Link to… ", h("kbd", {}, "L")),
+        h("button", { type: "button", class: "danger", onclick: () => store.deleteSpan(span.cid), "aria-keyshortcuts": "Delete" }, "Delete ", h("kbd", {}, "Del")),
       ));
       this.el.append(this.speakerForm(span));
     }
@@ -134,25 +144,25 @@ export class Inspector {
   }
 
   speakerForm(span) {
-    const ws = this.ws;
+    const { store, actions } = this;
     const listId = "insp-speakers";
     const list = h("datalist", { id: listId });
-    for (const sp of ws.store.speakers.values()) list.append(h("option", { value: sp.name }));
+    for (const sp of store.speakers.values()) list.append(h("option", { value: sp.name }));
     const name = h("input", { id: "insp-speaker", list: listId, "aria-label": "Speaker name", placeholder: "Who says it? e.g. Ministry of Defence", autocomplete: "off" });
     const kind = h("select", { "aria-label": "Speaker kind" });
     for (const [value, text] of KINDS) kind.add(new Option(text, value));
     name.addEventListener("input", () => {
-      const known = [...ws.store.speakers.values()].find((s) => s.name.toLowerCase() === name.value.trim().toLowerCase());
+      const known = [...store.speakers.values()].find((s) => s.name.toLowerCase() === name.value.trim().toLowerCase());
       if (known) kind.value = known.kind;
     });
     const submit = (e) => {
       e.preventDefault();
       const value = name.value.trim();
       if (!value) { name.focus(); return; }
-      const known = [...ws.store.speakers.values()].find((s) => s.name.toLowerCase() === value.toLowerCase() && s.kind === kind.value);
-      const duplicate = [...ws.store.relations.values()].some((r) => r.sourceCid === span.cid && r.type === "attributed_to" && known && r.speaker === known.id);
-      if (duplicate) { ws.notice(`Already attributed to ${known.name}.`); return; }
-      ws.store.createRelation({ type: "attributed_to", sourceCid: span.cid, speaker: known ? known.id : null, speakerName: value, speakerKind: kind.value });
+      const known = [...store.speakers.values()].find((s) => s.name.toLowerCase() === value.toLowerCase() && s.kind === kind.value);
+      const duplicate = [...store.relations.values()].some((r) => r.sourceCid === span.cid && r.type === "attributed_to" && known && r.speaker === known.id);
+      if (duplicate) { actions.notice(`Already attributed to ${known.name}.`); return; }
+      store.createRelation({ type: "attributed_to", sourceCid: span.cid, speaker: known ? known.id : null, speakerName: value, speakerKind: kind.value });
       name.value = "";
     };
     return h("form", { class: "insp-speaker", onsubmit: submit, "aria-label": "Attribute to a speaker" },
@@ -161,54 +171,54 @@ export class Inspector {
   }
 
   linksOf(span, ro) {
-    const ws = this.ws;
-    const rels = ws.store.relationsOf(span.cid);
+    const { store, actions } = this;
+    const rels = store.relationsOf(span.cid);
     const box = h("div", { class: "insp-links" }, h("h3", {}, `Links (${rels.length})`));
     if (!rels.length) { box.append(h("p", { class: "hint" }, ro ? "No links." : "No links yet: press L to link this span.")); return box; }
     const ul = h("ul", {});
     for (const rel of rels) {
       const outgoing = rel.sourceCid === span.cid;
       const otherCid = outgoing ? rel.targetCid : rel.sourceCid;
-      const other = otherCid == null ? null : ws.store.spans.get(otherCid);
+      const other = otherCid == null ? null : store.spans.get(otherCid);
       let what;
       if (rel.type === "attributed_to" && outgoing) {
-        const speaker = ws.store.speakers.get(rel.speaker);
+        const speaker = store.speakers.get(rel.speaker);
         what = h("span", {}, "said by ", h("strong", {}, speaker ? speaker.name : rel.speakerName));
       } else if (other) {
-        const l = ws.labelById.get(other.label);
+        const l = this.labelById.get(other.label);
         const verb = outgoing ? rel.type.replace("_", " ") : INCOMING[rel.type] || rel.type;
-        what = h("button", { type: "button", class: "linklike", onclick: () => ws.select(other.cid, { scroll: true }) },
+        what = h("button", { type: "button", class: "linklike", onclick: () => actions.select(other.cid, { scroll: true }) },
           `${verb} `, chip(l), ` “${excerpt(other.quote, 60)}”`);
       } else continue;
       const li = h("li", { class: `rel rel-${rel.type}` }, what);
-      if (!ro) li.append(h("button", { type: "button", class: "small", "aria-label": "Remove this link", onclick: () => ws.store.deleteRelation(rel.cid) }, "×"));
+      if (!ro) li.append(h("button", { type: "button", class: "small", "aria-label": "Remove this link", onclick: () => store.deleteRelation(rel.cid) }, "×"));
       ul.append(li);
     }
     box.append(ul);
     return box;
   }
 
-  linkPrompt() {
-    const ws = this.ws;
-    const source = ws.store.spans.get(ws.linking.sourceCid);
-    const target = ws.linking.targetCid == null ? null : ws.store.spans.get(ws.linking.targetCid);
-    const sl = source && ws.labelById.get(source.label);
+  linkPrompt(linking) {
+    const { store, actions } = this;
+    const source = store.spans.get(linking.sourceCid);
+    const target = linking.targetCid == null ? null : store.spans.get(linking.targetCid);
+    const sl = source && this.labelById.get(source.label);
     const box = h("div", { class: "link-prompt" });
     box.append(h("p", {}, "Link from ", chip(sl), ` “${excerpt(source ? source.quote : "", 60)}”`));
     if (!target) {
       box.append(h("p", { class: "prompt" }, "Now click the target span in the text — or press N / P to move between spans and Enter to pick. Esc cancels."));
     } else {
-      const tl = ws.labelById.get(target.label);
+      const tl = this.labelById.get(target.label);
       box.append(h("p", {}, "to ", chip(tl), ` “${excerpt(target.quote, 60)}”`));
       const preferred = defaultType(sl && sl.kind, tl && tl.kind);
       const group = h("div", { class: "link-types", role: "group", "aria-label": "Relation type" });
       TYPES.forEach(([type, text], i) => {
         group.append(h("button", { type: "button", class: type === preferred ? "primary" : "", "data-autofocus": type === preferred ? true : null,
-          onclick: () => ws.finishLink(type) }, h("kbd", {}, String(i + 1)), ` ${text}`));
+          onclick: () => actions.finishLink(type) }, h("kbd", {}, String(i + 1)), ` ${text}`));
       });
       box.append(h("p", { class: "prompt" }, "Relation type:"), group);
     }
-    box.append(h("button", { type: "button", onclick: () => ws.cancelLink() }, "Cancel ", h("kbd", {}, "Esc")));
+    box.append(h("button", { type: "button", onclick: () => actions.cancelLink() }, "Cancel ", h("kbd", {}, "Esc")));
     return box;
   }
 }

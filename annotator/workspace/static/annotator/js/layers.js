@@ -9,8 +9,9 @@ export const STATE_TEXT = {
   approved: "Approved", changes_requested: "Changes requested",
 };
 
-export function buildLayerPickers(ws) {
-  const data = ws.data;
+// data: the workspace payload (project role, annotators, layer); onCompare(value, title): the
+// second layer picked for side-by-side reading ("" for none).
+export function buildLayerPickers({ data, userId, onCompare }) {
   const reviewer = data.project.role !== "annotator";
   if (!reviewer) return;
   const layerSelect = $("ws-layer");
@@ -19,9 +20,9 @@ export function buildLayerPickers(ws) {
   const seen = new Set();
   for (const a of data.annotators) {
     seen.add(a.id);
-    options.push({ value: `annotator:${a.id}`, text: `${a.username}${a.id === ws.userId ? " (me)" : ""} — ${STATE_TEXT[a.state] || "not started"}` });
+    options.push({ value: `annotator:${a.id}`, text: `${a.username}${a.id === userId ? " (me)" : ""} — ${STATE_TEXT[a.state] || "not started"}` });
   }
-  if (!seen.has(ws.userId)) options.unshift({ value: `annotator:${ws.userId}`, text: "My layer" });
+  if (!seen.has(userId)) options.unshift({ value: `annotator:${userId}`, text: "My layer" });
   options.push({ value: "gold", text: "Gold (adjudicated)" });
   const current = data.layer.layer === "gold" ? "gold" : `annotator:${data.layer.annotator.id}`;
   for (const o of options) {
@@ -37,54 +38,46 @@ export function buildLayerPickers(ws) {
     url.search = layer === "gold" ? "?layer=gold" : `?annotator=${id}&layer=annotator`;
     location.assign(url);
   });
-  compare.addEventListener("change", () => ws.showCompare(compare.value, compare.selectedOptions[0].text));
+  compare.addEventListener("change", () => onCompare(compare.value, compare.selectedOptions[0].text));
 }
 
-export async function showCompare(ws, value, title) {
+// Load another layer of the same document into the read-only side pane and
+// return its TextView, or hide the pane (value "") and return null. Throws the
+// API's error when the layer cannot be loaded.
+export async function showCompare({ api, documentId, index, text, labels }, value, title) {
   const pane = $("ws-compare-pane");
-  if (!value) { pane.hidden = true; ws.root.classList.remove("comparing"); return; }
+  if (!value) { pane.hidden = true; return null; }
   const [layer, id] = value.split(":");
   const query = layer === "gold" ? "?layer=gold" : `?annotator=${id}&layer=annotator`;
-  let data;
-  try {
-    data = await ws.api.get(`documents/${ws.documentId}/workspace/${query}`);
-  } catch (err) {
-    ws.notice(`Could not load that layer: ${err.message}`);
-    return;
-  }
+  const data = await api.get(`documents/${documentId}/workspace/${query}`);
   const spans = data.annotations.map((a, i) => ({
-    cid: `c${i}`, label: a.label, s16: ws.index.toUtf16(a.start), e16: ws.index.toUtf16(a.end),
+    cid: `c${i}`, label: a.label, s16: index.toUtf16(a.start), e16: index.toUtf16(a.end),
   }));
   $("ws-compare-title").textContent = `${title} · ${spans.length} span${spans.length === 1 ? "" : "s"} (read-only)`;
   const view = new TextView($("ws-compare-text"), {
-    text: ws.data.document.text, labels: ws.data.labels, spans: () => spans, ariaLabel: `Layer ${title}, read-only`,
+    text, labels, spans: () => spans, ariaLabel: `Layer ${title}, read-only`,
   });
   view.render();
-  ws.compareView = view;
-  if (ws.view === "both") ws.setView("text"); // two layers take the width the map had
   pane.hidden = false;
-  ws.root.classList.add("comparing");
-  ws.syncCompare();
+  return view;
 }
 
 // Keep the second layer at the same paragraph as the main text.
-export function syncCompare(ws) {
-  const view = ws.compareView;
-  if (!view || $("ws-compare-pane").hidden) return;
-  const main = $("ws-scroll");
-  const other = view.root.parentElement;
-  const blocks = ws.view_.blocks;
+export function syncCompare(mainView, compareView, scroller) {
+  if (!compareView || $("ws-compare-pane").hidden) return;
+  const other = compareView.root.parentElement;
+  const blocks = mainView.blocks;
   let lo = 0, hi = blocks.length - 1;
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (blocks[mid].el.offsetTop <= main.scrollTop) lo = mid; else hi = mid - 1; }
-  const into = main.scrollTop - blocks[lo].el.offsetTop;
-  other.scrollTop = view.blocks[lo].el.offsetTop + into;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (blocks[mid].el.offsetTop <= scroller.scrollTop) lo = mid; else hi = mid - 1; }
+  const into = scroller.scrollTop - blocks[lo].el.offsetTop;
+  other.scrollTop = compareView.blocks[lo].el.offsetTop + into;
 }
 
-export function showState(ws) {
-  const layer = ws.data.layer;
+// The banner over the text (whose layer, its review state) and the submit button.
+export function showState({ layer, userId, readOnly }) {
   const banner = $("ws-banner");
   const assignment = layer.assignment;
-  const own = layer.annotator && layer.annotator.id === ws.userId;
+  const own = layer.annotator && layer.annotator.id === userId;
   const parts = [];
   banner.className = "ws-banner";
   if (layer.layer === "gold") parts.push(["strong", "Gold layer."], ["span", " Reviewers’ adjudicated annotations."]);
@@ -107,6 +100,5 @@ export function showState(ws) {
   banner.textContent = "";
   for (const [tag, text] of parts) { const n = document.createElement(tag); n.textContent = text; banner.appendChild(n); }
   banner.hidden = parts.length === 0;
-  $("ws-submit").hidden = !(own && layer.layer === "annotator" && !ws.readOnly);
-  ws.updateToolbar();
+  $("ws-submit").hidden = !(own && layer.layer === "annotator" && !readOnly);
 }

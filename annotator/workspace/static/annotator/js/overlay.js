@@ -3,26 +3,27 @@
 const NS = "http://www.w3.org/2000/svg";
 const COLOR = { supports: "#15803d", attacks: "#b91c1c", qualifies: "#0369a1", attributed_to: "#57606a" };
 
-export function drawLinks(svg, scroller, ws) {
+// cid: the selected span (null: draw nothing); store: the layer's spans and
+// relations; textView: where each span's segments are.
+export function drawLinks(svg, scroller, { cid, store, textView }) {
   svg.textContent = "";
-  const cid = ws.selected;
-  if (cid == null || ws.view !== "text") return;
-  const span = ws.store.spans.get(cid);
+  if (cid == null) return;
+  const span = store.spans.get(cid);
   if (!span) return;
   const box = scroller.getBoundingClientRect();
   svg.setAttribute("width", scroller.scrollWidth);
   svg.setAttribute("height", scroller.scrollHeight);
   const anchor = (s) => {
-    const seg = ws.view_.segmentsOf(s)[0];
+    const seg = textView.segmentsOf(s)[0];
     if (!seg) return null;
     const r = seg.getClientRects()[0] || seg.getBoundingClientRect();
     return { x: r.left - box.left + scroller.scrollLeft + Math.min(r.width / 2, 40), y: r.top - box.top + scroller.scrollTop };
   };
   const from = anchor(span);
   if (!from) return;
-  for (const rel of ws.store.relationsOf(cid)) {
+  for (const rel of store.relationsOf(cid)) {
     const otherCid = rel.sourceCid === cid ? rel.targetCid : rel.sourceCid;
-    const other = otherCid == null ? null : ws.store.spans.get(otherCid);
+    const other = otherCid == null ? null : store.spans.get(otherCid);
     if (!other) continue;
     const to = anchor(other);
     if (!to) continue;

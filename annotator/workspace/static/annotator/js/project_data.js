@@ -1,11 +1,8 @@
 // Import from the project page: upload through the API, then follow the job
 // until it ends, showing progress, counts and every rejected line.
-const form = document.getElementById("import-form");
+import { csrfToken } from "./api.js";
 
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
+const form = document.getElementById("import-form");
 
 const status = document.getElementById("import-status");
 const bar = document.getElementById("import-progress");

@@ -6,20 +6,23 @@ import { chip } from "./inspector.js";
 
 const VERB = { supports: "supported by", attacks: "attacked by", qualifies: "qualified by" };
 
-function item(ws, text, span) {
+function item({ labelById, onPick }, text, span) {
   const li = document.createElement("li");
   const button = document.createElement("button");
   button.type = "button";
   button.className = "linklike";
-  button.append(`${text} `, chip(ws.labelById.get(span.label)), ` “${excerpt(span.quote, 70)}”`);
-  button.addEventListener("click", () => ws.select(span.cid, { scroll: true }));
+  button.append(`${text} `, chip(labelById.get(span.label)), ` “${excerpt(span.quote, 70)}”`);
+  button.addEventListener("click", () => onPick(span.cid));
   li.append(button);
   return li;
 }
 
-export function renderRelations(container, ws) {
+// store: the layer's spans, relations and speakers; labels: every label (and
+// labelById); onPick(cid): a span in the list was chosen.
+export function renderRelations(container, { store, labels, labelById, onPick }) {
+  const ctx = { labelById, onPick };
   const { claims, other } = argumentOf({
-    spans: ws.store.spans, relations: ws.store.relations, labels: ws.allLabels, speakers: ws.store.speakers,
+    spans: store.spans, relations: store.relations, labels, speakers: store.speakers,
   });
   container.textContent = "";
   if (!claims.length && !other.length) {
@@ -32,7 +35,7 @@ export function renderRelations(container, ws) {
   const list = document.createElement("ol");
   list.className = "claims";
   for (const group of claims) {
-    const li = item(ws, "", group.claim);
+    const li = item(ctx, "", group.claim);
     li.className = `claim${group.unsupported ? " unsupported" : ""}`;
     if (group.unsupported) {
       const badge = document.createElement("span");
@@ -42,7 +45,7 @@ export function renderRelations(container, ws) {
     }
     const sub = document.createElement("ul");
     for (const type of ["supports", "attacks", "qualifies"]) {
-      for (const { span } of group[type]) sub.append(item(ws, VERB[type], span));
+      for (const { span } of group[type]) sub.append(item(ctx, VERB[type], span));
     }
     for (const { name } of group.speakers) {
       const s = document.createElement("li");
@@ -59,7 +62,7 @@ export function renderRelations(container, ws) {
     h.textContent = "Other links";
     const ul = document.createElement("ul");
     for (const { rel, source, target, name } of other) {
-      const li = item(ws, "", source);
+      const li = item(ctx, "", source);
       li.firstChild.append(` ${rel.type.replace("_", " ")} `, target ? `“${excerpt(target.quote, 40)}”` : name);
       ul.append(li);
     }

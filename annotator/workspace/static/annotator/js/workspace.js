@@ -24,7 +24,7 @@ class Workspace {
     this.selected = null; // cid of the selected span
     this.linking = null; // {sourceCid}
     this.pending = null; // last text selection [s16, e16, alt]
-    this.view = "text";
+    this.mode = "text"; // "text", "map" or "both" (see setMode)
   }
 
   async start() {
@@ -50,12 +50,20 @@ class Workspace {
     });
     this.store.load(data);
     this.textEl = $("ws-text");
-    this.view_ = new TextView(this.textEl, {
+    this.textView = new TextView(this.textEl, {
       text: data.document.text, labels: data.labels, spans: () => this.visibleSpans(),
       ariaLabel: `Text of “${data.document.title || "document"}”. Select text, then press a label key.`,
     });
-    this.view_.render();
-    this.inspector = new Inspector(this, $("ws-inspector-body"));
+    this.textView.render();
+    this.inspector = new Inspector($("ws-inspector-body"), {
+      store: this.store, labels: this.labels, labelById: this.labelById,
+      state: () => ({ selected: this.selected, linking: this.linking, readOnly: this.readOnly }),
+      actions: {
+        startLink: () => this.startLink(), finishLink: (type) => this.finishLink(type), cancelLink: () => this.cancelLink(),
+        select: (cid, options) => this.select(cid, options), notice: (text) => this.notice(text),
+        focusText: () => this.textEl.focus({ preventScroll: true }),
+      },
+    });
     this.buildToolbar();
     this.buildLegend();
     this.buildLayerPickers();
@@ -64,10 +72,10 @@ class Workspace {
     this.bindKeys();
     this.bindChrome();
     this.showState();
-    renderRelations($("ws-relations"), this);
+    this.renderRelations();
     this.inspector.render();
     this.setStatus("saved");
-    if (window.matchMedia("(min-width: 1700px)").matches) this.setView("both");
+    if (window.matchMedia("(min-width: 1700px)").matches) this.setMode("both");
     this.openLinkedSpan();
     this.hedges = new Hedges(this);
     this.hedges.bind();
@@ -149,10 +157,34 @@ class Workspace {
     });
   }
 
-  buildLayerPickers() { layers.buildLayerPickers(this); }
-  showCompare(value, title) { return layers.showCompare(this, value, title); }
-  syncCompare() { layers.syncCompare(this); }
-  showState() { layers.showState(this); }
+  buildLayerPickers() {
+    layers.buildLayerPickers({ data: this.data, userId: this.userId, onCompare: (value, title) => this.showCompare(value, title) });
+  }
+
+  async showCompare(value, title) {
+    let view;
+    try {
+      view = await layers.showCompare({
+        api: this.api, documentId: this.documentId, index: this.index,
+        text: this.data.document.text, labels: this.data.labels,
+      }, value, title);
+    } catch (err) {
+      this.notice(`Could not load that layer: ${err.message}`);
+      return;
+    }
+    this.compareView = view;
+    this.root.classList.toggle("comparing", view != null);
+    if (!view) return;
+    if (this.mode === "both") this.setMode("text"); // two layers take the width the map had
+    this.syncCompare();
+  }
+
+  syncCompare() { layers.syncCompare(this.textView, this.compareView, $("ws-scroll")); }
+
+  showState() {
+    layers.showState({ layer: this.data.layer, userId: this.userId, readOnly: this.readOnly });
+    this.updateToolbar();
+  }
 
   setStatus(state, text) {
     const el = $("ws-status");
@@ -178,7 +210,7 @@ class Workspace {
   bindStore() {
     const store = this.store;
     store.addEventListener("spans", (e) => {
-      this.view_.update(e.detail.ranges);
+      this.textView.update(e.detail.ranges);
       if (this.selected != null && !store.spans.has(this.selected)) this.select(null);
     });
     store.addEventListener("relations", () => this.refreshPanels());
@@ -213,24 +245,31 @@ class Workspace {
     if (this.panelTimer) return;
     const run = () => {
       this.panelTimer = null;
-      renderRelations($("ws-relations"), this);
-      if (this.view !== "text") this.renderMap();
+      this.renderRelations();
+      if (this.mode !== "text") this.renderMap();
       this.inspector.render();
       this.drawLinks();
     };
     this.panelTimer = window.requestIdleCallback ? requestIdleCallback(run, { timeout: 400 }) : setTimeout(run, 50);
   }
 
+  renderRelations() {
+    renderRelations($("ws-relations"), {
+      store: this.store, labels: this.allLabels, labelById: this.labelById,
+      onPick: (cid) => this.select(cid, { scroll: true }),
+    });
+  }
+
   renderMap() {
     renderMap($("ws-map"), {
       spans: this.store.spans, relations: this.store.relations, labels: this.allLabels, speakers: this.store.speakers,
-      onPick: (cid) => { if (this.view === "map") this.setView("text"); this.select(cid, { scroll: true }); },
+      onPick: (cid) => { if (this.mode === "map") this.setMode("text"); this.select(cid, { scroll: true }); },
     });
   }
 
   // "text", "map" or "both" (text and map side by side: the default on wide screens).
-  setView(view) {
-    this.view = view;
+  setMode(view) {
+    this.mode = view;
     $("ws-tab-text").setAttribute("aria-selected", String(view === "text"));
     $("ws-tab-map").setAttribute("aria-selected", String(view === "map"));
     $("ws-tab-both").setAttribute("aria-selected", String(view === "both"));
@@ -249,10 +288,10 @@ class Workspace {
     this.selected = cid;
     if (cid != null && this.hedges && this.hedges.selected != null) this.hedges.select(null);
     const span = cid == null ? null : this.store.spans.get(cid);
-    this.view_.setHighlight("sel", span ? [span] : []);
+    this.textView.setHighlight("sel", span ? [span] : []);
     const related = span ? this.relatedSpans(cid) : [];
-    this.view_.setHighlight("rel", related);
-    if (span && scroll) this.view_.scrollToSpan(span);
+    this.textView.setHighlight("rel", related);
+    if (span && scroll) this.textView.scrollToSpan(span);
     this.inspector.render();
     this.updateToolbar();
     this.drawLinks();
@@ -272,14 +311,11 @@ class Workspace {
   }
 
   drawLinks() {
-    drawLinks($("ws-overlay"), $("ws-scroll"), this);
+    const cid = this.mode === "text" ? this.selected : null; // arrows only over the text alone
+    drawLinks($("ws-overlay"), $("ws-scroll"), { cid, store: this.store, textView: this.textView });
   }
 
-  currentRange() {
-    const range = this.view_.selectionRange();
-    if (range) return range;
-    return null;
-  }
+  currentRange() { return this.textView.selectionRange(); }
 
   labelSelection(label, { exact = false } = {}) {
     if (this.readOnly) { this.notice("This layer is read-only."); return null; }
@@ -315,7 +351,7 @@ class Workspace {
     if (!this.linking) return;
     if (cid === this.linking.sourceCid) { this.notice("A span cannot link to itself; pick another span."); return; }
     this.linking.targetCid = cid;
-    this.view_.setHighlight("rel", [this.store.spans.get(cid)]);
+    this.textView.setHighlight("rel", [this.store.spans.get(cid)]);
     this.inspector.render();
     this.inspector.focus();
   }
@@ -344,17 +380,84 @@ class Workspace {
     if (this.linking && this.linking.targetCid == null) {
       this.linkCursor = spans[i].cid;
       this.selected = spans[i].cid;
-      this.view_.setHighlight("rel", [spans[i]]);
-      this.view_.scrollToSpan(spans[i]);
+      this.textView.setHighlight("rel", [spans[i]]);
+      this.textView.scrollToSpan(spans[i]);
       return;
     }
     this.select(spans[i].cid, { scroll: true });
   }
 
-  // --- input -------------------------------------------------------------
+  // --- input: what each mouse and key intent means here (input.js) ---------
 
-  bindText() { input.bindText(this); }
-  bindKeys() { input.bindKeys(this); }
+  bindText() {
+    input.bindText({
+      textEl: this.textEl, scroller: $("ws-scroll"), textView: this.textView,
+      on: {
+        select: (range, alt) => { this.pending = [range[0], range[1], alt]; },
+        // A collapsed selection (a click) forgets the previous one: a label key
+        // must never label text the user is no longer looking at.
+        selectionChange: (range) => { this.pending = range ? [range[0], range[1], this.pending ? this.pending[2] : false] : null; },
+        clickSegment: (seg) => this.clickSpans(seg ? this.spansAt(seg) : []),
+        hoverSegment: (seg) => this.hoverSpans(seg ? this.spansAt(seg) : []),
+        scroll: () => {
+          if (this.selected != null) this.drawLinksSoon();
+          if (this.compareView) this.syncCompare();
+        },
+        resize: () => this.drawLinksSoon(),
+      },
+    });
+  }
+
+  // Repeated clicks on overlapping spans cycle through them, innermost first;
+  // while linking, a click picks the target.
+  clickSpans(spans) {
+    if (!spans.length) return;
+    spans.sort((a, b) => (a.e16 - a.s16) - (b.e16 - b.s16));
+    if (this.linking && this.linking.targetCid == null) { this.pickTarget(spans[0].cid); return; }
+    const at = spans.findIndex((s) => s.cid === this.selected);
+    this.select(spans[(at + 1) % spans.length].cid);
+  }
+
+  hoverSpans(spans) {
+    const cid = spans.length ? spans.sort((a, b) => (a.e16 - a.s16) - (b.e16 - b.s16))[0].cid : null;
+    if (cid === this.hovered) return;
+    this.hovered = cid;
+    this.textEl.classList.toggle("hovering", cid != null);
+    this.textView.setHighlight("hov", cid == null ? [] : [this.store.spans.get(cid), ...this.relatedSpans(cid)]);
+  }
+
+  bindKeys() {
+    const selected = () => this.selected != null;
+    input.bindKeys({
+      undo: () => { if (!this.readOnly) this.store.undo(); return true; },
+      escape: () => {
+        if (this.linking) this.cancelLink();
+        else if (this.inspector.subtypeFor != null) this.inspector.askSubtype(null);
+        else { window.getSelection().removeAllRanges(); this.select(null); }
+        return true;
+      },
+      digit: (n) => this.inspector.handleDigit(n),
+      enter: (target) => {
+        if (this.linking && this.linking.targetCid == null && this.linkCursor != null) { this.pickTarget(this.linkCursor); return true; }
+        if (target && target.tagName === "BUTTON") return false;
+        if (selected() && (target === this.textEl || target === document.body)) { this.inspector.focus(); return true; }
+        return false;
+      },
+      step: (direction) => { this.stepSpan(direction); return true; },
+      link: () => { if (!selected()) return false; this.startLink(); return true; },
+      remove: () => {
+        if (!selected() || this.readOnly) return false;
+        this.store.deleteSpan(this.selected);
+        return true;
+      },
+      label: (code, exact) => {
+        const label = this.labels.find((l) => l.shortcut && l.shortcut.toLowerCase() === code);
+        if (!label || !(this.textView.selectionRange() || this.pending)) return false;
+        this.labelSelection(label, { exact });
+        return true;
+      },
+    });
+  }
 
   drawLinksSoon() {
     if (this.linkFrame) return;
@@ -366,9 +469,9 @@ class Workspace {
     $("ws-retry").addEventListener("click", () => this.store.queue.retryNow());
     $("ws-undo").addEventListener("click", () => this.store.undo());
     $("ws-link").addEventListener("click", () => this.startLink());
-    $("ws-tab-text").addEventListener("click", () => this.setView("text"));
-    $("ws-tab-map").addEventListener("click", () => this.setView("map"));
-    $("ws-tab-both").addEventListener("click", () => this.setView("both"));
+    $("ws-tab-text").addEventListener("click", () => this.setMode("text"));
+    $("ws-tab-map").addEventListener("click", () => this.setMode("map"));
+    $("ws-tab-both").addEventListener("click", () => this.setMode("both"));
     $("ws-notice-close").addEventListener("click", () => { $("ws-notice").hidden = true; });
     $("ws-conflict-reload").addEventListener("click", () => { this.leaving = true; location.reload(); });
     $("ws-conflict-mine").addEventListener("click", () => {
