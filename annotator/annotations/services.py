@@ -119,8 +119,9 @@ def annotation_create(
     relations that pointed at it can be restored too.
 
     Outside a transaction, a span in a layer already being edited is one statement that
-    also marks credibility scores dirty (span_sql.py): the API's hot path. A layer not
-    started yet, the gold layer and calls inside a transaction take the general path.
+    also marks credibility scores dirty (span_sql.py): the API's hot path. Inside one (keyed
+    API writes), the same statement, with the marks after commit. A layer not started yet
+    and the gold layer take the general path.
     """
     quote = _check_span(document=document, start=start, end=end, quote=quote)
     _check_label(document=document, label=label, subtype=subtype)
@@ -148,6 +149,16 @@ def annotation_create(
                 scores_recompute_enqueue(project_id=span.project_id)
             return span
         # Not started, assigned or read-only: layer_open_for_edit below says which.
+    elif layer == Layer.ANNOTATOR and restore_id is None:
+        # Inside a transaction (a POST with an Idempotency-Key: the key's row commits with the
+        # span): the same guarded statement, in a savepoint so a refused duplicate leaves the
+        # transaction usable. Marks wait for the commit: taken here, the marker rows would stay
+        # locked until the whole request commits and serialise concurrent writers.
+        with transaction.atomic():
+            inserted = _insert(span, open_states=sorted(LAYER_EDITING_STATES))
+        if inserted.id is not None:
+            scores_mark_on_commit(span.project_id, document_ids=[document.pk])
+            return span
     with transaction.atomic():
         if layer == Layer.ANNOTATOR:
             layer_open_for_edit(document=document, annotator=annotator)

@@ -23,6 +23,7 @@ MAX_PAUSE_SECONDS = 30.0
 class Child:
     name: str
     argv: list[str]
+    env: dict[str, str] | None = None  # added to this process's environment
     process: subprocess.Popen | None = None
     restarts: int = 0
     next_start: float = 0.0
@@ -35,8 +36,8 @@ class Supervisor:
         self.say = say
         self.popen = popen
 
-    def add(self, name: str, argv: list[str]) -> Child:
-        child = Child(name=name, argv=argv)
+    def add(self, name: str, argv: list[str], *, env: dict[str, str] | None = None) -> Child:
+        child = Child(name=name, argv=argv, env=env)
         self.children.append(child)
         return child
 
@@ -45,7 +46,8 @@ class Supervisor:
             self._start(child)
 
     def _start(self, child: Child) -> None:
-        child.process = self.popen(child.argv, start_new_session=True)  # noqa: S603 - our own argv
+        env = {**os.environ, **child.env} if child.env else None
+        child.process = self.popen(child.argv, start_new_session=True, env=env)  # noqa: S603 - our own argv
         child.started_at = time.monotonic()
 
     def check(self, now: float | None = None) -> list[str]:

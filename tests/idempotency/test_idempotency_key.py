@@ -218,3 +218,62 @@ def test_a_repeated_import_upload_replays_the_same_job(
     assert [a.status_code for a in answers] == [202, 202]
     assert answers[0].json()["id"] == answers[1].json()["id"] and Job.objects.count() == 1
     assert answers[1]["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.django_db
+def test_a_replayed_submit_returns_the_first_answer(setup):
+    """The workspace's Submit for review with a key: a repeat (its answer was lost) gets the first
+    200 back, not 400 "Cannot submit work that is submitted", and the layer is submitted once."""
+    from annotator.reviews.models import Assignment, AssignmentState
+
+    user, document = setup
+    client = _client(user)
+    assert client.post("/api/v1/annotations/", _span(document), format="json").status_code == 201
+    path = f"/api/v1/documents/{document.pk}/submit/"
+    first = client.post(path, {}, format="json", HTTP_IDEMPOTENCY_KEY="submit-1")
+    again = client.post(path, {}, format="json", HTTP_IDEMPOTENCY_KEY="submit-1")
+    assert first.status_code == again.status_code == 200, first.content
+    assignment = Assignment.objects.get(document=document, annotator=user)
+    assert first.json() == again.json() == {"assignment": {"id": assignment.pk, "state": "submitted",
+                                                           "reason": "", "version": assignment.version}}  # fmt: skip
+    assert again["Idempotent-Replayed"] == "true"
+    states = list(assignment.history.order_by("history_id").values_list("state", flat=True))
+    assert states.count(AssignmentState.SUBMITTED) == 1
+    # Without the key a second submit is refused, as before.
+    plain = client.post(path, {}, format="json")
+    assert plain.status_code == 400
+    assert (
+        plain.json()["message"]
+        == "Cannot submit work that is submitted; it must be assigned, in progress or changes requested."
+    )
+
+
+@pytest.mark.django_db
+def test_a_keyed_span_post_takes_the_single_statement_path(setup, django_capture_on_commit_callbacks):
+    """A keyed POST into a layer being edited: the span and its history in the guarded statement
+    (no separate read of the assignment), the key's row in the same transaction, and the replay
+    gives one span."""
+    from django.test.utils import CaptureQueriesContext
+
+    user, document = setup
+    client = _client(user)
+    assert client.post("/api/v1/annotations/", _span(document, 6, 10), format="json").status_code == 201
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        first = client.post(
+            "/api/v1/annotations/", _span(document), format="json", HTTP_IDEMPOTENCY_KEY="fast"
+        )
+    statements = [q["sql"] for q in queries.captured_queries]  # before the next request clears the log
+    again = client.post("/api/v1/annotations/", _span(document), format="json", HTTP_IDEMPOTENCY_KEY="fast")
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Annotation.objects.filter(document=document, start=0, end=5).count() == 1
+    inserts = [s for s in statements if s.startswith('WITH span AS (INSERT INTO "annotations_annotation"')]
+    assert len(inserts) == 1 and "reviews_assignment" in inserts[0], statements  # the guard is in it
+    assert not any(s.startswith("SELECT") and '"reviews_assignment"' in s for s in statements), statements
+    # The marks come after the commit, outside the key's transaction (whose row is written after the span).
+    assert "credibility_scoredirty" not in inserts[0]
+    key_row = next(
+        i for i, s in enumerate(statements) if s.startswith('UPDATE "idempotency_idempotentrequest"')
+    )
+    marks = [i for i, s in enumerate(statements) if "INSERT INTO credibility_scoredirty" in s]
+    assert marks and min(marks) > key_row > statements.index(inserts[0]), statements

@@ -11,6 +11,10 @@ the others (annotator/core/supervisor.py). With the embedded PostgreSQL, a serve
 that stopped (killed, crashed) is noticed within seconds and started again, and the
 console says so. Ctrl-C or SIGTERM stops everything this command started, and the
 embedded PostgreSQL when it was this command that needed it.
+
+Each child names itself to PostgreSQL (``application_name`` assay-web, assay-worker,
+assay-beat, through libpq's PGAPPNAME), so ``pg_stat_activity`` shows who holds which
+connection (tests/faults/test_serve.py counts the web server's against its bound).
 """
 
 import signal
@@ -36,25 +40,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=4, help="threads (and at most DB connections) per worker"
         )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=None,
+            help="gunicorn's worker timeout in seconds (default: gunicorn's)",
+        )
 
-    def web_argv(self, *, addr: str, workers: int, threads: int) -> list[str]:
+    def web_argv(self, *, addr: str, workers: int, threads: int, timeout: int | None = None) -> list[str]:
         argv = [
             sys.executable, "-m", "gunicorn", "annotator.config.wsgi:application", "--bind", addr,
             "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
             "--graceful-timeout", "10", "--access-logfile", "-",
         ]  # fmt: skip
+        if timeout is not None:
+            argv += ["--timeout", str(timeout)]
         if settings.DEBUG:
             argv.append("--reload")
         return argv
 
-    def handle(self, *args, addr, keep_db, workers, threads, **options):
+    def handle(self, *args, addr, keep_db, workers, threads, timeout, **options):
         python = sys.executable
         supervisor = Supervisor(say=lambda text: self.stdout.write(text))
-        supervisor.add("web", self.web_argv(addr=addr, workers=workers, threads=threads))
+        web = self.web_argv(addr=addr, workers=workers, threads=threads, timeout=timeout)
+        supervisor.add("web", web, env={"PGAPPNAME": "assay-web"})
         if settings.CELERY_BROKER_URL:
             celery = [python, "-m", "celery", "-A", "annotator"]
-            supervisor.add("worker", [*celery, "worker", "--loglevel=INFO", "-c", "2"])
-            supervisor.add("beat", [*celery, "beat", "--loglevel=INFO"])
+            supervisor.add(
+                "worker", [*celery, "worker", "--loglevel=INFO", "-c", "2"], env={"PGAPPNAME": "assay-worker"}
+            )
+            supervisor.add("beat", [*celery, "beat", "--loglevel=INFO"], env={"PGAPPNAME": "assay-beat"})
             self.stdout.write(f"Celery broker: {settings.CELERY_BROKER_URL} (worker and beat started)")
         else:
             self.stdout.write("No CELERY_BROKER_URL: background jobs run in-process.")

@@ -1,7 +1,7 @@
 // The annotation workspace: wires the text view, the store (save queue,
 // undo), the side panels and the argument map to the page.
 
-import { Api } from "./api.js";
+import { Api, newIdempotencyKey } from "./api.js";
 import { OffsetIndex, snapToWords, clampToCharacters } from "./offsets.js";
 import { Store } from "./store.js";
 import { TextView, labelPattern, swatchCss } from "./render.js";
@@ -499,8 +499,22 @@ class Workspace {
       this.setStatus("saving", "Saving before submitting…");
       await new Promise((r) => setTimeout(r, 100));
     }
+    // One Idempotency-Key per submission, kept across its retries (and a second click after a
+    // failure): a submit that committed but whose answer was lost is replayed, not refused as
+    // "already submitted".
+    this.submitKey ||= newIdempotencyKey();
     try {
-      const result = await this.api.post(`documents/${this.documentId}/submit/`);
+      let result;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          result = await this.api.post(`documents/${this.documentId}/submit/`, {}, { idempotencyKey: this.submitKey });
+          break;
+        } catch (err) {
+          if (!err.transient || attempt >= 2) throw err;
+          await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+        }
+      }
+      this.submitKey = null;
       this.data.layer.assignment = result.assignment;
       this.store.readOnly = true;
       this.data.layer.read_only = true;
@@ -509,6 +523,7 @@ class Workspace {
       this.showState();
       this.setStatus("saved");
     } catch (err) {
+      if (!err.transient) this.submitKey = null; // refused: the next click is a new request
       this.notice(`Could not submit: ${err.message}`);
     } finally {
       button.disabled = false;
