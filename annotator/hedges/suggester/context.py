@@ -24,7 +24,6 @@ NEGATORS = words("""not n't cannot never no neither nor nobody none without hard
     refutes""")
 # Adverbs that sit between a negator and what it negates without using up the window.
 NEGATION_TRANSPARENT = words("hitherto yet ever even still previously always once")
-CONDITIONAL_MARKERS = words("if unless provided providing lest assuming whenever")
 SPEECH_OR_THOUGHT = words("""say says said believe believes believed think thinks thought argue argues argued claim claims
     claimed suspect suspects suspected fear fears feared assume assume assumed agree agrees agreed contend
     contends contended consider considers considered see sees saw view views viewed regard regards regarded
@@ -125,19 +124,6 @@ def negated(t: Tokens, i: int, window: int = 4) -> bool:
             if not (is_adverb(w) or w in NEGATION_TRANSPARENT):
                 seen += 1
         j -= 1
-    return False
-
-
-def in_conditional(t: Tokens, i: int) -> bool:
-    """The sentence of ``i`` is a conditional (if, unless, so/as long as, even if, provided ...)."""
-    first, last = t.sentence_span(i)
-    low = t.low
-    for k in range(first, last + 1):
-        w = low[k]
-        if w in CONDITIONAL_MARKERS:
-            return True
-        if w == "long" and k > first and low[k - 1] in {"so", "as"} and k + 1 <= last and low[k + 1] == "as":
-            return True
     return False
 
 
