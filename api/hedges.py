@@ -3,10 +3,12 @@ confident suggestions at once, suggestion jobs, and the per-project rule table.
 
 Routes (all under /api/v1/):
   GET  documents/<id>/hedges/              suggestions with your decision (members)
-  POST documents/<id>/hedges/              suggest this document again, as a job (members)
+  POST documents/<id>/hedges/              suggest this document again, as a job (members: annotators,
+                                           reviewers, managers)
   POST documents/<id>/hedges/accept-rule/  accept a rule's confident pending suggestions (members)
   PUT  hedges/<id>/decision/               accept or reject (members); DELETE undoes it
-  POST projects/<id>/hedge-runs/           suggest the whole project, as a job (reviewers, managers)
+  POST projects/<id>/hedge-runs/           suggest the whole project, as a job (managers: it rewrites
+                                           every document's pending suggestions)
   GET  projects/<id>/hedge-rules/          each rule's accepted/rejected counts (reviewers, managers)
   PATCH projects/<id>/hedge-rules/<rule>/  switch a rule on or off (managers)
 Non-members get 404 for all of them.
@@ -119,7 +121,11 @@ class DocumentHedgesView(APIView):
         return Response({"document": document.pk, "suggestions": rows})
 
     @extend_schema(
-        request=None, responses={202: JobSerializer, **ERRORS}, summary="Suggest this document again"
+        request=None,
+        responses={202: JobSerializer, **ERRORS},
+        summary="Suggest hedges in this document again (members)",
+        description="Queues a hedges job for this one document; follow its progress at /api/v1/jobs/<id>/. "
+        "Rejected and accepted suggestions are not offered again.",
     )
     def post(self, request, pk):
         document, _ = document_access(user=request.user, document_id=pk)
@@ -173,10 +179,14 @@ class HedgeDecisionView(APIView):
 
 class ProjectHedgeRunView(APIView):
     @extend_schema(
-        request=None, responses={202: JobSerializer, **ERRORS}, summary="Suggest hedges in the project"
+        request=None,
+        responses={202: JobSerializer, **ERRORS},
+        summary="Suggest hedges in the whole project (managers)",
+        description="Queues a hedges job over every document; follow its progress at /api/v1/jobs/<id>/. "
+        "Suggestions someone decided on are kept; pending ones the rules no longer produce are dropped.",
     )
     def post(self, request, pk):
-        project = _project(request.user, pk, Role.REVIEWER)
+        project = _project(request.user, pk, Role.MANAGER)
         job = hedge_job_start(project=project, user=request.user)
         job.refresh_from_db()
         return Response(

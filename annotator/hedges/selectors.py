@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
+from annotator.annotations.models import Annotation, Layer
 from annotator.hedges.models import HedgeDecision, HedgeRuleSetting, HedgeState, HedgeSuggestion
 from annotator.hedges.suggester import RULES
+from annotator.projects.models import LabelKind
 
 
 def hedge_rules_disabled(*, project_id: int) -> set[str]:
@@ -15,14 +17,37 @@ def hedge_rules_disabled(*, project_id: int) -> set[str]:
 
 
 def hedge_suggestions_for_user(*, document, user) -> list[dict]:
-    """The document's suggestions of enabled rules with the user's decision (state None = pending)."""
+    """The document's suggestions of enabled rules with the user's decision (state None = pending).
+
+    A pending suggestion is left out when it overlaps one the user already decided on or a
+    HEDGE span already in the user's layer: a re-run whose rules now draw a cue a little
+    differently (or under another rule) must not bring back what was rejected, nor offer
+    again what was accepted or marked by hand.
+    """
     mine = HedgeDecision.objects.filter(suggestion=OuterRef("pk"), user=user)
+    decided_overlap = HedgeDecision.objects.filter(
+        user=user,
+        suggestion__document=document,
+        suggestion__start__lt=OuterRef("end"),
+        suggestion__end__gt=OuterRef("start"),
+    ).exclude(suggestion=OuterRef("pk"))
+    span_overlap = Annotation.objects.filter(
+        document=document,
+        annotator=user,
+        layer=Layer.ANNOTATOR,
+        label__kind=LabelKind.HEDGE,
+        start__lt=OuterRef("end"),
+        end__gt=OuterRef("start"),
+    )
     return list(
         HedgeSuggestion.objects.filter(document=document)
         .exclude(rule__in=hedge_rules_disabled(project_id=document.project_id))
         .annotate(
-            state=Subquery(mine.values("state")[:1]), annotation=Subquery(mine.values("annotation_id")[:1])
+            state=Subquery(mine.values("state")[:1]),
+            annotation=Subquery(mine.values("annotation_id")[:1]),
+            covered=Exists(decided_overlap) | Exists(span_overlap),
         )
+        .exclude(state__isnull=True, covered=True)
         .order_by("start", "end")
         .values("id", "start", "end", "quote", "kind", "confidence", "rule", "state", "annotation")
     )

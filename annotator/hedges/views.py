@@ -60,8 +60,8 @@ def rule_switch(request, project_id: int):
 @login_required
 @require_POST
 def run(request, project_id: int):
-    """Suggest hedges in every document of the project, as a job (progress on the jobs API)."""
-    project, _ = _access(request.user, project_id, Role.REVIEWER)
+    """Suggest hedges in every document of the project, as a job (progress on the jobs API); managers."""
+    project, _ = _access(request.user, project_id, Role.MANAGER)
     job = hedge_job_start(project=project, user=request.user)
     job.refresh_from_db()
     messages.success(

@@ -129,19 +129,57 @@ def test_rule_table_for_reviewers_and_switches_for_managers(team, who, stats, sw
         assert [r["rule"] for r in listed["suggestions"]] == ["weasel.widely"]
 
 
-@pytest.mark.parametrize(("who", "expected"), [("outsider", 404), ("annotator", 403), ("reviewer", 202)])
-def test_project_run_needs_reviewer(team, who, expected):
-    response = client(getattr(team, who)).post(f"/api/v1/projects/{team.project.pk}/hedge-runs/")
+@pytest.mark.parametrize(
+    ("who", "expected"), [("outsider", 404), ("annotator", 403), ("reviewer", 403), ("manager", 202)]
+)
+def test_project_run_needs_manager(team, who, expected, django_capture_on_commit_callbacks):
+    """The whole-project run rewrites every document's pending suggestions: managers only."""
+    api = client(getattr(team, who))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/v1/projects/{team.project.pk}/hedge-runs/")
+    assert response.status_code == expected
+    body = response.json()
+    if expected == 202:
+        assert (body["kind"], body["project"], body["state"]) == ("hedges", team.project.pk, "pending")
+        job = api.get(f"/api/v1/jobs/{body['id']}/").json()  # the job the page follows
+        assert (job["state"], job["progress"], job["counts"]) == (
+            "succeeded", 100, {"documents": 1, "suggestions": 2, "total": 1}
+        )  # fmt: skip
+    elif expected == 404:
+        assert body["message"] == "Project not found."
+    else:
+        assert "manager" in body["message"].lower()
+    assert client(getattr(team, who)).post("/api/v1/projects/999999/hedge-runs/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"), [("outsider", 404), ("annotator", 202), ("reviewer", 202), ("manager", 202)]
+)
+def test_document_run_for_members(team, who, expected, django_capture_on_commit_callbacks):
+    api = client(getattr(team, who))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/v1/documents/{team.document.pk}/hedges/")
     assert response.status_code == expected
     if expected == 202:
-        assert response.json()["kind"] == "hedges"
+        assert (response.json()["kind"], response.json()["project"]) == ("hedges", team.project.pk)
+        job = api.get(f"/api/v1/jobs/{response.json()['id']}/").json()  # visible to whoever started it
+        assert (job["state"], job["progress"], job["counts"]) == (
+            "succeeded", 100, {"documents": 1, "suggestions": 2, "total": 1}
+        )  # fmt: skip
+    else:
+        assert response.json()["message"] == "Document not found."
 
 
-def test_document_run_for_members(team):
-    assert client(team.outsider).post(f"/api/v1/documents/{team.document.pk}/hedges/").status_code == 404
-    response = client(team.annotator).post(f"/api/v1/documents/{team.document.pk}/hedges/")
-    assert response.status_code == 202
-    assert (response.json()["kind"], response.json()["project"]) == ("hedges", team.project.pk)
+def test_both_runs_are_in_the_openapi_schema(team):
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    document_run = paths["/api/v1/documents/{id}/hedges/"]["post"]
+    project_run = paths["/api/v1/projects/{id}/hedge-runs/"]["post"]
+    assert document_run["summary"] == "Suggest hedges in this document again (members)"
+    assert project_run["summary"] == "Suggest hedges in the whole project (managers)"
+    for operation in (document_run, project_run):
+        assert set(operation["responses"]) >= {"202", "403", "404"}
 
 
 @pytest.mark.parametrize(("who", "expected"), [("outsider", 404), ("annotator", 403), ("reviewer", 200)])
@@ -175,7 +213,9 @@ def test_rule_page_runs_the_project_job(team, client_html):
     from annotator.jobs.models import Job
 
     assert client_html(team.annotator).post(f"/hedges/{team.project.pk}/run/").status_code == 403
-    response = client_html(team.reviewer).post(f"/hedges/{team.project.pk}/run/", follow=True)
+    assert client_html(team.reviewer).post(f"/hedges/{team.project.pk}/run/").status_code == 403
+    assert client_html(team.outsider).post(f"/hedges/{team.project.pk}/run/").status_code == 404
+    response = client_html(team.manager).post(f"/hedges/{team.project.pk}/run/", follow=True)
     job = Job.objects.get(kind="hedges", project=team.project)
     assert f"Suggestion job {job.pk} queued" in response.content.decode()
 

@@ -163,6 +163,62 @@ CASES = [
     ("Foreign fighters are supposed to leave within thirty days.", []),
     ("Kabul must act, and Islamabad can help.", []),
     ("If the army crosses, the war would spread.", []),
+    # could: the consequent of a conditional is judged like any clause; the antecedent is not a cue
+    ("If rates stay high, house prices could drop by a tenth.", [("could", M, "modal.could")]),
+    ("Prices could drop by a tenth if rates stay high.", [("could", M, "modal.could")]),
+    ("If the army could cross the river, it would.", []),
+    # could of ability: a means phrase, "easily afford", "hardly", past ability, comparisons, embedded questions
+    ("The institute agreed, and with its existing lines it could turn out a million doses.", []),
+    ("With a larger surplus, he could fund the rail line.", []),
+    ("Rovers could easily afford the fee.", []),
+    ("For parents, the news could hardly be better.", []),
+    ("The boat turned back before it could reach the shoal.", []),
+    ("The protection may last longer than the trial could measure.", [("may", M, "modal.may")]),
+    ("It is worth wondering how far it could go.", []),
+    ("Drought Could Cut Spain's Olive Harvest By Half", [("Could", M, "modal.could")]),
+    # it + adjective: whole only for the expletive "it"
+    ("It is unlikely that the drug reaches clinics.", [("It is unlikely", M, "modal.likely")]),
+    ("The drug is in trials, but it is unlikely to reach clinics.", [("unlikely", M, "modal.likely")]),
+    (
+        "It's impossible right now to predict the outcome.",
+        [("It's impossible right now to predict", S, "speculation.impossible_to_know")],
+    ),
+    # should: the time must be in the should's clause; "shouldn't have any problems" expects
+    ("She said the bank should not be guided by the market, as it was twice in two years.", []),
+    ("Pakistan shouldn't have any problems dealing with them.", [("shouldn't", M, "modal.should")]),
+    ("Observers shouldn't fall for it.", []),
+    # negation and denial reach past adverbs; denials of attribution and suggestion
+    ("Neither side had hitherto publicly implied that the other was a threat.", []),
+    ("Pakistan can't comply with the Taliban's implied demand.", [("implied", INS, "insinuation.implied")]),
+    ("There is no suggestion that it skewed the results.", []),
+    ("A single dry year cannot be attributed to warming.", []),
+    ("Observers shouldn't fall for the speculation that they are colluding.", []),
+    # suspect: attributive after numerals and possessives; holders of "began to suspect" and gerunds
+    ("Three suspected cases were recorded in March.", [("suspected", S, "speculation.suspect")]),
+    ("It was Pakistan's subsequently suspected facilitation.", [("suspected", S, "speculation.suspect")]),
+    ("Pakistan began to suspect that the talks were a trap.", []),
+    ("Observers can assume that it's begun to suspect the worst.", [("assume", S, "speculation.assume")]),
+    ("We began to suspect that the talks were a trap.", [("suspect", S, "speculation.suspect")]),
+    ("The raid spooked the Taliban into suspecting that Islamabad had motives.", []),
+    (
+        "There are suspicions in Manila that the deal was a ruse.",
+        [("suspicions", S, "speculation.suspicion")],
+    ),
+    ("The suspicions about Chinese intentions are old.", []),
+    (
+        "The messages suggest either that they disagree or that they deceive.",
+        [("suggest", S, "speculation.suggest")],
+    ),
+    # weasels: attributive "reported" after a possessive; experts named by their profession's ending
+    ("The Taliban appreciated Pakistan's reported patronage.", [("reported", W, "weasel.reported")]),
+    ("The club reported a loss.", []),
+    (
+        "Many hydrologists say the basin cannot sustain it.",
+        [("Many hydrologists", W, "weasel.unnamed_sources")],
+    ),
+    ("Some scientists have questioned the design.", [("Some scientists", W, "weasel.unnamed_sources")]),
+    ("The hydrologists at the university say it is dry.", []),
+    ("Sources close to the club insist a fee was agreed.", [("Sources", W, "weasel.unnamed_sources")]),
 ]
 
 

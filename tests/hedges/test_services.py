@@ -237,3 +237,74 @@ def test_decisions_are_in_the_document_history(project):
     ]
     spans = [e.action for e in document_history(document=document, user=reviewer) if e.model == "annotation"]
     assert sorted(spans) == ["created", "deleted"]  # the span accepting made, then removed
+
+
+def _pending(document, user) -> list[tuple]:
+    return [
+        (r["start"], r["end"], r["rule"])
+        for r in hedge_suggestions_for_user(document=document, user=user)
+        if r["state"] is None
+    ]
+
+
+@on_commit
+def test_rerun_never_brings_back_a_rejected_cue_nor_duplicates_an_accepted_one(project):
+    """Re-suggesting is idempotent for each annotator: what they rejected stays away, what they
+    accepted is one span, even when a changed rule now draws the cue a little differently."""
+    user, other = member(project), member(project)
+    document = DocumentFactory(project=project, text=TEXT)
+    hedge_job_start(project=project, document_ids=[document.pk])
+    might = HedgeSuggestion.objects.get(document=document, rule="modal.might")
+    widely = HedgeSuggestion.objects.get(document=document, rule="weasel.widely")
+    hedge_decide(suggestion=might, user=user, state=HedgeState.REJECTED)
+    hedge_decide(suggestion=widely, user=user, state=HedgeState.ACCEPTED)
+    for _ in range(2):
+        hedge_job_start(project=project, document_ids=[document.pk])
+    assert _suggested(document) == [
+        (10, 15, "might", "modal", "modal.might"),
+        (51, 68, "widely considered", "weasel", "weasel.widely"),
+    ]
+    assert Annotation.objects.filter(annotator=user).count() == 1
+    assert _pending(document, user) == []
+
+    # a rule change: "might fail" (10-20) and "widely considered to" (51-71) overlap the decided cues
+    from annotator.hedges.suggester import Suggestion
+
+    redrawn = [
+        Suggestion(10, 20, TEXT[10:20], "modal", 0.9, "modal.might"),
+        Suggestion(51, 71, TEXT[51:71], "weasel", 0.9, "weasel.expected_to"),
+    ]
+    with mock.patch.object(services, "suggest", return_value=redrawn):
+        hedge_job_start(project=project, document_ids=[document.pk])
+    assert HedgeSuggestion.objects.filter(document=document).count() == 4  # the decided two are kept
+    assert _pending(document, user) == []  # nothing offered again to the one who decided
+    assert _pending(document, other) == [  # someone who has not decided sees every cue
+        (10, 15, "modal.might"), (10, 20, "modal.might"), (51, 68, "weasel.widely"), (51, 71, "weasel.expected_to"),
+    ]  # fmt: skip
+    assert Annotation.objects.filter(annotator=user).count() == 1
+
+
+def test_a_hedge_span_made_by_hand_hides_the_suggestion_it_covers(project):
+    from annotator.annotations.services import annotation_create
+    from tests.factories import label
+
+    user, other = member(project), member(project)
+    document, _ = _one(project)
+    annotation_create(document=document, annotator=user, start=51, end=68, label=label(project, "HEDGE"))
+    assert _pending(document, user) == [(10, 15, "modal.might")]
+    assert _pending(document, other) == [(10, 15, "modal.might"), (51, 68, "weasel.widely")]
+
+
+@on_commit
+def test_rerun_after_a_rule_is_switched_off_drops_its_pending_suggestions(project):
+    manager, user = member(project, Role.MANAGER), member(project)
+    document = DocumentFactory(project=project, text=TEXT)
+    hedge_job_start(project=project, document_ids=[document.pk])
+    hedge_rule_set(project=project, rule="weasel.widely", enabled=False, user=manager)
+    assert _pending(document, user) == [(10, 15, "modal.might")]  # hidden at once
+    assert HedgeSuggestion.objects.filter(rule="weasel.widely").count() == 1  # until the next run
+    hedge_job_start(project=project, document_ids=[document.pk])
+    assert not HedgeSuggestion.objects.filter(rule="weasel.widely").exists()
+    hedge_rule_set(project=project, rule="weasel.widely", enabled=True, user=manager)
+    hedge_job_start(project=project, document_ids=[document.pk])
+    assert _pending(document, user) == [(10, 15, "modal.might"), (51, 68, "weasel.widely")]

@@ -67,7 +67,7 @@ RULES: dict[str, Rule] = {
         _rule("modal.could", "could", modal.could,
               '"could" meaning "might" (an outcome verb or "be"/"have"); not ability ("could push"), '
               "conditionals, purposes or \"could not\"."),
-        _rule("modal.should", "should", modal.should,
+        _rule("modal.should", "should shouldn't", modal.should,
               'Epistemic "should" of expectation ("should arrive by Friday"); deontic "should" is not a cue.'),
         _rule("modal.likely", "likely unlikely", modal.likely,
               '"likely", "unlikely", "most/least likely", "it\'s likely" whole; degree words outside.'),
@@ -130,8 +130,7 @@ RULES: dict[str, Rule] = {
         _rule("weasel.attributed_to", "attributed", attribution.attributed_to,
               '"attributed to" with no attributor.'),
         _rule("weasel.unnamed_sources",
-              "observers analysts experts commentators critics scholars pundits specialists watchers insiders "
-              "academics researchers people person officials diplomats sources source historians economists voices",
+              " ".join(sorted(attribution.AUTHORITY_NOUNS | attribution.PEOPLE_NOUNS | {"source"})),
               attribution.many_observers,
               '"many/most observers", "Experts say", "unnamed officials", "diplomatic sources", "people familiar with the talks".'),
         _rule("insinuation.implied",
@@ -147,6 +146,10 @@ for _r in RULES.values():
         _TRIGGERS.setdefault(_w, []).append(_r)
 
 
+_SUFFIX_ENDINGS = attribution.EXPERT_ENDINGS
+_SUFFIX_TRIGGERS = [RULES["weasel.unnamed_sources"]]
+
+
 def suggest(text: str, *, disabled: Iterable[str] = (), min_confidence: float = 0.0) -> list[Suggestion]:
     """The hedge cues of ``text``, sorted by offset; rules named in ``disabled`` do not fire."""
     tokens = tokenize(text)
@@ -158,7 +161,9 @@ def suggest(text: str, *, disabled: Iterable[str] = (), min_confidence: float = 
     for i, word in enumerate(low):
         rules = triggers.get(word)
         if not rules:
-            continue
+            if not word.endswith(_SUFFIX_ENDINGS):
+                continue
+            rules = _SUFFIX_TRIGGERS  # "hydrologists", "epidemiologists": professions by their ending
         for rule in rules:
             if rule.name in off:
                 continue

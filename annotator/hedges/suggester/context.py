@@ -19,18 +19,44 @@ SKIPPABLE = words("""also still now already not even only increasingly largely f
     however well easily paradoxically indefinitely eventually ultimately certainly reportedly potentially
     just yet actually directly quickly perhaps very quite rather too really likely possibly probably
     conceivably seriously significantly dramatically badly once again soon long""")
-NEGATORS = words("""not n't never no neither nor nobody none without hardly nothing unrealistic unreasonable absurd
+NEGATORS = words("""not n't cannot never no neither nor nobody none without hardly nothing unrealistic unreasonable absurd
     baseless groundless unfounded denied denies deny denying dismissed dismisses rejected rejects refuted
     refutes""")
-CONDITIONAL_MARKERS = words("if unless provided providing lest assuming whenever")
+# Adverbs that sit between a negator and what it negates without using up the window.
+NEGATION_TRANSPARENT = words("hitherto yet ever even still previously always once")
 SPEECH_OR_THOUGHT = words("""say says said believe believes believed think thinks thought argue argues argued claim claims
     claimed suspect suspects suspected fear fears feared assume assume assumed agree agrees agreed contend
     contends contended consider considers considered see sees saw view views viewed regard regards regarded
     took take takes expect expects expected warn warns warned note notes noted suggest suggests suggested
     describe describes described call calls called insist insists insisted maintain maintains maintained
     told tell tells speculate speculates speculated point points pointed add adds added""")
-TIME_WORDS = words("""by soon next within later tomorrow week weeks month months year years shortly early before end
+TIME_WORDS = words("""soon next within later tomorrow week weeks month months year years shortly early before end
     summer winter spring autumn fall quarter today tonight""")
+
+
+MONTHS = words("january february march april may june july august september october november december")
+DAYS = words("monday tuesday wednesday thursday friday saturday sunday")
+
+
+def time_follows(t: Tokens, j: int, last: int) -> bool:
+    """A time expression among tokens (j, last]: "next week", "by Friday", "by the end of ..."."""
+    for k in range(j + 1, last + 1):
+        w = t.low[k]
+        if w in TIME_WORDS:
+            return True
+        if w == "by":
+            nxt = t.word(k + 1)
+            if nxt == "the":
+                nxt = t.word(k + 2)
+            if (
+                nxt in TIME_WORDS
+                or nxt in MONTHS
+                or nxt in DAYS
+                or nxt[:1].isdigit()
+                or nxt in {"then", "now"}
+            ):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -72,8 +98,21 @@ def words_between(t: Tokens, i: int, j: int) -> list[str]:
     return [t.low[k] for k in range(i + 1, j) if t.is_word[k]]
 
 
+# Words in -ly that are no adverbs.
+_NOT_ADVERBS = words("""only early family italy supply rely apply reply comply imply ally rally tally bully belly fly july
+    holy ugly silly jolly reply friendly likely unlikely elderly costly deadly lonely lovely""")
+
+
+def is_adverb(word: str) -> bool:
+    return word.endswith("ly") and len(word) > 4 and word not in _NOT_ADVERBS
+
+
 def negated(t: Tokens, i: int, window: int = 4) -> bool:
-    """A negator or denial word among the ``window`` words before ``i`` in its clause."""
+    """A negator or denial word among the ``window`` words before ``i`` in its clause.
+
+    Adverbs do not use up the window: "neither side had hitherto publicly implied" is
+    as negated as "neither side implied".
+    """
     first, _ = t.clause_span(i)
     seen = 0
     j = i - 1
@@ -82,21 +121,9 @@ def negated(t: Tokens, i: int, window: int = 4) -> bool:
             w = t.low[j]
             if w in NEGATORS or w.endswith("n't"):
                 return True
-            seen += 1
+            if not (is_adverb(w) or w in NEGATION_TRANSPARENT):
+                seen += 1
         j -= 1
-    return False
-
-
-def in_conditional(t: Tokens, i: int) -> bool:
-    """The sentence of ``i`` is a conditional (if, unless, so/as long as, even if, provided ...)."""
-    first, last = t.sentence_span(i)
-    low = t.low
-    for k in range(first, last + 1):
-        w = low[k]
-        if w in CONDITIONAL_MARKERS:
-            return True
-        if w == "long" and k > first and low[k - 1] in {"so", "as"} and k + 1 <= last and low[k + 1] == "as":
-            return True
     return False
 
 

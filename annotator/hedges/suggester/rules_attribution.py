@@ -19,8 +19,16 @@ from annotator.hedges.suggester.tokens import Tokens, words
 WIDELY_PARTICIPLES = words("""considered suspected believed regarded seen thought viewed expected reported accepted held assumed
     perceived rumoured rumored touted described understood attributed""")
 AUTHORITY_NOUNS = words("""observers analysts experts commentators critics scholars pundits specialists watchers insiders
-    academics researchers""")
-PEOPLE_NOUNS = words("people person officials diplomats sources historians economists voices")
+    academics researchers scientists economists historians strategists forecasters doctors physicians lawyers""")
+PEOPLE_NOUNS = words("people person officials diplomats sources voices")
+# Professions of expertise by their ending: hydrologists, epidemiologists, statisticians.
+EXPERT_ENDINGS = ("ologists", "onomists", "icians", "entists")
+
+
+def _authority(noun: str) -> bool:
+    return noun in AUTHORITY_NOUNS or noun.endswith(EXPERT_ENDINGS)
+
+
 QUANTIFIERS = {"many": 0.85, "most": 0.85, "some": 0.7, "several": 0.7, "numerous": 0.75, "various": 0.7}
 SOURCE_ADJECTIVES = words("""diplomatic security intelligence government official military informed reliable western local senior
     knowledgeable credible unofficial independent political foreign top""")
@@ -113,10 +121,10 @@ def reported(t: Tokens, i: int) -> Hit | None:
     j = prev_word_index(t, i, skip=frozenset())
     if (
         j >= 0
-        and t.low[j] in {"the", "a", "an"}
-        and t.word(i + 1) not in {"", "that", "to", "on", "in", "by"}
+        and (t.low[j] in {"the", "a", "an", "its", "his", "her", "their"} or t.low[j].endswith("'s"))
+        and t.word(i + 1) not in {"", "that", "to", "on", "in", "by", "at", "for", "from", "with"}
     ):
-        return Hit(i, i, 0.6)  # "the reported deal"
+        return Hit(i, i, 0.6)  # "the reported deal", "Pakistan's reported patronage"
     return None
 
 
@@ -136,6 +144,8 @@ def allegedly(t: Tokens, i: int) -> Hit | None:
 def attributed_to(t: Tokens, i: int) -> Hit | None:
     if t.word(i + 1) != "to" or t.word(i - 1) in {"widely", "generally"}:
         return None
+    if negated(t, i, window=3):
+        return None  # "cannot be attributed to warming": a denial, not a vague attribution
     if agent_follows(t, i + 1, window=10):
         return None  # "attributed to ISIS-K by Russian officials"
     j = prev_word_index(t, i, skip=frozenset())
@@ -163,15 +173,11 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
     if quantifier in UNNAMED:
         return Hit(j, i, 0.9)
     speech = t.word(i + 1) in SPEECH_OR_THOUGHT
-    if (
-        noun in AUTHORITY_NOUNS
-        and speech
-        and quantifier in {"", "and", "but", "while", "though", "although", "yet"}
-    ):
+    if _authority(noun) and speech and quantifier in {"", "and", "but", "while", "though", "although", "yet"}:
         # "Experts say", "Western analysts believe": authority nobody can be asked about
         return Hit(first_adjective, i, 0.7)
     if quantifier in QUANTIFIERS:
-        if noun in AUTHORITY_NOUNS or (noun in PEOPLE_NOUNS and speech_follows):
+        if _authority(noun) or (noun in PEOPLE_NOUNS and speech_follows):
             return Hit(j, i, QUANTIFIERS[quantifier])
         return None
     if noun in {"sources", "source"} and first_adjective < i and not t.sentence_initial(first_adjective):
@@ -185,6 +191,8 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
             return Hit(i, last, 0.85)
     according = t.word(i - 1) == "to" and t.word(i - 2) == "according"
     if noun in {"sources", "source"} and (t.word(i + 1) == "close" or according):
+        # "Sources close to the club": "sources" alone already names nobody (unlike "people",
+        # which needs its "familiar with ..." to become a source), so the cue is the noun.
         return Hit(i, i, 0.75)
     return None
 

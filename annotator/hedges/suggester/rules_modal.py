@@ -5,12 +5,11 @@ from __future__ import annotations
 from annotator.hedges.suggester.context import (
     BE,
     FIRST_PERSON,
-    TIME_WORDS,
     Hit,
-    in_conditional,
     is_proper,
     next_word_index,
     prev_word_index,
+    time_follows,
     words_between,
 )
 from annotator.hedges.suggester.tokens import Tokens, words
@@ -105,24 +104,76 @@ def may(t: Tokens, i: int) -> Hit | None:
     return Hit(i, i, 0.9)
 
 
+# "could hardly be better", "could scarcely afford": negation, not possibility.
+_NEAR_NEGATORS = words("not never hardly scarcely barely")
+# Subordinators after which "could" is past ability or purpose: "before it could reach the shoal".
+_ABILITY_SUBORDINATORS = words("before until till than as so whenever wherever")
+
+
+def _in_antecedent(t: Tokens, i: int) -> bool:
+    """ "could" inside the if-clause itself ("If the army could cross ..."): hypothetical, not a cue.
+
+    A "could" in the consequent ("prices could drop if rates stay", "If it holds, the shot
+    could prevent ...") is judged like any other.
+    """
+    first, _ = t.sentence_span(i)
+    j = i - 1
+    while j >= first:
+        w = t.low[j]
+        if w in {",", ";", ":", "—", "–"}:
+            return False
+        if w in {"if", "unless", "whether"} or (w == "even" and t.word(j + 1) == "if"):
+            return True
+        j -= 1
+    return False
+
+
+def _means_phrase(t: Tokens, i: int) -> bool:
+    """A "with ..." means or resource phrase opens the could's clause or the one before it:
+    "with its existing lines it could turn out ...", "With a larger surplus, he could fund ..."."""
+    first, _ = t.sentence_span(i)
+    j = i - 1
+    breaks = 0
+    while j >= first and i - j <= 12:
+        w = t.low[j]
+        if w in {",", ";", "—", "–"}:
+            breaks += 1
+            if breaks > 1:
+                return False
+        elif w in {"with", "given"} and (j == first or t.low[j - 1] in {",", "and", "but", "now", ";"}):
+            return True
+        j -= 1
+    return False
+
+
 def could(t: Tokens, i: int) -> Hit | None:
     if t.word(i - 1) in {"if", "how", "what", "so"}:
         return None
     j = next_word_index(t, i, skip=frozenset())
-    while j >= 0 and (t.low[j] in EPISTEMIC_ADVERBS | {"also", "still", "even", "soon"} or _adverb(t.low[j])):
+    while (
+        j >= 0
+        and t.low[j] not in _NEAR_NEGATORS
+        and (t.low[j] in EPISTEMIC_ADVERBS | {"also", "still", "even", "soon"} or _adverb(t.low[j]))
+    ):
         j = next_word_index(t, j, skip=frozenset())
     if j < 0:
         return None
     verb = t.low[j]
-    if verb in {"not", "never", "hardly"} or t.low[i].endswith("n't"):
-        return None  # "could not": ability or impossibility
+    if verb in _NEAR_NEGATORS or t.low[i].endswith("n't"):
+        return None  # "could not": ability or impossibility; "could hardly be better": emphasis
     between = set(words_between(t, i, j))
-    if in_conditional(t, i):
+    if _in_antecedent(t, i):
         return None
-    first, _ = t.clause_span(i)
-    back = [t.low[k] for k in range(max(first, i - 8), i) if t.is_word[k]]
+    clause_first, _ = t.clause_span(i)
+    back = [t.low[k] for k in range(max(clause_first, i - 8), i) if t.is_word[k]]
     if any(w in {"hopes", "hope", "hoped", "hoping", "able", "order"} for w in back):
         return None  # purpose and hope: "in the hopes that X could deter" is ability
+    if any(w in {"how", "what", "whether"} for w in back[-3:]):
+        return None  # an embedded question: "wondering how far it could go" (what it would be able to do)
+    if any(w in _ABILITY_SUBORDINATORS for w in back[-3:]):
+        return None  # "before it could reach", "more than the trial could measure"
+    if verb != "be" and _means_phrase(t, i):
+        return None  # "with its existing lines it could turn out 100 million doses": ability
     if verb in {"be", "have"}:
         return Hit(i, i, 0.9)
     if verb in OUTCOME_VERBS:
@@ -131,21 +182,43 @@ def could(t: Tokens, i: int) -> Hit | None:
     if (
         subject
         and subject.isalpha()
-        and not t.is_capitalized(i - 1)
+        and (not t.is_capitalized(i - 1) or t.title_case_sentence(i))
         and subject not in AGENT_NOUNS | _NOT_THINGS
     ):
-        return Hit(
-            i, i, 0.7
-        )  # a thing, not an agent, as subject: "the shift could serve", "prices could climb"
-    if between & EPISTEMIC_ADVERBS:
-        return Hit(i, i, 0.75)
+        # a thing, not an agent, as subject: "the shift could serve", "prices could climb";
+        # in a Title Case headline every word is capitalised ("Drought Could Cut ...")
+        return Hit(i, i, 0.7)
+    if between & (EPISTEMIC_ADVERBS - {"easily"}):
+        return Hit(i, i, 0.75)  # "could well", "could conceivably"; "could easily afford" is ability
     return None
+
+
+# "shouldn't have any problems", "should have little difficulty": an expectation whoever the subject.
+_TROUBLE = words("problem problems trouble difficulty difficulties issue issues")
+
+
+def _expects_no_trouble(t: Tokens, i: int) -> bool:
+    j = i + 1
+    if t.word(j) == "not":
+        j += 1
+    if t.word(j) != "have":
+        return False
+    j += 1
+    if t.word(j) in {"no", "any", "little", "much", "few", "great", "serious", "major", "too"}:
+        j += 1
+    if t.word(j) in {"much", "many", "serious", "major", "great", "real"}:
+        j += 1
+    return t.word(j) in _TROUBLE
 
 
 def should(t: Tokens, i: int) -> Hit | None:
     """Epistemic should: an expectation about an event, usually with a time ("should arrive by Friday")."""
     if t.sentence_initial(i):
         return None  # "Should the talks fail, ...": a conditional
+    if _expects_no_trouble(t, i):
+        return Hit(i, i, 0.7)
+    if t.low[i] != "should":
+        return None  # "shouldn't" is deontic ("observers shouldn't fall for it") unless it expects no trouble
     subj = prev_word_index(t, i)
     if subj < 0 or t.low[subj] in FIRST_PERSON | {"you", "they", "he", "she", "who"} or is_proper(t, subj):
         return None
@@ -153,8 +226,9 @@ def should(t: Tokens, i: int) -> Hit | None:
     if j < 0:
         return None
     verb = t.low[j]
-    first, last = t.sentence_span(i)
-    has_time = any(t.low[k] in TIME_WORDS for k in range(j + 1, last + 1))
+    # The time must belong to the should's own clause ("..., three times in two years" does not).
+    _, last = t.clause_span(i)
+    has_time = time_follows(t, j, last)
     expectation_verbs = {
         "arrive", "reach", "come", "last", "take", "happen", "occur", "begin", "start", "finish", "follow",
         "improve", "rise", "fall", "increase", "decline", "ease", "peak", "recover", "resume", "pass", "open",
@@ -189,10 +263,16 @@ def _it_prefix(t: Tokens, i: int) -> int:
     return i
 
 
+def _raising(t: Tokens, i: int) -> bool:
+    """ "it is unlikely to reach clinics": "it" is the thing itself, not an expletive, so
+    "it is" stays outside the cue (only "it's likely that ..." is the fixed expression)."""
+    return t.word(i + 1) == "to"
+
+
 def likely(t: Tokens, i: int) -> Hit | None:
-    first = i
-    first = i - 1 if t.word(i - 1) in {"most", "least"} else _it_prefix(t, i)
-    return Hit(first, i, 0.9)
+    if t.word(i - 1) in {"most", "least"}:
+        return Hit(i - 1, i, 0.9)
+    return Hit(i if _raising(t, i) else _it_prefix(t, i), i, 0.9)
 
 
 def probable(t: Tokens, i: int) -> Hit | None:
@@ -205,7 +285,7 @@ def probable(t: Tokens, i: int) -> Hit | None:
         return Hit(i, i, 0.6)
     if t.word(i - 1) == "most":
         return Hit(i - 1, i, 0.9)
-    return Hit(_it_prefix(t, i), i, 0.85)
+    return Hit(i if _raising(t, i) else _it_prefix(t, i), i, 0.85)
 
 
 def possible(t: Tokens, i: int) -> Hit | None:

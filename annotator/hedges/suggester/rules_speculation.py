@@ -17,7 +17,8 @@ from annotator.hedges.suggester.rules_modal import _comparison, _it_prefix
 from annotator.hedges.suggester.tokens import Tokens, words
 
 PERSONS = words("he she they i we you who")
-FINITE = words("is are was were has have had will would could might may can should did does do")
+FINITE = words("""is are was were has have had will would could might may can should did does do isn't aren't wasn't
+    weren't hasn't haven't hadn't won't wouldn't couldn't can't shouldn't didn't doesn't don't""")
 KNOW_VERBS = words(
     "know predict say tell determine foresee gauge assess verify confirm ascertain estimate judge"
 )
@@ -27,6 +28,17 @@ PROPOSITION_NOUNS = words("""sympathies sympathy involvement complicity collusio
     role wrongdoing fraud corruption interference meddling espionage spying collaboration responsibility
     participation plot plotting cheating doping rigging manipulation hand harbouring harboring sponsorship
     funding financing aid collaboration leanings loyalties allegiance affiliation""")
+
+
+# Before an attributive "suspected": determiners, prepositions, numerals, possessives
+# ("Pakistan's subsequently suspected facilitation").
+_ATTRIBUTIVE_BEFORE = words("""a an the of in on for with and two three four five six seven eight nine ten dozens several
+    many some more other new further its his her their our your these those""")
+# Verbs that pass their subject to a following "to suspect": "Pakistan began to suspect".
+_RAISING_VERBS = words("""begin began begun beginning start started starting come came coming continue continues continued
+    seem seems seemed appear appears appeared tend tends tended""")
+# "it's begun to suspect": the contracted subject is the holder.
+BE_HOLDERS = words("it's he's she's they've we've i've they're")
 
 
 def seem(t: Tokens, i: int) -> Hit | None:
@@ -51,11 +63,13 @@ def appear(t: Tokens, i: int) -> Hit | None:
 
 def suggest(t: Tokens, i: int) -> Hit | None:
     w = t.low[i]
+    if negated(t, i, window=3):
+        return None  # "did not suggest", "there is no suggestion that"
     if w.startswith("suggestion"):
         return Hit(i, i, 0.6) if t.word(i + 1) == "that" else None
-    if negated(t, i, window=3):
-        return None
     nxt = t.word(i + 1)
+    if nxt == "either" and t.word(i + 2) == "that":
+        return Hit(i, i, 0.85)  # "the mixed messages suggest either that ... or that ...": inference
     if nxt.endswith("ing") or nxt in {"to", "we", "you"}:
         return None  # a proposal: "suggested meeting", "suggested to him"
     subject = prev_word_index(t, i)
@@ -113,16 +127,26 @@ def unclear(t: Tokens, i: int) -> Hit | None:
     return None
 
 
+# Time adverbs a fixed expression may carry inside it: "it's impossible right now to predict".
+_INSERTED = (("right", "now"), ("just", "yet"), ("as", "yet"), ("at", "present"), ("yet",), ("now",), ("still",),
+             ("currently",))  # fmt: skip
+
+
 def impossible_to_know(t: Tokens, i: int) -> Hit | None:
-    if t.word(i + 1) != "to" or t.word(i + 2) not in KNOW_VERBS:
+    to = i + 1
+    for inserted in _INSERTED:
+        if all(t.word(i + 1 + k) == w for k, w in enumerate(inserted)):
+            to = i + 1 + len(inserted)
+            break
+    if t.word(to) != "to" or t.word(to + 1) not in KNOW_VERBS:
         return None
     if t.low[i] == "impossible":
         confidence = 0.9
     else:
-        if t.word(i + 2) not in {"know", "predict", "say", "tell", "foresee"}:
+        if t.word(to + 1) not in {"know", "predict", "say", "tell", "foresee"}:
             return None
         confidence = 0.7
-    return Hit(_it_prefix(t, i), i + 2, confidence)
+    return Hit(_it_prefix(t, i), to + 1, confidence)
 
 
 def ruled_out(t: Tokens, i: int) -> Hit | None:
@@ -156,8 +180,8 @@ def in_all_probability(t: Tokens, i: int) -> Hit | None:
 
 def speculation(t: Tokens, i: int) -> Hit | None:
     w = t.low[i]
-    if negated(t, i, window=3):
-        return None
+    if negated(t, i, window=4):
+        return None  # "There is no reason to speculate", "shouldn't fall for the speculation that"
     # "It can only be speculated", "one can only speculate": the fixed expression whole.
     if w in {"speculated", "speculate"}:
         j = i - 1
@@ -184,14 +208,28 @@ def suspect(t: Tokens, i: int) -> Hit | None:
         return None  # "neither suspected that", "it's unrealistic to suspect"
     if prev == "widely":
         return None  # weasel.widely
+    if w == "suspecting":
+        # A gerund always has someone suspecting ("spooked the Taliban into suspecting that"):
+        # a cue only for the writer ("we, suspecting that ...").
+        subj = prev_word_index(t, i)
+        return Hit(i, i, 0.75) if subj >= 0 and t.low[subj] in FIRST_PERSON else None
+    if prev == "to":
+        # "Pakistan began to suspect that": the holder is the subject of the governing verb;
+        # "it's unrealistic to suspect" was declined above as a denial.
+        gov = prev_word_index(t, i - 1)
+        if gov >= 0 and t.low[gov] in _RAISING_VERBS:
+            before = prev_word_index(t, gov)
+            if has_holder(t, gov) or (before >= 0 and t.low[before] in BE_HOLDERS):
+                return None
+            return Hit(i, i, 0.75)
     if w == "suspected":
         if t.at(i - 1) == "," and t.word(i + 1) in {"of", "to"}:
             return Hit(i, i, 0.75)  # a reduced relative: "Pakistan, suspected of harbouring them, ..."
         if is_passive(t, i):
             return None if agent_follows(t, i) else Hit(i, i, 0.85)
-        j = prev_word_index(t, i, skip=frozenset())
-        if j < 0 or t.low[j] in {"a", "an", "the", "of", "in", "on", "for", "with", "and", "two"}:
-            return Hit(i, i, 0.8)  # attributive: "a suspected drone strike"
+        j = prev_word_index(t, i, skip=frozenset(k for k in [t.low[i - 1]] if k.endswith("ly")))
+        if j < 0 or t.low[j] in _ATTRIBUTIVE_BEFORE or t.low[j][:1].isdigit() or t.low[j].endswith("'s"):
+            return Hit(i, i, 0.8)  # attributive: "a suspected drone strike", "three suspected cases"
     subj = prev_word_index(t, i, skip=frozenset({"also", "still", "long", "had", "have", "has", "strongly"}))
     if subj >= 0 and t.low[subj] in FIRST_PERSON:
         return Hit(i, i, 0.85)
@@ -225,6 +263,14 @@ def suspicion(t: Tokens, i: int) -> Hit | None:
     nxt = t.word(i + 1)
     if nxt == "that":
         return Hit(i, i, 0.75)
+    if nxt in {"in", "among", "within", "across", "at"}:
+        # "suspicions in Manila that ...": a place or group, then the proposition
+        for k in range(i + 2, min(len(t) - 1, i + 6) + 1):
+            if not t.is_word[k]:
+                break
+            if t.low[k] == "that":
+                return Hit(i, i, 0.7)
+        return None
     if nxt != "of":
         return None
     _, last = t.clause_span(i)

@@ -9,6 +9,8 @@
 // Offsets from the API are code points; ghosts carry UTF-16 offsets (s16/e16)
 // for the DOM, converted here at the boundary like every other span.
 
+import { describeJob, followJob } from "./hedge_job.js";
+
 const $ = (id) => document.getElementById(id);
 
 export class Hedges {
@@ -18,6 +20,7 @@ export class Hedges {
     this.selected = null;
     this.confident = 0.8;
     this.panel = null;
+    this.total = 0; // suggestions of this document, pending or decided (for the run button's words)
   }
 
   get enabled() {
@@ -27,17 +30,51 @@ export class Hedges {
 
   async load() {
     if (!this.enabled) return;
-    let data;
+    this.buildPanel();
     try {
-      data = await this.ws.api.get(`documents/${this.ws.documentId}/hedges/`);
+      await this.refresh();
     } catch (err) {
       this.ws.notice(`Could not load the hedge suggestions: ${err.message}`);
-      return;
     }
+  }
+
+  // (Re)read the document's suggestions and draw the pending ones as ghosts.
+  async refresh() {
+    const data = await this.ws.api.get(`documents/${this.ws.documentId}/hedges/`);
+    this.items.clear();
     for (const row of data.suggestions) if (row.state === null) this._add(row);
-    this.buildPanel();
+    this.total = data.suggestions.length;
+    if (this.selected && !this.items.has(this.selected)) this.selected = null;
     this.ws.textView.render();
     this.renderPanel();
+  }
+
+  // Suggest this document again as a job, show its progress, then draw what it found.
+  async run() {
+    const { button, bar, message } = this.runControls;
+    button.disabled = true;
+    bar.hidden = false;
+    bar.value = 0;
+    message.textContent = "Queuing…";
+    const show = (job) => {
+      bar.value = job.progress;
+      message.textContent = describeJob(job);
+      this.runControls.box.dataset.state = job.state;
+    };
+    try {
+      const job = await this.ws.api.post(`documents/${this.ws.documentId}/hedges/`);
+      const done = await followJob((path) => this.ws.api.get(path), job, show);
+      if (done.state === "succeeded") {
+        await this.refresh();
+        message.textContent = `${describeJob(done)}. ${this.items.size} pending here.`;
+      }
+    } catch (err) {
+      this.runControls.box.dataset.state = "failed";
+      message.textContent = `Not run: ${err.message}`;
+    } finally {
+      button.disabled = false;
+      this.renderRunButton();
+    }
   }
 
   ghosts() { return this.items.values(); }
@@ -195,7 +232,24 @@ export class Hedges {
     title.textContent = "Hedge suggestions";
     const body = document.createElement("div");
     body.id = "ws-hedges-body";
-    section.append(title, body);
+    const box = document.createElement("div");
+    box.className = "hedge-run";
+    box.id = "ws-hedges-run";
+    const button = this._button("Suggest hedges", () => this.run());
+    button.id = "ws-hedges-run-button";
+    const bar = document.createElement("progress");
+    bar.id = "ws-hedges-progress";
+    bar.max = 100;
+    bar.value = 0;
+    bar.hidden = true;
+    bar.setAttribute("aria-label", "Hedge suggestion progress");
+    const message = document.createElement("span");
+    message.id = "ws-hedges-job";
+    message.setAttribute("role", "status");
+    message.setAttribute("aria-live", "polite");
+    box.append(button, " ", bar, " ", message);
+    this.runControls = { box, button, bar, message };
+    section.append(title, body, box);
     side.insertBefore(section, side.children[1] || null);
     this.panel = body;
     const legend = $("ws-legend");
@@ -211,7 +265,15 @@ export class Hedges {
     }
   }
 
+  renderRunButton() {
+    if (!this.runControls) return;
+    const button = this.runControls.button;
+    button.textContent = this.total ? "Re-run suggestions for this document" : "Suggest hedges";
+    button.setAttribute("aria-label", this.total ? "Re-run hedge suggestions for this document" : "Suggest hedges in this document");
+  }
+
   renderPanel() {
+    this.renderRunButton();
     const body = this.panel;
     if (!body) return;
     body.textContent = "";
