@@ -57,18 +57,21 @@ def _if_changed(table: str, counts: list[str]) -> str:
 
 
 # Spans of the refreshed documents counted once per (document, layer, label,
-# subtype) into a temporary table. The link flags are kept on the span rows
-# (migration credibility 0004) and every column read is in
-# annotation_scores_idx, whose key order is the grouping order: an index-only
-# scan feeding a streaming aggregate (run with hash aggregation off, see
+# subtype) into a temporary table, the writer's own apart from the reported
+# (``speakers`` set: attributed, or inside an attributed span; migration
+# credibility 0008). The link flags and the speakers are kept on the span rows
+# (migrations 0004, 0008) and every column read is in annotation_scores_idx,
+# whose key order is the grouping order: an index-only scan feeding a
+# streaming aggregate (run with hash aggregation off, see
 # metrics.documents_count), no join and no hash table over a million spans.
 _GROUP_KEYS = "a.document_id, a.annotator_id, a.layer, a.label_id, a.subtype_id"
 _GROUP_COUNTS = """
-    count(*) AS spans,
-    count(*) FILTER (WHERE a.is_supported) AS supported,
-    count(*) FILTER (WHERE a.is_attacked) AS attacked,
-    count(*) FILTER (WHERE a.is_supported AND a.is_attacked) AS contested,
-    count(*) FILTER (WHERE a.is_qualified) AS qualified"""
+    count(*) FILTER (WHERE a.speakers IS NULL) AS spans,
+    count(*) FILTER (WHERE a.speakers IS NULL AND a.is_supported) AS supported,
+    count(*) FILTER (WHERE a.speakers IS NULL AND a.is_attacked) AS attacked,
+    count(*) FILTER (WHERE a.speakers IS NULL AND a.is_supported AND a.is_attacked) AS contested,
+    count(*) FILTER (WHERE a.speakers IS NULL AND a.is_qualified) AS qualified,
+    count(*) FILTER (WHERE a.speakers IS NOT NULL) AS reported"""
 
 # Reader 0 is the gold layer, else the annotator (as in credibility_readings).
 _READER = "CASE WHEN a.layer = 'gold' THEN 0 ELSE a.annotator_id END AS reader,"
@@ -87,20 +90,11 @@ GROUP BY """
     + _GROUP_KEYS
 )
 
-# The same per quoted speaker: the spans attributed to them (a span may name
-# several), and the spans inside an attributed span of the same layer (evidence
-# and hedges inside the same quotation). Speaker 0 is "any speaker": each
-# reported span once, subtracted from the document's own counts. Each
-# attribution costs two index probes: its span by primary key (OFFSET 0 keeps
-# the lookups nested loops: the planner would rather hash every span of the
-# project) and the spans inside it through annotation_unique_span (document,
-# annotator, layer, start...). A quoted speaker's claim counts as supported
-# only when some supporting evidence is not the same speaker's own: the
-# circular case is searched from the speakers' own evidence, which is rare, so
-# a project without any costs nothing more.
-_SPAN_COLUMNS = (
-    "id, document_id, annotator_id, layer, label_id, subtype_id, is_supported, is_attacked, is_qualified"
-)
+# The same per quoted speaker, from the reported spans only (annotation_reported_idx):
+# one row per (span, speaker it counts for). A quoted speaker's claim counts as
+# supported only when some supporting evidence is not the same speaker's own: the
+# circular case is searched from the speakers' own evidence, which is rare, so a
+# project without any costs nothing more.
 _SPEAKER_GROUP_COUNTS = """
     count(*) AS spans,
     count(*) FILTER (WHERE a.is_supported AND ss.id IS NULL) AS supported,
@@ -110,68 +104,37 @@ _SPEAKER_GROUP_COUNTS = """
 
 _SPEAKER_GROUPS_SELECT = (
     "WITH"  # noqa: S608
-    + """ direct AS MATERIALIZED (
-  SELECT DISTINCT rel.source_id, rel.speaker_id
-  FROM annotations_relation rel
-  WHERE rel.project_id = %(project)s AND rel.type = 'attributed_to' AND rel.status <> 'rejected'
-    AND (%(everything)s OR rel.document_id = ANY(%(documents)s::bigint[]))
-),
-quoted AS MATERIALIZED (
-  SELECT q.*, d.speaker_id FROM direct d
-  CROSS JOIN LATERAL (
-    SELECT """
-    + _SPAN_COLUMNS
-    + """, start, "end" FROM annotations_annotation
-    WHERE id = d.source_id AND status <> 'rejected' OFFSET 0
-  ) q
-),
-attributed AS MATERIALIZED (
-  SELECT """
-    + _SPAN_COLUMNS
-    + """, speaker_id FROM quoted
-  UNION
-  SELECT i.*, q.speaker_id FROM quoted q
-  CROSS JOIN LATERAL (
-    SELECT """
-    + _SPAN_COLUMNS
-    + """ FROM annotations_annotation i
-    WHERE i.document_id = q.document_id AND i.annotator_id = q.annotator_id AND i.layer = q.layer
-      AND i.start >= q.start AND i.start < q."end" AND i."end" <= q."end" AND i.id <> q.id
-      AND i.status <> 'rejected' OFFSET 0
-  ) i
-),
-self_supported AS (
-  SELECT DISTINCT c.id, c.speaker_id
-  FROM attributed e
+    + """ self_supported AS (
+  SELECT DISTINCT c.id, sp.speaker_id
+  FROM annotations_annotation e
   JOIN projects_label el ON el.id = e.label_id AND el.kind = 'evidence'
   JOIN annotations_relation r ON r.source_id = e.id AND r.type = 'supports' AND r.status <> 'rejected'
-  JOIN attributed c ON c.id = r.target_id AND c.speaker_id = e.speaker_id AND c.is_supported
-  WHERE NOT EXISTS (
-    SELECT 1 FROM annotations_relation r2
-    JOIN annotations_annotation e2 ON e2.id = r2.source_id AND e2.status <> 'rejected'
-    JOIN projects_label l2 ON l2.id = e2.label_id
-      AND (l2.kind = 'evidence' OR (l2.kind = 'claim' AND e2.is_supported))
-    WHERE r2.target_id = c.id AND r2.type = 'supports' AND r2.status <> 'rejected'
-      AND NOT EXISTS (SELECT 1 FROM attributed x WHERE x.id = e2.id AND x.speaker_id = c.speaker_id))
-),
-keyed AS (
-  SELECT """
-    + _SPAN_COLUMNS
-    + """, speaker_id FROM attributed
-  UNION ALL
-  SELECT DISTINCT """
-    + _SPAN_COLUMNS
-    + """, 0::bigint FROM attributed
+  JOIN annotations_annotation c ON c.id = r.target_id AND c.is_supported AND c.status <> 'rejected'
+    AND c.speakers IS NOT NULL
+  CROSS JOIN LATERAL unnest(c.speakers) sp(speaker_id)
+  WHERE e.project_id = %(project)s AND e.speakers IS NOT NULL AND e.status <> 'rejected'
+    AND (%(everything)s OR e.document_id = ANY(%(documents)s::bigint[]))
+    AND sp.speaker_id = ANY(e.speakers)
+    AND NOT EXISTS (
+      SELECT 1 FROM annotations_relation r2
+      JOIN annotations_annotation e2 ON e2.id = r2.source_id AND e2.status <> 'rejected'
+      JOIN projects_label l2 ON l2.id = e2.label_id
+        AND (l2.kind = 'evidence' OR (l2.kind = 'claim' AND e2.is_supported))
+      WHERE r2.target_id = c.id AND r2.type = 'supports' AND r2.status <> 'rejected'
+        AND NOT sp.speaker_id = ANY(COALESCE(e2.speakers, '{}'::bigint[])))
 )
-SELECT a.speaker_id, """
+SELECT sp.speaker_id, """
     + _GROUP_KEYS
     + ", "
     + _READER
     + _SPEAKER_GROUP_COUNTS
     + """
-FROM keyed a
-LEFT JOIN self_supported ss ON ss.id = a.id AND ss.speaker_id = a.speaker_id
-GROUP BY a.speaker_id, """
+FROM annotations_annotation a
+CROSS JOIN LATERAL unnest(a.speakers) sp(speaker_id)
+LEFT JOIN self_supported ss ON ss.id = a.id AND ss.speaker_id = sp.speaker_id
+WHERE a.project_id = %(project)s AND a.speakers IS NOT NULL AND a.status <> 'rejected'
+  AND (%(everything)s OR a.document_id = ANY(%(documents)s::bigint[]))
+GROUP BY sp.speaker_id, """
     + _GROUP_KEYS
 )
 
@@ -211,42 +174,45 @@ _KIND_SUMS = """
 )
 
 
-def _subtypes(keys: str) -> str:
+def _subtypes(keys: str, spans: str = "s.spans") -> str:
     """Evidence per subtype code ('unspecified' for none), as a jsonb object per ``keys`` (constants)."""
     return f"""
 subtypes AS (
   SELECT {keys}, jsonb_object_agg(code, n) AS subtypes FROM (
-    SELECT {", ".join(f"s.{k}" for k in keys.split(", "))}, COALESCE(st.code, 'unspecified') AS code, sum(s.spans)::int AS n
+    SELECT {", ".join(f"s.{k}" for k in keys.split(", "))}, COALESCE(st.code, 'unspecified') AS code, sum({spans})::int AS n
     FROM scored s LEFT JOIN projects_labelsubtype st ON st.id = s.subtype_id
     WHERE s.kind = 'evidence' GROUP BY {keys}, COALESCE(st.code, 'unspecified')
   ) per_code GROUP BY {keys}
 )"""  # noqa: S608
 
 
-# A reported span is one of the document's spans: the writer's own count is the
-# document's count less the reported one (speaker 0 of the attributed groups).
-_OWN = ", ".join(f"COALESCE(p.{c}, 0) - COALESCE(o.{c}, 0)" for c in SPAN_COUNTS)
-_REPORTED = ", ".join(f"COALESCE(o.{c.removeprefix('reported_')}, 0)" for c in REPORTED_COUNTS)
+# The writer's own counts and, beside them, the reported spans by kind (the
+# ``reported`` column of the span groups). Evidence subtypes count both.
+_REPORTED_KINDS = {
+    "reported_claims": "claim",
+    "reported_evidence": "evidence",
+    "reported_opinions": "opinion",
+    "reported_hedges": "hedge",
+}
+assert list(_REPORTED_KINDS) == REPORTED_COUNTS  # noqa: S101 - constants
+_REPORTED_SUMS = ",".join(
+    f"\n    COALESCE(sum(reported) FILTER (WHERE kind = '{kind}'), 0)::int AS {name}"
+    for name, kind in _REPORTED_KINDS.items()
+)
 
 REFRESH_DOCUMENTS = (
     "WITH"  # noqa: S608
     + _scored("credibility_span_groups")
-    + ","
-    + _scored("credibility_speaker_groups", name="reported", where="g.speaker_id = 0")
     + """,
 per_doc AS (
   SELECT document_id,"""
     + _KIND_SUMS
+    + ","
+    + _REPORTED_SUMS
     + """
   FROM scored GROUP BY document_id
-),
-per_doc_reported AS (
-  SELECT document_id,"""
-    + _KIND_SUMS
-    + """
-  FROM reported GROUP BY document_id
 ),"""
-    + _subtypes("document_id")
+    + _subtypes("document_id", "s.spans + s.reported")
     + """,
 reading_counts AS (
   SELECT document_id, count(*)::int AS readings FROM credibility_readings GROUP BY document_id
@@ -255,14 +221,11 @@ INSERT INTO credibility_documentcounts (document_id, project_id, tier, readings,
     + _COUNT_COLUMNS
     + """, evidence_subtypes, computed_at)
 SELECT t.document_id, %(project)s, COALESCE(t.tier, ''), COALESCE(rc.readings, 0), """
-    + _OWN
-    + ", "
-    + _REPORTED
+    + ", ".join(f"COALESCE(p.{c}, 0)" for c in UNIT_COUNTS)
     + """, COALESCE(s.subtypes, '{}'::jsonb), now()
 FROM credibility_tiers t
 LEFT JOIN reading_counts rc ON rc.document_id = t.document_id
 LEFT JOIN per_doc p ON p.document_id = t.document_id
-LEFT JOIN per_doc_reported o ON o.document_id = t.document_id
 LEFT JOIN subtypes s ON s.document_id = t.document_id
 ON CONFLICT (document_id) DO UPDATE SET """
     + _update(UNIT_COUNTS)
@@ -273,7 +236,7 @@ ON CONFLICT (document_id) DO UPDATE SET """
 # attribute something to the speaker there (level 2 divides by the document's).
 REFRESH_SPEAKERS = (
     "WITH"  # noqa: S608
-    + _scored("credibility_speaker_groups", where="g.speaker_id <> 0")
+    + _scored("credibility_speaker_groups")
     + """,
 per_speaker AS (
   SELECT document_id, speaker_id, count(DISTINCT reader)::int AS readings,"""
@@ -335,9 +298,7 @@ def _with_intermediates(statement: str, *groups: tuple[str, str]) -> str:
 
 
 SMALL_REFRESH_DOCUMENTS = _with_intermediates(
-    REFRESH_DOCUMENTS,
-    ("credibility_span_groups", _SPAN_GROUPS_SELECT),
-    ("credibility_speaker_groups", _SPEAKER_GROUPS_SELECT),
+    REFRESH_DOCUMENTS, ("credibility_span_groups", _SPAN_GROUPS_SELECT)
 )
 SMALL_REFRESH_SPEAKERS = _with_intermediates(
     REFRESH_SPEAKERS, ("credibility_speaker_groups", _SPEAKER_GROUPS_SELECT)

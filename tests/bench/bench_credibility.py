@@ -8,7 +8,8 @@ CRED_BENCH_ANNOTATIONS (1000000), CRED_BENCH_DOCUMENTS (10000), CRED_BENCH_SOURC
 Data are generated with INSERT ... SELECT generate_series, with triggers and
 foreign-key checks off (session_replication_role = replica) in a scratch
 database: the rows are consistent by construction (quote = the text at the
-offsets, one project, one gold layer, the link flags the triggers would set),
+offsets, one project, one gold layer, the link flags and speakers the triggers
+would set),
 and checking a million of them row by row would only slow the set-up. The
 flags are then checked in one pass (credibility_link_flags_rebuild must find
 nothing to change), and the database is vacuumed and analysed, as autovacuum
@@ -62,10 +63,10 @@ UNION
 SELECT d.id, (SELECT min(id) FROM sources_author) + ((d.id * 7) %% %(authors)s)
 FROM documents_document d WHERE d.id %% 10 = 0;
 
--- The link flags the triggers would set for the links below (checked after generation).
+-- The link flags and speakers the triggers would set for the links below (checked after generation).
 INSERT INTO annotations_annotation (project_id, document_id, annotator_id, layer, start, "end", quote, label_id,
                                     subtype_id, note, status, status_reason, version, created_at, updated_at,
-                                    is_supported, is_attacked, is_qualified, support_depth)
+                                    is_supported, is_attacked, is_qualified, support_depth, speakers)
 SELECT %(project)s, d.id, %(user)s, 'gold', k * 6, k * 6 + 5, substr(d.text, k * 6 + 1, 5),
        CASE WHEN k %% 10 < 4 THEN %(claim)s WHEN k %% 10 < 7 THEN %(evidence)s
             WHEN k %% 10 = 7 THEN %(opinion)s ELSE %(hedge)s END,
@@ -73,7 +74,8 @@ SELECT %(project)s, d.id, %(user)s, 'gold', k * 6, k * 6 + 5, substr(d.text, k *
        '', 'pending', '', 1, now(), now(),
        k %% 10 IN (0, 1) AND k + 4 < %(per_doc)s, k %% 10 = 3 AND k + 3 < %(per_doc)s,
        k %% 10 = 2 AND k + 6 < %(per_doc)s,
-       CASE WHEN k %% 10 IN (0, 1) AND k + 4 < %(per_doc)s THEN 1 END
+       CASE WHEN k %% 10 IN (0, 1) AND k + 4 < %(per_doc)s THEN 1 END,
+       CASE WHEN k %% 10 = 0 THEN ARRAY[(SELECT min(id) FROM sources_speaker) + (d.id %% 50)] END
 FROM documents_document d CROSS JOIN generate_series(0, %(per_doc)s - 1) k;
 
 -- Links inside each group of ten: e4 -> c0 supports, e5 -> c1 supports, e6 -> c3 attacks, h8 -> c2 qualifies.
@@ -107,7 +109,10 @@ def _generate(connection, project, user, labels: dict, subtypes: list, sizes) ->
             cursor.execute(statement, params)
         cursor.execute("SET session_replication_role = DEFAULT")
         # The rebuild recomputes every flag from the relations: it must find nothing to change.
-        cursor.execute("SELECT credibility_link_flags_rebuild(%s)", [project.pk])
+        cursor.execute(
+            "SELECT credibility_link_flags_rebuild(%s) + credibility_speakers_rebuild(%s)",
+            [project.pk, project.pk],
+        )
         (wrong_flags,) = cursor.fetchone()
         assert wrong_flags == 0, f"{wrong_flags} generated spans have link flags the relations do not give"
         cursor.execute("VACUUM ANALYZE")
