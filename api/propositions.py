@@ -178,14 +178,15 @@ class FiguresSerializer(serializers.Serializer):
     source_id = serializers.IntegerField()
     name = serializers.CharField()
     documents = serializers.IntegerField()
-    claim_spans = serializers.IntegerField()
-    propositions = serializers.IntegerField()
+    # Counts are sums of per-document means over readers where a document has no gold (e.g. 16.5).
+    claim_spans = serializers.FloatField()
+    propositions = serializers.FloatField()
     repeated_propositions = serializers.IntegerField()
     repetition_rate = serializers.FloatField(allow_null=True)
-    supported_propositions = serializers.IntegerField()
+    supported_propositions = serializers.FloatField()
     supported_share = serializers.FloatField(allow_null=True)
     naive_supported_share = serializers.FloatField(allow_null=True)
-    self_citations = serializers.IntegerField()
+    self_citations = serializers.FloatField()
 
 
 # ---- inputs -------------------------------------------------------------------------------------

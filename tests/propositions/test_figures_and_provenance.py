@@ -12,7 +12,8 @@ from annotator.projects.models import Role
 from annotator.propositions.models import EvidenceProvenance, ProvenanceKind
 from annotator.propositions.provenance import provenance_set, provenance_suggest
 from annotator.propositions.selectors import source_figures, source_map
-from annotator.propositions.services import proposition_create
+from annotator.propositions.services import links_create, proposition_create
+from annotator.reviews.services import assignment_submit
 from tests.factories import (
     AnnotationFactory,
     AuthorFactory,
@@ -119,6 +120,55 @@ def test_the_source_map_aggregates_support_over_documents(corpus):
     assert [(e["from"], e["to"], e["type"], e["documents"], e["self_citations"]) for e in graph["edges"]] == [
         (None, proposition.pk, "supports", 4, 4)
     ]
+
+
+def test_without_gold_a_document_counts_as_the_mean_of_its_submitted_readers(corpus):
+    """The credibility scores' unit rule. Outlet A's first piece has gold (claim P); piece 2 has no
+    gold but two submitted readers: one marks P and another claim, the other marks P, supported by a
+    self-citation; a third reader still in progress marks more and is not counted. Piece 2 adds
+    (2 + 1) / 2 = 1.5 claim spans, P (stated by both readers) once, the unlinked claim with weight 1/2
+    (one reader of two): n = 2.5, k = 1.5, repetition 1 - 1.5/2.5 = 0.4, supported 0, self-citations
+    1/2. A per-claim count over every layer would say 5 claims."""
+    c, project = corpus, corpus["project"]
+    first, second = c["first"], c["repeats"][0]
+    gold = _span(first, c["reviewer"], CLAIM, "CLAIM")
+    proposition = proposition_create(project=project, text=CLAIM, user=c["reviewer"], spans=[gold])
+    one, two, late = (member(project, Role.ANNOTATOR) for _ in range(3))
+    stated = [_span(second, reader, CLAIM, "CLAIM", layer=Layer.ANNOTATOR) for reader in (one, two)]
+    _span(second, one, "it is obvious", "CLAIM", layer=Layer.ANNOTATOR)
+    cited = _span(
+        second, two, "Like was mentioned earlier in this analysis", "EVIDENCE", layer=Layer.ANNOTATOR
+    )
+    _supports(cited, stated[1])
+    provenance_set(span=cited, kind=ProvenanceKind.SELF_CITATION, user=two)
+    for reader, span in zip((one, two), stated, strict=True):
+        links_create(proposition=proposition, spans=[span], user=reader)
+        assignment_submit(document=second, annotator=reader)
+    _span(second, late, "it is obvious", "CLAIM", layer=Layer.ANNOTATOR)
+    _span(second, late, "Piece 2", "CLAIM", layer=Layer.ANNOTATOR)
+
+    a = next(r for r in source_figures(project_id=project.pk) if r["name"] == "Outlet A")
+    assert (a["documents"], a["claim_spans"], a["propositions"], a["repeated_propositions"]) == (
+        2,
+        2.5,
+        1.5,
+        1,
+    )
+    assert a["repetition_rate"] == pytest.approx(0.4)
+    assert (a["supported_propositions"], a["supported_share"]) == (0, 0)
+    assert a["naive_supported_share"] == pytest.approx(0.5 / 2.5)
+    assert a["self_citations"] == 0.5
+    graph = source_map(project_id=project.pk, source_id=c["outlet"].pk)
+    assert [(n["id"], n["spans"], n["documents"], n["span_ids"]) for n in graph["nodes"]] == [
+        (proposition.pk, 2, 2, [gold.pk, stated[0].pk, stated[1].pk])
+    ]
+    assert [(e["type"], e["relations"], e["self_citations"]) for e in graph["edges"]] == [
+        ("supports", 0.5, 0.5)
+    ]
+    # Once the reviewer builds gold for piece 2, gold alone counts there.
+    _span(second, c["reviewer"], CLAIM, "CLAIM")
+    a = next(r for r in source_figures(project_id=project.pk) if r["name"] == "Outlet A")
+    assert (a["claim_spans"], a["propositions"], a["self_citations"]) == (2, 2, 0)
 
 
 def test_self_reference_wording_suggests_self_citation(corpus):
