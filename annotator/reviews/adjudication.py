@@ -3,12 +3,11 @@
 A reviewer copies spans and relations from annotators' submitted layers
 (each copy keeps ``origin``), accepts everything all layers agree on at once,
 edits boundaries and adds spans of their own. Writes go through the
-annotation services, so every rule and the history apply to gold too.
+annotation services, so every rule and the history apply to gold too
+("Accept all agreed" writes in bulk: accept_agreed.py).
 """
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 from django.db import transaction
 
@@ -19,14 +18,13 @@ from annotator.annotations.services import (
     annotation_update,
     relation_create,
 )
-from annotator.core.errors import ApplicationError, PermissionDenied
+from annotator.core.errors import ApplicationError
 from annotator.core.locking import row_lock
 from annotator.documents.models import Document
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access
-from annotator.reviews.agreement_services import COMPARED_STATES
+from annotator.reviews.accept_agreed import gold_accept_agreed  # noqa: F401 - its home until moved
 from annotator.reviews.decisions import item_assert_reviewable, item_set_status
-from annotator.reviews.models import Assignment
 
 
 def _gold_twin(annotation: Annotation) -> Annotation | None:
@@ -97,125 +95,6 @@ def gold_accept_relation(
     if mark:
         _mark_accepted(relation, reviewer)
     return gold
-
-
-def _compared_annotators(document: Document) -> list[int]:
-    return sorted(
-        Assignment.objects.filter(document=document, state__in=COMPARED_STATES).values_list(
-            "annotator_id", flat=True
-        )
-    )
-
-
-def _needs_accepting(members: list, gold_exists: bool) -> bool:
-    return not gold_exists or any(m.status != ReviewStatus.ACCEPTED for m in members)
-
-
-def _mark_all_accepted(items, reviewer) -> None:
-    for item in items:
-        if item.status != ReviewStatus.ACCEPTED:
-            item_set_status(item, status=ReviewStatus.ACCEPTED, reason="", actor=reviewer)
-
-
-@transaction.atomic
-def gold_accept_agreed(*, document: Document, reviewer) -> dict:
-    """Accept every span (same start, end, label) and relation (same type between
-    agreed spans, or to the same speaker) that all submitted layers share.
-
-    Returns what this call did: ``spans``/``relations`` count the agreed items it
-    accepted (copied into gold, or marked accepted where gold already had the copy);
-    ``already_spans``/``already_relations`` those a previous decision had fully accepted.
-
-    The permission and layer checks are made once for the document (every compared layer
-    is submitted or approved, so each of its items is reviewable); the compared items are
-    locked in one statement and gold copies are looked up in one read, not per item.
-    """
-    project_access(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
-    annotators = _compared_annotators(document)
-    if reviewer.pk in annotators:
-        raise PermissionDenied("You cannot review your own work.")
-    if len(annotators) < 2:
-        raise ApplicationError.field(
-            "document", "Accepting agreed work needs at least two submitted layers to compare."
-        )
-    spans = (
-        Annotation.objects.select_for_update(of=("self",))
-        .filter(document=document, layer=Layer.ANNOTATOR, annotator_id__in=annotators)
-        .select_related("document", "label", "subtype")
-        .order_by("annotator_id", "pk")
-    )
-    groups: dict[tuple, list[Annotation]] = defaultdict(list)
-    for span in spans:
-        groups[(span.start, span.end, span.label_id)].append(span)
-    twins = {
-        (g.start, g.end, g.label_id): g
-        for g in Annotation.objects.filter(document=document, layer=Layer.GOLD).order_by("pk")
-    }
-    agreed_keys = set()
-    accepted = already = 0
-    for key, members in groups.items():
-        if len(members) != len(annotators):
-            continue
-        agreed_keys.add(key)
-        if not _needs_accepting(members, key in twins):
-            already += 1
-            continue
-        accepted += 1
-        if key not in twins:
-            first = members[0]
-            twins[key] = annotation_create(
-                document=document, annotator=reviewer, layer=Layer.GOLD, start=first.start, end=first.end,
-                label=first.label, subtype=first.subtype, note=first.note, origin=first,
-            )  # fmt: skip
-        _mark_all_accepted(members, reviewer)
-    relations, relations_already = _accept_agreed_relations(
-        document, annotators, agreed_keys, twins, reviewer
-    )
-    return {
-        "spans": accepted,
-        "relations": relations,
-        "already_spans": already,
-        "already_relations": relations_already,
-        "layers": len(annotators),
-    }
-
-
-def _accept_agreed_relations(document, annotators, agreed_keys, twins, reviewer) -> tuple[int, int]:
-    relations = (
-        Relation.objects.select_for_update(of=("self",))
-        .filter(document=document, layer=Layer.ANNOTATOR, annotator_id__in=annotators)
-        .select_related("source", "target", "speaker")
-        .order_by("annotator_id", "pk")
-    )
-    groups: dict[tuple, list[Relation]] = defaultdict(list)
-    for rel in relations:
-        source_key = (rel.source.start, rel.source.end, rel.source.label_id)
-        target_key = (rel.target.start, rel.target.end, rel.target.label_id) if rel.target_id else None
-        if source_key in agreed_keys and (target_key is None or target_key in agreed_keys):
-            groups[(rel.type, source_key, target_key, rel.speaker_id)].append(rel)
-    in_gold = {
-        (r.type, (r.source.start, r.source.end, r.source.label_id),
-         (r.target.start, r.target.end, r.target.label_id) if r.target_id else None, r.speaker_id)
-        for r in Relation.objects.filter(document=document, layer=Layer.GOLD).select_related("source", "target")
-    }  # fmt: skip
-    accepted = already = 0
-    for key, members in groups.items():
-        if len({m.annotator_id for m in members}) != len(annotators):
-            continue
-        if not _needs_accepting(members, key in in_gold):
-            already += 1
-            continue
-        accepted += 1
-        kind, source_key, target_key, _ = key
-        if key not in in_gold:
-            first = members[0]
-            relation_create(
-                source=twins[source_key], type=kind, target=twins[target_key] if target_key else None,
-                speaker=first.speaker, note=first.note, origin=first,
-            )  # fmt: skip
-            in_gold.add(key)
-        _mark_all_accepted(members, reviewer)
-    return accepted, already
 
 
 def _own_gold(annotation: Annotation, reviewer) -> None:

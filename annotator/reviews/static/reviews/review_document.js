@@ -3,6 +3,7 @@
 // Offsets: the server speaks code points, the DOM UTF-16; offsets.js converts.
 
 import { OffsetIndex, snapToWords, clampToCharacters } from "../annotator/js/offsets.js";
+import { GoldDrag } from "./gold_drag.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("rv");
@@ -16,6 +17,7 @@ let selectedLayer = 0; // index into layers()
 let currentSpan = null; // span id (string)
 let pendingAdd = null; // [start, end] in code points
 let busy = false;
+let lastMove = null; // the gold boundary move Ctrl+Z (or Undo) takes back: {id, start, end}
 
 const layers = () => Array.from(body.querySelectorAll(".layer"));
 const rowOf = (id) => body.querySelector(`tr[data-span="${id}"]`);
@@ -189,6 +191,7 @@ function el(tag, attrs = {}, ...children) {
 function kbd(key) { return el("kbd", {}, key); }
 
 function renderCurrent() {
+  drag.show();
   const box = $("rv-current-body");
   box.textContent = "";
   const row = currentSpan && rowOf(currentSpan);
@@ -225,6 +228,11 @@ function renderCurrent() {
   box.append(actions);
   const status = row.querySelector(".badge");
   if (status) box.append(el("p", { class: "muted" }, `Decision so far: ${status.textContent}${status.title ? ` (${status.title})` : ""}`));
+}
+
+function selectedGold() {
+  const row = currentSpan && rowOf(currentSpan);
+  return row && row.dataset.layer === "gold" && row.dataset.goldEdit ? spanInfo(row) : null;
 }
 
 function act(kind) {
@@ -297,14 +305,38 @@ function moveBoundary(edge, dir, exact) {
   saveBounds(s, s16, e16);
 }
 
-function saveBounds(s, s16, e16) {
+async function saveBounds(s, s16, e16) {
   const data = new FormData();
   data.set("csrfmiddlewaretoken", csrf());
   data.set("version", s.version);
   data.set("start", index.toCodePoint(s16));
   data.set("end", index.toCodePoint(e16));
-  return post(s.goldEdit, data);
+  const ok = await post(s.goldEdit, data);
+  if (ok) setUndo({ id: s.id, start: s.start, end: s.end });
+  return ok;
 }
+
+// Undo the last boundary move (Ctrl+Z or the Undo button): the old bounds as a new version,
+// so the history shows both moves. Other actions are undone from the History page.
+function setUndo(move) {
+  lastMove = move;
+  $("rv-undo").hidden = !move;
+}
+
+async function undoMove() {
+  const row = lastMove && rowOf(lastMove.id);
+  if (!row) { setUndo(null); return; }
+  const s = spanInfo(row);
+  const move = lastMove;
+  const data = new FormData();
+  data.set("csrfmiddlewaretoken", csrf());
+  data.set("version", s.version);
+  data.set("start", move.start);
+  data.set("end", move.end);
+  if (await post(s.goldEdit, data)) setUndo(null);
+}
+
+$("rv-undo").addEventListener("click", undoMove);
 
 // -- select text to add a gold span -----------------------------------------------------
 
@@ -315,6 +347,21 @@ function codePointAt(node, offset) {
   const base = Number(seg.dataset.start);
   return base + Array.from((node.textContent || "").slice(0, offset)).length;
 }
+
+const drag = new GoldDrag({
+  index, text,
+  box: () => body.querySelector(".layer-gold .text"),
+  span: selectedGold,
+  caret(x, y) {
+    const caret = document.caretRangeFromPoint ? document.caretRangeFromPoint(x, y) : null;
+    const box = body.querySelector(".layer-gold .text");
+    if (!caret || !box || !box.contains(caret.startContainer)) return null;
+    return codePointAt(caret.startContainer, caret.startOffset);
+  },
+  exact: () => $("rv-nosnap").checked,
+  save: (s, s16, e16) => saveBounds(s, s16, e16),
+  preview: (message) => setStatus("idle", message),
+});
 
 document.addEventListener("mouseup", (event) => {
   const selection = window.getSelection();
@@ -355,6 +402,9 @@ function typing(target) {
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") { pendingAdd = null; $("rv-add").hidden = true; return; }
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z" && lastMove && !typing(event.target)) {
+    event.preventDefault(); undoMove(); return;
+  }
   if (event.ctrlKey || event.metaKey || typing(event.target)) return;
   const key = event.key.toLowerCase();
   const code = event.code;
