@@ -217,10 +217,12 @@ def labelled_lines(count: int, text) -> list[str]:
             {"id": k + 1, "label": LABELS[k % 4], "start_offset": k * 50, "end_offset": k * 50 + 8}
             for k in range(10)
         ]
+        # Entity k is LABELS[(k - 1) % 4]: 1 CLAIM, 2 EVIDENCE, 3 HEDGE, 4 OPINION, 5 CLAIM, 6 EVIDENCE,
+        # ... Each link obeys annotations/rules.py RELATION_ENDS (evidence or claim -> claim or opinion).
         relations = [
             {"id": 1, "from_id": 2, "to_id": 1, "type": "supports"},
-            {"id": 2, "from_id": 4, "to_id": 3, "type": "attacks"},
-            {"id": 3, "from_id": 6, "to_id": 5, "type": "supports"},
+            {"id": 2, "from_id": 6, "to_id": 4, "type": "attacks"},
+            {"id": 3, "from_id": 10, "to_id": 9, "type": "supports"},
         ]
         lines.append(
             json.dumps({"text": body, "title": f"Imported {i}", "entities": entities, "relations": relations})
