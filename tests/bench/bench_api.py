@@ -231,9 +231,11 @@ def _start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    # As deployed: docker/entrypoint.sh's defaults (4 sync workers); BENCH_GUNICORN_ARGS tries others.
+    # As deployed: docker/entrypoint.sh's defaults (4 gthread workers of one thread, one connection
+    # at a time); BENCH_GUNICORN_ARGS tries others.
     command = [str(Path(sys.executable).parent / "gunicorn"), "annotator.config.wsgi:application",
                "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--preload", "--timeout", "900",
+               "--worker-class", "gthread", "--threads", "1", "--worker-connections", "1", "--keep-alive", "0",
                "--log-level", "warning", *os.environ.get("BENCH_GUNICORN_ARGS", "").split()]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sys.stderr)  # noqa: S603 - our own gunicorn
     deadline = time.monotonic() + 60
@@ -266,7 +268,7 @@ def _create_spans(
 
     A plain http.client client (about 0.3 ms of CPU per request here, against about 1 ms for
     requests), so the figures measure the server more than the client. Every request is a
-    full HTTP exchange on a new TCP connection: gunicorn's sync workers close each one.
+    full HTTP exchange on a new TCP connection: one-thread workers (as deployed) close each one.
     """
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)

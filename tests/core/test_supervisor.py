@@ -47,3 +47,19 @@ def test_make_run_serves_with_gunicorn_threads_bounding_connections(settings):
         "--bind": "127.0.0.1:8102", "--workers": "2", "--threads": "4", "--worker-class": "gthread",
         "--graceful-timeout": "10", "--access-logfile": "-",
     }  # fmt: skip
+
+
+def test_a_child_gets_its_own_environment_on_top_of_ours(monkeypatch):
+    """serve names each child to PostgreSQL this way (PGAPPNAME=assay-web, ...)."""
+    monkeypatch.setenv("ASSAY_SUPERVISOR_PROBE", "inherited")
+    check = "import os, sys; sys.exit(0 if (os.environ['PGAPPNAME'], os.environ['ASSAY_SUPERVISOR_PROBE']) == ('assay-x', 'inherited') else 3)"
+    supervisor = Supervisor(say=lambda _text: None)
+    child = supervisor.add("x", [sys.executable, "-c", check], env={"PGAPPNAME": "assay-x"})
+    supervisor.start_all()
+    assert child.process.wait(30) == 0
+
+
+def test_serve_passes_a_shorter_timeout_to_gunicorn(settings):
+    settings.DEBUG = False
+    argv = Command().web_argv(addr="127.0.0.1:8102", workers=1, threads=2, timeout=3)
+    assert argv[-2:] == ["--timeout", "3"]
