@@ -208,9 +208,9 @@ class _Loader:
             for pair in self.each_reading(ref, f"{where}.spans[{n}]")
             if not PropositionLink.objects.filter(annotation=pair[1]).exists()
         ]
-        proposition = Proposition.objects.filter(project=self.project, text=entry["text"]).first()
         if not found:
             return
+        proposition = Proposition.objects.filter(project=self.project, text=entry["text"]).first()
         if proposition is None:
             proposition = proposition_create(project=self.project, text=entry["text"], note=entry.get("note", ""),
                                              user=self.reviewer)  # fmt: skip
