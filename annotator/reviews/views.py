@@ -44,6 +44,7 @@ from annotator.reviews.selectors import (
     reviewer_project_ids,
 )
 from annotator.reviews.services import assignment_approve, assignment_request_changes
+from annotator.reviews.span_history_names import span_history_named
 from annotator.sources.models import Source
 
 
@@ -286,15 +287,17 @@ def span_history(request, pk):
     if record is None or user_role(user=request.user, project_id=record.project_id) is None:
         raise NotFound("Span not found.")
     entries = history.span_history(annotation_id=pk, user=request.user)
+    title = span_history_named(document=record.document, span_id=pk, entries=entries)
     role = user_role(user=request.user, project_id=record.project_id)
     return render(
         request,
         "reviews/span_history.html",
         {
             "document": record.document,
+            "project": record.document.project,
             "entries": entries,
             "is_manager": role_at_least(role, Role.MANAGER),
-            "title": f"History of span {pk}",
+            "title": title,
         },
     )
 
