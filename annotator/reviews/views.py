@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -44,6 +46,7 @@ from annotator.reviews.selectors import (
     reviewer_project_ids,
 )
 from annotator.reviews.services import assignment_approve, assignment_request_changes
+from annotator.reviews.span_history_names import span_history_named
 from annotator.sources.models import Source
 
 
@@ -189,16 +192,56 @@ def _document_context(request, doc) -> dict:
     if not any(v.layer == Layer.GOLD for v in layers):  # one gold layer per document
         text = [{"start": 0, "end": doc.char_count, "text": doc.text, "span": None}]
         layers.append(LayerView(request.user.pk, "", Layer.GOLD, None, segments=text))
+    labels = [label for label in comparison["labels"] if label.is_active]
+    _item_urls(layers, labels)
     return {
         "document": doc,
         "project": project,
         "role": role,
         "is_manager": role_at_least(role, Role.MANAGER),
+        "here": request.get_full_path(),
         "layers": layers,
-        "labels": [label for label in comparison["labels"] if label.is_active],
-        "relation_types": RelationType.choices,
+        "labels": labels,
         "agreement": list(agreement_rows(project=project, document=doc)),
     }
+
+
+def _path(name: str, *args):
+    """reverse() once per URL name, then the id put in: the page lists some 200 actions."""
+    marker = "987654321"
+    head, tail = reverse(name, args=[int(marker), *args]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _options(choices, selected) -> str:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((v, " selected" if v == selected else "", t) for v, t in choices),
+    )
+
+
+def _item_urls(layers, labels) -> None:
+    """Per item: its action paths and its select's options (made once per label or type)."""
+    label_choices = [(label.pk, label.code) for label in labels]
+    label_options = {pk: _options(label_choices, pk) for pk in [None, *(pk for pk, _ in label_choices)]}
+    type_options = {value: _options(RelationType.choices, value) for value, _ in RelationType.choices}
+    span_paths = {
+        **{
+            kind: _path("reviews:annotation-decide", kind) for kind in ("accept", "reject", "correct", "gold")
+        },
+        "gold_edit": _path("reviews:gold-edit"),
+        "history": _path("reviews:span-history"),
+    }
+    relation_paths = {kind: _path("reviews:relation-decide", kind) for kind in ("reject", "correct", "gold")}
+    for layer in layers:
+        for item in layer.spans:
+            item["urls"] = {kind: path(item["span"].pk) for kind, path in span_paths.items()}
+            # A retired label is not offered: nothing selected, as before.
+            item["label_options"] = label_options.get(item["span"].label_id, label_options[None])
+        for item in layer.relations:
+            item["urls"] = {kind: path(item["relation"].pk) for kind, path in relation_paths.items()}
+            item["type_options"] = type_options[item["relation"].type]
 
 
 def _queue_neighbours(user, doc) -> dict:
@@ -286,15 +329,17 @@ def span_history(request, pk):
     if record is None or user_role(user=request.user, project_id=record.project_id) is None:
         raise NotFound("Span not found.")
     entries = history.span_history(annotation_id=pk, user=request.user)
+    title = span_history_named(document=record.document, span_id=pk, entries=entries)
     role = user_role(user=request.user, project_id=record.project_id)
     return render(
         request,
         "reviews/span_history.html",
         {
             "document": record.document,
+            "project": record.document.project,
             "entries": entries,
             "is_manager": role_at_least(role, Role.MANAGER),
-            "title": f"History of span {pk}",
+            "title": title,
         },
     )
 

@@ -99,3 +99,22 @@ def test_a_retired_label_is_refused_and_nothing_is_written(demo):
     assert error.value.errors == {"label": ["Label CLAIM is retired; pick an active label."]}
     assert not Annotation.objects.filter(document=document, layer=Layer.GOLD).exists()
     assert not Annotation.objects.filter(document=document, status=ReviewStatus.ACCEPTED).exists()
+
+
+def test_the_page_reports_the_number_accepted_and_swaps_in_the_gold_layer(demo):
+    """The review page's button (JSON, as its script asks): the exact counts in the message, then
+    "accepted before" on a second click, and the re-rendered comparison lists the 12 gold spans."""
+    from django.test import Client
+
+    document, reviewer = demo
+    client = Client()
+    client.force_login(reviewer)
+    url = f"/review/documents/{document.pk}/gold/agreed/"
+    first = client.post(url, {"refresh": document.pk}, HTTP_ACCEPT="application/json").json()
+    assert first["message"] == "Accepted 12 agreed span(s) and 4 relation(s) into gold."
+    assert first["html"].count('data-layer="gold" data-label=') == AGREED_SPANS
+    again = client.post(url, {"refresh": document.pk}, HTTP_ACCEPT="application/json").json()
+    assert again["message"] == (
+        "Accepted 0 agreed span(s) and 0 relation(s) into gold."
+        " 12 span(s) and 4 relation(s) were accepted before."
+    )

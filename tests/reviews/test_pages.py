@@ -188,3 +188,19 @@ def test_queue_filters_on_the_page(scene):
     assert titles(annotator=scene.ann2.pk) == [scene.document.title]
     response = client.get("/review/", {"label": "hedge"})
     assert (response.status_code, response.content.decode()) == (400, "Label must be a whole number.")
+
+
+def test_span_history_page_names_spans_people_and_speakers(scene):
+    """The span page reads "EVIDENCE “the mat”" and "CLAIM “The cat sat”", not span ids
+    (issue 16: "span 40 qualifies span 39")."""
+    from tests.factories import RelationFactory
+
+    evidence = Annotation.objects.get(annotator=scene.ann1, start=15)
+    claim = Annotation.objects.get(annotator=scene.ann1, start=0)
+    RelationFactory(source=evidence, target=claim, type="supports")
+    html = client_for(scene.reviewer).get(f"/review/annotations/{evidence.pk}/history/").content.decode()
+    assert '<h1 class="span-history-title">History of EVIDENCE “the mat”</h1>' in html
+    assert "<td>EVIDENCE “the mat” supports CLAIM “The cat sat”</td>" in html
+    assert "<b>target</b>: CLAIM “The cat sat”" in html
+    assert "ann1&#x27;s layer" in html
+    assert f"span {evidence.pk}" not in html

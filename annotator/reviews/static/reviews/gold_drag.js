@@ -99,6 +99,10 @@ export class GoldDrag {
   move(event) {
     if (!this.drag) return;
     event.preventDefault();
+    // Near the top or bottom of the text box, scroll it so a boundary can go off-screen.
+    const box = this.box(), edge = box.getBoundingClientRect();
+    if (event.clientY > edge.bottom - 28) box.scrollTop += 16;
+    else if (event.clientY < edge.top + 28) box.scrollTop -= 16;
     const cp = this.caret(event.clientX, event.clientY);
     if (cp === null || cp === undefined) return;
     const bounds = this.bounds(this.index.toUtf16(cp), event.altKey || this.exact());
