@@ -3,6 +3,7 @@
 // Offsets: the server speaks code points, the DOM UTF-16; offsets.js converts.
 
 import { OffsetIndex, snapToWords, clampToCharacters } from "../annotator/js/offsets.js";
+import { csrfToken as csrf } from "../annotator/js/api.js";
 import { GoldDrag } from "./gold_drag.js";
 
 const $ = (id) => document.getElementById(id);
@@ -21,7 +22,6 @@ let lastMove = null; // the gold boundary move Ctrl+Z (or Undo) takes back: {id,
 
 const layers = () => Array.from(body.querySelectorAll(".layer"));
 const rowOf = (id) => body.querySelector(`tr[data-span="${id}"]`);
-const csrf = () => (document.querySelector("[name=csrfmiddlewaretoken]") || {}).value || "";
 
 function setStatus(state, message) {
   statusEl.dataset.state = state;
