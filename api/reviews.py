@@ -19,11 +19,15 @@ from annotator.documents.models import Document
 from annotator.projects.models import Label, LabelSubtype, Project, Role
 from annotator.projects.selectors import project_access, project_member_get, user_role
 from annotator.reviews import adjudication, decisions, history
-from annotator.reviews.agreement_services import agreement_document_compute, agreement_project_request
+from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.assigning import assignment_reassign, assignments_bulk_create
 from annotator.reviews.models import Agreement, Assignment
 from annotator.reviews.selectors import progress_by_annotator, progress_by_document, review_queue
-from annotator.reviews.services import assignment_approve, assignment_request_changes
+from annotator.reviews.services import (
+    agreement_project_request,
+    assignment_approve,
+    assignment_request_changes,
+)
 from api.assignments import AssignmentSerializer
 from api.jobs import JobSerializer, job_response
 from api.lists import unknown_parameters_refuse

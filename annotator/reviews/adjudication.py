@@ -25,8 +25,8 @@ from annotator.documents.models import Document
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access
 from annotator.reviews.agreement_services import COMPARED_STATES
-from annotator.reviews.decisions import item_assert_reviewable, item_set_status
 from annotator.reviews.models import Assignment
+from annotator.reviews.review_items import item_assert_reviewable, item_set_status
 
 
 def _gold_twin(annotation: Annotation) -> Annotation | None:
