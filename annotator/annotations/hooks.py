@@ -19,8 +19,8 @@ figures of its documents are stale. Both apps plug in here from their AppConfig.
   CTEs over ``live`` (the project id) and ``keys`` (a FROM item of (k, e) pairs built with
   ``%(mark_document)s`` and ``%(mark_speaker)s``); they must define a CTE ``scheduled`` that
   yields a row when the subscriber has work to start once the statement has committed, which
-  ``statement_committed()`` then hands back. One subscriber only, because the statement
-  returns one such flag.
+  ``statement_written()`` then hands back (other subscribers hear ``changed()`` from it). One
+  such subscriber only, because the statement returns one such flag.
 
 Nothing is registered in a bare annotations app: writes are then unguarded and unheard.
 """
@@ -120,7 +120,23 @@ def statement_params() -> dict | None:
     return None if subscriber is None else subscriber.statement.params()
 
 
-def statement_committed(project_id: int) -> None:
-    """The write statement committed and its ``scheduled`` CTE yielded a row."""
-    subscriber = next(s for s in _registry.subscribers.values() if s.statement)
-    subscriber.statement.committed(project_id)
+def statement_written(
+    project_id: int,
+    *,
+    marked: bool,
+    scheduled: bool,
+    document_ids: Iterable[int],
+    speaker_ids: Iterable[int] = (),
+) -> None:
+    """A single-statement write committed. The statement subscriber gets its follow-up (when its
+    marks ran in the statement and ``scheduled`` came back true); every other subscriber, or all
+    of them when the statement carried no marks, hears changed() as from any other write."""
+    document_ids, speaker_ids = list(document_ids), list(speaker_ids)
+    for subscriber in _registry.subscribers.values():
+        if subscriber.paused():
+            continue
+        if marked and subscriber.statement is not None:
+            if scheduled:
+                subscriber.statement.committed(project_id)
+        else:
+            subscriber.changed(project_id, document_ids=document_ids, speaker_ids=speaker_ids)

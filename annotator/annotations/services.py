@@ -143,8 +143,12 @@ def annotation_create(
         marks = hooks.statement_params()
         inserted = _insert(span, open_states=sorted(hooks.layer_guard().editing_states), marks=marks)
         if inserted.id is not None:
-            if inserted.scheduled:
-                hooks.statement_committed(span.project_id)
+            hooks.statement_written(
+                span.project_id,
+                marked=marks is not None,
+                scheduled=inserted.scheduled,
+                document_ids=[document.pk],
+            )
             return span
         # Not started, assigned or read-only: the guard's open_for_edit below says which.
     with transaction.atomic():
@@ -288,12 +292,11 @@ def relation_create_checked(
     relation = outcome.relation
     if relation is None:
         return None
-    if outcome.scheduled:
-        hooks.statement_committed(relation.project_id)
-    elif in_transaction:  # the statement sends no post_save
-        hooks.changed(
-            relation.project_id, document_ids=[relation.document_id], speaker_ids=relation_speakers(relation)
-        )
+    keys = {"document_ids": [relation.document_id], "speaker_ids": relation_speakers(relation)}
+    if in_transaction:  # the statement sent no post_save and carried no marks
+        hooks.changed(relation.project_id, **keys)
+    else:
+        hooks.statement_written(relation.project_id, marked=marks, scheduled=outcome.scheduled, **keys)
     return relation
 
 
