@@ -54,6 +54,7 @@ def test_single_statement_and_orm_writes_each_report_their_document_and_speaker_
     ]
 
 
+@pytest.mark.django_db
 def test_a_paused_subscriber_hears_nothing(monkeypatch):
     """A bulk loader's pause (credibility's scores_signals_suspended) silences that subscriber only."""
     calls = []
