@@ -7,7 +7,9 @@ figures of its documents are stale. Both apps plug in here from their AppConfig.
 - **The layer guard** (one, reviews): whether an annotator's layer may change now, and
   opening it on its first edit (reviews owns the layer's review state). The single-statement
   fast paths (span_sql.py, relation_sql.py) check the same rule in SQL over the guard's
-  states (``guard.editing_states``, ``guard.editable_states``).
+  states (``guard.editing_states``, ``guard.editable_states``), reading the state from the
+  ``reviews_assignment`` table by name: the one thing annotations knows of reviews, kept in
+  those two statements (a Python import of reviews would fail tests/core/test_layers.py).
 - **Change subscribers** (any number; credibility is one): ``changed()`` tells each one the
   project, documents and speakers whose spans or relations changed. Every write path calls
   it: the ORM (post_save/post_delete of Annotation and Relation, connected in
