@@ -19,6 +19,7 @@ from annotator.reviews.admin_work import (
     ReviewedDocumentAdmin,
     ReviewedRelationAdmin,
     alpha_subquery,
+    members_of_projects,
 )
 from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.assigning import assignment_reassign
@@ -33,13 +34,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        projects = queryset.values("project_id") if queryset is not None else []
-        self.fields["annotator"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__project_id__in=projects, memberships__is_active=True)
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["annotator"].queryset = members_of_projects(queryset)
 
 
 @admin.action(description="Approve selected submitted work")

@@ -28,19 +28,24 @@ def alpha_subquery(document_path: str = "document") -> Subquery:
     return Subquery(rows, output_field=FloatField())
 
 
+def members_of_projects(queryset):
+    """The active members of the selected items' projects, by username: whom work may go to."""
+    projects = queryset.values("project_id") if queryset is not None else []
+    return (
+        get_user_model()
+        .objects.filter(memberships__project_id__in=projects, memberships__is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
 class RoundRobinForm(forms.Form):
     annotators = forms.ModelMultipleChoiceField(queryset=get_user_model().objects.none())
     overlap = forms.IntegerField(min_value=1, initial=2, help_text="Annotators per document")
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        projects = queryset.values("project_id") if queryset is not None else []
-        self.fields["annotators"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__project_id__in=projects, memberships__is_active=True)
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["annotators"].queryset = members_of_projects(queryset)
 
 
 @admin.action(description="Assign round-robin (asks for annotators and overlap)")
