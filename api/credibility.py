@@ -22,7 +22,7 @@ from annotator.credibility.models import (
     SourceScore,
     SourceScoreSnapshot,
 )
-from annotator.credibility.services import scores_recompute_request
+from annotator.credibility.scheduling import scores_recompute_request
 from api.jobs import JobSerializer, job_response
 from api.lists import unknown_parameters_refuse
 

@@ -18,17 +18,12 @@ from rest_framework.response import Response
 from annotator.annotations.models import Layer
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
-from annotator.documents.services import (
-    author_get_or_create,
-    document_boilerplate_set,
-    document_create,
-    document_delete,
-    source_get_or_create,
-)
+from annotator.documents.services import document_boilerplate_set, document_create, document_delete
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access
 from annotator.reviews.services import assignment_submit
 from annotator.sources.models import Source
+from annotator.sources.services import author_get_or_create, source_get_or_create
 from api.access import document_access, in_member_projects, role_in
 from api.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, IgnoreFormatParameter, export_response
 from api.filters import DocumentFilter

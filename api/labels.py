@@ -8,9 +8,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from annotator.core.errors import NotFound
-from annotator.interchange.services import label_create, label_update, subtype_create, subtype_update
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Role
 from annotator.projects.selectors import project_access
+from annotator.projects.services import label_create, label_update, subtype_create, subtype_update
 from api.access import in_member_projects
 from api.filters import IdFilter
 from api.representations import ErrorSerializer, id_field, parse_id

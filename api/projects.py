@@ -12,11 +12,11 @@ from rest_framework.response import Response
 
 from annotator.core.errors import NotFound
 from annotator.interchange.exports import export_job_start, export_selection_for
-from annotator.interchange.services import membership_deactivate
 from annotator.projects.models import Invitation, Membership, Project, Role
 from annotator.projects.selectors import invitations_pending, project_access, projects_for_user
 from annotator.projects.services import (
     invitation_respond,
+    membership_deactivate,
     membership_request,
     membership_set,
     project_create,

@@ -18,12 +18,16 @@ from annotator.core.errors import ApplicationError, NotFound
 from annotator.documents.models import Document
 from annotator.projects.models import Label, LabelSubtype, Project, Role
 from annotator.projects.selectors import project_access, project_member_get, user_role
-from annotator.reviews import adjudication, decisions, history
-from annotator.reviews.agreement_services import agreement_document_compute, agreement_project_request
+from annotator.reviews import accept_agreed, adjudication, decisions, history
+from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.assigning import assignment_reassign, assignments_bulk_create
 from annotator.reviews.models import Agreement, Assignment
 from annotator.reviews.selectors import progress_by_annotator, progress_by_document, review_queue
-from annotator.reviews.services import assignment_approve, assignment_request_changes
+from annotator.reviews.services import (
+    agreement_project_request,
+    assignment_approve,
+    assignment_request_changes,
+)
 from api.assignments import AssignmentSerializer
 from api.jobs import JobSerializer, job_response
 from api.lists import unknown_parameters_refuse
@@ -289,7 +293,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path=rf"{DOCUMENT}/gold/accept-agreed")
     def gold_accept_agreed(self, request, document_id=None):
         document = _get(Document, document_id, request.user, "Document")
-        return Response(adjudication.gold_accept_agreed(document=document, reviewer=request.user))
+        return Response(accept_agreed.gold_accept_agreed(document=document, reviewer=request.user))
 
     # -- agreement --------------------------------------------------------------------
     @extend_schema(

@@ -8,9 +8,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from annotator.core.errors import PermissionDenied
-from annotator.documents.services import author_get_or_create, source_get_or_create
 from annotator.projects.models import Membership, Role
 from annotator.sources.models import Author, Source
+from annotator.sources.services import author_get_or_create, source_get_or_create
 from api.representations import ErrorSerializer, StrictCharField
 
 

@@ -7,8 +7,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from annotator.interchange.services import speaker_get_or_create
 from annotator.sources.models import Speaker, SpeakerKind
+from annotator.sources.services import speaker_get_or_create
 from api.representations import ErrorSerializer
 
 

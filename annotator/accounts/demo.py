@@ -17,7 +17,7 @@ DEMO_USERS = [
     ("annotator3", Role.ANNOTATOR, False),
 ]
 # What each demo login is for, printed by create_demo_users (the states come from
-# annotator/reviews/demo_workflow.json, loaded by `load_sample_layer --demo-workflow`).
+# annotator/demo/demo_workflow.json, loaded by `load_sample_layer --demo-workflow`).
 DEMO_PURPOSE = {
     "manager": "assign and reassign documents, project agreement, history and undo, /admin/",
     "reviewer": "the review queue: compare submitted layers, build gold",

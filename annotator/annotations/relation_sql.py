@@ -19,10 +19,10 @@ type/endpoint check) stay the backstop: ON CONFLICT DO NOTHING turns a duplicate
 racing past the NOT EXISTS into "nothing written", which the general path then
 reports as a duplicate.
 
-Nothing else listens to Relation's post_save except simple-history and the
-credibility marks (annotator/credibility/signals.py), both done here (inside a
-caller's transaction the marks are left to scores_mark_on_commit instead, so
-marker rows are never locked longer than one statement runs).
+Nothing else listens to Relation's post_save except simple-history and
+annotations' change hook (annotations/receivers.py, hooks.py), both done here (inside
+a caller's transaction the service calls hooks.changed instead, so marker rows are
+never locked longer than one statement runs).
 """
 
 # Table and column names come from model meta and predicates from RULES; every value is a parameter.
@@ -34,17 +34,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from django.conf import settings
 from django.db import connection
 
+from annotator.annotations import hooks
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType
 from annotator.annotations.rules import RELATION_ENDS
 from annotator.annotations.span_sql import history_user_id
 from annotator.core.db import model_from_row, prepared_cursor
-from annotator.credibility.models import DirtyKind
-from annotator.credibility.services import dirty_marks_ctes
 from annotator.projects.models import Label, Role
-from annotator.reviews.services import EDITABLE_STATES
 
 
 def _ends_sql(alias: str, side: int) -> str:
@@ -89,7 +86,7 @@ RULES: dict[str, str] = {
     # annotations/rules.py RELATION_ENDS: links whose ends can never count are refused.
     "source_kind_fits": _ends_sql("src", 0),
     "target_kind_fits": "%(target)s::bigint IS NULL OR " + _ends_sql("tgt", 1),
-    # reviews/services.py layer_assert_editable: a submitted or approved layer is read-only.
+    # The layer guard's assert_editable (hooks.py; reviews): a submitted or approved layer is read-only.
     "layer_editable": (
         "src.layer <> %(annotator_layer)s OR NOT EXISTS (SELECT 1 FROM reviews_assignment ra"
         " WHERE ra.document_id = src.document_id AND ra.annotator_id = src.annotator_id"
@@ -164,14 +161,14 @@ def _statement(*, marks: bool) -> tuple[str, list[str], list[str]]:
         f" SELECT {history_values} FROM rel)",
     ]
     if marks:
-        # As credibility/signals.py marks a saved relation: its document, and the speaker of an attribution.
+        # As receivers.py reports a saved relation: its document, and the speaker of an attribution.
         ctes.append("live AS (SELECT project_id AS id FROM rel)")
         keys = (
-            "(SELECT %(dirty_document)s::text, document_id FROM rel UNION ALL"
-            " SELECT %(dirty_speaker)s::text, speaker_id FROM rel"
+            "(SELECT %(mark_document)s::text, document_id FROM rel UNION ALL"
+            " SELECT %(mark_speaker)s::text, speaker_id FROM rel"
             " WHERE type = %(attributed)s AND speaker_id IS NOT NULL) AS t(k, e)"
         )
-        ctes.append(dirty_marks_ctes(keys).strip())
+        ctes.append(hooks.statement_ctes(keys))
     scheduled = "EXISTS (SELECT 1 FROM scheduled)" if marks else "false"
     outputs = ", ".join(f"rel.{quote(c)}" for c in returned)
     sql = f"WITH {', '.join(ctes)} SELECT {outputs}, v.refused, {scheduled} FROM v LEFT JOIN rel ON true"
@@ -191,7 +188,7 @@ def relation_insert_checked(
     marks: bool,
 ) -> Outcome:
     """Check every RULE for ``user`` creating this relation and, when all hold, insert it with
-    its history row (and, with ``marks``, its credibility marks) in one statement.
+    its history row (and, with ``marks``, its change marks) in one statement.
 
     ``marks`` only when the statement is its own transaction (see the module docstring).
     """
@@ -213,14 +210,12 @@ def relation_insert_checked(
         annotator_layer=Layer.ANNOTATOR,
         manager=Role.MANAGER,
         review_roles=[Role.REVIEWER, Role.MANAGER],
-        editable_states=sorted(EDITABLE_STATES),
+        editable_states=sorted(hooks.layer_guard().editable_states),
         history_date=now,
         history_user_id=history_user_id(relation),
-        dirty_document=DirtyKind.DOCUMENT,
-        dirty_speaker=DirtyKind.SPEAKER,
-        dirty_scheduled=DirtyKind.SCHEDULED,
-        dirty_stale_seconds=float(settings.CREDIBILITY_SCHEDULED_STALE_SECONDS),
     )
+    if marks:
+        params.update(hooks.statement_params() or {})
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

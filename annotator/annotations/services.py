@@ -11,18 +11,17 @@ from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from annotator.annotations import hooks
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType
+from annotator.annotations.receivers import relation_speakers
 from annotator.annotations.relation_sql import relation_insert_checked
 from annotator.annotations.rules import relation_ends_problem
 from annotator.annotations.span_sql import Inserted, span_insert
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.core.integrity import constraint_name
 from annotator.core.locking import row_lock
-from annotator.credibility.services import dirty_marks_params, scores_recompute_enqueue
-from annotator.credibility.signals import scores_mark_on_commit, scores_marks_suspended
 from annotator.documents.models import Document
 from annotator.projects.models import Label, LabelSubtype
-from annotator.reviews.services import LAYER_EDITING_STATES, layer_assert_editable, layer_open_for_edit
 from annotator.sources.models import Speaker
 
 
@@ -64,7 +63,7 @@ def _check_label(*, document: Document, label: Label, subtype: LabelSubtype | No
 
 def _assert_layer_editable(item: Annotation | Relation) -> None:
     if item.layer == Layer.ANNOTATOR:
-        layer_assert_editable(document=item.document, annotator=item.annotator)
+        hooks.layer_guard().assert_editable(document=item.document, annotator=item.annotator)
 
 
 def annotation_snapshot(annotation: Annotation) -> dict:
@@ -119,9 +118,9 @@ def annotation_create(
     relations that pointed at it can be restored too.
 
     Outside a transaction, a span in a layer already being edited is one statement that
-    also marks credibility scores dirty (span_sql.py): the API's hot path. Inside one (keyed
-    API writes), the same statement, with the marks after commit. A layer not started yet
-    and the gold layer take the general path.
+    also runs the change subscribers' marks (span_sql.py, hooks.py): the API's hot path. Inside
+    one (keyed API writes), the same statement, with the subscribers told after it. A layer not
+    started yet and the gold layer take the general path.
     """
     quote = _check_span(document=document, start=start, end=end, quote=quote)
     _check_label(document=document, label=label, subtype=subtype)
@@ -142,30 +141,34 @@ def annotation_create(
     )
     span.pk = restore_id
     if layer == Layer.ANNOTATOR and not connection.in_atomic_block and restore_id is None:
-        marks = None if scores_marks_suspended() else dirty_marks_params(document_ids=[document.pk])
-        inserted = _insert(span, open_states=sorted(LAYER_EDITING_STATES), marks=marks)
+        marks = hooks.statement_params()
+        inserted = _insert(span, open_states=sorted(hooks.layer_guard().editing_states), marks=marks)
         if inserted.id is not None:
-            if inserted.scheduled:
-                scores_recompute_enqueue(project_id=span.project_id)
+            hooks.statement_written(
+                span.project_id,
+                marked=marks is not None,
+                scheduled=inserted.scheduled,
+                document_ids=[document.pk],
+            )
             return span
-        # Not started, assigned or read-only: layer_open_for_edit below says which.
+        # Not started, assigned or read-only: the guard's open_for_edit below says which.
     elif layer == Layer.ANNOTATOR and restore_id is None:
         # Inside a transaction (a POST with an Idempotency-Key: the key's row commits with the
         # span): the same guarded statement, in a savepoint so a refused duplicate leaves the
         # transaction usable. Marks wait for the commit: taken here, the marker rows would stay
         # locked until the whole request commits and serialise concurrent writers.
         with transaction.atomic():
-            inserted = _insert(span, open_states=sorted(LAYER_EDITING_STATES))
+            inserted = _insert(span, open_states=sorted(hooks.layer_guard().editing_states))
         if inserted.id is not None:
-            scores_mark_on_commit(span.project_id, document_ids=[document.pk])
+            hooks.changed(span.project_id, document_ids=[document.pk])
             return span
     with transaction.atomic():
         if layer == Layer.ANNOTATOR:
-            layer_open_for_edit(document=document, annotator=annotator)
+            hooks.layer_guard().open_for_edit(document=document, annotator=annotator)
         else:
             span.annotator_id = gold_layer_owner_id(document=document, starting=annotator.pk)
         _insert(span)
-        scores_mark_on_commit(span.project_id, document_ids=[document.pk])
+        hooks.changed(span.project_id, document_ids=[document.pk])  # span_insert sends no post_save
     return span
 
 
@@ -286,13 +289,13 @@ def relation_create_checked(
     note: str = "",
 ) -> Relation | None:  # fmt: skip
     """The API's relation write in one statement: ``user``'s access to both spans, every rule of
-    relation_create, the insert, its history and its credibility marks (relation_sql.py).
+    relation_create, the insert, its history and its change marks (relation_sql.py, hooks.py).
 
     None when a rule refuses (nothing was written): the caller then takes the general path
     (access checks and relation_create), which names the rule in its error.
     """
     in_transaction = connection.in_atomic_block
-    marks = not in_transaction and not scores_marks_suspended()
+    marks = not in_transaction and hooks.statement_marking()
     outcome = relation_insert_checked(
         user=user, source_id=source_id, type=type, target_id=target_id, speaker_id=speaker_id, note=note,
         now=timezone.now(), marks=marks,
@@ -300,15 +303,11 @@ def relation_create_checked(
     relation = outcome.relation
     if relation is None:
         return None
-    if outcome.scheduled:
-        scores_recompute_enqueue(project_id=relation.project_id)
-    elif in_transaction:
-        speakers = (
-            [relation.speaker_id]
-            if relation.type == RelationType.ATTRIBUTED_TO and relation.speaker_id
-            else []
-        )
-        scores_mark_on_commit(relation.project_id, document_ids=[relation.document_id], speaker_ids=speakers)
+    keys = {"document_ids": [relation.document_id], "speaker_ids": relation_speakers(relation)}
+    if in_transaction:  # the statement sent no post_save and carried no marks
+        hooks.changed(relation.project_id, **keys)
+    else:
+        hooks.statement_written(relation.project_id, marked=marks, scheduled=outcome.scheduled, **keys)
     return relation
 
 

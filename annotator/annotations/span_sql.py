@@ -1,4 +1,4 @@
-"""One statement that stores a new span with its history row (and, on its own, its dirty marks).
+"""One statement that stores a new span with its history row (and, on its own, its change marks).
 
 Creating a span is the hottest write of the API. Through the ORM it costs an
 INSERT, simple-history's post_save INSERT (about 0.8 ms of Python: a model
@@ -10,9 +10,10 @@ insert (offsets, quote, composite foreign keys, the unique span), and the
 history row holds the same values simple-history would write (columns come
 from the models, so a new field is carried over without editing this file).
 
-Nothing else listens to Annotation's post_save except simple-history and the
-credibility marks (annotator/credibility/signals.py), both done here; a new
-receiver would have to be called by annotation_create too.
+Nothing else listens to Annotation's post_save except simple-history and
+annotations' change hook (annotations/receivers.py, hooks.py), both done here:
+the marks are the SQL the hook's statement subscriber registered (credibility's);
+a new receiver would have to be called by annotation_create too.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from functools import cache
 from django.db import connection
 from simple_history.models import HistoricalRecords
 
+from annotator.annotations import hooks
 from annotator.annotations.models import Annotation
 from annotator.core.db import prepared_cursor
-from annotator.credibility.services import DIRTY_MARKS_CTES
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,9 @@ def _statement(*, guard_layer: bool, marks: bool) -> tuple[str, list[str]]:
     )
     if marks:
         ctes.append("live AS (SELECT project_id AS id FROM span)")
-        ctes.append(DIRTY_MARKS_CTES.strip())
+        ctes.append(
+            hooks.statement_ctes("(SELECT %(mark_document)s::text, document_id FROM span) AS t(k, e)")
+        )
     outputs = ["(SELECT id FROM span)", "EXISTS (SELECT 1 FROM scheduled)" if marks else "false"]
     sql = f"WITH {', '.join(ctes)} SELECT {', '.join(outputs)}"
     return sql, [f.attname for f in fields]
@@ -101,7 +104,7 @@ def span_insert(
     """INSERT ``annotation`` (unsaved) with its history row; set its id when stored.
 
     ``open_states``: insert only if the annotator's assignment on the document is in one
-    of these states. ``marks``: dirty_marks_params() to mark in the same statement (only
+    of these states. ``marks``: hooks.statement_params() to mark in the same statement (only
     when the statement is its own transaction, so the marker rows stay locked no longer
     than the statement runs).
     """

@@ -2,6 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from annotator.config.celery_app import app as celery_app
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.config.settings.base")
 application = get_wsgi_application()
 
@@ -24,9 +26,7 @@ def _warm_up() -> None:
 
     get_resolver().url_patterns  # noqa: B018 - the import is the point
     if settings.CELERY_BROKER_URL:
-        from annotator.config.celery_app import app
-
-        app.connection_for_write().transport_cls  # noqa: B018 - resolves (imports) the transport
+        celery_app.connection_for_write().transport_cls  # noqa: B018 - resolves (imports) the transport
     gc.freeze()
 
 

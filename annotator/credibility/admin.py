@@ -9,9 +9,9 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from annotator.credibility.models import SourceScore, SourceScoreSnapshot
-from annotator.credibility.services import scores_recompute_request, scores_recompute_request_many
+from annotator.credibility.scheduling import scores_recompute_request, scores_recompute_request_many
+from annotator.projects.admin_scoping import ManagedProjectsMixin, managed_project_ids, run_each
 from annotator.projects.models import Project
-from annotator.reviews.admin_support import ManagedProjectsMixin, managed_project_ids, run_each
 
 LIST = ("entity_name", "kind", "project", "layer", "scored_documents", "claims", "evidence", "small_sample",
         "computed_at")  # fmt: skip

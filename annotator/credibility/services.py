@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from annotator.core.queueing import task_send
 from annotator.credibility.metrics import (
     TUNING,
     Targets,
@@ -34,10 +32,8 @@ from annotator.credibility.models import (
     SourceScore,
     SourceScoreSnapshot,
 )
-from annotator.jobs.models import Job, JobKind
-from annotator.jobs.services import job_create, job_enqueue, job_finish, job_progress, job_start
-from annotator.projects.models import Project, Role
-from annotator.projects.selectors import project_access
+from annotator.jobs.services import job_finish, job_progress, job_start
+from annotator.projects.models import Project
 
 # pg_advisory_xact_lock(class, project id): one recompute per project at a time.
 LOCK_CLASS = 0x5C0E
@@ -138,34 +134,14 @@ def scores_entity_renamed(*, kind: str, entity_id: int, name: str) -> int:
     )
 
 
-def scores_mark_dirty(
-    *,
-    project_id: int,
-    document_ids: Iterable[int] = (),
-    speaker_ids: Iterable[int] = (),
-    whole_project: bool = False,
-) -> bool:
-    """Record what changed; True when this call scheduled the (single) recompute task.
-
-    Call after commit. The ``scheduled`` row is the debounce: while it
-    exists a task is queued, so further marks only add dirty rows.
-    """
-    keys = [(DirtyKind.PROJECT, 0)] if whole_project else []
-    keys += [(DirtyKind.DOCUMENT, int(i)) for i in document_ids]
-    keys += [(DirtyKind.SPEAKER, int(i)) for i in speaker_ids]
-    if not keys:
-        return False
-    return _schedule(project_id=project_id, keys=keys)
-
-
 # The marking statement's CTEs, over a CTE ``live`` that yields the project id (no row: mark
-# nothing). Shared by _schedule and by writes that mark in their own single-statement
-# transaction (annotator/annotations/span_sql.py); parameters from dirty_marks_params().
+# nothing). Shared by scores_marks_write and by writes that mark in their own single-statement
+# transaction (through annotations/hooks.py); parameters from dirty_statement_params().
 # Never waits on a recompute: a recompute holds no lock on these rows (claims are taken
 # and settled in short transactions of their own). A mark on a claimed row clears the
 # claim, so the row survives the running recompute (which may have read the data before
 # this change). ``scheduled`` returns a row when this statement queued the task: the
-# caller enqueues it once the statement has committed (scores_recompute_enqueue). A
+# caller enqueues it once the statement has committed (tasks.scores_recompute_enqueue). A
 # queued-task row older than CREDIBILITY_SCHEDULED_STALE_SECONDS is taken over (its task
 # was lost: the process died between commit and send), so a lost task never blocks marks.
 _DIRTY_MARKS_TEMPLATE = """
@@ -195,11 +171,10 @@ def dirty_marks_ctes(keys: str) -> str:
 DIRTY_MARKS_CTES = dirty_marks_ctes("unnest(%(dirty_kinds)s::text[], %(dirty_ids)s::bigint[]) AS t(k, e)")
 
 
-def dirty_marks_params(*, document_ids: Iterable[int] = (), speaker_ids: Iterable[int] = ()) -> dict:
-    """The parameters of DIRTY_MARKS_CTES for these documents and speakers."""
-    keys = [(DirtyKind.DOCUMENT, int(i)) for i in document_ids]
-    keys += [(DirtyKind.SPEAKER, int(i)) for i in speaker_ids]
-    return _marks_params(keys)
+def dirty_statement_params() -> dict:
+    """The parameters of dirty_marks_ctes() in a span or relation write statement, whose keys
+    name the kinds as %(mark_document)s and %(mark_speaker)s (annotations/hooks.py)."""
+    return {**_marks_params([]), "mark_document": DirtyKind.DOCUMENT, "mark_speaker": DirtyKind.SPEAKER}
 
 
 def _marks_params(keys: list[tuple[str, int]]) -> dict:
@@ -211,7 +186,9 @@ def _marks_params(keys: list[tuple[str, int]]) -> dict:
     }
 
 
-def _schedule(*, project_id: int, keys: list[tuple[str, int]]) -> bool:
+def scores_marks_write(*, project_id: int, keys: list[tuple[str, int]]) -> bool:
+    """Write these marks; True when this call inserted the ``scheduled`` row (the caller then
+    queues the recompute: credibility/scheduling.py)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH live AS (SELECT id FROM projects_project WHERE id = %(p)s),"  # noqa: S608 - constant SQL
@@ -219,30 +196,25 @@ def _schedule(*, project_id: int, keys: list[tuple[str, int]]) -> bool:
             {"p": project_id, **_marks_params(keys)},
         )
         # No row: a task is already queued, or the project was deleted meanwhile.
-        inserted = cursor.fetchone() is not None
-    if inserted:
-        scores_recompute_enqueue(project_id=project_id)
-    return inserted
+        return cursor.fetchone() is not None
 
 
-def scores_recompute_enqueue(*, project_id: int) -> None:
-    """Queue the project's incremental recompute; call once its ``scheduled`` row is committed."""
-    from annotator.credibility.tasks import scores_recompute_dirty_task
+def scores_schedule_release(*, project_id: int) -> None:
+    """Drop the debounce row of a recompute that could not be queued (the broker is unreachable),
+    or no later change would queue one again. The dirty rows stay, so the next change (or the
+    hourly full recompute) recomputes them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM credibility_scoredirty WHERE project_id = %s AND kind = %s",
+            [project_id, DirtyKind.SCHEDULED],
+        )
 
-    sent = task_send(
-        scores_recompute_dirty_task,
-        kwargs={"project_id": project_id},
-        countdown=getattr(settings, "CREDIBILITY_DEBOUNCE_SECONDS", 2.0),
-    )
-    if sent is None:
-        # The broker is unreachable: drop the debounce row, or no later change would queue a
-        # recompute again. The dirty rows stay, so the next change (or the hourly full
-        # recompute) recomputes them.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM credibility_scoredirty WHERE project_id = %s AND kind = %s",
-                [project_id, DirtyKind.SCHEDULED],
-            )
+
+def scores_reschedule_needed(*, project_id: int) -> bool:
+    """After a run: marks that raced with its claim must not wait for the next change, so
+    True when some are left and this call took the ``scheduled`` row for a new run."""
+    left = ScoreDirty.objects.filter(project_id=project_id).exclude(kind=DirtyKind.SCHEDULED).exists()
+    return left and scores_marks_write(project_id=project_id, keys=[])
 
 
 def _claim(*, project_id: int, claim: uuid.UUID) -> list[tuple[str, int]]:
@@ -288,7 +260,8 @@ def scores_recompute_dirty(*, project_id: int) -> int:
     Claiming, recomputing and settling are three transactions, so span writes
     marking sources dirty never wait for a recompute. A failed recompute
     hands its markers back (the retry finds them); a crashed one leaves them
-    claimed, and the redelivered task (acks_late) takes them again.
+    claimed, and the redelivered task (acks_late) takes them again. The task then queues
+    the next run if marks raced with the claim (scores_reschedule_needed).
     """
     project = Project.objects.filter(pk=project_id).first()
     if project is None:
@@ -310,10 +283,6 @@ def scores_recompute_dirty(*, project_id: int) -> int:
             _settle(project_id=project_id, claim=claim, done=False)
         raise
     _settle(project_id=project_id, claim=claim, done=True)
-    # Marks that raced with the claim must not wait for the next change:
-    # reschedule if anything is left without a queued task.
-    if ScoreDirty.objects.filter(project_id=project_id).exclude(kind=DirtyKind.SCHEDULED).exists():
-        _schedule(project_id=project_id, keys=[])
     return written
 
 
@@ -342,26 +311,3 @@ def scores_recompute_projects(*, project_ids: list[int] | None = None, job_id: i
             message=f"Recomputed {rows} source rows in {len(projects)} project(s).",
         )
     return counts
-
-
-def scores_recompute_request(*, user, project_id: int) -> Job:
-    """On-demand full recompute of one project (reviewers and managers), as a Job."""
-    project, _ = project_access(user=user, project_id=project_id, minimum=Role.REVIEWER)
-    from annotator.credibility.tasks import scores_recompute_task
-
-    job = job_create(
-        kind=JobKind.SCORES, project=project, created_by=user, params={"project_ids": [project.pk]}
-    )
-    job_enqueue(job=job, task=scores_recompute_task, project_ids=[project.pk])
-    return job
-
-
-def scores_recompute_request_many(*, user, project_ids: list[int]) -> Job:
-    """One Job recomputing several projects (the admin's "recompute all"); managers only."""
-    for project_id in project_ids:
-        project_access(user=user, project_id=project_id, minimum=Role.MANAGER)
-    from annotator.credibility.tasks import scores_recompute_task
-
-    job = job_create(kind=JobKind.SCORES, created_by=user, params={"project_ids": project_ids})
-    job_enqueue(job=job, task=scores_recompute_task, project_ids=project_ids)
-    return job

@@ -3,8 +3,9 @@
 Handlers only remember what changed; the marks are written after the
 transaction commits (nothing is recomputed for a rolled-back change), and
 the marking service coalesces bursts into one queued task per project.
-A new span written outside a transaction is marked by its own insert
-statement instead (annotator/annotations/span_sql.py): same rows, same
+Spans and relations are heard through annotations' hook (annotations/hooks.py),
+which every write path calls; a write that is its own single-statement
+transaction runs the marking CTEs in that statement instead: same rows, same
 single queued task, one commit.
 Document metadata and label kinds can move figures between sources, so
 they mark the whole project; a renamed outlet, author or speaker only
@@ -20,8 +21,11 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from annotator.annotations.models import Annotation, Relation, RelationType
+from annotator.annotations import hooks
 from annotator.credibility.models import EntityKind
+from annotator.credibility.scheduling import scores_mark_dirty
+from annotator.credibility.services import dirty_marks_ctes, dirty_statement_params, scores_entity_renamed
+from annotator.credibility.tasks import scores_recompute_enqueue
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Project
 from annotator.reviews.models import Assignment
@@ -48,20 +52,7 @@ def scores_mark_on_commit(project_id, **kwargs) -> None:
     """Mark sources dirty once the current transaction commits (at once outside one)."""
     if _suspended.get() or project_id is None:
         return
-    from annotator.credibility.services import scores_mark_dirty
-
     transaction.on_commit(partial(scores_mark_dirty, project_id=project_id, **kwargs))
-
-
-def _on_span(sender, instance, **kwargs):
-    scores_mark_on_commit(instance.project_id, document_ids=[instance.document_id])
-
-
-def _on_relation(sender, instance, **kwargs):
-    speakers = (
-        [instance.speaker_id] if instance.type == RelationType.ATTRIBUTED_TO and instance.speaker_id else []
-    )
-    scores_mark_on_commit(instance.project_id, document_ids=[instance.document_id], speaker_ids=speakers)
 
 
 def _on_assignment(sender, instance, **kwargs):
@@ -86,18 +77,31 @@ def _on_project(sender, instance, created, update_fields=None, **kwargs):
 def _on_entity(sender, instance, created, **kwargs):
     if created or _suspended.get():
         return
-    from annotator.credibility.services import scores_entity_renamed
-
     kind = {Source: EntityKind.OUTLET, Author: EntityKind.AUTHOR, Speaker: EntityKind.SPEAKER}[sender]
     transaction.on_commit(
         partial(scores_entity_renamed, kind=kind, entity_id=instance.pk, name=instance.name)
     )
 
 
+def _on_work_changed(project_id, *, document_ids, speaker_ids) -> None:
+    scores_mark_on_commit(project_id, document_ids=document_ids, speaker_ids=speaker_ids)
+
+
+SUBSCRIBER = hooks.Subscriber(
+    name="credibility",
+    changed=_on_work_changed,
+    paused=scores_marks_suspended,
+    statement=hooks.StatementMarks(
+        ctes=dirty_marks_ctes,
+        params=dirty_statement_params,
+        committed=lambda project_id: scores_recompute_enqueue(project_id=project_id),
+    ),
+)
+
+
 def connect() -> None:
+    hooks.subscribe(SUBSCRIBER)
     for model, handler in [
-        (Annotation, _on_span),
-        (Relation, _on_relation),
         (Assignment, _on_assignment),
         (Document, _on_project_wide),
         (Label, _on_project_wide),

@@ -1,12 +1,19 @@
-"""Celery tasks: thin wrappers that fetch by id and call one service.
+"""Celery tasks: thin wrappers that fetch by id and call one service, and how to queue them.
 
 All are safe to run twice (recompute-and-upsert); database hiccups retry.
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
-from annotator.credibility.services import scores_recompute_dirty, scores_recompute_projects
+from annotator.core.queueing import task_send
+from annotator.credibility.services import (
+    scores_recompute_dirty,
+    scores_recompute_projects,
+    scores_reschedule_needed,
+    scores_schedule_release,
+)
 from annotator.jobs.models import JobKind
 from annotator.jobs.services import job_create, job_fail
 
@@ -15,9 +22,23 @@ from annotator.jobs.services import job_create, job_fail
 def scores_recompute_dirty_task(self, *, project_id: int) -> int:
     """Incremental: the sources touched since the last run of this project."""
     try:
-        return scores_recompute_dirty(project_id=project_id)
+        written = scores_recompute_dirty(project_id=project_id)
     except OperationalError as exc:
         raise self.retry(exc=exc)
+    if scores_reschedule_needed(project_id=project_id):
+        scores_recompute_enqueue(project_id=project_id)
+    return written
+
+
+def scores_recompute_enqueue(*, project_id: int) -> None:
+    """Queue the project's incremental recompute; call once its ``scheduled`` row is committed."""
+    sent = task_send(
+        scores_recompute_dirty_task,
+        kwargs={"project_id": project_id},
+        countdown=getattr(settings, "CREDIBILITY_DEBOUNCE_SECONDS", 2.0),
+    )
+    if sent is None:
+        scores_schedule_release(project_id=project_id)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=10)

@@ -20,7 +20,7 @@ from annotator.credibility.export import score_row, scores_csv
 from annotator.credibility.metrics import LAYER_CHAIN
 from annotator.credibility.models import EntityKind, LayerUsed
 from annotator.credibility.registry import METRICS, METRICS_BY_NAME, sort_keys
-from annotator.credibility.services import scores_recompute_request
+from annotator.credibility.scheduling import scores_recompute_request
 from annotator.projects.models import Role, ScoreLayer
 from annotator.projects.selectors import projects_for_user, role_at_least, user_role
 

@@ -17,9 +17,10 @@ from django.db import transaction
 
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
-from annotator.documents.services import author_get_or_create, document_create, source_get_or_create
+from annotator.documents.services import document_create
 from annotator.projects.models import Project
 from annotator.projects.services import labels_create_defaults
+from annotator.sources.services import author_get_or_create, source_get_or_create
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 MANIFEST_SCHEMA = "assay.seed-manifest/1"

@@ -11,31 +11,11 @@ from annotator.documents.models import BoilerplateKind, Document
 from annotator.documents.signals import documents_added_on_commit
 from annotator.projects.models import Project
 from annotator.sources.models import Author, Source
+from annotator.sources.services import author_get_or_create, source_get_or_create
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def source_get_or_create(*, name: str, domain: str = "") -> Source:
-    name = name.strip()
-    if not name:
-        raise ApplicationError.field("outlet", "An outlet needs a name.")
-    source = Source.objects.filter(name__iexact=name).first()
-    if source is None:
-        source = Source.objects.create(name=name, domain=domain.strip().lower())
-    elif domain and not source.domain:
-        source.domain = domain.strip().lower()
-        source.save(update_fields=["domain"])
-    return source
-
-
-def author_get_or_create(*, name: str) -> Author:
-    name = " ".join(name.split())
-    if not name:
-        raise ApplicationError.field("authors", "An author needs a name.")
-    author = Author.objects.filter(name__iexact=name).first()
-    return author or Author.objects.create(name=name)
 
 
 @transaction.atomic

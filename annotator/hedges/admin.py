@@ -10,7 +10,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotator.hedges.models import HedgeRuleSetting, HedgeSuggestion
-from annotator.reviews.admin_support import ManagedProjectsMixin
+from annotator.projects.admin_scoping import ManagedProjectsMixin
 
 
 @admin.register(HedgeSuggestion)

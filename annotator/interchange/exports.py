@@ -1,26 +1,17 @@
-"""Exports: who may export what, streaming it, and export jobs that write a file."""
+"""Exports: who may export what, streaming it, and starting export jobs (export_run.py writes the file)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.db import transaction
 
 from annotator.annotations.models import Layer
 from annotator.core.errors import ApplicationError, PermissionDenied
 from annotator.interchange.exporters import exporter_get
 from annotator.interchange.selection import STATUSES, ExportSelection
+from annotator.interchange.tasks import export_project
 from annotator.jobs.models import JobKind
-from annotator.jobs.services import (
-    job_create,
-    job_enqueue,
-    job_failure_recorded,
-    job_finish,
-    job_progress,
-    job_start,
-)
-from annotator.projects.models import Project, Role
+from annotator.jobs.services import job_create, job_enqueue
+from annotator.projects.models import Role
 from annotator.projects.selectors import project_access, role_at_least
 
 
@@ -74,8 +65,6 @@ def export_stream(*, selection: ExportSelection, format: str, base_url: str = ""
 @transaction.atomic
 def export_job_start(*, user, selection: ExportSelection, format: str, base_url: str = ""):
     exporter_get(format)  # refuse unknown formats before queueing anything
-    from annotator.interchange.tasks import export_project
-
     job = job_create(
         kind=JobKind.EXPORT,
         project=selection.project,
@@ -91,51 +80,3 @@ def export_job_start(*, user, selection: ExportSelection, format: str, base_url:
     )
     job_enqueue(job=job, task=export_project)
     return job
-
-
-def export_job_run(*, job_id: int, task=None) -> None:
-    """Write the export to MEDIA_ROOT/exports/ with progress; safe to run twice (it starts over)."""
-    job = job_start(job_id=job_id)
-    if job is None:
-        return
-    params = job.params
-    with job_failure_recorded(job_id=job_id, task=task):
-        selection = ExportSelection(
-            project=Project.objects.get(pk=job.project_id), status=params["status"],
-            annotator_id=params.get("annotator"), document_ids=params.get("documents"),
-            bom=params.get("bom", False),
-        )  # fmt: skip
-        exporter = exporter_get(params["format"])
-        total = max(1, selection.documents().count())
-
-        def progress(documents: int, annotations: int) -> None:
-            job_progress(job_id=job_id, percent=min(99, documents * 100 // total),
-                         counts={"documents": documents, "annotations": annotations})  # fmt: skip
-
-        relative = Path("exports") / export_file_name(job_id=job_id, name=exporter.filename(selection))
-        target = Path(settings.MEDIA_ROOT) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(target.suffix + ".part")
-        with partial.open("wb") as handle:
-            for chunk in exporter.stream(selection, base_url=params.get("base_url", ""), progress=progress):
-                handle.write(chunk)
-        partial.replace(target)
-        counts = {"documents": selection.documents().count(), "annotations": selection.annotations().count(),
-                  "relations": selection.relations().count(), "bytes": target.stat().st_size}  # fmt: skip
-        job_finish(
-            job_id=job_id, counts=counts, message=f"Exported {relative.name}.", result_file=str(relative)
-        )
-
-
-# Job.result_file holds 255 characters: "exports/" + this name stays well inside, whatever the project is called.
-EXPORT_NAME_LIMIT = 180
-
-
-def export_file_name(*, job_id: int, name: str) -> str:
-    """``job-<id>-<exporter's name>``, the middle shortened so the extension survives a long project name."""
-    full = f"job-{job_id}-{name}"
-    if len(full) <= EXPORT_NAME_LIMIT:
-        return full
-    stem, dot, extension = full.partition(".")
-    keep = EXPORT_NAME_LIMIT - len(dot + extension)
-    return stem[:keep].rstrip("-_") + dot + extension

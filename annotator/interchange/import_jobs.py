@@ -6,7 +6,8 @@ trip and no second parse.
 
 The request parses and validates everything before queueing: file-level
 problems and, in all-or-nothing mode, any rejected line are answered with a
-400 and nothing is stored. The job parses the saved files again and writes.
+400 and nothing is stored. The job parses the saved files again and writes
+(import_run.py).
 """
 
 from __future__ import annotations
@@ -15,24 +16,16 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from annotator.core.errors import ApplicationError
+from annotator.interchange.import_run import import_summary
 from annotator.interchange.importers.base import Taxonomy
-from annotator.interchange.imports import import_documents, import_parse, import_write, rejections_error
-from annotator.interchange.progress import SideProgress
-from annotator.jobs.models import JobKind, JobState
-from annotator.jobs.services import (
-    job_cleanup,
-    job_create,
-    job_create_finished,
-    job_enqueue,
-    job_failure_recorded,
-    job_finish,
-    job_start,
-)
+from annotator.interchange.imports import import_parse, import_write, rejections_error
+from annotator.interchange.tasks import import_files
+from annotator.jobs.models import JobKind
+from annotator.jobs.services import job_create, job_create_finished, job_enqueue
 from annotator.projects.models import Project
 
 
@@ -74,8 +67,6 @@ def import_job_start(
         path = absolute / f"{index}.upload"
         path.write_bytes(data)
         saved.append({"name": name, "path": str(folder / path.name), "format": fmt, "bytes": len(data)})
-    from annotator.interchange.tasks import import_files
-
     with transaction.atomic():
         job = job_create(
             kind=JobKind.IMPORT,
@@ -92,11 +83,6 @@ def import_job_start(
     return job
 
 
-def _summary(counts: dict) -> str:
-    message = f"Imported {counts['documents']} documents ({counts['duplicates']} duplicates skipped"
-    return message + (f", {counts['rejected']} rejected)." if counts["rejected"] else ").")
-
-
 def _import_now(*, user, project: Project, files, mode: str, annotator, parsed, taxonomy):
     """Write a small upload in this request (already parsed) and record it as a finished job.
     An error is the request's 400: nothing is written, no job is recorded."""
@@ -106,40 +92,7 @@ def _import_now(*, user, project: Project, files, mode: str, annotator, parsed, 
     )  # fmt: skip
     return job_create_finished(
         kind=JobKind.IMPORT, project=project, created_by=user, counts=counts, errors=rejections,
-        message=_summary(counts), started_at=started,
+        message=import_summary(counts), started_at=started,
         params={"files": [{"name": name, "format": fmt, "bytes": len(data)} for name, data, fmt in files],
                 "mode": mode, "annotator": annotator.pk if annotator else None, "inline": True},
     )  # fmt: skip
-
-
-def import_job_run(*, job_id: int, task=None) -> None:
-    """Write the saved upload. Its files stay until the job succeeds or is cancelled, so a
-    failed job (a lost database, a dead worker) can be retried; ``task`` retries lost connections."""
-    job = job_start(job_id=job_id)
-    if job is None:
-        return
-    params = job.params
-    side = SideProgress(job_id)
-
-    def progress(phase: str, done: int, total: int) -> None:
-        side(
-            5 + 94 * done // max(1, total) if phase == "writing" else 5,
-            {"documents_total": total, "written": done},
-        )
-
-    try:
-        with job_failure_recorded(job_id=job_id, task=task):
-            root = Path(settings.MEDIA_ROOT)
-            files = [(f["name"], (root / f["path"]).read_bytes(), f["format"]) for f in params["files"]]
-            annotator = (
-                get_user_model().objects.get(pk=params["annotator"]) if params.get("annotator") else None
-            )
-            counts, rejections = import_documents(
-                project=Project.objects.get(pk=job.project_id), user=job.created_by, files=files,
-                mode=params["mode"], annotator=annotator, progress=progress,
-            )  # fmt: skip
-            finished = job_finish(job_id=job_id, counts=counts, errors=rejections, message=_summary(counts))
-            if finished.state == JobState.SUCCEEDED:
-                job_cleanup(job=finished)
-    finally:
-        side.close()

@@ -27,18 +27,20 @@ from django.utils import timezone
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import ApplicationError
 from annotator.core.offsets import word_count
+from annotator.credibility.scheduling import scores_mark_dirty
 from annotator.documents.models import Document
-from annotator.documents.services import author_get_or_create, content_hash, source_get_or_create
+from annotator.documents.services import content_hash
 from annotator.documents.signals import documents_added_on_commit
 from annotator.interchange.bulk_sql import rows_insert
 from annotator.interchange.importers.base import ParsedDocument, Rejection, Taxonomy, decode_text, validate
 from annotator.interchange.importers.jsonl import parse_jsonl
 from annotator.interchange.importers.native import NativeFileError, parse_native, read_native
 from annotator.interchange.importers.txt import parse_txt
-from annotator.interchange.services import label_create, speaker_get_or_create, subtype_create
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Membership, Project
+from annotator.projects.services import label_create, subtype_create
 from annotator.propositions.interchange import propositions_import
 from annotator.reviews.models import Assignment, AssignmentState
+from annotator.sources.services import author_get_or_create, source_get_or_create, speaker_get_or_create
 
 FORMATS = ("txt", "jsonl", "doccano", "native")
 MODES = ("atomic", "skip")
@@ -448,8 +450,6 @@ def import_transaction_settings() -> None:
 
 def _scores_mark_dirty(project_id: int) -> None:
     """Bulk inserts send no post_save signals: tell source scores the project changed."""
-    from annotator.credibility.services import scores_mark_dirty
-
     scores_mark_dirty(project_id=project_id, whole_project=True)
 
 

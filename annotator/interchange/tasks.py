@@ -6,7 +6,8 @@ and retries a lost database connection through the bound task.
 
 from celery import shared_task
 
-from annotator.interchange.exports import export_job_run
+from annotator.interchange.export_run import export_job_run
+from annotator.interchange.import_run import import_job_run
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)
@@ -16,6 +17,4 @@ def export_project(self, *, job_id: int) -> None:
 
 @shared_task(bind=True, acks_late=True, max_retries=3)
 def import_files(self, *, job_id: int) -> None:
-    from annotator.interchange.import_jobs import import_job_run
-
     import_job_run(job_id=job_id, task=self)

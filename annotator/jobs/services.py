@@ -21,6 +21,7 @@ import logging
 from contextlib import contextmanager
 from datetime import timedelta
 
+from celery import current_app as app  # the project's app (annotator/__init__.py); jobs sit below config
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
@@ -69,8 +70,6 @@ def job_enqueue(*, job: Job, task, **kwargs) -> None:
 
 def job_send(*, job: Job) -> bool:
     """Queue the job's task now; False (and the job says why) when the broker is unreachable."""
-    from annotator.config.celery_app import app
-
     task = app.tasks[job.task_name]
     task_id = task_send(task, kwargs={"job_id": job.pk, **job.task_kwargs})
     if task_id is None:
@@ -183,8 +182,6 @@ def job_cancel(*, job: Job, user) -> Job:
         name = user.get_username() if user is not None else "the system"
         _end(locked.pk, state=JobState.CANCELLED, message=f"Cancelled by {name}.")
     if locked.celery_task_id:
-        from annotator.config.celery_app import app
-
         try:
             app.control.revoke(locked.celery_task_id, terminate=locked.state == JobState.RUNNING)
         except Exception as exc:  # noqa: BLE001 - the job row already says cancelled; job_start refuses it
@@ -249,8 +246,6 @@ def _uploads_expire(*, now) -> None:
 
 def _active_task_ids() -> set[str] | None:
     """Task ids running on any worker now; None when the workers cannot be asked (broker down)."""
-    from annotator.config.celery_app import app
-
     try:
         replies = app.control.inspect(timeout=settings.ASSAY_JOB_INSPECT_TIMEOUT).active()
     except Exception as exc:  # noqa: BLE001 - no answer: do not guess that workers died

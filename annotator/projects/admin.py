@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from annotator.projects.models import Label, LabelSubtype, Membership, Project
-from annotator.reviews.admin_support import (
+from annotator.projects.admin_scoping import (
     ManagedProjectsMixin,
     is_manager_somewhere,
     managed_project_ids,
     manages_project,
 )
+from annotator.projects.models import Label, LabelSubtype, Membership, Project
 
 
 def _manages_parent(request, obj) -> bool:

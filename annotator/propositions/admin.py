@@ -9,10 +9,10 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from annotator.projects.admin_scoping import ManagedProjectsMixin, ReasonForm, intermediate, run_each
 from annotator.projects.models import Role
 from annotator.propositions.models import EvidenceProvenance, Proposition, PropositionChange, PropositionLink
 from annotator.propositions.services import change_undo, link_review
-from annotator.reviews.admin_support import ManagedProjectsMixin, ReasonForm, intermediate, run_each
 
 
 @admin.register(Proposition)

@@ -25,10 +25,10 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from annotator.annotations import hooks
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType, ReviewStatus
 from annotator.annotations.services import gold_layer_owner_id
 from annotator.core.errors import ApplicationError, PermissionDenied
-from annotator.credibility.signals import scores_mark_on_commit
 from annotator.documents.models import Document
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access
@@ -99,11 +99,9 @@ def gold_accept_agreed(*, document: Document, reviewer) -> dict:
     relations = _accept_agreed_relations(document, annotators, agreed, twins, batch)
     batch.write_marks()
     if batch.to_mark or spans[0] or relations[0]:
-        # One mark for the document, however many items changed (signals are per save;
-        # bulk writes send none).
-        scores_mark_on_commit(
-            document.project_id, document_ids=[document.pk], speaker_ids=sorted(batch.speakers)
-        )
+        # One report for the document, however many items changed (the ORM's receivers are
+        # per save; bulk writes send none).
+        hooks.changed(document.project_id, document_ids=[document.pk], speaker_ids=sorted(batch.speakers))
     return {
         "spans": spans[0],
         "relations": relations[0],

@@ -23,8 +23,7 @@ from annotator.core.locking import row_lock
 from annotator.documents.models import Document
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_access
-from annotator.reviews.accept_agreed import gold_accept_agreed  # noqa: F401 - its home until moved
-from annotator.reviews.decisions import item_assert_reviewable, item_set_status
+from annotator.reviews.review_items import item_assert_reviewable, item_set_status
 
 
 def _gold_twin(annotation: Annotation) -> Annotation | None:

@@ -1,4 +1,7 @@
-"""Back office: the review queue, assignments (approve, request changes, reassign) and agreement."""
+"""Back office: the review queue, assignments (approve, request changes, reassign) and agreement.
+
+Also puts the reviewers' actions on the document, span and relation pages (admin_work.py).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
-from annotator.reviews.admin_support import (
-    ManagedProjectsMixin,
-    ReasonForm,
+from annotator.annotations.models import Annotation, Relation
+from annotator.documents.models import Document
+from annotator.projects.admin_scoping import ManagedProjectsMixin, ReasonForm, intermediate, run_each
+from annotator.reviews.admin_work import (
+    ReviewedAnnotationAdmin,
+    ReviewedDocumentAdmin,
+    ReviewedRelationAdmin,
     alpha_subquery,
-    intermediate,
-    run_each,
+    members_of_projects,
 )
 from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.assigning import assignment_reassign
@@ -28,13 +34,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        projects = queryset.values("project_id") if queryset is not None else []
-        self.fields["annotator"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__project_id__in=projects, memberships__is_active=True)
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["annotator"].queryset = members_of_projects(queryset)
 
 
 @admin.action(description="Approve selected submitted work")
@@ -148,3 +148,12 @@ class AgreementAdmin(ManagedProjectsMixin, admin.ModelAdmin):
 admin.site.register(Assignment, AssignmentAdmin)
 admin.site.register(ReviewQueueItem, ReviewQueueAdmin)
 admin.site.register(Agreement, AgreementAdmin)
+
+# The lower apps registered plain admins (they do not import reviews); these add the review actions.
+for model, model_admin in [
+    (Document, ReviewedDocumentAdmin),
+    (Annotation, ReviewedAnnotationAdmin),
+    (Relation, ReviewedRelationAdmin),
+]:
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -187,17 +187,3 @@ def agreement_project_refresh(*, project: Project) -> Agreement:
     if overall is None:
         overall = Agreement.objects.create(project=project, annotators=0)
     return overall
-
-
-def agreement_project_request(*, project: Project, user):
-    """Queue an on-demand recomputation of the project's agreement; returns the Job to poll."""
-    from annotator.jobs.models import JobKind
-    from annotator.jobs.services import job_create, job_enqueue
-    from annotator.projects.models import Role
-    from annotator.projects.selectors import project_access
-    from annotator.reviews.tasks import agreement_project
-
-    project_access(user=user, project_id=project.pk, minimum=Role.REVIEWER)
-    job = job_create(kind=JobKind.AGREEMENT, project=project, created_by=user, params={"project": project.pk})
-    job_enqueue(job=job, task=agreement_project, project_id=project.pk)
-    return job

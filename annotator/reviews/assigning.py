@@ -17,6 +17,7 @@ from annotator.documents.models import Document
 from annotator.projects.models import Membership, Project, Role
 from annotator.projects.selectors import project_access
 from annotator.reviews.models import Assignment, AssignmentState
+from annotator.reviews.services import agreement_enqueue
 
 
 def assert_member(project: Project, user, field: str = "annotator") -> None:
@@ -119,8 +120,6 @@ def assignment_reassign(*, assignment: Assignment, annotator, manager) -> Assign
     _with_actor(new, manager).save()
     _with_actor(locked, manager).delete()
     if locked.state in (AssignmentState.SUBMITTED, AssignmentState.APPROVED):
-        from annotator.reviews.services import agreement_enqueue
-
         transaction.on_commit(lambda: agreement_enqueue(locked.document_id))  # one layer fewer to compare
     return new
 

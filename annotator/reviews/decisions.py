@@ -13,35 +13,12 @@ from django.db import transaction
 
 from annotator.annotations.models import Annotation, Layer, Relation, ReviewStatus
 from annotator.annotations.services import annotation_create
-from annotator.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from annotator.core.errors import ApplicationError, Conflict
 from annotator.core.locking import row_lock
-from annotator.projects.models import Role
-from annotator.projects.selectors import project_access, user_role
-from annotator.reviews.models import Assignment, AssignmentState
+from annotator.reviews.adjudication import gold_accept_relation
+from annotator.reviews.review_items import item_assert_reviewable, item_set_status
 
-REVIEWABLE_STATES = {AssignmentState.SUBMITTED, AssignmentState.APPROVED}
 DECISIONS = {"accept": ReviewStatus.ACCEPTED, "reject": ReviewStatus.REJECTED}
-
-
-def item_assert_reviewable(*, item: Annotation | Relation, reviewer) -> None:
-    """Raise unless ``reviewer`` may decide on this annotator-layer span or relation."""
-    if user_role(user=reviewer, project_id=item.project_id) is None:
-        raise NotFound("Project not found.")
-    if item.annotator_id == reviewer.pk and item.layer == Layer.ANNOTATOR:
-        raise PermissionDenied("You cannot review your own work.")
-    project_access(user=reviewer, project_id=item.project_id, minimum=Role.REVIEWER)
-    if item.layer == Layer.GOLD:
-        raise ApplicationError.field(
-            "layer", "Gold-layer items are adjudicated, not reviewed; edit them instead."
-        )
-    state = (
-        Assignment.objects.filter(document_id=item.document_id, annotator_id=item.annotator_id)
-        .values_list("state", flat=True)
-        .first()
-    )
-    if state not in REVIEWABLE_STATES:
-        shown = AssignmentState(state).label.lower() if state else "not assigned"
-        raise ApplicationError.field("state", f"Review this layer once it is submitted; it is {shown}.")
 
 
 def _decide(model, item, *, reviewer, decision: str, reason: str, version: int | None, noun: str):
@@ -59,16 +36,6 @@ def _decide(model, item, *, reviewer, decision: str, reason: str, version: int |
             errors={"version": [f"Stale version {version}; current is {locked.version}."]},
         )
     return item_set_status(locked, status=DECISIONS[decision], reason=reason, actor=reviewer)
-
-
-def item_set_status(item, *, status: str, reason: str, actor):
-    """Record a decision on a locked (or freshly fetched) item with a new version."""
-    item.status = status
-    item.status_reason = reason
-    item.version += 1
-    item._history_user = actor  # simple-history: the reviewer, also outside a request
-    item.save(update_fields=["status", "status_reason", "version", "updated_at"])
-    return item
 
 
 @transaction.atomic
@@ -162,8 +129,6 @@ def annotation_correct(
 @transaction.atomic
 def relation_correct(*, relation: Relation, reviewer, type: str, reason: str = "") -> Relation:
     """Copy the relation with another type into the gold layer; the original is marked corrected."""
-    from annotator.reviews.adjudication import gold_accept_relation
-
     item_assert_reviewable(item=relation, reviewer=reviewer)
     if type == relation.type:
         raise ApplicationError.field("type", f"The relation already is {type}; to keep it, accept it.")

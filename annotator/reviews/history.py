@@ -19,7 +19,9 @@ from annotator.annotations.services import annotation_create, relation_create
 from annotator.core.errors import ApplicationError, NotFound
 from annotator.projects.models import Label, LabelSubtype, Role
 from annotator.projects.selectors import project_access
+from annotator.reviews.assigning import assert_member
 from annotator.reviews.models import Assignment, AssignmentState
+from annotator.reviews.services import agreement_enqueue
 from annotator.sources.models import Speaker
 
 TRACKED = {
@@ -255,9 +257,6 @@ ASSIGNMENT_RESTORED = ("state", "reason", "submitted_at", "reviewed_at", "review
 def _restore_assignment(record, current: Assignment | None, manager) -> Assignment:
     """The entry's review state back on the assignment; a deleted (reassigned) one comes back
     as a new row for the same annotator, whose layer was kept."""
-    from annotator.reviews.assigning import assert_member
-    from annotator.reviews.services import agreement_enqueue
-
     if current is None:
         taken = Assignment.objects.filter(document_id=record.document_id, annotator_id=record.annotator_id)
         if taken.exists():

@@ -16,13 +16,17 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from annotator.annotations.hooks import LayerGuard
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.core.locking import row_lock
 from annotator.core.queueing import task_send
 from annotator.documents.models import Document
-from annotator.projects.models import Role
-from annotator.projects.selectors import role_at_least, user_role
+from annotator.jobs.models import Job, JobKind
+from annotator.jobs.services import job_create, job_enqueue
+from annotator.projects.models import Project, Role
+from annotator.projects.selectors import project_access, role_at_least, user_role
 from annotator.reviews.models import Assignment, AssignmentState
+from annotator.reviews.tasks import agreement_document, agreement_project
 
 EDITABLE_STATES = {AssignmentState.ASSIGNED, AssignmentState.IN_PROGRESS, AssignmentState.CHANGES_REQUESTED}
 # Editable with nothing to record first (an assigned layer moves to in progress on its first edit).
@@ -93,6 +97,15 @@ def layer_open_for_edit(*, document: Document, annotator) -> None:
         ).update(state=AssignmentState.IN_PROGRESS, version=F("version") + 1)
 
 
+# How annotations asks whether a layer may change (annotations/hooks.py; registered in apps.py).
+LAYER_GUARD = LayerGuard(
+    assert_editable=layer_assert_editable,
+    open_for_edit=layer_open_for_edit,
+    editable_states=frozenset(EDITABLE_STATES),
+    editing_states=frozenset(LAYER_EDITING_STATES),
+)
+
+
 # How each action reads in an error message ("Cannot request changes on work that is ...").
 VERBS = {"submit": "submit", "approve": "approve", "request_changes": "request changes on"}
 
@@ -127,9 +140,15 @@ def assignment_submit(*, document: Document, annotator) -> Assignment:
 def agreement_enqueue(document_id: int) -> None:
     """Queue the document's agreement; with the broker down the submit still answers (the
     figures are computed again on the next submit, or on demand from the review page)."""
-    from annotator.reviews.tasks import agreement_document
-
     task_send(agreement_document, kwargs={"document_id": document_id})
+
+
+def agreement_project_request(*, project: Project, user) -> Job:
+    """Queue an on-demand recomputation of the project's agreement; returns the Job to poll."""
+    project_access(user=user, project_id=project.pk, minimum=Role.REVIEWER)
+    job = job_create(kind=JobKind.AGREEMENT, project=project, created_by=user, params={"project": project.pk})
+    job_enqueue(job=job, task=agreement_project, project_id=project.pk)
+    return job
 
 
 def _assert_reviewer(assignment: Assignment, reviewer) -> None:

@@ -26,7 +26,7 @@ from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Membership, Project, Role
 from annotator.projects.selectors import project_access, role_at_least, user_role
-from annotator.reviews import adjudication, decisions, history, history_actions
+from annotator.reviews import accept_agreed, adjudication, decisions, history, history_actions
 from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.assigning import (
     assignment_create,
@@ -410,7 +410,7 @@ def relation_decide(request, pk, decision):
 @action
 def gold_agreed(request, pk):
     doc = _get(Document, pk, request.user, "Document")
-    result = adjudication.gold_accept_agreed(document=doc, reviewer=request.user)
+    result = accept_agreed.gold_accept_agreed(document=doc, reviewer=request.user)
     message = f"Accepted {result['spans']} agreed span(s) and {result['relations']} relation(s) into gold."
     if result["already_spans"] or result["already_relations"]:
         message += (

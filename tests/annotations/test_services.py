@@ -219,13 +219,13 @@ def test_first_span_opens_the_layer_and_an_assigned_layer_moves_to_in_progress(d
 
 def test_span_creation_stands_in_for_every_post_save_receiver_of_spans():
     """A new span is stored by one statement (span_sql.py) that writes what Annotation's
-    post_save receivers would: simple-history's row and the credibility marks. A receiver
+    post_save receivers would: simple-history's row and the change hook's marks (hooks.py). A receiver
     added later is not called for new spans unless annotation_create calls it: add it
     there, then here."""
     receivers, async_receivers = post_save._live_receivers(Annotation)
     names = sorted(f"{r.__module__}.{r.__qualname__}" for r in receivers)
     assert names == [
-        "annotator.credibility.signals._on_span",
+        "annotator.annotations.receivers._on_span",
         "simple_history.models.HistoricalRecords.post_save",
     ]
     assert async_receivers == []

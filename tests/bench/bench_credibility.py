@@ -131,7 +131,8 @@ def run() -> dict:
         from annotator.annotations.models import Annotation
         from annotator.credibility.metrics import Targets
         from annotator.credibility.models import ScoreDirty
-        from annotator.credibility.services import scores_mark_dirty, scores_recompute, scores_recompute_dirty
+        from annotator.credibility.scheduling import scores_mark_dirty
+        from annotator.credibility.services import scores_recompute, scores_recompute_dirty
         from annotator.credibility.tasks import scores_recompute_dirty_task
         from annotator.projects.models import Label, LabelSubtype, Project, Role
         from annotator.projects.services import labels_create_defaults, membership_set

@@ -9,9 +9,9 @@ from django.db import connection
 
 from annotator.credibility import services
 from annotator.credibility.models import ScoreDirty, SourceScore
+from annotator.credibility.scheduling import scores_mark_dirty
 from annotator.credibility.services import (
     Targets,
-    scores_mark_dirty,
     scores_recompute,
     scores_recompute_dirty,
 )

@@ -4,7 +4,7 @@ import pytest
 
 from annotator.annotations.models import Relation
 from annotator.annotations.services import annotation_create, relation_delete
-from annotator.credibility import services
+from annotator.credibility import scheduling
 from annotator.credibility.models import ScoreDirty, SourceScore, SourceScoreSnapshot
 from annotator.credibility.services import Targets, scores_recompute, scores_recompute_dirty
 from tests.credibility.corpus import build_corpus, word
@@ -149,7 +149,7 @@ def test_recompute_is_idempotent():
 
 def test_marking_a_deleted_project_is_a_no_op(sent):
     """A mark for a project deleted meanwhile writes nothing and sends nothing."""
-    assert services.scores_mark_dirty(project_id=987654, document_ids=[1]) is False
+    assert scheduling.scores_mark_dirty(project_id=987654, document_ids=[1]) is False
     assert sent == [] and not ScoreDirty.objects.exists()
 
 

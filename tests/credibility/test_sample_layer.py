@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from annotator.annotations.models import Annotation, Relation
 from annotator.credibility.models import SourceScore
-from annotator.credibility.sample_build import sample_layer_build
+from annotator.demo.sample_build import sample_layer_build
 from annotator.documents.models import Document
 from annotator.reviews.models import Assignment
 
@@ -29,7 +29,7 @@ def with_speculation(labels: list[dict]) -> list[dict]:
 
 
 def test_the_file_is_what_the_builder_makes_and_every_quote_matches_its_offsets():
-    """seeds/sample_layer.json equals a fresh build from sample_spec.py, and for every span
+    """seeds/sample_layer.json equals a fresh build from annotator/demo/sample_spec.json, and for every span
     quote == text[start:end] in code points; each layer has 8 to 17 spans."""
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))
     built = sample_layer_build(seed_dir=SEEDS)

@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 from annotator import celery_app
 from annotator.credibility.models import ScoreDirty
 from annotator.documents.models import Document
-from annotator.interchange import import_jobs
-from annotator.interchange.exports import EXPORT_NAME_LIMIT
+from annotator.interchange import import_run
+from annotator.interchange.export_run import EXPORT_NAME_LIMIT
 from annotator.interchange.imports import import_documents
 from annotator.jobs.models import Job, JobKind, JobState
 from annotator.jobs.services import NOT_QUEUED, job_create, job_enqueue, jobs_reap
@@ -101,7 +101,7 @@ def test_span_write_with_the_broker_down_is_201_and_leaves_no_debounce_row(
 
 def test_a_lost_queued_task_row_is_taken_over(team, settings):
     """A queued-task row whose task never ran (older than the stale limit) no longer blocks marks."""
-    from annotator.credibility.services import scores_mark_dirty
+    from annotator.credibility.scheduling import scores_mark_dirty
 
     ScoreDirty.objects.create(project=team.project, kind="scheduled", entity_id=0)
     assert scores_mark_dirty(project_id=team.project.pk, document_ids=[team.document.pk]) is False
@@ -122,12 +122,12 @@ def test_a_lost_database_fails_the_import_keeps_the_upload_and_retry_succeeds(
 ):
     """OperationalError mid-import: the job fails with the reason (not stuck running), the upload
     stays, and POST /jobs/<id>/retry/ runs it again to success."""
-    real = import_jobs.import_documents
+    real = import_run.import_documents
 
     def lost(**kwargs):
         raise OperationalError("terminating connection due to administrator command")
 
-    monkeypatch.setattr(import_jobs, "import_documents", lost)
+    monkeypatch.setattr(import_run, "import_documents", lost)
     client = _client(team.manager)
     response = _upload(
         client, team.project, b'{"text": "One."}\n{"text": "Two."}', django_capture_on_commit_callbacks
@@ -142,7 +142,7 @@ def test_a_lost_database_fails_the_import_keeps_the_upload_and_retry_succeeds(
     folder = media / job.params["folder"]
     assert folder.is_dir()
 
-    monkeypatch.setattr(import_jobs, "import_documents", real)
+    monkeypatch.setattr(import_run, "import_documents", real)
     with django_capture_on_commit_callbacks(execute=True):
         retried = client.post(f"/api/v1/jobs/{job.pk}/retry/")
     assert retried.status_code == 202, retried.content
@@ -159,12 +159,12 @@ def test_a_lost_database_fails_the_import_keeps_the_upload_and_retry_succeeds(
 def test_any_error_in_an_export_fails_the_job_with_its_message(
     team, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from annotator.interchange import exports
+    from annotator.interchange import export_run
 
     def broken(**kwargs):
         raise KeyError("exporter vanished")
 
-    monkeypatch.setattr(exports, "export_file_name", broken)
+    monkeypatch.setattr(export_run, "export_file_name", broken)
     with django_capture_on_commit_callbacks(execute=True):
         response = _client(team.manager).post(f"/api/v1/projects/{team.project.pk}/export/?format=native")
     job = Job.objects.get(pk=response.json()["id"])
@@ -288,7 +288,7 @@ def test_a_failed_import_keeps_its_upload_for_a_week(
     def lost(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(import_jobs, "import_documents", lost)
+    monkeypatch.setattr(import_run, "import_documents", lost)
     response = _upload(
         _client(team.manager), team.project, b'{"text": "One."}', django_capture_on_commit_callbacks
     )

@@ -13,7 +13,7 @@ from annotator.core.errors import ApplicationError
 from annotator.credibility.services import scores_mark_dirty
 from annotator.documents.models import Document
 from annotator.projects.models import Label
-from annotator.reviews.adjudication import gold_accept_agreed
+from annotator.reviews.accept_agreed import gold_accept_agreed
 
 # What the two submitted layers of "20 truths…" share (seeds/ and the sample layer are fixed).
 AGREED_SPANS, AGREED_RELATIONS = 12, 4

@@ -4,8 +4,8 @@ import pytest
 
 from annotator.annotations.models import Annotation, Layer, Relation, ReviewStatus
 from annotator.core.errors import ApplicationError, PermissionDenied
+from annotator.reviews.accept_agreed import gold_accept_agreed
 from annotator.reviews.adjudication import (
-    gold_accept_agreed,
     gold_accept_annotation,
     gold_accept_relation,
     gold_add,

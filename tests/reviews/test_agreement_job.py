@@ -5,9 +5,8 @@ import time
 import pytest
 
 from annotator.jobs.models import Job
-from annotator.reviews.agreement_services import agreement_project_request
 from annotator.reviews.models import Agreement
-from annotator.reviews.services import assignment_submit
+from annotator.reviews.services import agreement_project_request, assignment_submit
 from tests.factories import AssignmentFactory, member
 
 

@@ -7,7 +7,7 @@ from django.db.models import F
 
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import ApplicationError, PermissionDenied
-from annotator.reviews.adjudication import gold_accept_agreed
+from annotator.reviews.accept_agreed import gold_accept_agreed
 from annotator.reviews.history_actions import document_history_actions, history_action_undo
 from annotator.reviews.models import Assignment
 from annotator.reviews.services import assignment_approve, assignment_request_changes, assignment_submit

@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "annotator.interchange",
     "annotator.propositions",
     "annotator.hedges",
+    "annotator.demo",
     "annotator.idempotency",
     "api",
 ]

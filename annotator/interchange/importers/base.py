@@ -15,6 +15,7 @@ from datetime import date
 from annotator.annotations.models import Layer, RelationType, ReviewStatus
 from annotator.annotations.rules import relation_ends_problem
 from annotator.core.errors import ApplicationError
+from annotator.projects.models import Label, LabelSubtype
 from annotator.sources.models import SpeakerKind
 
 
@@ -202,8 +203,6 @@ class Taxonomy:
     """
 
     def __init__(self, project):
-        from annotator.projects.models import Label, LabelSubtype
-
         self.labels: dict[str, str] = {}
         self.kinds: dict[str, str] = {}  # code -> label kind, for the relation rule
         for code, name, kind in Label.objects.filter(project=project, is_active=True).values_list(

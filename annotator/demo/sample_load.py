@@ -22,12 +22,12 @@ from annotator.core.errors import ApplicationError
 from annotator.credibility.metrics import Targets
 from annotator.credibility.services import scores_recompute
 from annotator.credibility.signals import scores_signals_suspended
+from annotator.demo.workflow import Workflow, demo_layer_state_set
 from annotator.documents.models import Document
-from annotator.interchange.services import speaker_get_or_create
 from annotator.projects.models import Label, LabelSubtype, Membership, Project
-from annotator.reviews.demo import Workflow, demo_layer_state_set
 from annotator.reviews.models import AssignmentState
 from annotator.reviews.services import assignment_submit
+from annotator.sources.services import speaker_get_or_create
 
 SCHEMA = "assay.argument-map/1"
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from annotator.core.errors import ApplicationError
-from annotator.credibility.sample_load import sample_layer_load
-from annotator.reviews.demo import WORKFLOW_PATH, demo_workflow_read
+from annotator.demo.sample_load import sample_layer_load
+from annotator.demo.workflow import WORKFLOW_PATH, demo_workflow_read
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             const=str(WORKFLOW_PATH),
             default=None,
             help="leave the layers where the demo workflow puts them (some in progress, some submitted, "
-            "some approved; gold on some documents). Without a path: annotator/reviews/demo_workflow.json",
+            "some approved; gold on some documents). Without a path: annotator/demo/demo_workflow.json",
         )
 
     def handle(self, *args, file, demo_workflow, **options):

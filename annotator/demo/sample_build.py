@@ -1,7 +1,15 @@
-"""Build seeds/sample_layer.json (native argument-map JSON) from sample_spec.py.
+"""Build seeds/sample_layer.json (native argument-map JSON) from sample_spec.json.
 
-Offsets are computed here from the seed text, in code points, and checked
-against the quote; nothing is typed in by hand.
+sample_spec.json is the hand-made sample layer of the five seed documents, as quotes (never
+offsets). Offsets are computed here from the seed text, in code points: whitespace in a
+quote matches any whitespace (so a no-break space in the text is found and kept), and each
+match is checked against the quote. A quote must be unique in its search range (the
+document, or the span named by ``within``) unless ``occurrence`` (0-based) picks one.
+
+Per document: ``spans`` as [id, label, subtype, quote, options], ``relations`` as [source,
+type, target] (a target "@Name" is a speaker of ``speakers``). Each document has the
+reviewer's gold layer; annotator1 and annotator2 start from it and differ where real
+annotators would (``drop``, ``subtype``, ``label``, ``narrow``, ``extra`` spans, ``unlink``).
 """
 
 from __future__ import annotations
@@ -11,8 +19,10 @@ import json
 import re
 from pathlib import Path
 
-from annotator.credibility.sample_spec import DOCUMENTS, SPEAKERS
 from annotator.projects.taxonomy import DEFAULT_LABELS
+
+SPEC_PATH = Path(__file__).with_name("sample_spec.json")
+SPEC_SCHEMA = "assay.sample-spec/1"
 
 GOLD_USER, ANNOTATORS = "reviewer", ("annotator1", "annotator2")
 TIMESTAMP = "2026-01-15T12:00:00+00:00"
@@ -20,6 +30,20 @@ TIMESTAMP = "2026-01-15T12:00:00+00:00"
 
 class SpecError(ValueError):
     pass
+
+
+def sample_spec_read(path: Path = SPEC_PATH) -> tuple[dict[str, str], dict[str, dict]]:
+    """(speakers, documents) of the spec; relations become tuples, compared and hashed as such."""
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    if spec.get("schema") != SPEC_SCHEMA:
+        raise SpecError(f"{path.name}: schema is {spec.get('schema')!r}, expected {SPEC_SCHEMA!r}")
+    documents = spec["documents"]
+    for document in documents.values():
+        document["relations"] = [tuple(r) for r in document["relations"]]
+        for variant in (document["annotator1"], document["annotator2"]):
+            if "unlink" in variant:
+                variant["unlink"] = [tuple(r) for r in variant["unlink"]]
+    return spec["speakers"], documents
 
 
 def _pattern(quote: str) -> re.Pattern:
@@ -81,7 +105,9 @@ def _layer(text: str, placed: dict, relations: list, variant: dict, where: str) 
     return spans, kept
 
 
-def _entry(text: str, spans: dict, relations: list, ids: dict, next_id: list) -> tuple[list, list]:
+def _entry(
+    text: str, spans: dict, relations: list, ids: dict, next_id: list, speakers: dict
+) -> tuple[list, list]:
     annotations = []
     for key, (label, subtype, start, end) in sorted(
         spans.items(), key=lambda kv: (kv[1][2], kv[1][3], kv[0])
@@ -98,13 +124,14 @@ def _entry(text: str, spans: dict, relations: list, ids: dict, next_id: list) ->
         speaker = target[1:] if target.startswith("@") else None
         rels.append({
             "id": next_id[0], "type": kind, "source": ids[source], "target": None if speaker else ids[target],
-            "speaker": {"name": speaker, "kind": SPEAKERS[speaker]} if speaker else None, "note": "",
+            "speaker": {"name": speaker, "kind": speakers[speaker]} if speaker else None, "note": "",
             "status": "pending",
         })  # fmt: skip
     return annotations, rels
 
 
-def sample_layer_build(*, seed_dir: Path) -> dict:
+def sample_layer_build(*, seed_dir: Path, spec_path: Path = SPEC_PATH) -> dict:
+    speakers, specs = sample_spec_read(spec_path)
     manifest = json.loads((seed_dir / "manifest.json").read_text(encoding="utf-8"))
     documents, next_id = [], [0]
     for index, entry in enumerate(manifest["documents"]):
@@ -112,7 +139,7 @@ def sample_layer_build(*, seed_dir: Path) -> dict:
         text = (seed_dir / name).read_bytes().decode("utf-8")
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != entry["sha256"]:
             raise SpecError(f"{name}: the text does not match the manifest's sha256")
-        spec = DOCUMENTS[name]
+        spec = specs[name]
         gold = _resolve(text, spec["spans"], name)
         layers = []
         for username, layer, state, variant in [
@@ -121,7 +148,7 @@ def sample_layer_build(*, seed_dir: Path) -> dict:
             (ANNOTATORS[1], "annotator", "submitted", spec["annotator2"]),
         ]:
             spans, relations = _layer(text, gold, spec["relations"], variant, f"{name} {username}")
-            annotations, rels = _entry(text, spans, relations, {}, next_id)
+            annotations, rels = _entry(text, spans, relations, {}, next_id, speakers)
             layers.append(
                 {
                     "annotator": username,
@@ -152,6 +179,6 @@ def sample_layer_build(*, seed_dir: Path) -> dict:
             }
             for label in DEFAULT_LABELS
         ],  # fmt: skip
-        "speakers": [{"name": name, "kind": kind} for name, kind in sorted(SPEAKERS.items())],
+        "speakers": [{"name": name, "kind": kind} for name, kind in sorted(speakers.items())],
         "documents": documents,
     }

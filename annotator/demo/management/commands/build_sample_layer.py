@@ -4,11 +4,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from annotator.credibility.sample_build import SpecError, sample_layer_build
+from annotator.demo.sample_build import SpecError, sample_layer_build
 
 
 class Command(BaseCommand):
-    help = "Write seeds/sample_layer.json from annotator/credibility/sample_spec.py (offsets computed from the text)."
+    help = (
+        "Write seeds/sample_layer.json from annotator/demo/sample_spec.json (offsets computed from the text)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "seeds" / "sample_layer.json"))

@@ -1,4 +1,4 @@
-"""Pieces shared by the back-office admin pages.
+"""Pieces shared by the back-office admin pages of every app: project scoping and bulk actions.
 
 The admin is the managers' back office: a staff user sees only the projects
 they manage (superusers see all), and every bulk action calls the same
@@ -17,7 +17,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import FloatField, OuterRef, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
 
@@ -160,10 +159,3 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-
-
-def alpha_subquery(document_path: str = "document") -> Subquery:
-    from annotator.reviews.models import Agreement
-
-    rows = Agreement.objects.filter(document=OuterRef(document_path), label__isnull=True).values("alpha")[:1]
-    return Subquery(rows, output_field=FloatField())

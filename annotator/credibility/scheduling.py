@@ -1,0 +1,59 @@
+"""What queues credibility's work: debounced dirty marks and on-demand recompute jobs.
+
+Above tasks.py (which imports the services the tasks run), so nothing here needs an
+import inside a function to reach a task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from annotator.credibility.models import DirtyKind
+from annotator.credibility.services import scores_marks_write
+from annotator.credibility.tasks import scores_recompute_enqueue, scores_recompute_task
+from annotator.jobs.models import Job, JobKind
+from annotator.jobs.services import job_create, job_enqueue
+from annotator.projects.models import Role
+from annotator.projects.selectors import project_access
+
+
+def scores_mark_dirty(
+    *,
+    project_id: int,
+    document_ids: Iterable[int] = (),
+    speaker_ids: Iterable[int] = (),
+    whole_project: bool = False,
+) -> bool:
+    """Record what changed; True when this call scheduled the (single) recompute task.
+
+    Call after commit. The ``scheduled`` row is the debounce: while it
+    exists a task is queued, so further marks only add dirty rows.
+    """
+    keys = [(DirtyKind.PROJECT, 0)] if whole_project else []
+    keys += [(DirtyKind.DOCUMENT, int(i)) for i in document_ids]
+    keys += [(DirtyKind.SPEAKER, int(i)) for i in speaker_ids]
+    if not keys:
+        return False
+    scheduled = scores_marks_write(project_id=project_id, keys=keys)
+    if scheduled:
+        scores_recompute_enqueue(project_id=project_id)
+    return scheduled
+
+
+def scores_recompute_request(*, user, project_id: int) -> Job:
+    """On-demand full recompute of one project (reviewers and managers), as a Job."""
+    project, _ = project_access(user=user, project_id=project_id, minimum=Role.REVIEWER)
+    job = job_create(
+        kind=JobKind.SCORES, project=project, created_by=user, params={"project_ids": [project.pk]}
+    )
+    job_enqueue(job=job, task=scores_recompute_task, project_ids=[project.pk])
+    return job
+
+
+def scores_recompute_request_many(*, user, project_ids: list[int]) -> Job:
+    """One Job recomputing several projects (the admin's "recompute all"); managers only."""
+    for project_id in project_ids:
+        project_access(user=user, project_id=project_id, minimum=Role.MANAGER)
+    job = job_create(kind=JobKind.SCORES, created_by=user, params={"project_ids": project_ids})
+    job_enqueue(job=job, task=scores_recompute_task, project_ids=project_ids)
+    return job
