@@ -95,3 +95,101 @@ def test_accept_all_of_a_rule_and_reload(page, login, workspace):
     page.wait_for_selector("#ws[data-ready=true]")
     assert page.locator(GHOSTS).count() == 1  # the concessive "may" (0.7) stays pending
     assert page.locator("#ws-text .seg[data-tag]").count() == 3
+
+
+def _job_answers(page) -> list[dict]:
+    """Every job state the page received while following a run (the API's answers, in order)."""
+    seen: list[dict] = []
+
+    def record(response):
+        run = response.request.method == "POST" and response.url.endswith(("/hedges/", "/hedge-runs/"))
+        poll = response.request.method == "GET" and "/api/v1/jobs/" in response.url
+        if (run or poll) and response.status in {200, 202}:
+            body = response.json()
+            seen.append({k: body[k] for k in ("id", "state", "progress")})
+
+    page.on("response", record)
+    return seen
+
+
+ORDER = {"pending": 0, "running": 1, "succeeded": 2}
+
+
+def _followed_to_the_end(answers: list[dict]) -> None:
+    """The page polled one job from its queued answer until it succeeded, never going back
+    (the worker may already have started it when the POST answers: pending or running)."""
+    assert len(answers) >= 2 and len({a["id"] for a in answers}) == 1
+    assert answers[0]["state"] in {"pending", "running"}
+    assert answers[-1]["state"] == "succeeded" and answers[-1]["progress"] == 100
+    assert [ORDER[a["state"]] for a in answers] == sorted(ORDER[a["state"]] for a in answers)
+    assert [a["progress"] for a in answers] == sorted(a["progress"] for a in answers)
+
+
+def test_suggest_this_document_from_the_workspace_with_progress(page, login, workspace, celery_workers):
+    """No suggestions yet: "Suggest hedges" queues a job on the real worker, the panel shows its
+    progress until it succeeds, then the ghosts appear and accept at exact code-point offsets."""
+    celery_workers.start(1)
+    project = ProjectFactory()
+    document = DocumentFactory(project=project, text=TEXT)
+    user = member(project, Role.ANNOTATOR)
+    login(user)
+    ws = workspace.open(document)
+    expect(page.locator("#ws-hedges-count")).to_have_text("No pending suggestions.")
+    assert page.locator(GHOSTS).count() == 0
+    answers = _job_answers(page)
+    page.get_by_role("button", name="Suggest hedges in this document").click()
+    expect(page.locator("#ws-hedges-progress")).to_be_visible()
+    message = page.locator("#ws-hedges-job")
+    expect(message).to_contain_text("succeeded, 100% (1 document of 1, 3 suggestions)", timeout=60_000)
+    expect(message).to_contain_text("3 pending here.")
+    expect(page.locator("#ws-hedges-progress")).to_have_attribute("value", "100")
+    expect(page.locator(GHOSTS)).to_have_count(3)
+    _followed_to_the_end(answers)
+
+    ws.click_text("might")
+    page.wait_for_selector("#ws-text .seg.ghost.gsel")
+    page.keyboard.press("a")
+    ws.wait_saved()
+    assert _spans(user) == [(8, 13, "might", "HEDGE", "modal")]
+    page.keyboard.press("x")  # the selection moved on to "widely considered"
+    ws.wait_saved()
+    expect(page.locator(GHOSTS)).to_have_count(1)
+
+    # re-running keeps the decisions: nothing rejected or accepted comes back
+    page.get_by_role("button", name="Re-run hedge suggestions for this document").click()
+    expect(message).to_contain_text("succeeded, 100%", timeout=60_000)
+    expect(message).to_contain_text("1 pending here.")
+    expect(page.locator(GHOSTS)).to_have_count(1)
+    assert _spans(user) == [(8, 13, "might", "HEDGE", "modal")]
+    assert page.js_errors == []
+
+
+def test_suggest_the_whole_project_from_the_project_page(page, login, workspace, celery_workers, screenshot):
+    """A manager starts the project's job from the project page and sees it through to the end;
+    the suggestions are then in every document's workspace."""
+    from annotator.hedges.models import HedgeSuggestion
+
+    celery_workers.start(1)
+    project = ProjectFactory()
+    documents = [DocumentFactory(project=project, text=f"{TEXT} ({n})") for n in range(3)]
+    manager = member(project, Role.MANAGER)
+    login(manager)
+    page.goto(f"/projects/{project.pk}/")
+    answers = _job_answers(page)
+    page.get_by_role("button", name="Suggest hedges in every document").click()
+    expect(page.locator("#hedge-run-progress")).to_be_visible()
+    message = page.locator("#hedge-run-message")
+    expect(message).to_contain_text("succeeded, 100% (3 documents of 3, 9 suggestions)", timeout=60_000)
+    expect(page.locator("#hedge-run-progress")).to_have_attribute("value", "100")
+    expect(page.locator("#hedge-run-form")).to_have_attribute("data-state", "succeeded")
+    screenshot("project-hedge-run")
+    _followed_to_the_end(answers)
+    assert HedgeSuggestion.objects.filter(document__in=documents).count() == 9
+
+    ws = workspace.open(documents[2], f"?annotator={manager.pk}&layer=annotator")  # "My layer"
+    expect(page.locator(GHOSTS)).to_have_count(3)
+    ws.click_text("might")
+    page.keyboard.press("Enter")
+    ws.wait_saved()
+    assert _spans(manager) == [(8, 13, "might", "HEDGE", "modal")]
+    assert page.js_errors == []

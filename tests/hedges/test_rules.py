@@ -176,6 +176,9 @@ CASES = [
     ("The protection may last longer than the trial could measure.", [("may", M, "modal.may")]),
     ("It is worth wondering how far it could go.", []),
     ("Drought Could Cut Spain's Olive Harvest By Half", [("Could", M, "modal.could")]),
+    ("Turnout could decide the result.", [("could", M, "modal.could")]),
+    ("The minister could decide to resign.", []),
+    ("If turnout falls, the party could lose its majority.", [("could", M, "modal.could")]),
     # it + adjective: whole only for the expletive "it"
     ("It is unlikely that the drug reaches clinics.", [("It is unlikely", M, "modal.likely")]),
     ("The drug is in trials, but it is unlikely to reach clinics.", [("unlikely", M, "modal.likely")]),

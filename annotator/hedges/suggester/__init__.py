@@ -65,10 +65,12 @@ RULES: dict[str, Rule] = {
         _rule("modal.may", "may", modal.may,
               'Epistemic "may"; not the month, "Be that as it may", "come what may" or permission.'),
         _rule("modal.could", "could", modal.could,
-              '"could" meaning "might" (an outcome verb or "be"/"have"); not ability ("could push"), '
-              "conditionals, purposes or \"could not\"."),
+              '"could" meaning "might" (an outcome verb, "be"/"have", a thing as subject), also in the '
+              'consequent of a conditional; not ability ("could push", "with its lines it could turn out", '
+              '"could easily afford", "before it could reach"), an if-clause, embedded questions, "could not/hardly".'),
         _rule("modal.should", "should shouldn't", modal.should,
-              'Epistemic "should" of expectation ("should arrive by Friday"); deontic "should" is not a cue.'),
+              'Epistemic "should" of expectation ("should arrive by Friday", the time in its own clause; '
+              '"shouldn\'t have any problems"); deontic "should" is not a cue.'),
         _rule("modal.likely", "likely unlikely", modal.likely,
               '"likely", "unlikely", "most/least likely", "it\'s likely" whole; degree words outside.'),
         _rule("modal.probable", "probably probable improbable probability", modal.probable,
@@ -94,7 +96,7 @@ RULES: dict[str, Rule] = {
         _rule("speculation.unclear", "unclear unknown clear uncertain", speculation.unclear,
               '"it\'s unclear", "it\'s unknown" whole; "unknown whether"; not "unknown gunmen".'),
         _rule("speculation.impossible_to_know", "impossible difficult hard", speculation.impossible_to_know,
-              '"it\'s impossible to know/predict", "hard to say".'),
+              '"it\'s impossible to know/predict", "hard to say", with "right now"/"yet" inside kept whole.'),
         _rule("speculation.remains_to_be_seen", "remains remain", speculation.remains_to_be_seen,
               '"remains to be seen".'),
         _rule("speculation.ruled_out", "ruled rule", speculation.ruled_out, '"can\'t be ruled out".'),
@@ -104,14 +106,16 @@ RULES: dict[str, Rule] = {
               "speculation speculations speculative speculate speculates speculated speculating",
               speculation.speculation, '"speculation", "speculative", "It can only be speculated"; not negated.'),
         _rule("speculation.suspect", "suspect suspects suspected suspecting", speculation.suspect,
-              '"suspected" with no holder (agentless passive, attributive, "I suspect"); not a named holder '
-              '("Taliban leaders suspected"), not negated ("neither suspected"), not the noun.'),
+              '"suspected" with no holder (agentless passive, attributive "three suspected cases", "I suspect"); '
+              'not a named holder ("Taliban leaders suspected", "Pakistan began to suspect", "spooked X into '
+              'suspecting"), not negated ("neither suspected"), not the noun.'),
         _rule("speculation.assume", "assume assumes assumed assuming", speculation.assume,
               '"assume" with a that-clause; not negated, not "Assuming ..., " (a conditional).'),
         _rule("speculation.seen_as", "seen viewed interpreted read", speculation.seen_as,
               '"can be seen as", "could be viewed as".'),
         _rule("speculation.suspicion", "suspicion suspicions", speculation.suspicion,
-              'Suspicion nouns carrying a proposition ("suspicions that", "suspicions of ... sympathies").'),
+              'Suspicion nouns carrying a proposition ("suspicions that", "suspicions in Manila that", '
+              '"suspicions of ... sympathies"); not "suspicions about their intentions".'),
         _rule("speculation.first_person", "think believe suppose guess reckon presume", speculation.first_person_belief,
               '"I think", "we believe": the writer\'s own conjecture.'),
         _rule("weasel.widely", "widely generally commonly", attribution.widely,
@@ -132,7 +136,8 @@ RULES: dict[str, Rule] = {
         _rule("weasel.unnamed_sources",
               " ".join(sorted(attribution.AUTHORITY_NOUNS | attribution.PEOPLE_NOUNS | {"source"})),
               attribution.many_observers,
-              '"many/most observers", "Experts say", "unnamed officials", "diplomatic sources", "people familiar with the talks".'),
+              '"many/most observers", "Some scientists", "Many hydrologists" (experts by their ending), '
+              '"Experts say", "unnamed officials", "diplomatic sources", "Sources close to", "people familiar with the talks".'),
         _rule("insinuation.implied",
               "implied implies imply implying insinuate insinuated insinuates insinuating insinuation "
               "innuendo innuendos innuendoes hinted hints hinting implication",

@@ -25,7 +25,10 @@ OUTCOME_VERBS = words("""be have mean lead result spark trigger fracture happen 
     embolden encourage deepen widen fuel intensify exacerbate hinder hamper jeopardize deteriorate
     disappear vanish die continue remain stall slow accelerate overwhelm destroy cripple topple disrupt
     paralyze paralyse sink doom unleash upend wreck ruin tip hit kill displace delay derail outlast
-    outweigh dwarf erode drain deplete swamp plunge soar surge drop spread""")
+    outweigh dwarf erode drain deplete swamp plunge soar surge drop spread win lose hold retain survive gain miss
+    suffer""")
+# Verbs that are an outcome unless an agent chooses ("could decide to"): "turnout could decide the result".
+OUTCOME_UNLESS_TO = words("decide determine settle swing sway shape")
 # Agents: with these subjects "could" + a deliberate act reads as ability or option.
 AGENT_NOUNS = words(
     """government army party leaders leader officials official militants rebels troops forces police opposition
@@ -176,7 +179,7 @@ def could(t: Tokens, i: int) -> Hit | None:
         return None  # "with its existing lines it could turn out 100 million doses": ability
     if verb in {"be", "have"}:
         return Hit(i, i, 0.9)
-    if verb in OUTCOME_VERBS:
+    if verb in OUTCOME_VERBS or (verb in OUTCOME_UNLESS_TO and t.word(j + 1) != "to"):
         return Hit(i, i, 0.8)
     subject = t.word(i - 1)
     if (
