@@ -125,7 +125,8 @@ def _generate(connection, project, user, labels: dict, subtypes: list, sizes) ->
 
 def run() -> dict:
     sizes = _sizes()
-    with scratch_database("assay_bench_credibility") as connection:
+    # CRED_BENCH_DATABASE: another scratch name, when several people share one server.
+    with scratch_database(os.environ.get("CRED_BENCH_DATABASE", "assay_bench_credibility")) as connection:
         from django.contrib.auth import get_user_model
 
         from annotator.annotations.models import Annotation
