@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from annotator.annotations.models import Annotation, Layer, Relation, ReviewStatus
 from annotator.core.errors import ApplicationError
-from annotator.credibility.services import scores_mark_dirty
+from annotator.credibility.scheduling import scores_mark_dirty
 from annotator.documents.models import Document
 from annotator.projects.models import Label
 from annotator.reviews.accept_agreed import gold_accept_agreed
