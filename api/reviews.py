@@ -13,11 +13,12 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from annotator.access import access_project, access_project_row, access_span_record
 from annotator.annotations.models import Annotation, Relation
 from annotator.core.errors import ApplicationError, NotFound
 from annotator.documents.models import Document
-from annotator.projects.models import Label, LabelSubtype, Project, Role
-from annotator.projects.selectors import project_access, project_member_get, user_role
+from annotator.projects.models import Role
+from annotator.projects.selectors import project_label_get, project_member_get, project_subtype_get, user_role
 from annotator.reviews import adjudication, decisions, history
 from annotator.reviews.agreement_services import agreement_document_compute, agreement_project_request
 from annotator.reviews.assigning import assignment_reassign, assignments_bulk_create
@@ -32,7 +33,6 @@ from api.representations import (
     RelationSerializer,
     annotation_data,
     id_field,
-    parse_id,
     relation_data,
 )
 from api.review_serializers import (
@@ -72,15 +72,6 @@ DOCUMENT = r"documents/(?P<document_id>[0-9]+)"
 PROJECT = r"projects/(?P<project_id>[0-9]+)"
 
 
-def _get(model, pk, user, noun: str):
-    """The row, or NotFound when it does not exist or the caller is not a project member."""
-    number = parse_id(pk)
-    item = model.objects.filter(pk=number).first() if number else None
-    if item is None or user_role(user=user, project_id=item.project_id) is None:
-        raise NotFound(f"{noun} not found.")
-    return item
-
-
 class ReviewViewSet(viewsets.GenericViewSet):
     """Reviewing, adjudicating and auditing annotators' work."""
 
@@ -95,7 +86,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path=rf"assignments/{ID}/approve")
     def approve(self, request, pk=None):
-        assignment = _get(Assignment, pk, request.user, "Assignment")
+        assignment = access_project_row(Assignment, request.user, pk, noun="Assignment")
         return Response(
             AssignmentSerializer(assignment_approve(assignment=assignment, reviewer=request.user)).data
         )
@@ -105,7 +96,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path=rf"assignments/{ID}/request-changes")
     def request_changes(self, request, pk=None):
-        assignment = _get(Assignment, pk, request.user, "Assignment")
+        assignment = access_project_row(Assignment, request.user, pk, noun="Assignment")
         data = valid(ReasonInput, request.data)
         result = assignment_request_changes(
             assignment=assignment, reviewer=request.user, reason=data["reason"]
@@ -115,7 +106,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ReassignInput, responses={201: AssignmentSerializer, **ERRORS}, summary="Reassign")
     @action(detail=False, methods=["post"], url_path=rf"assignments/{ID}/reassign")
     def reassign(self, request, pk=None):
-        assignment = _get(Assignment, pk, request.user, "Assignment")
+        assignment = access_project_row(Assignment, request.user, pk, noun="Assignment")
         annotator_id = valid(ReassignInput, request.data)["annotator"]
         annotator = project_member_get(
             project_id=assignment.project_id, user_id=annotator_id, field="annotator"
@@ -129,7 +120,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="assignments/bulk")
     def bulk_assign(self, request):
         data = valid(BulkAssignInput, request.data)
-        project, _ = project_access(user=request.user, project_id=data["project"], minimum=Role.MANAGER)
+        project, _ = access_project(user=request.user, project_id=data["project"], minimum=Role.MANAGER)
         annotators = [
             project_member_get(project_id=project.pk, user_id=pk, field="annotators")
             for pk in data["annotators"]
@@ -154,7 +145,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"], url_path=rf"{PROJECT}/progress")
     def progress(self, request, project_id=None):
-        project, _ = _project(request.user, project_id, Role.MANAGER)
+        project, _ = access_project(request.user, project_id, minimum=Role.MANAGER)
         body = {
             "annotators": progress_by_annotator(project=project),
             "documents": progress_by_document(project=project),
@@ -195,7 +186,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
         return self._span_decision(request, pk, "reject")
 
     def _span_decision(self, request, pk, decision):
-        span = _get(Annotation, pk, request.user, "Span")
+        span = access_project_row(Annotation, request.user, pk, noun="Span")
         data = valid(ReasonInput, request.data)
         result = decisions.annotation_review(
             annotation=span,
@@ -211,13 +202,13 @@ class ReviewViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path=rf"annotations/{ID}/correct")
     def annotation_correct(self, request, pk=None):
-        span = _get(Annotation, pk, request.user, "Span")
+        span = access_project_row(Annotation, request.user, pk, noun="Span")
         data = valid(CorrectInput, request.data)
         changes = {k: data[k] for k in ("start", "end") if k in data}
         if "label" in data:
-            changes["label"] = _label(span.project_id, data["label"])
+            changes["label"] = project_label_get(project_id=span.project_id, label_id=data["label"])
         if "subtype" in data:
-            changes["subtype"] = _subtype(span.project_id, data["subtype"])
+            changes["subtype"] = project_subtype_get(project_id=span.project_id, subtype_id=data["subtype"])
         gold = decisions.annotation_correct(
             annotation=span, reviewer=request.user, reason=data["reason"], **changes
         )
@@ -239,7 +230,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
         return self._relation_decision(request, pk, "reject")
 
     def _relation_decision(self, request, pk, decision):
-        relation = _get(Relation, pk, request.user, "Relation")
+        relation = access_project_row(Relation, request.user, pk, noun="Relation")
         data = valid(ReasonInput, request.data)
         result = decisions.relation_review(
             relation=relation,
@@ -257,7 +248,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path=rf"relations/{ID}/correct")
     def relation_correct(self, request, pk=None):
-        relation = _get(Relation, pk, request.user, "Relation")
+        relation = access_project_row(Relation, request.user, pk, noun="Relation")
         data = valid(RelationCorrectInput, request.data)
         gold = decisions.relation_correct(
             relation=relation, reviewer=request.user, type=data["type"], reason=data["reason"]
@@ -271,15 +262,15 @@ class ReviewViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path=rf"{DOCUMENT}/gold/accept")
     def gold_accept(self, request, document_id=None):
-        document = _get(Document, document_id, request.user, "Document")
+        document = access_project_row(Document, request.user, document_id, noun="Document")
         data = valid(GoldAcceptInput, request.data)
         if "annotation" in data:
-            span = _get(Annotation, data["annotation"], request.user, "Span")
+            span = access_project_row(Annotation, request.user, data["annotation"], noun="Span")
             _same_document(span, document, "annotation")
             gold = adjudication.gold_accept_annotation(annotation=span, reviewer=request.user)
             return Response({"annotation": annotation_data(gold)}, status=status.HTTP_201_CREATED)
         if "relation" in data:
-            relation = _get(Relation, data["relation"], request.user, "Relation")
+            relation = access_project_row(Relation, request.user, data["relation"], noun="Relation")
             _same_document(relation, document, "relation")
             gold = adjudication.gold_accept_relation(relation=relation, reviewer=request.user)
             return Response({"relation": relation_data(gold)}, status=status.HTTP_201_CREATED)
@@ -288,7 +279,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, responses={200: AcceptedAgreedOutput, **ERRORS}, summary="Accept all agreed")
     @action(detail=False, methods=["post"], url_path=rf"{DOCUMENT}/gold/accept-agreed")
     def gold_accept_agreed(self, request, document_id=None):
-        document = _get(Document, document_id, request.user, "Document")
+        document = access_project_row(Document, request.user, document_id, noun="Document")
         return Response(adjudication.gold_accept_agreed(document=document, reviewer=request.user))
 
     # -- agreement --------------------------------------------------------------------
@@ -299,8 +290,8 @@ class ReviewViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get", "post"], url_path=rf"{DOCUMENT}/agreement")
     def document_agreement(self, request, document_id=None):
-        document = _get(Document, document_id, request.user, "Document")
-        project_access(user=request.user, project_id=document.project_id, minimum=Role.REVIEWER)
+        document = access_project_row(Document, request.user, document_id, noun="Document")
+        access_project(user=request.user, project_id=document.project_id, minimum=Role.REVIEWER)
         if request.method == "POST":
             agreement_document_compute(document=document)
         rows = Agreement.objects.filter(document=document).select_related("label").order_by("label__code")
@@ -309,7 +300,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     @extend_schema(responses={200: AgreementSerializer(many=True), **ERRORS}, summary="A project's agreement")
     @action(detail=False, methods=["get"], url_path=rf"{PROJECT}/agreement")
     def project_agreement(self, request, project_id=None):
-        project, _ = _project(request.user, project_id, Role.REVIEWER)
+        project, _ = access_project(request.user, project_id, minimum=Role.REVIEWER)
         rows = (
             Agreement.objects.filter(project=project, document=None)
             .select_related("label")
@@ -322,7 +313,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path=rf"{PROJECT}/agreement/compute")
     def project_agreement_compute(self, request, project_id=None):
-        project, _ = _project(request.user, project_id, Role.REVIEWER)
+        project, _ = access_project(request.user, project_id, minimum=Role.REVIEWER)
         job = agreement_project_request(project=project, user=request.user)
         return job_response(job, request)
 
@@ -330,7 +321,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
     @extend_schema(responses={200: HistoryOutput, **ERRORS}, summary="A document's history, newest first")
     @action(detail=False, methods=["get"], url_path=rf"{DOCUMENT}/history")
     def document_history(self, request, document_id=None):
-        document = _get(Document, document_id, request.user, "Document")
+        document = access_project_row(Document, request.user, document_id, noun="Document")
         return Response(
             {"results": history_json(history.document_history(document=document, user=request.user))}
         )
@@ -338,12 +329,9 @@ class ReviewViewSet(viewsets.GenericViewSet):
     @extend_schema(responses={200: HistoryOutput, **ERRORS}, summary="One span's history (also once deleted)")
     @action(detail=False, methods=["get"], url_path=rf"annotations/{ID}/history")
     def span_history(self, request, pk=None):
-        number = parse_id(pk)
-        record = Annotation.history.filter(id=number).order_by("-history_date").first() if number else None
-        if record is None or user_role(user=request.user, project_id=record.project_id) is None:
-            raise NotFound("Span not found.")
+        record = access_span_record(request.user, pk)
         return Response(
-            {"results": history_json(history.span_history(annotation_id=number, user=request.user))}
+            {"results": history_json(history.span_history(annotation_id=record.id, user=request.user))}
         )
 
     @extend_schema(
@@ -364,29 +352,6 @@ class ReviewViewSet(viewsets.GenericViewSet):
             "assignment": lambda a: AssignmentSerializer(a).data,
         }[data["model"]]
         return Response({data["model"]: serialize(item)})
-
-
-def _project(user, project_id, minimum) -> tuple[Project, str]:
-    number = parse_id(project_id)
-    if number is None:
-        raise NotFound("Project not found.")
-    return project_access(user=user, project_id=number, minimum=minimum)
-
-
-def _label(project_id, pk) -> Label:
-    label = Label.objects.filter(pk=pk, project_id=project_id).first()
-    if label is None:
-        raise ApplicationError.field("label", f"Label {pk} is not a label of this project.")
-    return label
-
-
-def _subtype(project_id, pk) -> LabelSubtype | None:
-    if pk is None:
-        return None
-    subtype = LabelSubtype.objects.filter(pk=pk, label__project_id=project_id).first()
-    if subtype is None:
-        raise ApplicationError.field("subtype", f"Subtype {pk} is not a subtype in this project.")
-    return subtype
 
 
 def _same_document(item, document, field):

@@ -17,6 +17,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from annotator.access import access_project
 from annotator.core.queueing import task_send
 from annotator.credibility.metrics import (
     TUNING,
@@ -37,7 +38,6 @@ from annotator.credibility.models import (
 from annotator.jobs.models import Job, JobKind
 from annotator.jobs.services import job_create, job_enqueue, job_finish, job_progress, job_start
 from annotator.projects.models import Project, Role
-from annotator.projects.selectors import project_access
 
 # pg_advisory_xact_lock(class, project id): one recompute per project at a time.
 LOCK_CLASS = 0x5C0E
@@ -346,7 +346,7 @@ def scores_recompute_projects(*, project_ids: list[int] | None = None, job_id: i
 
 def scores_recompute_request(*, user, project_id: int) -> Job:
     """On-demand full recompute of one project (reviewers and managers), as a Job."""
-    project, _ = project_access(user=user, project_id=project_id, minimum=Role.REVIEWER)
+    project, _ = access_project(user=user, project_id=project_id, minimum=Role.REVIEWER)
     from annotator.credibility.tasks import scores_recompute_task
 
     job = job_create(
@@ -359,7 +359,7 @@ def scores_recompute_request(*, user, project_id: int) -> Job:
 def scores_recompute_request_many(*, user, project_ids: list[int]) -> Job:
     """One Job recomputing several projects (the admin's "recompute all"); managers only."""
     for project_id in project_ids:
-        project_access(user=user, project_id=project_id, minimum=Role.MANAGER)
+        access_project(user=user, project_id=project_id, minimum=Role.MANAGER)
     from annotator.credibility.tasks import scores_recompute_task
 
     job = job_create(kind=JobKind.SCORES, created_by=user, params={"project_ids": project_ids})

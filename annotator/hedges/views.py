@@ -11,17 +11,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from annotator.access import access_project
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.hedges.runs import hedge_job_start
 from annotator.hedges.selectors import hedge_rule_stats
 from annotator.hedges.services import hedge_rule_set
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access, role_at_least
+from annotator.projects.selectors import role_at_least
 
 
 def _access(user, project_id: int, minimum: str):
     try:
-        return project_access(user=user, project_id=project_id, minimum=minimum)
+        return access_project(user=user, project_id=project_id, minimum=minimum)
     except NotFound:
         raise Http404("Not found.") from None
     except PermissionDenied as exc:

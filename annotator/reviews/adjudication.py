@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from annotator.access import access_project
 from annotator.annotations.models import Annotation, Layer, Relation, ReviewStatus
 from annotator.annotations.services import (
     annotation_create,
@@ -23,7 +24,6 @@ from annotator.core.errors import ApplicationError, PermissionDenied
 from annotator.core.locking import row_lock
 from annotator.documents.models import Document
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access
 from annotator.reviews.agreement_services import COMPARED_STATES
 from annotator.reviews.decisions import item_assert_reviewable, item_set_status
 from annotator.reviews.models import Assignment
@@ -130,7 +130,7 @@ def gold_accept_agreed(*, document: Document, reviewer) -> dict:
     is submitted or approved, so each of its items is reviewable); the compared items are
     locked in one statement and gold copies are looked up in one read, not per item.
     """
-    project_access(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
+    access_project(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
     annotators = _compared_annotators(document)
     if reviewer.pk in annotators:
         raise PermissionDenied("You cannot review your own work.")
@@ -219,7 +219,7 @@ def _accept_agreed_relations(document, annotators, agreed_keys, twins, reviewer)
 
 
 def _own_gold(annotation: Annotation, reviewer) -> None:
-    project_access(user=reviewer, project_id=annotation.project_id, minimum=Role.REVIEWER)
+    access_project(user=reviewer, project_id=annotation.project_id, minimum=Role.REVIEWER)
     if annotation.layer != Layer.GOLD:
         raise ApplicationError.field(
             "layer", "Only gold-layer spans are edited here; correct annotators' spans instead."
@@ -230,7 +230,7 @@ def gold_add(
     *, document: Document, reviewer, start: int, end: int, label, subtype=None, note: str = ""
 ) -> Annotation:
     """A span of the reviewer's own in the gold layer."""
-    project_access(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
+    access_project(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
     if label.project_id != document.project_id:
         raise ApplicationError.field("label", f"Label {label.code} belongs to another project.")
     return annotation_create(

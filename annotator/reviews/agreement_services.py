@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Sum
 
+from annotator.access import access_project
 from annotator.annotations.models import Annotation, Layer
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Project
@@ -194,10 +195,9 @@ def agreement_project_request(*, project: Project, user):
     from annotator.jobs.models import JobKind
     from annotator.jobs.services import job_create, job_enqueue
     from annotator.projects.models import Role
-    from annotator.projects.selectors import project_access
     from annotator.reviews.tasks import agreement_project
 
-    project_access(user=user, project_id=project.pk, minimum=Role.REVIEWER)
+    access_project(user=user, project_id=project.pk, minimum=Role.REVIEWER)
     job = job_create(kind=JobKind.AGREEMENT, project=project, created_by=user, params={"project": project.pk})
     job_enqueue(job=job, task=agreement_project, project_id=project.pk)
     return job
