@@ -20,6 +20,7 @@ from annotator.access import access_page, access_project
 from annotator.core.errors import ApplicationError
 from annotator.documents.services import document_metadata_update
 from annotator.jobs.selectors import project_jobs_recent
+from annotator.projects.kinds import kinds_data
 from annotator.projects.models import Role
 from annotator.projects.selectors import invitations_pending, role_at_least
 from annotator.projects.services import invitation_respond
@@ -107,6 +108,7 @@ def document_workspace(request, document_id: int):
             "project": project,
             "role": role,
             "is_reviewer": role_at_least(role, Role.REVIEWER),
+            "label_kinds": kinds_data(),
         },
     )
 
