@@ -7,11 +7,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
+from annotator.access import (
+    access_annotation,
+    access_document_with_label,
+    layer_assert_writable,
+    layered_visible,
+)
 from annotator.annotations.models import Annotation, Layer
 from annotator.annotations.services import annotation_create, annotation_delete, annotation_update
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.projects.models import Label, LabelSubtype
-from api.access import annotation_access, document_access_with_label, layer_assert_writable, layered_visible
+from annotator.projects.selectors import project_subtype_get
 from api.filters import AnnotationFilter
 from api.representations import (
     MAX_OFFSET,
@@ -78,17 +84,12 @@ def label_resolve(*, project_id: int, label_id: int) -> Label:
 
 
 def subtype_resolve(*, label: Label, subtype_id: int | None) -> LabelSubtype | None:
-    if subtype_id is None:
-        return None
-    subtype = LabelSubtype.objects.filter(pk=subtype_id, label__project_id=label.project_id).first()
-    if subtype is None:
-        raise ApplicationError.field("subtype", f"Subtype {subtype_id} is not a subtype in this project.")
-    return subtype
+    return project_subtype_get(project_id=label.project_id, subtype_id=subtype_id)
 
 
 def annotation_create_from_input(*, user, data: dict) -> Annotation:
     """Permission checks and id resolution for one span, then the service."""
-    document, role, label = document_access_with_label(
+    document, role, label = access_document_with_label(
         user=user, document_id=data["document"], label_id=data["label"]
     )
     layer_assert_writable(user=user, role=role, annotator_id=user.pk, layer=data["layer"])
@@ -139,7 +140,7 @@ class AnnotationViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.paginate_queryset(queryset))
 
     def retrieve(self, request, pk=None):
-        annotation = annotation_access(user=request.user, pk=pk)
+        annotation = access_annotation(user=request.user, annotation_id=pk)
         return conditional_response(request, annotation_data(annotation), etag(annotation.version))
 
     @extend_schema(
@@ -165,7 +166,7 @@ class AnnotationViewSet(viewsets.GenericViewSet):
         summary="Change a span; send the version you edited (body or If-Match)",
     )
     def partial_update(self, request, pk=None):
-        annotation = annotation_access(user=request.user, pk=pk, write=True)
+        annotation = access_annotation(user=request.user, annotation_id=pk, write=True)
         payload = AnnotationUpdateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -187,7 +188,7 @@ class AnnotationViewSet(viewsets.GenericViewSet):
         summary="Delete a span; send the version (?version=N or If-Match)",
     )
     def destroy(self, request, pk=None):
-        annotation = annotation_access(user=request.user, pk=pk, write=True)
+        annotation = access_annotation(user=request.user, annotation_id=pk, write=True)
         version = requested_version(request)
         try:
             annotation_delete(annotation=annotation, version=version)

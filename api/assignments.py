@@ -8,12 +8,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from annotator.access import REVIEW_ROLES, access_document, member_project_ids
 from annotator.core.errors import NotFound
 from annotator.projects.models import Role
 from annotator.projects.selectors import project_member_get
 from annotator.reviews.assigning import assignment_create
 from annotator.reviews.models import Assignment, AssignmentState
-from api.access import REVIEW_ROLES, document_access, member_project_ids
 from api.filters import AssignmentFilter
 from api.representations import ErrorSerializer, id_field, parse_id
 
@@ -82,7 +82,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         payload = AssignmentCreateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        document, _ = document_access(user=request.user, document_id=data["document"], minimum=Role.MANAGER)
+        document, _ = access_document(user=request.user, document_id=data["document"], minimum=Role.MANAGER)
         annotator = project_member_get(
             project_id=document.project_id, user_id=data["annotator"], field="annotator"
         )

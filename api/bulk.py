@@ -13,9 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from annotator.access import access_annotation
 from annotator.annotations.services import annotation_delete, annotation_update
 from annotator.core.errors import ApplicationError
-from api.access import annotation_access
 from api.annotations import (
     AnnotationCreateInput,
     annotation_create_from_input,
@@ -132,7 +132,7 @@ def _each_span(user, items: list[dict], change) -> list:
     results = []
     for index, item in enumerate(items):
         try:
-            span = annotation_access(user=user, pk=item["id"], write=True)
+            span = access_annotation(user=user, annotation_id=item["id"], write=True)
             results.append(change(span, item["version"]))
         except ApplicationError as exc:
             raise _prefixed(exc, f"annotations[{index}]") from None

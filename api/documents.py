@@ -15,16 +15,15 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from annotator.access import access_document, access_project, access_role, in_member_projects
 from annotator.annotations.models import Layer
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
 from annotator.documents.services import document_boilerplate_set, document_create, document_delete
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access
 from annotator.reviews.services import assignment_submit
 from annotator.sources.models import Source
 from annotator.sources.services import author_get_or_create, source_get_or_create
-from api.access import document_access, in_member_projects, role_in
 from api.exports import EXPORT_PARAMETERS, EXPORT_RESPONSES, IgnoreFormatParameter, export_response
 from api.filters import DocumentFilter
 from api.representations import ErrorSerializer, id_field, parse_id
@@ -120,7 +119,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return DocumentDetailSerializer if self.action == "retrieve" else DocumentSerializer
 
     def get_object(self):
-        document, _ = document_access(user=self.request.user, document_id=self.kwargs["pk"])
+        document, _ = access_document(user=self.request.user, document_id=self.kwargs["pk"])
         return document
 
     def retrieve(self, request, pk=None):
@@ -132,8 +131,8 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Delete a document with its spans, relations and assignments (managers)",
     )
     def destroy(self, request, pk=None):
-        document, _ = document_access(user=request.user, document_id=pk)
-        role_in(user=request.user, project_id=document.project_id, minimum=Role.MANAGER)
+        document, _ = access_document(user=request.user, document_id=pk)
+        access_role(user=request.user, project_id=document.project_id, minimum=Role.MANAGER)
         document_delete(document=document)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -146,7 +145,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         payload = DocumentCreateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        project, _ = project_access(user=request.user, project_id=data["project"], minimum=Role.MANAGER)
+        project, _ = access_project(user=request.user, project_id=data["project"], minimum=Role.MANAGER)
         outlet = None
         if data.get("source"):
             outlet = Source.objects.filter(pk=data["source"]).first()
@@ -176,7 +175,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["put"])
     def boilerplate(self, request, pk=None):
-        document, _ = document_access(user=request.user, document_id=pk, minimum=Role.MANAGER)
+        document, _ = access_document(user=request.user, document_id=pk, minimum=Role.MANAGER)
         payload = BoilerplateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         document = document_boilerplate_set(document=document, regions=payload.validated_data["boilerplate"])
@@ -194,7 +193,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def workspace(self, request, pk=None):
-        document, role = document_access(user=request.user, document_id=pk)
+        document, role = access_document(user=request.user, document_id=pk)
         layer = request.query_params.get("layer") or Layer.ANNOTATOR
         if layer not in Layer.values:
             raise ApplicationError.field("layer", f"Unknown layer {layer!r}; use annotator or gold.")
@@ -218,7 +217,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameter)
     def export(self, request, pk=None):
-        document, _ = document_access(user=request.user, document_id=pk)
+        document, _ = access_document(user=request.user, document_id=pk)
         return export_response(request, project_id=document.project_id, document_ids=[document.pk])
 
     @extend_schema(
@@ -227,7 +226,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameter)
     def text(self, request, pk=None):
-        document, _ = document_access(user=request.user, document_id=pk)
+        document, _ = access_document(user=request.user, document_id=pk)
         tag = f'"{document.content_hash}"'
         if not_modified(request, tag):
             return HttpResponse(status=304, headers={"ETag": tag})
@@ -240,7 +239,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        document, _ = document_access(user=request.user, document_id=pk)
+        document, _ = access_document(user=request.user, document_id=pk)
         assignment = assignment_submit(document=document, annotator=request.user)
         brief = {field: getattr(assignment, field) for field in ("id", "state", "reason", "version")}
         return Response({"assignment": brief})

@@ -21,14 +21,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotator.access import access_document, access_project
 from annotator.core.errors import NotFound
 from annotator.hedges.models import HedgeKind, HedgeState, HedgeSuggestion
 from annotator.hedges.runs import hedge_job_start
 from annotator.hedges.selectors import hedge_rule_stats, hedge_suggestions_for_user
 from annotator.hedges.services import hedge_accept_rule, hedge_decide, hedge_rule_set, hedge_undo
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access
-from api.access import document_access
 from api.jobs import JobSerializer
 from api.representations import AnnotationSerializer, ErrorSerializer, annotation_data, parse_id
 
@@ -93,7 +92,7 @@ def _suggestion_access(*, user, pk) -> HedgeSuggestion:
     if suggestion is None:
         raise NotFound("Suggestion not found.")
     try:
-        document_access(user=user, document_id=suggestion.document_id)
+        access_document(user=user, document_id=suggestion.document_id)
     except NotFound:
         raise NotFound("Suggestion not found.") from None
     return suggestion
@@ -110,13 +109,13 @@ def _project(user, pk, minimum):
     number = parse_id(pk)
     if number is None:
         raise NotFound("Project not found.")
-    return project_access(user=user, project_id=number, minimum=minimum)[0]
+    return access_project(user=user, project_id=number, minimum=minimum)[0]
 
 
 class DocumentHedgesView(APIView):
     @extend_schema(responses={200: SuggestionListOutput, **ERRORS}, summary="Hedge suggestions of a document")
     def get(self, request, pk):
-        document, _ = document_access(user=request.user, document_id=pk)
+        document, _ = access_document(user=request.user, document_id=pk)
         rows = hedge_suggestions_for_user(document=document, user=request.user)
         return Response({"document": document.pk, "suggestions": rows})
 
@@ -128,7 +127,7 @@ class DocumentHedgesView(APIView):
         "Rejected and accepted suggestions are not offered again.",
     )
     def post(self, request, pk):
-        document, _ = document_access(user=request.user, document_id=pk)
+        document, _ = access_document(user=request.user, document_id=pk)
         job = hedge_job_start(project=document.project, user=request.user, document_ids=[document.pk])
         job.refresh_from_db()
         return Response(
@@ -143,7 +142,7 @@ class DocumentHedgeRuleAcceptView(APIView):
         summary="Accept every pending suggestion of one rule in this document (confident ones only)",
     )
     def post(self, request, pk):
-        document, _ = document_access(user=request.user, document_id=pk)
+        document, _ = access_document(user=request.user, document_id=pk)
         payload = AcceptRuleInput(data=request.data)
         payload.is_valid(raise_exception=True)
         decisions = hedge_accept_rule(

@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from annotator.core.errors import ApplicationError
 from annotator.interchange.import_jobs import import_job_start, upload_assert_size
-from annotator.interchange.imports import FORMATS, MODES, import_format_for, user_for_annotator
+from annotator.interchange.importers import import_format_for, import_formats
+from annotator.interchange.imports import MODES, user_for_annotator
 from annotator.projects.models import Project
 from api.representations import id_field
 
@@ -21,7 +22,7 @@ class ImportInput(serializers.Serializer):
     file = serializers.ListField(
         child=serializers.FileField(), help_text="One or more files (repeat the field)"
     )
-    format = serializers.ChoiceField(choices=FORMATS, required=False,
+    format = serializers.ChoiceField(choices=import_formats(), required=False,
                                      help_text="Default: from the file name (.txt, .jsonl, .json = native)")  # fmt: skip
     mode = serializers.ChoiceField(choices=MODES, default="atomic",
                                    help_text="atomic: all or nothing; skip: import good lines, report bad ones")  # fmt: skip

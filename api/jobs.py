@@ -11,12 +11,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from annotator.access import member_project_ids
 from annotator.core.errors import NotFound
 from annotator.interchange.exports import export_job_assert_downloadable
 from annotator.jobs.models import Job, JobKind, JobState
 from annotator.jobs.services import job_cancel, job_retry
 from annotator.projects.models import Role
-from api.access import member_project_ids
 from api.filters import JobFilter
 from api.representations import ErrorSerializer, parse_id
 

@@ -7,11 +7,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from annotator.access import access_project, in_member_projects
 from annotator.core.errors import NotFound
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Role
-from annotator.projects.selectors import project_access
 from annotator.projects.services import label_create, label_update, subtype_create, subtype_update
-from api.access import in_member_projects
 from api.filters import IdFilter
 from api.representations import ErrorSerializer, id_field, parse_id
 
@@ -79,7 +78,7 @@ def _managed(queryset, *, user, pk, project_field="project_id", what="Label"):
     if item is None:
         raise NotFound(f"{what} not found.")
     project_id = item.project_id if hasattr(item, "project_id") else item.label.project_id
-    project_access(user=user, project_id=project_id, minimum=Role.MANAGER)
+    access_project(user=user, project_id=project_id, minimum=Role.MANAGER)
     return item
 
 
@@ -112,7 +111,7 @@ class LabelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         payload = LabelCreateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        project, _ = project_access(user=request.user, project_id=data.pop("project"), minimum=Role.MANAGER)
+        project, _ = access_project(user=request.user, project_id=data.pop("project"), minimum=Role.MANAGER)
         label = label_create(project=project, **data)
         return Response(LabelSerializer(label).data, status=status.HTTP_201_CREATED)
 
@@ -183,7 +182,7 @@ class SubtypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         label = _readable(Label.objects.all(), user=request.user, pk=data.pop("label"))
-        project_access(user=request.user, project_id=label.project_id, minimum=Role.MANAGER)
+        access_project(user=request.user, project_id=label.project_id, minimum=Role.MANAGER)
         return Response(
             SubtypeSerializer(subtype_create(label=label, **data)).data, status=status.HTTP_201_CREATED
         )

@@ -10,10 +10,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from annotator.access import access_project, in_member_projects
 from annotator.core.errors import NotFound
 from annotator.interchange.exports import export_job_start, export_selection_for
 from annotator.projects.models import Invitation, Membership, Project, Role
-from annotator.projects.selectors import invitations_pending, project_access, projects_for_user
+from annotator.projects.selectors import invitations_pending, projects_for_user
 from annotator.projects.services import (
     invitation_respond,
     membership_deactivate,
@@ -23,7 +24,6 @@ from annotator.projects.services import (
     project_delete,
     project_update,
 )
-from api.access import in_member_projects
 from api.exports import (
     EXPORT_PARAMETERS,
     EXPORT_RESPONSES,
@@ -79,7 +79,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         pk = parse_id(self.kwargs["pk"])
         if pk is None:
             raise NotFound("Project not found.")
-        _, role = project_access(user=self.request.user, project_id=pk)
+        _, role = access_project(user=self.request.user, project_id=pk)
         project = Project.objects.get(pk=pk)
         project.role = role
         return project
@@ -121,7 +121,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def imports(self, request, pk=None):
         project = self.get_object()
-        project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
+        access_project(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
         job = import_request(request, project=project)
         # Finished inside the request (a small upload, or no broker): 201 with the finished job.
         return job_response(job, request, finished_status=status.HTTP_201_CREATED)
@@ -133,7 +133,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def partial_update(self, request, pk=None):
         project = self.get_object()
-        project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
+        access_project(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
         payload = ProjectUpdateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         role = project.role
@@ -147,7 +147,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def destroy(self, request, pk=None):
         project = self.get_object()
-        project_access(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
+        access_project(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
         project_delete(project=project)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -250,7 +250,7 @@ def _membership_for_manager(*, user, pk) -> Membership:
     )
     if pk is None or membership is None:
         raise NotFound("Membership not found.")
-    project_access(user=user, project_id=membership.project_id, minimum=Role.MANAGER)
+    access_project(user=user, project_id=membership.project_id, minimum=Role.MANAGER)
     return membership
 
 
@@ -283,7 +283,7 @@ class MembershipViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         payload = MembershipCreateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        project, _ = project_access(user=request.user, project_id=data["project"], minimum=Role.MANAGER)
+        project, _ = access_project(user=request.user, project_id=data["project"], minimum=Role.MANAGER)
         membership = membership_request(
             project=project, requested_by=request.user, role=data["role"], user_id=data.get("user"),
             username=data.get("username"),

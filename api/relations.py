@@ -7,6 +7,13 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from annotator.access import (
+    access_project,
+    access_relation,
+    in_member_projects,
+    layer_assert_writable,
+    layered_visible,
+)
 from annotator.annotations.models import Annotation, Relation, RelationType
 from annotator.annotations.services import (
     relation_create,
@@ -15,9 +22,7 @@ from annotator.annotations.services import (
     relation_update,
 )
 from annotator.core.errors import ApplicationError, Conflict, NotFound
-from annotator.projects.selectors import project_access
 from annotator.sources.models import Speaker
-from api.access import in_member_projects, layer_assert_writable, layered_visible, relation_access
 from api.annotations import IF_MATCH, VERSION_QUERY
 from api.filters import RelationFilter
 from api.representations import (
@@ -82,7 +87,7 @@ def relation_create_from_input(*, user, data: dict, source: Annotation | None = 
         if relation is not None:
             return relation
     source = source or span_for_field(user=user, span_id=data["source"], field="source")
-    _, role = project_access(user=user, project_id=source.project_id)
+    _, role = access_project(user=user, project_id=source.project_id)
     layer_assert_writable(user=user, role=role, annotator_id=source.annotator_id, layer=source.layer)
     if target is None:
         target = span_for_field(user=user, span_id=data.get("target"), field="target")
@@ -124,7 +129,7 @@ class RelationViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.paginate_queryset(queryset))
 
     def retrieve(self, request, pk=None):
-        return _respond(relation_access(user=request.user, pk=pk))
+        return _respond(access_relation(user=request.user, relation_id=pk))
 
     @extend_schema(
         request=RelationCreateInput,
@@ -149,7 +154,7 @@ class RelationViewSet(viewsets.GenericViewSet):
         summary="Change a relation; send the version you edited (body or If-Match)",
     )
     def partial_update(self, request, pk=None):
-        relation = relation_access(user=request.user, pk=pk, write=True)
+        relation = access_relation(user=request.user, relation_id=pk, write=True)
         payload = RelationUpdateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -170,7 +175,7 @@ class RelationViewSet(viewsets.GenericViewSet):
         summary="Delete a relation; send the version (?version=N or If-Match)",
     )
     def destroy(self, request, pk=None):
-        relation = relation_access(user=request.user, pk=pk, write=True)
+        relation = access_relation(user=request.user, relation_id=pk, write=True)
         version = requested_version(request)
         try:
             relation_delete(relation=relation, version=version)

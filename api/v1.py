@@ -21,7 +21,8 @@ from api.jobs import JobViewSet
 from api.labels import LabelViewSet, SubtypeViewSet
 from api.projects import InvitationViewSet, MembershipViewSet, ProjectViewSet
 from api.relations import RelationViewSet
-from api.reviews import ReviewViewSet
+from api.reviews import PATHS as REVIEW_PATHS
+from api.reviews import ROUTES as REVIEW_ROUTES
 from api.sources import AuthorViewSet, SourceViewSet
 from api.speakers import SpeakerViewSet
 from api.tokens import TokenView
@@ -42,7 +43,8 @@ router.register("subtypes", SubtypeViewSet, basename="subtype")
 router.register("sources", SourceViewSet, basename="source")
 router.register("authors", AuthorViewSet, basename="author")
 router.register("assignments", AssignmentViewSet, basename="assignment")
-router.register("reviews", ReviewViewSet, basename="review")
+for prefix, viewset, basename in REVIEW_ROUTES:
+    router.register(prefix, viewset, basename=basename)
 router.register("source-scores", SourceScoreViewSet, basename="source-score")
 
 urlpatterns = [
@@ -75,5 +77,6 @@ urlpatterns = [
     path(
         "projects/<int:pk>/hedge-rules/<str:rule>/", ProjectHedgeRuleView.as_view(), name="project-hedge-rule"
     ),
+    *REVIEW_PATHS,
     *router.urls,
 ]

@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from annotator.access import layer_assert_readable
 from annotator.annotations.models import Layer
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
 from annotator.projects.models import LabelKind, Role
 from annotator.reviews.models import AssignmentState
 from annotator.sources.models import SpeakerKind
-from api.access import layer_assert_readable
 from api.representations import AnnotationSerializer, RelationSerializer
 from api.workspace_sql import workspace_json
 

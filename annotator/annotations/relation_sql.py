@@ -64,7 +64,7 @@ def _ends_sql(alias: str, side: int) -> str:
 RULES: dict[str, str] = {
     # api/relations.py span_for_field(source): 404 outside the caller's projects.
     "source_visible": "src.role IS NOT NULL",
-    # api/access.py layer_assert_writable: your own annotator layer, or gold as reviewer+.
+    # annotator/access.py layer_assert_writable: your own annotator layer, or gold as reviewer+.
     "layer_writable": (
         "CASE WHEN src.layer = %(gold)s THEN src.role = ANY(%(review_roles)s::text[])"
         " ELSE src.annotator_id = %(user)s::bigint END"

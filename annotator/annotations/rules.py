@@ -10,17 +10,16 @@ or against an opinion is part of the argument map, though only claims are scored
 from __future__ import annotations
 
 from annotator.annotations.models import RelationType
-from annotator.projects.models import LabelKind
+from annotator.projects.kinds import kinds_ending, kinds_starting
 
-# type: (source kinds, target kinds; None = the target is a speaker, not a span)
+# Relations whose target is a speaker, not a span: no target kind to check.
+SPEAKER_TARGETS = {RelationType.ATTRIBUTED_TO}
+
+# type: (source kinds, target kinds; None = the target is a speaker), from the kinds registry
+# (projects/kinds.py: each kind says which relations it may start and end).
 RELATION_ENDS = {
-    RelationType.SUPPORTS: ({LabelKind.EVIDENCE, LabelKind.CLAIM}, {LabelKind.CLAIM, LabelKind.OPINION}),
-    RelationType.ATTACKS: ({LabelKind.EVIDENCE, LabelKind.CLAIM}, {LabelKind.CLAIM, LabelKind.OPINION}),
-    RelationType.QUALIFIES: ({LabelKind.HEDGE}, {LabelKind.CLAIM}),
-    RelationType.ATTRIBUTED_TO: (
-        {LabelKind.CLAIM, LabelKind.EVIDENCE, LabelKind.OPINION, LabelKind.HEDGE},
-        None,
-    ),
+    type: (kinds_starting(type), None if type in SPEAKER_TARGETS else kinds_ending(type))
+    for type in RelationType.values
 }
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from annotator.access import access_project
 from annotator.credibility.models import DirtyKind
 from annotator.credibility.services import scores_marks_write
 from annotator.credibility.tasks import scores_recompute_enqueue, scores_recompute_task
 from annotator.jobs.models import Job, JobKind
 from annotator.jobs.services import job_create, job_enqueue
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access
 
 
 def scores_mark_dirty(
@@ -42,7 +42,7 @@ def scores_mark_dirty(
 
 def scores_recompute_request(*, user, project_id: int) -> Job:
     """On-demand full recompute of one project (reviewers and managers), as a Job."""
-    project, _ = project_access(user=user, project_id=project_id, minimum=Role.REVIEWER)
+    project, _ = access_project(user=user, project_id=project_id, minimum=Role.REVIEWER)
     job = job_create(
         kind=JobKind.SCORES, project=project, created_by=user, params={"project_ids": [project.pk]}
     )
@@ -53,7 +53,7 @@ def scores_recompute_request(*, user, project_id: int) -> Job:
 def scores_recompute_request_many(*, user, project_ids: list[int]) -> Job:
     """One Job recomputing several projects (the admin's "recompute all"); managers only."""
     for project_id in project_ids:
-        project_access(user=user, project_id=project_id, minimum=Role.MANAGER)
+        access_project(user=user, project_id=project_id, minimum=Role.MANAGER)
     job = job_create(kind=JobKind.SCORES, created_by=user, params={"project_ids": project_ids})
     job_enqueue(job=job, task=scores_recompute_task, project_ids=project_ids)
     return job

@@ -1,7 +1,7 @@
 """Permission-scoped reads of source scores: tables, overall roll-up, history, drill-down.
 
 Everything is limited to the projects the user is a member of; a project
-the user cannot see raises NotFound (through ``project_access``).
+the user cannot see raises NotFound (through ``access_project``).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from django.db.models import Case, F, FloatField, IntegerField, QuerySet, Value,
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Rank, TruncDay, TruncWeek
 
+from annotator.access import access_project
 from annotator.core.errors import ApplicationError
 from annotator.credibility import sql
 from annotator.credibility.metrics import Targets, sql_params, with_derived
 from annotator.credibility.models import COUNT_FIELDS, EntityKind, LayerUsed, SourceScore, SourceScoreSnapshot
 from annotator.credibility.registry import moments_sum, sort_keys
 from annotator.projects.models import Project, Role
-from annotator.projects.selectors import project_access, projects_for_user, role_at_least
+from annotator.projects.selectors import projects_for_user, role_at_least
 
 
 def _bound(metric: str, part: str):
@@ -70,7 +71,7 @@ def scores_list(
     _check_choice("layer", layer, LayerUsed.values)
     _check_choice("sort", sort, SORTS)
     if project_id is not None:
-        project_access(user=user, project_id=project_id)
+        access_project(user=user, project_id=project_id)
         scores = SourceScore.objects.filter(project_id=project_id)
     else:
         scores = SourceScore.objects.filter(project__in=projects_for_user(user=user))
@@ -158,7 +159,7 @@ def score_history(
     source in one project: the last of each period, oldest first (the last ``limit``
     periods); with ``layer``, only those scored from that layer tier. Each snapshot
     carries ``period`` (the day or the week's Monday)."""
-    project_access(user=user, project_id=project_id)
+    access_project(user=user, project_id=project_id)
     _check_choice("kind", kind, EntityKind.values)
     _check_choice("layer", layer, LayerUsed.values)
     snapshots = SourceScoreSnapshot.objects.filter(project_id=project_id, kind=kind, entity_id=entity_id)
@@ -178,7 +179,7 @@ def score_history(
 
 
 def score_get(*, user, project_id: int, kind: str, entity_id: int) -> SourceScore | None:
-    project_access(user=user, project_id=project_id)
+    access_project(user=user, project_id=project_id)
     return SourceScore.objects.filter(project_id=project_id, kind=kind, entity_id=entity_id).first()
 
 
@@ -203,7 +204,7 @@ def _drill_params(project: Project, kind: str, entity_id: int, **extra) -> dict:
 
 def source_documents(*, user, project_id: int, kind: str, entity_id: int) -> list[dict]:
     """The documents behind a source's figures, with per-document counts and the layer tier used."""
-    project, _ = project_access(user=user, project_id=project_id)
+    project, _ = access_project(user=user, project_id=project_id)
     with connection.cursor() as cursor:
         cursor.execute(sql.DRILL_DOCUMENTS, _drill_params(project, kind, entity_id))
         columns = [
@@ -237,7 +238,7 @@ def source_spans(
     an annotator only the spans of their own annotator layer (never gold, never another
     annotator's), so the drill-down shows nothing the workspace would refuse them.
     """
-    project, role = project_access(user=user, project_id=project_id)
+    project, role = access_project(user=user, project_id=project_id)
     _check_choice("span_kind", span_kind, SPAN_KINDS)
     params = _drill_params(
         project, kind, entity_id, span_kind=span_kind or "", unsupported_only=unsupported_only, limit=limit,

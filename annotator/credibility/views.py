@@ -7,13 +7,12 @@ small script in static/credibility/ only adds client-side column sorting.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from annotator.access import access_page
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.credibility import charts, selectors
 from annotator.credibility.export import score_row, scores_csv
@@ -42,15 +41,6 @@ DETAIL_TABS = {
     "hedges": "Hedges",
     "opinions": "Opinions",
 }
-
-
-def _access(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound:
-        raise Http404("Not found.") from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
 
 
 def _int(value, default=None):
@@ -117,7 +107,7 @@ def metric_cells(row: dict) -> list[dict]:
     ]
 
 
-@login_required
+@access_page
 def dashboard(request):
     f = _filters(request)
     projects = list(projects_for_user(user=request.user))
@@ -127,8 +117,7 @@ def dashboard(request):
     if project is not None:
         rows = [
             {**score_row(s), "id": s.pk, "rank": s.rank}
-            for s in _access(
-                selectors.scores_list,
+            for s in selectors.scores_list(
                 user=request.user,
                 project_id=project.pk,
                 kind=f["kind"],
@@ -174,14 +163,12 @@ def dashboard(request):
     )
 
 
-@login_required
+@access_page
 def source_detail(request, project_id: int, kind: str, entity_id: int):
     if kind not in EntityKind.values:
         raise Http404("Not found.")
     show = request.GET.get("show") if request.GET.get("show") in DETAIL_TABS else "documents"
-    score = _access(
-        selectors.score_get, user=request.user, project_id=project_id, kind=kind, entity_id=entity_id
-    )
+    score = selectors.score_get(user=request.user, project_id=project_id, kind=kind, entity_id=entity_id)
     if score is None:
         raise Http404("Not found.")
     history = selectors.score_history(
@@ -228,7 +215,7 @@ def source_detail(request, project_id: int, kind: str, entity_id: int):
     )
 
 
-@login_required
+@access_page
 def export_csv(request):
     f = _filters(request)
     if f["project"] is None:
@@ -236,8 +223,7 @@ def export_csv(request):
     else:
         rows = [
             score_row(s)
-            for s in _access(
-                selectors.scores_list,
+            for s in selectors.scores_list(
                 user=request.user,
                 project_id=f["project"],
                 kind=f["kind"],
@@ -252,14 +238,16 @@ def export_csv(request):
     return response
 
 
-@login_required
+@access_page
 @require_POST
 def recompute(request):
     project_id = _int(request.POST.get("project"))
     if project_id is None:
         raise Http404("Not found.")
     try:
-        job = _access(scores_recompute_request, user=request.user, project_id=project_id)
+        job = scores_recompute_request(user=request.user, project_id=project_id)
+    except (NotFound, PermissionDenied):
+        raise  # a page (access_page), not a message
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -4,33 +4,22 @@ and the per-project on/off switch for managers. Works without JavaScript."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.access import access_page, access_project
+from annotator.core.errors import ApplicationError
 from annotator.hedges.runs import hedge_job_start
 from annotator.hedges.selectors import hedge_rule_stats
 from annotator.hedges.services import hedge_rule_set
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access, role_at_least
+from annotator.projects.selectors import role_at_least
 
 
-def _access(user, project_id: int, minimum: str):
-    try:
-        return project_access(user=user, project_id=project_id, minimum=minimum)
-    except NotFound:
-        raise Http404("Not found.") from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-
-
-@login_required
+@access_page
 def rules(request, project_id: int):
-    project, role = _access(request.user, project_id, Role.REVIEWER)
+    project, role = access_project(request.user, project_id, minimum=Role.REVIEWER)
     return render(
         request,
         "hedges/rules.html",
@@ -42,10 +31,10 @@ def rules(request, project_id: int):
     )
 
 
-@login_required
+@access_page
 @require_POST
 def rule_switch(request, project_id: int):
-    project, _ = _access(request.user, project_id, Role.MANAGER)
+    project, _ = access_project(request.user, project_id, minimum=Role.MANAGER)
     rule = request.POST.get("rule", "")
     enabled = request.POST.get("enabled") == "true"
     try:
@@ -57,11 +46,11 @@ def rule_switch(request, project_id: int):
     return redirect(reverse("hedges:rules", args=[project.pk]))
 
 
-@login_required
+@access_page
 @require_POST
 def run(request, project_id: int):
     """Suggest hedges in every document of the project, as a job (progress on the jobs API); managers."""
-    project, _ = _access(request.user, project_id, Role.MANAGER)
+    project, _ = access_project(request.user, project_id, minimum=Role.MANAGER)
     job = hedge_job_start(project=project, user=request.user)
     job.refresh_from_db()
     messages.success(

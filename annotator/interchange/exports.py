@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from annotator.access import access_project
 from annotator.annotations.models import Layer
 from annotator.core.errors import ApplicationError, PermissionDenied
 from annotator.interchange.exporters import exporter_get
@@ -12,7 +13,7 @@ from annotator.interchange.tasks import export_project
 from annotator.jobs.models import JobKind
 from annotator.jobs.services import job_create, job_enqueue
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access, role_at_least
+from annotator.projects.selectors import role_at_least
 
 
 def export_selection_for(
@@ -20,7 +21,7 @@ def export_selection_for(
     document_ids: list[int] | None = None, bom: bool = False,
 ) -> ExportSelection:  # fmt: skip
     """The selection the caller may export: reviewers and managers any layer, annotators their own."""
-    project, role = project_access(user=user, project_id=project_id)
+    project, role = access_project(user=user, project_id=project_id)
     if status not in STATUSES:
         raise ApplicationError.field(
             "status", f"Unknown status {status!r}; use one of {', '.join(STATUSES)}."
@@ -43,7 +44,7 @@ def export_job_assert_downloadable(*, user, job) -> None:
     the caller's role now, not when the job started: a non-member gets NotFound, and a
     reviewer since made an annotator cannot fetch the gold or other layers they exported.
     """
-    _, role = project_access(user=user, project_id=job.project_id)
+    _, role = access_project(user=user, project_id=job.project_id)
     if role_at_least(role, Role.REVIEWER):
         return
     if job.params.get("status") == Layer.GOLD or job.params.get("annotator") != user.pk:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -32,17 +31,14 @@ from annotator.documents.models import Document
 from annotator.documents.services import content_hash
 from annotator.documents.signals import documents_added_on_commit
 from annotator.interchange.bulk_sql import rows_insert
+from annotator.interchange.importers import importer_get
 from annotator.interchange.importers.base import ParsedDocument, Rejection, Taxonomy, decode_text, validate
-from annotator.interchange.importers.jsonl import parse_jsonl
-from annotator.interchange.importers.native import NativeFileError, parse_native, read_native
-from annotator.interchange.importers.txt import parse_txt
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Membership, Project
 from annotator.projects.services import label_create, subtype_create
 from annotator.propositions.interchange import propositions_import
 from annotator.reviews.models import Assignment, AssignmentState
 from annotator.sources.services import author_get_or_create, source_get_or_create, speaker_get_or_create
 
-FORMATS = ("txt", "jsonl", "doccano", "native")
 MODES = ("atomic", "skip")
 BATCH = 500
 
@@ -57,41 +53,13 @@ class ParseResult:
     propositions: list[dict] = field(default_factory=list)
 
 
-def import_format_for(filename: str, requested: str | None) -> str:
-    if requested:
-        if requested not in FORMATS:
-            raise ApplicationError.field(
-                "format", f"Unknown import format {requested!r}; use one of {', '.join(FORMATS)}."
-            )
-        return requested
-    suffix = PurePath(filename).suffix.lower()
-    guessed = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "native"}.get(suffix)
-    if guessed is None:
-        raise ApplicationError.field(
-            "format",
-            f"Cannot tell the format of {filename!r} from its name; say format=txt, jsonl, doccano or native.",
-        )
-    return guessed
-
-
 def import_parse(*, files: list[tuple[str, bytes, str]], taxonomy: Taxonomy) -> ParseResult:
     """Parse and validate every file; file-level problems (not text, not JSON) raise a 400."""
     result = ParseResult()
     for filename, data, fmt in files:
         text = decode_text(data, filename)
-        if fmt == "txt":
-            items = parse_txt(text, filename=filename)
-        elif fmt == "native":
-            try:
-                native = read_native(text)
-            except NativeFileError as exc:
-                raise ApplicationError.field("file", f"{filename}: {exc}") from None
-            taxonomy.declare(native.get("labels"))
-            items = parse_native(native)
-            if native.get("propositions") or native.get("evidence_provenance"):
-                result.propositions.append(native)
-        else:
-            items = parse_jsonl(text, doccano=True if fmt == "doccano" else None)
+        parse = importer_get(fmt).parse
+        items = parse(text, filename=filename, taxonomy=taxonomy, extras=result.propositions)
         for item in items:
             if isinstance(item, Rejection):
                 item.file = filename

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from annotator.projects.kinds import kind_choices
+
 
 class Role(models.TextChoices):
     ANNOTATOR = "annotator", "Annotator"
@@ -65,14 +67,9 @@ class Membership(models.Model):
         return f"{self.user} as {self.role} in {self.project}"
 
 
-class LabelKind(models.TextChoices):
-    """What a label means for argument maps and source scores."""
-
-    CLAIM = "claim", "Claim"
-    EVIDENCE = "evidence", "Evidence"
-    OPINION = "opinion", "Opinion"
-    HEDGE = "hedge", "Hedge"
-    OTHER = "other", "Other"
+# What a label means for argument maps and source scores: built from the kinds registry
+# (projects/kinds.py), which also says what each kind counts as, links and exports to.
+LabelKind = models.TextChoices("LabelKind", kind_choices())
 
 
 class Label(models.Model):

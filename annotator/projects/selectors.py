@@ -1,15 +1,23 @@
-"""Permission-checked reads of projects.
+"""Reads of projects, roles, members and labels.
 
-Non-members get NotFound, never PermissionDenied: a project's existence is
-itself private. Members with too small a role get PermissionDenied.
+Permission-checked fetches (NotFound for non-members, PermissionDenied below a
+role) are in annotator/access.py, built on ``user_role`` and ``role_at_least``.
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
-from annotator.projects.models import Invitation, InvitationState, Membership, Project, Role
+from annotator.core.errors import ApplicationError
+from annotator.projects.models import (
+    Invitation,
+    InvitationState,
+    Label,
+    LabelSubtype,
+    Membership,
+    Project,
+    Role,
+)
 
 ROLE_RANK = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.MANAGER: 3}
 
@@ -44,20 +52,6 @@ def user_role(*, user, project_id: int) -> str | None:
     return membership.role if membership else None
 
 
-def project_access(*, user, project_id: int, minimum: str = Role.ANNOTATOR) -> tuple[Project, str]:
-    """The project and the user's role, or NotFound / PermissionDenied."""
-    role = user_role(user=user, project_id=project_id)
-    if role is None:
-        raise NotFound("Project not found.")
-    if not role_at_least(role, minimum):
-        raise PermissionDenied(f"This needs the {minimum} role in the project; you are {role}.")
-    try:
-        project = Project.objects.get(pk=project_id)
-    except Project.DoesNotExist:
-        raise NotFound("Project not found.") from None
-    return project, role
-
-
 def invitations_pending(*, user) -> QuerySet[Invitation]:
     """The user's own invitations still waiting for an answer (only the invitee sees them)."""
     if not user.is_authenticated:
@@ -80,3 +74,25 @@ def project_member_get(*, project_id: int, user_id: int, field: str = "user"):
     if membership is None:
         raise ApplicationError.field(field, f"User {user_id} is not a member of this project.")
     return membership.user
+
+
+def project_label_get(*, project_id: int, label_id, field: str = "label") -> Label:
+    """A label of the project; any other id (or a label of another project) is a 400 naming ``field``."""
+    try:
+        label = Label.objects.filter(pk=int(label_id), project_id=project_id).first()
+    except (TypeError, ValueError, OverflowError):
+        label = None
+    if label is None:
+        named = f"Label {label_id} is not" if label_id not in (None, "") else "Pick"
+        raise ApplicationError.field(field, f"{named} a label of this project.")
+    return label
+
+
+def project_subtype_get(*, project_id: int, subtype_id, field: str = "subtype") -> LabelSubtype | None:
+    """A subtype of one of the project's labels, None for None; otherwise a 400 naming ``field``."""
+    if subtype_id is None:
+        return None
+    subtype = LabelSubtype.objects.filter(pk=subtype_id, label__project_id=project_id).first()
+    if subtype is None:
+        raise ApplicationError.field(field, f"Subtype {subtype_id} is not a subtype in this project.")
+    return subtype

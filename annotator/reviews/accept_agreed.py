@@ -25,13 +25,13 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from annotator.access import access_project
 from annotator.annotations import hooks
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType, ReviewStatus
 from annotator.annotations.services import gold_layer_owner_id
 from annotator.core.errors import ApplicationError, PermissionDenied
 from annotator.documents.models import Document
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access
 from annotator.reviews.agreement_services import COMPARED_STATES
 from annotator.reviews.models import Assignment
 
@@ -86,7 +86,7 @@ def gold_accept_agreed(*, document: Document, reviewer) -> dict:
     marked accepted where gold already had the copy); ``already_spans`` and
     ``already_relations`` those an earlier decision had fully accepted.
     """
-    project_access(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
+    access_project(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
     annotators = _compared_annotators(document)
     if reviewer.pk in annotators:
         raise PermissionDenied("You cannot review your own work.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from annotator.access import access_project
 from annotator.annotations.models import Annotation, Layer, Relation, ReviewStatus
 from annotator.annotations.services import (
     annotation_create,
@@ -22,7 +23,6 @@ from annotator.core.errors import ApplicationError
 from annotator.core.locking import row_lock
 from annotator.documents.models import Document
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access
 from annotator.reviews.review_items import item_assert_reviewable, item_set_status
 
 
@@ -97,7 +97,7 @@ def gold_accept_relation(
 
 
 def _own_gold(annotation: Annotation, reviewer) -> None:
-    project_access(user=reviewer, project_id=annotation.project_id, minimum=Role.REVIEWER)
+    access_project(user=reviewer, project_id=annotation.project_id, minimum=Role.REVIEWER)
     if annotation.layer != Layer.GOLD:
         raise ApplicationError.field(
             "layer", "Only gold-layer spans are edited here; correct annotators' spans instead."
@@ -108,7 +108,7 @@ def gold_add(
     *, document: Document, reviewer, start: int, end: int, label, subtype=None, note: str = ""
 ) -> Annotation:
     """A span of the reviewer's own in the gold layer."""
-    project_access(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
+    access_project(user=reviewer, project_id=document.project_id, minimum=Role.REVIEWER)
     if label.project_id != document.project_id:
         raise ApplicationError.field("label", f"Label {label.code} belongs to another project.")
     return annotation_create(

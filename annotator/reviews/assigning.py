@@ -11,11 +11,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from annotator.access import access_project
 from annotator.core.errors import ApplicationError
 from annotator.core.locking import row_lock
 from annotator.documents.models import Document
 from annotator.projects.models import Membership, Project, Role
-from annotator.projects.selectors import project_access
 from annotator.reviews.models import Assignment, AssignmentState
 from annotator.reviews.services import agreement_enqueue
 
@@ -33,7 +33,7 @@ def _with_actor(instance, user):
 @transaction.atomic
 def assignment_create(*, document: Document, annotator, manager) -> Assignment:
     """Assign one document to one annotator."""
-    project, _ = project_access(user=manager, project_id=document.project_id, minimum=Role.MANAGER)
+    project, _ = access_project(user=manager, project_id=document.project_id, minimum=Role.MANAGER)
     assert_member(project, annotator)
     if Assignment.objects.filter(document=document, annotator=annotator).exists():
         raise ApplicationError.field(
@@ -67,7 +67,7 @@ def assignments_bulk_create(
 
     Pairs that already exist are skipped, so running it twice assigns nothing new.
     """
-    project_access(user=manager, project_id=project.pk, minimum=Role.MANAGER)
+    access_project(user=manager, project_id=project.pk, minimum=Role.MANAGER)
     annotators = list({a.pk: a for a in annotators}.values())
     if not annotators:
         raise ApplicationError.field("annotators", "Choose at least one annotator.")
@@ -103,7 +103,7 @@ def assignments_bulk_create(
 def assignment_reassign(*, assignment: Assignment, annotator, manager) -> Assignment:
     """Give the document to another annotator. The earlier annotator's spans and
     relations stay as they are (their layer is kept); only the assignment row moves."""
-    project, _ = project_access(user=manager, project_id=assignment.project_id, minimum=Role.MANAGER)
+    project, _ = access_project(user=manager, project_id=assignment.project_id, minimum=Role.MANAGER)
     locked = row_lock(Assignment.objects.all(), pk=assignment.pk, what="Assignment")
     if locked.annotator_id == annotator.pk:
         raise ApplicationError.field(

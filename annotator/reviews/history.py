@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from annotator.access import access_project
 from annotator.annotations.models import Annotation, Relation, ReviewStatus
 from annotator.annotations.services import annotation_create, relation_create
 from annotator.core.errors import ApplicationError, NotFound
 from annotator.projects.models import Label, LabelSubtype, Role
-from annotator.projects.selectors import project_access
 from annotator.reviews.assigning import assert_member
 from annotator.reviews.models import Assignment, AssignmentState
 from annotator.reviews.services import agreement_enqueue
@@ -141,7 +141,7 @@ def history_source_register(source) -> None:
 
 def document_history(*, document, user) -> list[Entry]:
     """Every recorded change to the document's spans, relations and assignments, newest first."""
-    project_access(user=user, project_id=document.project_id, minimum=Role.REVIEWER)
+    access_project(user=user, project_id=document.project_id, minimum=Role.REVIEWER)
     labels = dict(Label.objects.filter(project_id=document.project_id).values_list("id", "code"))
     entries: list[Entry] = []
     for model in MODELS:
@@ -157,7 +157,7 @@ def span_history(*, annotation_id: int, user) -> list[Entry]:
     records = list(_history("annotation", id=annotation_id))
     if not records:
         raise NotFound("Span not found.")
-    project_access(user=user, project_id=records[-1].project_id, minimum=Role.REVIEWER)
+    access_project(user=user, project_id=records[-1].project_id, minimum=Role.REVIEWER)
     labels = dict(Label.objects.filter(project_id=records[-1].project_id).values_list("id", "code"))
     entries = _entries("annotation", records, labels)
     from django.db.models import Q
@@ -187,7 +187,7 @@ def history_record(*, model: str, history_id: int):
 def history_restore(*, model: str, history_id: int, manager):
     """Bring a span, relation or assignment back to the values of one history entry (managers only)."""
     record = history_record(model=model, history_id=history_id)
-    project_access(user=manager, project_id=record.project_id, minimum=Role.MANAGER)
+    access_project(user=manager, project_id=record.project_id, minimum=Role.MANAGER)
     current = MODELS[model].objects.select_for_update().filter(pk=record.id).first()
     if model == "annotation":
         return _restore_annotation(record, current, manager)

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from annotator.access import access_project
 from annotator.annotations.models import Annotation, Relation
 from annotator.annotations.services import annotation_delete, relation_delete
 from annotator.core.errors import ApplicationError
 from annotator.projects.models import Label, Role
-from annotator.projects.selectors import project_access
 from annotator.reviews.history import MODELS, history_restore
 from annotator.reviews.models import Assignment, AssignmentState
 
@@ -183,7 +183,7 @@ def document_history_actions(
 ) -> list[Action]:  # fmt: skip
     """The document's history as actions, newest first, optionally only one person's, one kind
     of item's (spans, relations, assignments) or those between two dates (inclusive)."""
-    project_access(user=user, project_id=document.project_id, minimum=Role.REVIEWER)
+    access_project(user=user, project_id=document.project_id, minimum=Role.REVIEWER)
     if kind and kind not in KINDS:
         raise ApplicationError.field("kind", f"Kind must be one of {', '.join(KINDS)}, not {kind!r}.")
     namer = _Namer(document)
@@ -246,7 +246,7 @@ def history_action_undo(*, document, items: str, manager) -> int:
     of their last history row before the action, through the ordinary restore (which brings a
     reason back only with the state it explains). Returns the number of objects changed.
     """
-    project_access(user=manager, project_id=document.project_id, minimum=Role.MANAGER)
+    access_project(user=manager, project_id=document.project_id, minimum=Role.MANAGER)
     first: dict[tuple[str, int], object] = {}
     for model, history_id in _parse_items(items):
         record = MODELS[model].history.filter(history_id=history_id, document_id=document.pk).first()

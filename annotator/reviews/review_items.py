@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from annotator.access import access_project
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.projects.models import Role
-from annotator.projects.selectors import project_access, user_role
+from annotator.projects.selectors import user_role
 from annotator.reviews.models import Assignment, AssignmentState
 
 REVIEWABLE_STATES = {AssignmentState.SUBMITTED, AssignmentState.APPROVED}
@@ -17,7 +18,7 @@ def item_assert_reviewable(*, item: Annotation | Relation, reviewer) -> None:
         raise NotFound("Project not found.")
     if item.annotator_id == reviewer.pk and item.layer == Layer.ANNOTATOR:
         raise PermissionDenied("You cannot review your own work.")
-    project_access(user=reviewer, project_id=item.project_id, minimum=Role.REVIEWER)
+    access_project(user=reviewer, project_id=item.project_id, minimum=Role.REVIEWER)
     if item.layer == Layer.GOLD:
         raise ApplicationError.field(
             "layer", "Gold-layer items are adjudicated, not reviewed; edit them instead."

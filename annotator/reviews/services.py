@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from annotator.access import access_project
 from annotator.annotations.hooks import LayerGuard
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.core.locking import row_lock
@@ -24,7 +25,7 @@ from annotator.documents.models import Document
 from annotator.jobs.models import Job, JobKind
 from annotator.jobs.services import job_create, job_enqueue
 from annotator.projects.models import Project, Role
-from annotator.projects.selectors import project_access, role_at_least, user_role
+from annotator.projects.selectors import role_at_least, user_role
 from annotator.reviews.models import Assignment, AssignmentState
 from annotator.reviews.tasks import agreement_document, agreement_project
 
@@ -145,7 +146,7 @@ def agreement_enqueue(document_id: int) -> None:
 
 def agreement_project_request(*, project: Project, user) -> Job:
     """Queue an on-demand recomputation of the project's agreement; returns the Job to poll."""
-    project_access(user=user, project_id=project.pk, minimum=Role.REVIEWER)
+    access_project(user=user, project_id=project.pk, minimum=Role.REVIEWER)
     job = job_create(kind=JobKind.AGREEMENT, project=project, created_by=user, params={"project": project.pk})
     job_enqueue(job=job, task=agreement_project, project_id=project.pk)
     return job

@@ -11,9 +11,7 @@ import datetime
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,11 +19,12 @@ from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from annotator.access import access_page, access_project, access_project_row, access_span_record
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.documents.models import Document
 from annotator.projects.models import Label, Membership, Project, Role
-from annotator.projects.selectors import project_access, role_at_least, user_role
+from annotator.projects.selectors import project_label_get, role_at_least, user_role
 from annotator.reviews import accept_agreed, adjudication, decisions, history, history_actions
 from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.assigning import (
@@ -50,24 +49,6 @@ from annotator.reviews.span_history_names import span_history_named
 from annotator.sources.models import Source
 
 
-def page(view):
-    """GET pages: NotFound -> 404, PermissionDenied -> 403 (Django's own pages), other bad
-    input (a filter that is not a number) -> 400 with the message naming the field."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from None
-        except ApplicationError as exc:
-            return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
-
-    return login_required(wrapped)
-
-
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -77,8 +58,8 @@ def action(view):
 
     Asked for JSON (the review page's script), the answer is ``{"message"}`` and,
     when the form names a document in ``refresh``, that document's comparison
-    re-rendered as ``html``, so the page updates in place; errors come back as
-    ``{"message", "errors"}`` with their status, like the API's.
+    re-rendered as ``html``, so the page updates in place. Errors asked for as JSON,
+    and NotFound always, go to ``access_page`` (``{"message", "errors"}`` or a 404).
     """
 
     @wraps(view)
@@ -86,13 +67,9 @@ def action(view):
         as_json = _wants_json(request)
         try:
             done = view(request, *args, **kwargs)
-        except NotFound as exc:
-            if as_json:
-                return JsonResponse({"message": exc.message, "errors": {}}, status=404)
-            raise Http404(exc.message) from None
         except ApplicationError as exc:
-            if as_json:
-                return JsonResponse({"message": exc.message, "errors": exc.errors}, status=exc.status_code)
+            if as_json or isinstance(exc, NotFound):
+                raise
             messages.error(request, exc.message)
         else:
             if as_json:
@@ -101,7 +78,7 @@ def action(view):
                 messages.success(request, done)
         return redirect(_next(request))
 
-    return login_required(require_POST(wrapped))
+    return access_page(require_POST(wrapped))
 
 
 def _refreshed(request) -> dict:
@@ -110,7 +87,7 @@ def _refreshed(request) -> dict:
     if not pk:
         return {}
     try:
-        doc = _get(Document, _int(pk, "refresh"), request.user, "Document")
+        doc = access_project_row(Document, request.user, _int(pk, "refresh"), noun="Document")
         context = _document_context(request, doc)
     except ApplicationError:
         return {}  # the action stands; the page reloads what it may see
@@ -126,13 +103,6 @@ def _next(request) -> str:
     return target
 
 
-def _get(model, pk, user, noun):
-    item = model.objects.filter(pk=pk).first()
-    if item is None or user_role(user=user, project_id=item.project_id) is None:
-        raise NotFound(f"{noun} not found.")
-    return item
-
-
 def _int(value, field):
     try:
         return int(value)
@@ -140,7 +110,7 @@ def _int(value, field):
         raise ApplicationError.field(field, f"{field.capitalize()} must be a whole number.") from None
 
 
-@page
+@access_page
 def queue(request):
     params = {
         key: _int(request.GET[key], key)
@@ -177,16 +147,16 @@ def queue(request):
     return render(request, "reviews/queue.html", context)
 
 
-@page
+@access_page
 def document(request, pk):
-    doc = _get(Document, pk, request.user, "Document")
+    doc = access_project_row(Document, request.user, pk, noun="Document")
     context = _document_context(request, doc)
     context["queue_position"] = _queue_neighbours(request.user, doc)
     return render(request, "reviews/document.html", context)
 
 
 def _document_context(request, doc) -> dict:
-    project, role = project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
+    project, role = access_project(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
     comparison = document_comparison(document=doc)
     layers = comparison["layers"]
     if not any(v.layer == Layer.GOLD for v in layers):  # one gold layer per document
@@ -252,7 +222,7 @@ def _queue_neighbours(user, doc) -> dict:
     return {"next": ids[index + 1] if index + 1 < len(ids) else None, "index": index + 1, "total": len(ids)}
 
 
-@page
+@access_page
 def mine(request):
     assignments = assignments_for_annotator(user=request.user)
     decided = (
@@ -264,9 +234,9 @@ def mine(request):
     return render(request, "reviews/mine.html", {"assignments": assignments, "decided": decided})
 
 
-@page
+@access_page
 def assignments(request, project_id):
-    project, _ = project_access(user=request.user, project_id=project_id, minimum=Role.MANAGER)
+    project, _ = access_project(user=request.user, project_id=project_id, minimum=Role.MANAGER)
     overall = agreement_rows(project=project).filter(label__isnull=True).first()
     context = {
         "project": project,
@@ -286,10 +256,10 @@ def assignments(request, project_id):
     return render(request, "reviews/assignments.html", context)
 
 
-@page
+@access_page
 def document_history(request, pk):
-    doc = _get(Document, pk, request.user, "Document")
-    project, role = project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
+    doc = access_project_row(Document, request.user, pk, noun="Document")
+    project, role = access_project(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
     filters = {
         "person": _int(request.GET["person"], "person") if request.GET.get("person") else None,
         "kind": request.GET.get("kind") or None,
@@ -323,11 +293,9 @@ def _date(value, field):
         raise ApplicationError.field(field, f"{field.capitalize()} must be a date like 2026-12-31.") from None
 
 
-@page
+@access_page
 def span_history(request, pk):
-    record = Annotation.history.filter(id=pk).order_by("-history_date").first()
-    if record is None or user_role(user=request.user, project_id=record.project_id) is None:
-        raise NotFound("Span not found.")
+    record = access_span_record(request.user, pk)
     entries = history.span_history(annotation_id=pk, user=request.user)
     title = span_history_named(document=record.document, span_id=pk, entries=entries)
     role = user_role(user=request.user, project_id=record.project_id)
@@ -349,14 +317,14 @@ def span_history(request, pk):
 
 @action
 def approve(request, pk):
-    assignment = _get(Assignment, pk, request.user, "Assignment")
+    assignment = access_project_row(Assignment, request.user, pk, noun="Assignment")
     assignment_approve(assignment=assignment, reviewer=request.user)
     return f"Approved {assignment.annotator.username}'s layer."
 
 
 @action
 def request_changes(request, pk):
-    assignment = _get(Assignment, pk, request.user, "Assignment")
+    assignment = access_project_row(Assignment, request.user, pk, noun="Assignment")
     assignment_request_changes(
         assignment=assignment, reviewer=request.user, reason=request.POST.get("reason", "")
     )
@@ -365,7 +333,7 @@ def request_changes(request, pk):
 
 @action
 def annotation_decide(request, pk, decision):
-    span = _get(Annotation, pk, request.user, "Span")
+    span = access_project_row(Annotation, request.user, pk, noun="Span")
     if decision == "gold":
         adjudication.gold_accept_annotation(annotation=span, reviewer=request.user)
         return f"Copied {span.label.code} “{span.quote[:40]}” into the gold layer."
@@ -375,7 +343,7 @@ def annotation_decide(request, pk, decision):
             if request.POST.get(name, "") != "":
                 changes[name] = _int(request.POST[name], name)
         if request.POST.get("label"):
-            changes["label"] = _label(span.project_id, request.POST["label"])
+            changes["label"] = project_label_get(project_id=span.project_id, label_id=request.POST["label"])
         decisions.annotation_correct(
             annotation=span, reviewer=request.user, reason=request.POST.get("reason", ""), **changes
         )
@@ -389,7 +357,7 @@ def annotation_decide(request, pk, decision):
 
 @action
 def relation_decide(request, pk, decision):
-    relation = _get(Relation, pk, request.user, "Relation")
+    relation = access_project_row(Relation, request.user, pk, noun="Relation")
     if decision == "gold":
         adjudication.gold_accept_relation(relation=relation, reviewer=request.user)
         return "Relation copied into the gold layer."
@@ -409,7 +377,7 @@ def relation_decide(request, pk, decision):
 
 @action
 def gold_agreed(request, pk):
-    doc = _get(Document, pk, request.user, "Document")
+    doc = access_project_row(Document, request.user, pk, noun="Document")
     result = accept_agreed.gold_accept_agreed(document=doc, reviewer=request.user)
     message = f"Accepted {result['spans']} agreed span(s) and {result['relations']} relation(s) into gold."
     if result["already_spans"] or result["already_relations"]:
@@ -422,8 +390,8 @@ def gold_agreed(request, pk):
 
 @action
 def gold_add(request, pk):
-    doc = _get(Document, pk, request.user, "Document")
-    label = _label(doc.project_id, request.POST.get("label"))
+    doc = access_project_row(Document, request.user, pk, noun="Document")
+    label = project_label_get(project_id=doc.project_id, label_id=request.POST.get("label"))
     span = adjudication.gold_add(
         document=doc,
         reviewer=request.user,
@@ -436,7 +404,7 @@ def gold_add(request, pk):
 
 @action
 def gold_edit(request, pk):
-    span = _get(Annotation, pk, request.user, "Span")
+    span = access_project_row(Annotation, request.user, pk, noun="Span")
     if request.POST.get("delete"):
         adjudication.gold_delete(
             annotation=span, reviewer=request.user, version=_int(request.POST.get("version"), "version")
@@ -454,15 +422,15 @@ def gold_edit(request, pk):
 
 @action
 def agreement_compute(request, pk):
-    doc = _get(Document, pk, request.user, "Document")
-    project_access(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
+    doc = access_project_row(Document, request.user, pk, noun="Document")
+    access_project(user=request.user, project_id=doc.project_id, minimum=Role.REVIEWER)
     row = agreement_document_compute(document=doc)
     return f"Agreement recomputed: alpha {row.alpha if row.alpha is not None else '—'}."
 
 
 @action
 def assign(request, project_id):
-    project, _ = project_access(user=request.user, project_id=project_id, minimum=Role.MANAGER)
+    project, _ = access_project(user=request.user, project_id=project_id, minimum=Role.MANAGER)
     if request.POST.get("mode") == "bulk":
         annotators = [user_by_id(pk, field="annotators") for pk in request.POST.getlist("annotators")]
         result = assignments_bulk_create(
@@ -472,7 +440,9 @@ def assign(request, project_id):
             overlap=_int(request.POST.get("overlap"), "overlap"),
         )
         return f"Assigned {result['created']} (skipped {result['skipped']} existing) over {result['documents']} documents."
-    doc = _get(Document, _int(request.POST.get("document"), "document"), request.user, "Document")
+    doc = access_project_row(
+        Document, request.user, _int(request.POST.get("document"), "document"), noun="Document"
+    )
     if doc.project_id != project.pk:
         raise NotFound("Document not found.")
     annotator = user_by_id(request.POST.get("annotator"))
@@ -482,7 +452,7 @@ def assign(request, project_id):
 
 @action
 def reassign(request, pk):
-    assignment = _get(Assignment, pk, request.user, "Assignment")
+    assignment = access_project_row(Assignment, request.user, pk, noun="Assignment")
     annotator = user_by_id(request.POST.get("annotator"))
     new = assignment_reassign(assignment=assignment, annotator=annotator, manager=request.user)
     return f"Reassigned “{new.document.display_title}” from {assignment.annotator.username} to {annotator.username}."
@@ -490,7 +460,7 @@ def reassign(request, pk):
 
 @action
 def history_undo(request, pk):
-    doc = _get(Document, pk, request.user, "Document")
+    doc = access_project_row(Document, request.user, pk, noun="Document")
     changed = history_actions.history_action_undo(
         document=doc, items=request.POST.get("items", ""), manager=request.user
     )
@@ -505,10 +475,3 @@ def restore(request):
         manager=request.user,
     )
     return f"Restored {request.POST.get('model')} {item.pk} (version {item.version})."
-
-
-def _label(project_id, pk) -> Label:
-    label = Label.objects.filter(pk=_int(pk, "label"), project_id=project_id).first()
-    if label is None:
-        raise ApplicationError.field("label", "Pick a label of this project.")
-    return label

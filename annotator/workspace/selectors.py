@@ -1,7 +1,7 @@
 """Reads behind the HTML pages: project list, document list, workspace shell.
 
 Every count is computed in SQL (subqueries, so joins never multiply rows);
-access goes through ``project_access`` so non-members get NotFound.
+access goes through ``access_project`` so non-members get NotFound.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from django.apps import apps
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from annotator.access import access_project
 from annotator.annotations.models import Annotation, Layer
 from annotator.core.errors import NotFound
 from annotator.documents.models import Document
 from annotator.projects.models import Membership, Project, Role
-from annotator.projects.selectors import project_access, projects_for_user, role_at_least
+from annotator.projects.selectors import projects_for_user, role_at_least
 from annotator.reviews.models import Assignment, AssignmentState
 
 DONE_STATES = [AssignmentState.SUBMITTED, AssignmentState.APPROVED]
@@ -148,7 +149,7 @@ def document_for_user(*, user, document_id: int) -> tuple[Document, Project, str
     )
     if document is None:
         raise NotFound("Document not found.")
-    project, role = project_access(user=user, project_id=document.project_id)
+    project, role = access_project(user=user, project_id=document.project_id)
     return document, project, role
 
 

@@ -9,20 +9,20 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
-from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.access import access_page, access_project
+from annotator.core.errors import ApplicationError
 from annotator.documents.services import document_metadata_update
 from annotator.jobs.selectors import project_jobs_recent
+from annotator.projects.kinds import kinds_data
 from annotator.projects.models import Role
-from annotator.projects.selectors import invitations_pending, project_access, role_at_least
+from annotator.projects.selectors import invitations_pending, role_at_least
 from annotator.projects.services import invitation_respond
 from annotator.reviews.models import AssignmentState
 from annotator.reviews.selectors import reviewer_landing
@@ -31,28 +31,18 @@ from annotator.workspace import selectors
 PAGE_SIZE = 50
 
 
-def _access(fn, **kwargs):
-    """Run a permission-checked selector; NotFound becomes a plain 404 page."""
-    try:
-        return fn(**kwargs)
-    except NotFound:
-        raise Http404("Not found.") from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-
-
-@login_required
+@access_page
 def project_list(request):
     projects = selectors.project_list_for_user(user=request.user)
     invitations = invitations_pending(user=request.user)
     return render(request, "workspace/project_list.html", {"projects": projects, "invitations": invitations})
 
 
-@login_required
+@access_page
 @require_POST
 def invitation_answer(request, invitation_id: int, accept: bool):
     """Accept (join the project) or decline one's own invitation; others' are a 404."""
-    membership = _access(invitation_respond, user=request.user, invitation_id=invitation_id, accept=accept)
+    membership = invitation_respond(user=request.user, invitation_id=invitation_id, accept=accept)
     if membership is None:
         messages.info(request, "Invitation declined.")
         return redirect("workspace:project-list")
@@ -60,9 +50,9 @@ def invitation_answer(request, invitation_id: int, accept: bool):
     return redirect("workspace:project-detail", project_id=membership.project_id)
 
 
-@login_required
+@access_page
 def project_detail(request, project_id: int):
-    project, role = _access(project_access, user=request.user, project_id=project_id)
+    project, role = access_project(user=request.user, project_id=project_id)
     filters = selectors.DocumentFilters.from_query(request.GET)
     documents = selectors.project_documents(project=project, user=request.user, filters=filters)
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -98,10 +88,10 @@ def project_detail(request, project_id: int):
     )
 
 
-@login_required
+@access_page
 @ensure_csrf_cookie
 def document_workspace(request, document_id: int):
-    document, project, role = _access(selectors.document_for_user, user=request.user, document_id=document_id)
+    document, project, role = selectors.document_for_user(user=request.user, document_id=document_id)
     if role_at_least(role, Role.REVIEWER) and not request.GET:
         # Reviewers and managers judge work: never open an empty layer of their own
         # unless they pick "My layer" (which names it in the query).
@@ -118,15 +108,16 @@ def document_workspace(request, document_id: int):
             "project": project,
             "role": role,
             "is_reviewer": role_at_least(role, Role.REVIEWER),
+            "label_kinds": kinds_data(),
         },
     )
 
 
-@login_required
+@access_page
 def document_details(request, document_id: int):
     """Managers correct a document's title, outlet, authors, date and address; the page
     lists every earlier version of those details with who changed them."""
-    document, project, role = _access(selectors.document_for_user, user=request.user, document_id=document_id)
+    document, project, role = selectors.document_for_user(user=request.user, document_id=document_id)
     if not role_at_least(role, Role.MANAGER):
         raise DjangoPermissionDenied("Only the project's managers edit document details.")
     form = {

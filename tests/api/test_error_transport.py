@@ -67,7 +67,7 @@ def test_a_lost_database_is_a_json_503_with_retry_after(team, monkeypatch):
     def lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(annotations, "annotation_access", lost)
+    monkeypatch.setattr(annotations, "access_annotation", lost)
     response = _client(team.annotator).get("/api/v1/annotations/1/")
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert response.json() == {
@@ -83,7 +83,7 @@ def test_an_unexpected_error_under_the_api_is_a_json_500(team, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(annotations, "annotation_access", broken)
+    monkeypatch.setattr(annotations, "access_annotation", broken)
     response = _client(team.annotator).get("/api/v1/annotations/1/")
     assert response.status_code == 500 and response["Content-Type"] == "application/json"
     assert response.json() == {

@@ -36,8 +36,9 @@ LISTS = {
     "job": "/api/v1/jobs/",
     "invitation": "/api/v1/invitations/",
 }
-# Lists of other areas that return one ranked table, not pages (docs/credibility.md).
-UNPAGED = {"source-score"}
+# Lists of other areas that return one table, not pages: the ranked scores (docs/credibility.md)
+# and agreement rows, one per label and one overall (docs/review.md).
+UNPAGED = {"source-score", "document-agreement", "project-agreement"}
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Submitting for review, read-only layers, reviewers' layer switching, side by side, the argument map."""
 
 import pytest
+from playwright.sync_api import expect
 
 from annotator.annotations.models import Annotation
 from annotator.projects.models import Role
@@ -178,6 +179,8 @@ def test_keyboard_only_label_and_link(page, login, workspace):
     page.keyboard.press("l")
     page.keyboard.press("n")  # the next span after the hedge: the claim
     page.keyboard.press("Enter")
+    # The preferred type comes from the kinds registry in the page data: a hedge starts "qualifies".
+    expect(page.locator(".link-types button.primary")).to_have_text("3 Qualifies")
     page.keyboard.press("3")
     workspace.wait_saved()
     relation = hedge.outgoing.get()

@@ -145,8 +145,8 @@ def test_assigning_cannot_probe_accounts_either():
             "annotator": [f"User {user_id} is not a member of this project."]
         }
         bulk = _api(manager).post(
-            "/api/v1/reviews/assignments/bulk/",
-            {"project": project.pk, "annotators": [user_id], "overlap": 1},
+            f"/api/v1/projects/{project.pk}/assignments/bulk/",
+            {"annotators": [user_id], "overlap": 1},
             format="json",
         )
         assert bulk.status_code == 400, bulk.content

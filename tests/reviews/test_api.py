@@ -15,7 +15,7 @@ def client_for(user):
 
 
 def post(user, url, data=None):
-    return client_for(user).post(f"/api/v1/reviews/{url}", data or {}, format="json")
+    return client_for(user).post(f"/api/v1/{url}", data or {}, format="json")
 
 
 def test_approve_permission_matrix(scene):
@@ -50,13 +50,14 @@ def test_request_changes_needs_reason(scene):
 
 def test_bulk_assign_and_progress(scene):
     doc = DocumentFactory(project=scene.project)
-    body = {"project": scene.project.pk, "annotators": [scene.ann1.pk, scene.ann2.pk], "overlap": 1}
-    assert post(scene.reviewer, "assignments/bulk/", body).status_code == 403
-    assert post(scene.outsider, "assignments/bulk/", body).status_code == 404
-    response = post(scene.manager, "assignments/bulk/", body)
+    body = {"annotators": [scene.ann1.pk, scene.ann2.pk], "overlap": 1}
+    bulk = f"projects/{scene.project.pk}/assignments/bulk/"
+    assert post(scene.reviewer, bulk, body).status_code == 403
+    assert post(scene.outsider, bulk, body).status_code == 404
+    response = post(scene.manager, bulk, body)
     assert (response.status_code, response.json()) == (201, {"created": 1, "skipped": 1, "documents": 2})
     assert Assignment.objects.filter(document=doc).count() == 1
-    progress = client_for(scene.manager).get(f"/api/v1/reviews/projects/{scene.project.pk}/progress/").json()
+    progress = client_for(scene.manager).get(f"/api/v1/projects/{scene.project.pk}/progress/").json()
     assert {row["username"]: row["submitted"] for row in progress["annotators"]} == {"ann1": 1, "ann2": 1}
 
 
@@ -94,20 +95,13 @@ def test_agreement_history_restore(scene):
         pytest.approx(0.8),
         pytest.approx(0.6),
     )
-    assert (
-        client_for(scene.ann1).get(f"/api/v1/reviews/documents/{scene.document.pk}/agreement/").status_code
-        == 403
-    )
-    project_rows = (
-        client_for(scene.reviewer).get(f"/api/v1/reviews/projects/{scene.project.pk}/agreement/").json()
-    )
+    assert client_for(scene.ann1).get(f"/api/v1/documents/{scene.document.pk}/agreement/").status_code == 403
+    project_rows = client_for(scene.reviewer).get(f"/api/v1/projects/{scene.project.pk}/agreement/").json()
     assert next(r for r in project_rows if r["label"] is None)["alpha"] == pytest.approx(0.6)
 
     span = Annotation.objects.get(annotator=scene.ann1, start=15)
     post(scene.reviewer, f"annotations/{span.pk}/reject/", {"reason": "Too short."})
-    entries = (
-        client_for(scene.reviewer).get(f"/api/v1/reviews/annotations/{span.pk}/history/").json()["results"]
-    )
+    entries = client_for(scene.reviewer).get(f"/api/v1/annotations/{span.pk}/history/").json()["results"]
     assert [e["action"] for e in entries] == ["created", "changed"]
     assert entries[1]["changes"] == [
         {"field": "status", "before": "pending", "after": "rejected"},
@@ -121,9 +115,7 @@ def test_agreement_history_restore(scene):
         "pending",
         3,
     )
-    doc_entries = (
-        client_for(scene.reviewer).get(f"/api/v1/reviews/documents/{scene.document.pk}/history/").json()
-    )
+    doc_entries = client_for(scene.reviewer).get(f"/api/v1/documents/{scene.document.pk}/history/").json()
     assert doc_entries["results"][0]["user"] == "mgr"
 
 

@@ -24,8 +24,8 @@ def endpoints(scene):
         ("post", f"assignments/{scene.a2.pk}/request-changes/", {"reason": "x"}, review),
         (
             "post",
-            "assignments/bulk/",
-            {"project": project, "annotators": ["other"], "overlap": 1},
+            f"projects/{project}/assignments/bulk/",
+            {"annotators": ["other"], "overlap": 1},
             {**manage, MGR: 201},
         ),
         ("get", f"projects/{project}/progress/", None, manage),
@@ -39,6 +39,7 @@ def endpoints(scene):
         ("post", f"documents/{doc}/gold/accept-agreed/", None, review),
         ("get", f"documents/{doc}/agreement/", None, review),
         ("get", f"projects/{project}/agreement/", None, review),
+        ("get", "review-queue/", None, {OUT: 200, ANN: 200, REV: 200, MGR: 200}),
         ("post", f"projects/{project}/agreement/compute/", None, {**review, REV: 202, MGR: 202}),
         ("get", f"documents/{doc}/history/", None, review),
         ("get", f"annotations/{span.pk}/history/", None, review),
@@ -67,7 +68,7 @@ def test_review_endpoints_by_role(scene, role):
             body = {
                 k: ([other.pk] if v == ["other"] else new.pk if v == "new" else v) for k, v in body.items()
             }
-        response = getattr(client, method)(f"/api/v1/reviews/{url}", body or {}, format="json")
+        response = getattr(client, method)(f"/api/v1/{url}", body or {}, format="json")
         if response.status_code != expected[role]:
             failures.append((method, url, response.status_code, expected[role], response.json()))
         if expected[role] in (403, 404):

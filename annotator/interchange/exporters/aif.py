@@ -29,10 +29,10 @@ from annotator.annotations.models import Layer, RelationType
 from annotator.interchange.exporters.base import Exporter
 from annotator.interchange.selection import Lookups, bundles
 from annotator.interchange.zipstream import zip_stream
-from annotator.projects.models import LabelKind
+from annotator.projects.kinds import kinds_aif_propositions
 from annotator.propositions.interchange import propositions_aif_graph
 
-PROPOSITION_KINDS = {LabelKind.CLAIM, LabelKind.EVIDENCE, LabelKind.OPINION, LabelKind.HEDGE}
+PROPOSITION_KINDS = kinds_aif_propositions()  # the kinds registry says which kinds are I-nodes
 SCHEMES = {
     RelationType.SUPPORTS: ("RA", "Default Inference"),
     RelationType.ATTACKS: ("CA", "Default Conflict"),

@@ -9,6 +9,7 @@ relation ends) so the writer only ever sees clean input.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -311,3 +312,18 @@ def validate(document: ParsedDocument, taxonomy: Taxonomy) -> str | None:
                     "  ", " "
                 )
     return None
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One import format, registered in importers/__init__.py.
+
+    ``parse(text, filename=..., taxonomy=..., extras=...)`` yields ParsedDocument or Rejection;
+    it may declare labels on ``taxonomy`` and append file-level data the writer applies after
+    the spans (native propositions) to ``extras``. ``extensions`` (lower case, with the dot)
+    let the format be guessed from a file's name; empty means only when asked for by name.
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    parse: Callable[..., Iterable[ParsedDocument | Rejection]]

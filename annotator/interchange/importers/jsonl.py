@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterator
 
 from annotator.interchange.importers.base import (
+    Importer,
     ParsedDocument,
     ParsedLayer,
     ParsedRelation,
@@ -159,3 +160,8 @@ def parse_jsonl(text: str, *, doccano: bool | None = None) -> Iterator[ParsedDoc
         if layer.spans:
             document.layers.append(layer)
         yield document
+
+
+# Plain JSONL tells Assay and doccano lines apart itself; "doccano" insists on doccano's shape.
+IMPORTER = Importer(name="jsonl", extensions=(".jsonl", ".ndjson"), parse=lambda text, **_: parse_jsonl(text))
+DOCCANO = Importer(name="doccano", extensions=(), parse=lambda text, **_: parse_jsonl(text, doccano=True))

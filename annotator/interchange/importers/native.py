@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 
 from annotator.annotations.models import Layer, ReviewStatus
+from annotator.core.errors import ApplicationError
 from annotator.interchange.exporters.native import SCHEMA
 from annotator.interchange.importers.base import (
+    Importer,
     ParsedDocument,
     ParsedLayer,
     ParsedRelation,
@@ -127,3 +129,19 @@ def parse_native(data: dict):
             yield Rejection(where, str(exc))
             continue
         yield document
+
+
+def parse_native_file(text: str, *, filename: str, taxonomy, extras: list[dict]):
+    """The whole file must be an argument map (else a 400 naming the file); its labels are
+    declared, and its propositions kept for the writer."""
+    try:
+        native = read_native(text)
+    except NativeFileError as exc:
+        raise ApplicationError.field("file", f"{filename}: {exc}") from None
+    taxonomy.declare(native.get("labels"))
+    if native.get("propositions") or native.get("evidence_provenance"):
+        extras.append(native)
+    return parse_native(native)
+
+
+IMPORTER = Importer(name="native", extensions=(".json",), parse=parse_native_file)

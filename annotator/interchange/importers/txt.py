@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from annotator.interchange.importers.base import ParsedDocument, Rejection
+from annotator.interchange.importers.base import Importer, ParsedDocument, Rejection
 
 
 def parse_txt(text: str, *, filename: str):
@@ -13,3 +13,8 @@ def parse_txt(text: str, *, filename: str):
         return
     yield ParsedDocument(where="file", text=text, title=PurePath(filename).stem, provenance={"kind": "txt",
                                                                                               "file": filename})  # fmt: skip
+
+
+IMPORTER = Importer(
+    name="txt", extensions=(".txt",), parse=lambda text, *, filename, **_: parse_txt(text, filename=filename)
+)

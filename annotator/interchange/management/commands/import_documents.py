@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from annotator.core.errors import ApplicationError
-from annotator.interchange.imports import FORMATS, MODES, import_documents, import_format_for
+from annotator.interchange.importers import import_format_for, import_formats
+from annotator.interchange.imports import MODES, import_documents
 from annotator.projects.models import Project
 
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("project", help="Project slug")
         parser.add_argument("files", nargs="+", type=Path)
-        parser.add_argument("--format", choices=FORMATS, help="Default: from each file's name")
+        parser.add_argument("--format", choices=import_formats(), help="Default: from each file's name")
         parser.add_argument(
             "--mode", choices=MODES, default="atomic", help="atomic (default) or skip bad lines"
         )

@@ -1,12 +1,14 @@
 // The argument structure of a layer, shared by the side panel and the map:
 // each claim with what supports, attacks and qualifies it and who said it.
 
+import { countsAs } from "./kinds.js";
+
 export function argumentOf({ spans, relations, labels, speakers }) {
   const kindOf = new Map(labels.map((l) => [l.id, l.kind]));
   const ordered = [...spans.values()].sort((a, b) => a.s16 - b.s16 || a.e16 - b.e16);
   const groups = new Map();
   for (const span of ordered) {
-    if (kindOf.get(span.label) === "claim") {
+    if (countsAs(kindOf.get(span.label)) === "claim") {
       groups.set(span.cid, { claim: span, supports: [], attacks: [], qualifies: [], speakers: [], outgoing: [] });
     }
   }
@@ -35,7 +37,7 @@ export function argumentOf({ spans, relations, labels, speakers }) {
   }
   const claims = [...groups.values()];
   for (const group of claims) group.unsupported = group.supports.length === 0;
-  const unlinked = ordered.filter((s) => !linked.has(s.cid) && kindOf.get(s.label) !== "claim");
+  const unlinked = ordered.filter((s) => !linked.has(s.cid) && countsAs(kindOf.get(s.label)) !== "claim");
   return { claims, other, unlinked };
 }
 

@@ -3,6 +3,7 @@
 // DOM nodes and textContent only: quotes and notes are user text.
 
 import { excerpt } from "./argument.js";
+import { relationsFrom } from "./kinds.js";
 
 const TYPES = [
   ["supports", "Supports"],
@@ -31,9 +32,11 @@ export function chip(label, subtype) {
   return c;
 }
 
-function defaultType(sourceKind, targetKind) {
-  if (sourceKind === "hedge") return "qualifies";
-  return "supports";
+// The first span-to-span relation the source's kind may start (a hedge qualifies).
+function defaultType(sourceKind) {
+  const allowed = relationsFrom(sourceKind);
+  const first = TYPES.find(([type]) => allowed.includes(type));
+  return first ? first[0] : "supports";
 }
 
 // el: the card's body. store: the layer's Store (spans, relations, speakers
@@ -210,7 +213,7 @@ export class Inspector {
     } else {
       const tl = this.labelById.get(target.label);
       box.append(h("p", {}, "to ", chip(tl), ` “${excerpt(target.quote, 60)}”`));
-      const preferred = defaultType(sl && sl.kind, tl && tl.kind);
+      const preferred = defaultType(sl && sl.kind);
       const group = h("div", { class: "link-types", role: "group", "aria-label": "Relation type" });
       TYPES.forEach(([type, text], i) => {
         group.append(h("button", { type: "button", class: type === preferred ? "primary" : "", "data-autofocus": type === preferred ? true : null,

@@ -1,4 +1,4 @@
-"""Inputs and outputs of the review API (api/reviews.py), named for the schema."""
+"""Inputs and outputs of the review API (api/reviews/), named for the schema."""
 
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ class ReassignInput(serializers.Serializer):
 
 
 class BulkAssignInput(serializers.Serializer):
-    project = id_field()
     annotators = serializers.ListField(child=id_field(), allow_empty=False, min_length=1, max_length=1000)
     overlap = serializers.IntegerField(min_value=1, max_value=100)
     documents = serializers.ListField(child=id_field(), required=False, max_length=100000)
