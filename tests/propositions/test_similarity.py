@@ -189,3 +189,25 @@ def test_lexeme_counts_follow_span_writes(own_claims):
     )  # the aside's words do not count
     spans["negated"].delete()
     assert (count(""), count("bank"), count("march"), count("inflat")) == (8, 7, 6, 2)
+
+
+def test_main_wording_and_polarity():
+    """Asides between dashes or in parentheses are dropped, hyphens split words; a negation cue
+    (whole words, or n't with either apostrophe) in the main wording makes it negated."""
+    cases = [
+        (
+            "Pakistan’s regime – which just tried to oust Khan – continues",
+            "Pakistan’s regime continues",
+            False,
+        ),
+        ("A post-modern coup (not a war) happened", "A post modern coup happened", False),
+        ("Islamabad won’t allow it", "Islamabad won’t allow it", True),
+        ("There was no credible chance", "There was no credible chance", True),
+        ("Nothing changed; a knot of notables met", "Nothing changed; a knot of notables met", True),
+        ("A knot of notables met at Notting Hill", "A knot of notables met at Notting Hill", False),
+    ]
+    with connection.cursor() as cursor:
+        for text, main, negated in cases:
+            cursor.execute("SELECT propositions_main_text(%s), propositions_negated(%s)", [text, text])
+            wording, polarity = cursor.fetchone()
+            assert (" ".join(wording.split()), polarity) == (main, negated), text
