@@ -1,7 +1,8 @@
 """IDF-weighted wording similarity: per-project lexeme counts kept by a trigger, the wording
 a span is compared by (asides and hyphens removed), and its polarity. See docs/propositions.md."""
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
 
 SQL = r"""
 -- The wording a span is compared by: an aside set off by a pair of dashes or by parentheses
@@ -101,6 +102,25 @@ DROP FUNCTION propositions_main_text(text);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("propositions", "0002_integrity_and_similarity")]
+    dependencies = [("propositions", "0002_integrity_and_similarity"), ("projects", "0007_historical_project_score_minimums")]
 
-    operations = [migrations.RunSQL(SQL, REVERSE)]
+    # The table is the SQL's (its foreign key cascades in the database); the model is state only.
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunSQL(SQL, REVERSE)],
+            state_operations=[
+                migrations.CreateModel(
+                    name="LexemeCount",
+                    fields=[
+                        ("pk", models.CompositePrimaryKey("project_id", "lexeme", blank=True, editable=False,
+                                                          primary_key=True, serialize=False)),
+                        ("project", models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING,
+                                                      related_name="+", to="projects.project")),
+                        ("lexeme", models.TextField()),
+                        ("spans", models.IntegerField()),
+                    ],
+                    options={"db_table": "propositions_lexemecount"},
+                ),
+            ],
+        )
+    ]
