@@ -190,3 +190,20 @@ class PropositionChange(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.summary}"
+
+
+class LexemeCount(models.Model):
+    """How many spans of a project hold a lexeme in their main wording: the similarity weights
+    (similarity.py). Kept by a trigger and its table made by migration 0003; a model so that
+    Django's flush and project deletion see it (the database cascades the project's rows)."""
+
+    pk = models.CompositePrimaryKey("project_id", "lexeme")
+    project = models.ForeignKey(Project, on_delete=models.DO_NOTHING, related_name="+")
+    lexeme = models.TextField()  # "" counts the project's spans
+    spans = models.IntegerField()
+
+    class Meta:
+        db_table = "propositions_lexemecount"
+
+    def __str__(self) -> str:
+        return f"{self.lexeme or '(spans)'}: {self.spans}"

@@ -1,25 +1,22 @@
-"""Finding restatements: similarity between claim wordings, in PostgreSQL (pg_trgm + full-text lexemes).
+"""Finding restatements: similarity between claim wordings, in PostgreSQL (migrations 0002, 0003).
 
-score(a, b) = (trigram similarity(a, b) + lexeme Dice(a, b)) / 2
+score(a, b) = (IDF-weighted cosine(lexemes(a), lexemes(b)) + trigram similarity(a, b)) / 2
 
-- trigram similarity is pg_trgm's ``similarity``: shared character trigrams over
-  all trigrams of both texts (robust to inflection, punctuation and typography);
-- lexeme Dice is 2·|A ∩ B| / (|A| + |B|) over the English full-text lexemes of
-  each text (stop words dropped, words stemmed), so reordered paraphrases that
-  keep the content words still score.
+- both compare the *main* wording: asides between a pair of dashes or in parentheses dropped,
+  hyphenated compounds split (propositions_main_text());
+- lexemes are English full-text lexemes (stemmed, stop words dropped); each weighs its smoothed
+  inverse document frequency over the project's spans, ln((N + 1) / (df + 1)), from counts a
+  trigger keeps (propositions_lexemecount), so stock phrases of a corpus weigh little and rare
+  shared content much;
+- trigram similarity is pg_trgm's (robust to inflection, punctuation and typography).
 
-Two spans are *candidates of each other* when score ≥ THRESHOLD.
+Two spans are *candidates of each other* when score >= THRESHOLD. A candidate whose main wording
+is negated where the text's is not (or the reverse) is flagged ``contradicts`` and listed after the
+restatements; it never joins a repeats group nor is offered as the same proposition.
 
-Finding them among 100,000 claims without scoring 100,000 rows: the looked-for
-text's *rare* lexemes (propositions_rare_lexemes(), migration 0002: those
-PostgreSQL's statistics do not list as common in span quotes, or list at a
-frequency ≤ RARE_CAP; at least RARE_MIN) each probe the full-text GIN index on
-quotes; the POOL spans sharing the most rare lexemes are then scored. Both
-functions cost ~0.1 ms per row, so only the pool is scored (tests/bench/
-bench_propositions.py). A trigram-index prefilter (``%`` at 0.2) was measured
-and dropped: claims on one topic share so many trigrams that it let a tenth of
-the corpus through. Measured on the seeds: restatements score 0.37 to 0.72 (but 000 and 003: 0.25), the
-nearest unrelated claim 0.355 (tests/propositions/test_similarity.py).
+Finding them among 100,000 claims without scoring 100,000 rows: the looked-for text's *rare*
+lexemes (propositions_rare_lexemes(), migration 0002) each probe the full-text GIN index on quotes;
+the POOL spans sharing the most rare lexemes are then scored (tests/bench/bench_propositions.py).
 Every statement is static SQL with parameters.
 """
 
@@ -27,7 +24,9 @@ from __future__ import annotations
 
 from django.db import connection
 
-THRESHOLD = 0.36
+# Midpoint, rounded, of the gap measured on the seeds between the weakest restatement (000/003,
+# 0.219) and the strongest other pair of one polarity across documents (0.156): docs/propositions.md.
+THRESHOLD = 0.19
 LIMIT = 10
 POOL = 30
 RARE_CAP = 0.003
@@ -36,15 +35,14 @@ RARE_MIN = 4
 # The looked-for text's lexemes and its rare ones (one round trip), passed to the main statement
 # as constants so that each rare lexeme probes the index.
 PREPARE = """
-SELECT lx, propositions_rare_lexemes(lx, %(cap)s, %(minimum)s)
-FROM (SELECT tsvector_to_array(to_tsvector('english', %(text)s::text)) AS lx) q
+SELECT lx, propositions_rare_lexemes(lx, %(cap)s, %(minimum)s), propositions_negated(%(text)s::text)
+FROM (SELECT propositions_lexemes(%(text)s::text) AS lx) q
 """
 
 # score(column, text): the text's lexemes are __LX__, the row's __VEC__ (computed once per row, LATERAL).
 _SCORE = (
-    "((similarity(__COL__, __T__) + CASE WHEN cardinality(__LX__) + cardinality(__VEC__) = 0 THEN 0"
-    " ELSE 2.0 * (SELECT count(*) FROM unnest(__VEC__) AS shared(lexeme) WHERE shared.lexeme = ANY(__LX__))"
-    " / (cardinality(__LX__) + cardinality(__VEC__)) END) / 2)"
+    "((propositions_weighted_cosine(%(project)s, __LX__, __VEC__)"
+    " + similarity(propositions_main_text(__COL__), propositions_main_text(__T__))) / 2)"
 )
 
 
@@ -73,19 +71,20 @@ WITH pool AS (
   GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT %(pool)s
 ),
 scored AS (
-  SELECT a.id, a.document_id, a.start, a."end", a.quote, lb.kind, {_score("a.quote", "v.lx")} AS score
+  SELECT a.id, a.document_id, a.start, a."end", a.quote, lb.kind, {_score("a.quote", "v.lx")} AS score,
+         propositions_negated(a.quote) <> %(negated)s AS contradicts
   FROM pool JOIN annotations_annotation a ON a.id = pool.id
   JOIN projects_label lb ON lb.id = a.label_id
-  CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english', a.quote)) AS lx) v
+  CROSS JOIN LATERAL (SELECT propositions_lexemes(a.quote) AS lx) v
 )
 SELECT s.id, s.document_id, s.start, s."end", s.quote, s.kind, s.score::float, pl.proposition_id,
-       d.title, d.published_on, src.name
+       d.title, d.published_on, src.name, s.contradicts
 FROM scored s
 JOIN documents_document d ON d.id = s.document_id
 LEFT JOIN sources_source src ON src.id = d.source_id
 LEFT JOIN propositions_propositionlink pl ON pl.annotation_id = s.id
 WHERE s.score >= %(threshold)s
-ORDER BY s.score DESC, s.id
+ORDER BY s.contradicts, s.score DESC, s.id
 LIMIT %(limit)s
 """  # noqa: S608 - fragments are constants of this module
 
@@ -116,11 +115,13 @@ span_pool AS (
 scores AS (
   SELECT p.id, {_score("p.text", "v.lx")} AS score
   FROM text_pool JOIN propositions_proposition p ON p.id = text_pool.id
-  CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english', p.text)) AS lx) v
+  CROSS JOIN LATERAL (SELECT propositions_lexemes(p.text) AS lx) v
+  WHERE propositions_negated(p.text) = %(negated)s
   UNION ALL
   SELECT span_pool.proposition_id, {_score("a.quote", "v.lx")}
   FROM span_pool JOIN annotations_annotation a ON a.id = span_pool.id
-  CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english', a.quote)) AS lx) v
+  CROSS JOIN LATERAL (SELECT propositions_lexemes(a.quote) AS lx) v
+  WHERE propositions_negated(a.quote) = %(negated)s
 ),
 best AS (SELECT id, max(score) AS score FROM scores GROUP BY id)
 SELECT p.id, p.text, best.score::float,
@@ -137,7 +138,7 @@ LIMIT %(limit)s
 REPEAT_PAIRS = f"""
 WITH claims AS (
   SELECT a.id, a.document_id, a.quote, pl.proposition_id,
-         tsvector_to_array(to_tsvector('english', a.quote)) AS lx
+         propositions_lexemes(a.quote) AS lx, propositions_negated(a.quote) AS negated
   FROM annotations_annotation a
   JOIN projects_label lb ON lb.id = a.label_id AND lb.kind = 'claim'
   LEFT JOIN propositions_propositionlink pl ON pl.annotation_id = a.id AND pl.status <> 'rejected'
@@ -155,9 +156,10 @@ pairs AS (
    AND y.document_id <> x.document_id AND y.layer = %(layer)s
    AND (%(layer)s = 'gold' OR y.annotator_id = %(annotator)s) AND y.status <> 'rejected'
   JOIN projects_label ly ON ly.id = y.label_id AND ly.kind = 'claim'
-  CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english', y.quote)) AS lx) v
+  CROSS JOIN LATERAL (SELECT propositions_lexemes(y.quote) AS lx) v
   LEFT JOIN propositions_propositionlink yl ON yl.annotation_id = y.id AND yl.status <> 'rejected'
-  WHERE x.proposition_id IS NULL OR yl.proposition_id IS NULL OR x.proposition_id <> yl.proposition_id
+  WHERE (x.proposition_id IS NULL OR yl.proposition_id IS NULL OR x.proposition_id <> yl.proposition_id)
+    AND propositions_negated(y.quote) = x.negated
 )
 SELECT a, b, score::float FROM pairs WHERE score >= %(threshold)s ORDER BY score DESC, a, b LIMIT %(limit)s
 """  # noqa: S608 - fragments are constants of this module
@@ -169,7 +171,7 @@ def _run(sql: str, params: dict, *, text: str | None = None) -> list[tuple]:
     with connection.cursor() as cursor:
         if text is not None:
             cursor.execute(PREPARE, {"text": text, "cap": RARE_CAP, "minimum": RARE_MIN})
-            params["lx"], params["rare"] = cursor.fetchone()
+            params["lx"], params["rare"], params["negated"] = cursor.fetchone()
             if not params["rare"]:  # only stop words: nothing to look for
                 return []
         cursor.execute(sql, params)
@@ -188,7 +190,7 @@ def span_candidates(
                 "annotator": annotator_id, "kinds": list(kinds), "threshold": threshold, "limit": limit},
     )  # fmt: skip
     keys = ["id", "document", "start", "end", "quote", "kind", "score", "proposition", "title", "published_on",
-            "source"]  # fmt: skip
+            "source", "contradicts"]  # fmt: skip
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 

@@ -9,7 +9,8 @@ English function words (so character trigrams and lexemes are shared the way a r
 corpus shares them). 200 of the sentences are planted again, reworded (a fifth of the
 words replaced, two swapped), in other documents; 2,000 claims are linked to 1,000
 propositions. Rows go in with triggers off (they are consistent by construction), then
-VACUUM ANALYZE.
+the project's lexeme counts (the similarity weights) are recounted and VACUUM ANALYZE.
+PROP_BENCH_DATABASE names the scratch database (default assay_bench_propositions).
 
 Figures: ``candidates_ms`` (span_candidates: claims of other documents restating the
 claim) and ``suggestions_ms`` (proposition_suggestions: propositions it may restate),
@@ -183,6 +184,8 @@ def _generate(connection, project, user, claim_label: int, claims: int) -> dict:
             [project.pk],
         )
         cursor.execute("SET session_replication_role = DEFAULT")
+        # The lexeme counts the similarity weights come from (their trigger was off for the load).
+        cursor.execute("SELECT propositions_lexeme_recount(%s)", [project.pk])
         cursor.execute(
             "CREATE INDEX annotation_quote_trgm_idx ON annotations_annotation USING gin (quote gin_trgm_ops)"
         )
@@ -196,7 +199,8 @@ def _generate(connection, project, user, claim_label: int, claims: int) -> dict:
 
 def run() -> dict:
     claims = int(os.environ.get("PROP_BENCH_CLAIMS", 100_000))
-    with scratch_database("assay_bench_propositions") as connection:
+    # PROP_BENCH_DATABASE: a scratch database name of one's own on a shared server.
+    with scratch_database(os.environ.get("PROP_BENCH_DATABASE", "assay_bench_propositions")) as connection:
         from django.contrib.auth import get_user_model
 
         from annotator.annotations.models import Annotation
