@@ -132,8 +132,9 @@ class _Writer:
         self.project, self.user, self.annotator = project, user, annotator
         self.document_ids: list[int] = []
         self._create_declared_labels(taxonomy)
-        self.label_ids = dict(Label.objects.filter(project=project).values_list("code", "id"))
-        self.label_kinds = dict(Label.objects.filter(project=project).values_list("id", "kind"))
+        labels = Label.objects.filter(project=project).values_list("code", "id", "kind")
+        self.label_ids = {code: pk for code, pk, _ in labels}
+        self.label_kinds = {pk: kind for _, pk, kind in labels}  # one query: the queryset caches its rows
         self.subtype_ids = {
             (label, code): pk
             for pk, label, code in LabelSubtype.objects.filter(label__project=project).values_list(
