@@ -16,6 +16,7 @@ else to the importing user.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,9 +31,10 @@ from annotator.credibility.scheduling import scores_mark_dirty
 from annotator.documents.models import Document
 from annotator.documents.services import content_hash
 from annotator.documents.signals import documents_added_on_commit
-from annotator.interchange.bulk_sql import rows_insert
+from annotator.interchange.bulk_sql import columns_upsert, reserve_ids, rows_copy
 from annotator.interchange.importers import importer_get
 from annotator.interchange.importers.base import ParsedDocument, Rejection, Taxonomy, decode_text, validate
+from annotator.interchange.link_flags import is_rejected, link_flags
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Membership, Project
 from annotator.projects.services import label_create, subtype_create
 from annotator.propositions.interchange import propositions_import
@@ -43,6 +45,16 @@ MODES = ("atomic", "skip")
 BATCH = 500
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+# The columns the writer gives, in the order of its row tuples (bulk_sql.rows_copy).
+DOCUMENT_COLUMNS = ("project_id", "text", "content_hash", "char_count", "word_count", "title", "url",
+                    "published_on", "source_id", "language", "provenance", "created_by_id")  # fmt: skip
+SPAN_COLUMNS = ("project_id", "document_id", "annotator_id", "layer", "start", "end", "quote", "label_id",
+                "subtype_id", "note", "status", "status_reason")  # fmt: skip
+LINK_FLAG_COLUMNS = ("support_depth", "is_supported", "is_attacked", "is_qualified")  # database-only
+NO_FLAGS = (None, False, False, False)
+RELATION_COLUMNS = ("project_id", "document_id", "annotator_id", "layer", "type", "source_id", "target_id",
+                    "speaker_id", "note", "status", "status_reason")  # fmt: skip
 
 
 @dataclass
@@ -90,7 +102,9 @@ class _Writer:
         self.project, self.user, self.annotator = project, user, annotator
         self.document_ids: list[int] = []
         self._create_declared_labels(taxonomy)
-        self.label_ids = dict(Label.objects.filter(project=project).values_list("code", "id"))
+        labels = Label.objects.filter(project=project).values_list("code", "id", "kind")
+        self.label_ids = {code: pk for code, pk, _ in labels}
+        self.label_kinds = {pk: kind for _, pk, kind in labels}  # one query: the queryset caches its rows
         self.subtype_ids = {
             (label, code): pk
             for pk, label, code in LabelSubtype.objects.filter(label__project=project).values_list(
@@ -152,6 +166,19 @@ class _Writer:
             return self.members[username]
         return self.annotator.pk
 
+    def _assignments_write(self, assignments: dict) -> None:
+        """The layers' assignments, {(document, annotator): (state, reason)}; existing ones are kept."""
+        now = timezone.now()
+        keys = sorted(assignments)
+        states = [assignments[key][0] for key in keys]
+        columns_upsert(Assignment, {
+            "project_id": [self.project.pk] * len(keys), "document_id": [d for d, _ in keys],
+            "annotator_id": [a for _, a in keys], "state": states, "reason": [assignments[key][1] for key in keys],
+            "assigned_by_id": [self.user.pk] * len(keys),
+            "submitted_at": [now if state in (AssignmentState.SUBMITTED, AssignmentState.APPROVED) else None
+                             for state in states],
+        })  # fmt: skip
+
     def write_batch(self, batch: list[ParsedDocument]) -> None:
         """New texts become documents; a text already in the project gets the file's layers added
         (matched by content hash), or is a duplicate when the file brings no spans for it."""
@@ -169,24 +196,14 @@ class _Writer:
                     self.counts["duplicates"] += 1
                 continue
             fresh.append((parsed, digest))
-        rows = [
-            {
-                "project_id": self.project.pk,
-                "text": parsed.text,
-                "content_hash": digest,
-                "char_count": len(parsed.text),
-                "word_count": word_count(parsed.text),
-                "title": parsed.title,
-                "url": parsed.url,
-                "published_on": parsed.published_on,
-                "source_id": self._source_id(parsed),
-                "language": parsed.language,
-                "provenance": parsed.provenance,
-                "created_by_id": self.user.pk,
-            }  # fmt: skip
-            for parsed, digest in fresh
-        ]
-        document_ids = rows_insert(Document, rows, user=self.user)
+        document_ids = reserve_ids(Document, len(fresh))
+        sources = [self._source_id(parsed) for parsed, _ in fresh]  # queries: not while COPY runs
+        rows_copy(Document, DOCUMENT_COLUMNS, (
+            (self.project.pk, parsed.text, digest, len(parsed.text), word_count(parsed.text), parsed.title,
+             parsed.url, parsed.published_on, source, parsed.language, json.dumps(parsed.provenance),
+             self.user.pk)
+            for (parsed, digest), source in zip(fresh, sources, strict=True)
+        ), ids=document_ids, user=self.user)  # fmt: skip
         Through = Document.authors.through
         Through.objects.bulk_create(
             [
@@ -227,6 +244,7 @@ class _Writer:
         self, document_ids: list[int], parsed_documents: list[ParsedDocument], *, existing=()
     ) -> None:
         stored_spans, stored_links, reviewed = self._stored(set(existing)) if existing else ({}, set(), set())
+        project = self.project.pk
         spans, span_keys, refs, pending_relations, assignments = [], {}, {}, [], {}
         origins = []  # (span index, (document_id, origin ref)): gold spans taken from another span
         for document_id, parsed in zip(document_ids, parsed_documents, strict=True):
@@ -256,38 +274,20 @@ class _Writer:
                             span_keys[key] = ("stored", stored)
                     elif key not in span_keys:  # two file layers may land in one stored layer
                         span_keys[key] = len(spans)
-                        spans.append({
-                            "project_id": self.project.pk, "document_id": document_id, "annotator_id": owner,
-                            "layer": layer.layer, "start": span.start, "end": span.end,
-                            "quote": parsed.text[span.start : span.end], "label_id": self.label_ids[span.label],
-                            "subtype_id": self.subtype_ids.get((span.label, span.subtype)) if span.subtype else None,
-                            "note": span.note, "status": span.status, "status_reason": span.status_reason,
-                        })  # fmt: skip
+                        spans.append((
+                            project, document_id, owner, layer.layer, span.start, span.end,
+                            parsed.text[span.start : span.end], self.label_ids[span.label],
+                            self.subtype_ids.get((span.label, span.subtype)) if span.subtype else None,
+                            span.note, span.status, span.status_reason,
+                        ))  # fmt: skip
                         if span.origin is not None:
                             origins.append((span_keys[key], (document_id, span.origin)))
                     refs[(document_id, layer_index, span.ref)] = span_keys[key]
                     refs.setdefault((document_id, None, span.ref), span_keys[key])
                 for relation in layer.relations:
                     pending_relations.append((document_id, layer_index, owner, layer.layer, relation))
-        now = timezone.now()
-        Assignment.objects.bulk_create(
-            [
-                Assignment(
-                    project_id=self.project.pk,
-                    document_id=d,
-                    annotator_id=a,
-                    state=state,
-                    reason=reason,
-                    assigned_by=self.user,
-                    submitted_at=now
-                    if state in (AssignmentState.SUBMITTED, AssignmentState.APPROVED)
-                    else None,
-                )  # fmt: skip
-                for (d, a), (state, reason) in sorted(assignments.items())
-            ],
-            ignore_conflicts=True,
-        )
-        span_ids = rows_insert(Annotation, spans, user=self.user)
+        self._assignments_write(assignments)
+        span_ids = reserve_ids(Annotation, len(spans))
 
         def span_id(slot) -> int:
             return slot[1] if isinstance(slot, tuple) else span_ids[slot]
@@ -295,16 +295,16 @@ class _Writer:
         for (_, _, ref), slot in refs.items():
             self.stored[ref] = span_id(slot)
         links, seen, relation_refs, relation_origins = [], set(), {}, []
+        new_links = []  # (source index, target index, type, rejected) among this batch's new spans
         for document_id, layer_index, owner, layer, relation in pending_relations:
-            source = span_id(refs[(document_id, layer_index, relation.source)])
-            target = (
-                span_id(refs[(document_id, layer_index, relation.target)])
-                if relation.target is not None
-                else None
+            source_slot = refs[(document_id, layer_index, relation.source)]
+            target_slot = (
+                refs[(document_id, layer_index, relation.target)] if relation.target is not None else None
             )
+            source, target = span_id(source_slot), span_id(target_slot) if target_slot is not None else None
             speaker_id = None
             if relation.type == "attributed_to":
-                speaker_id, target = self._speaker_id(relation.speaker), None
+                speaker_id, target, target_slot = self._speaker_id(relation.speaker), None, None
             key = (source, target, speaker_id, relation.type)
             if key in stored_links:
                 self.counts["merged"] += 1
@@ -316,13 +316,20 @@ class _Writer:
                 relation_refs[(document_id, relation.ref)] = len(links)
             if relation.origin is not None:
                 relation_origins.append((len(links), (document_id, relation.origin)))
-            links.append({
-                "project_id": self.project.pk, "document_id": document_id, "annotator_id": owner,
-                "layer": layer, "type": relation.type, "source_id": source,
-                "target_id": target, "speaker_id": speaker_id,
-                "note": relation.note, "status": relation.status, "status_reason": relation.status_reason,
-            })  # fmt: skip
-        link_ids = rows_insert(Relation, links, user=self.user)
+            if isinstance(source_slot, int) and isinstance(target_slot, int):
+                new_links.append((source_slot, target_slot, relation.type, is_rejected(relation.status)))
+            links.append((
+                project, document_id, owner, layer, relation.type, source, target, speaker_id,
+                relation.note, relation.status, relation.status_reason,
+            ))  # fmt: skip
+        flags = link_flags(
+            [self.label_kinds[row[7]] for row in spans], [is_rejected(row[10]) for row in spans], new_links
+        )
+        rows_copy(Annotation, SPAN_COLUMNS,
+                  (row + flags.get(index, NO_FLAGS) for index, row in enumerate(spans)),
+                  ids=span_ids, user=self.user, extra=LINK_FLAG_COLUMNS)  # fmt: skip
+        link_ids = reserve_ids(Relation, len(links))
+        rows_copy(Relation, RELATION_COLUMNS, links, ids=link_ids, user=self.user)
         span_refs = {
             (d, ref): index for (d, layer_index, ref), index in refs.items()
             if layer_index is None and not isinstance(index, tuple)

@@ -385,7 +385,8 @@ def _bench_export(base: str, token: str, project_id: int, spans: int, master_pid
 def run() -> dict:
     from tests.bench.support import scratch_database
 
-    with scratch_database("assay_bench_api"):
+    # BENCH_API_DATABASE: another scratch name, for engineers sharing one PostgreSQL server.
+    with scratch_database(os.environ.get("BENCH_API_DATABASE") or "assay_bench_api"):
         from tests.conftest import test_database_url
 
         data = _populate_small_project()

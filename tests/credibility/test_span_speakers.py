@@ -15,12 +15,8 @@ from pytest import approx
 
 from annotator.annotations.models import Annotation, Relation
 from annotator.credibility.models import COUNT_FIELDS, SourceScore
-from annotator.credibility.services import (
-    Targets,
-    scores_mark_dirty,
-    scores_recompute,
-    scores_recompute_dirty,
-)
+from annotator.credibility.scheduling import scores_mark_dirty
+from annotator.credibility.services import Targets, scores_recompute, scores_recompute_dirty
 from annotator.projects.models import Role
 from annotator.reviews.adjudication import gold_accept_annotation, gold_accept_relation
 from annotator.reviews.models import AssignmentState

@@ -1,0 +1,78 @@
+"""The link flags of imported spans, computed before they are stored.
+
+Spans carry ``support_depth``/``is_supported``/``is_attacked``/``is_qualified``,
+which the relation insert trigger (credibility migrations 0004-0005,
+``credibility_link_flags``) keeps up to date by UPDATEing every target. On an
+import that is one extra, non-HOT row version per linked span (every index of
+the span table written again): about half of the relation COPY. Spans that
+arrive with the flags the trigger would compute are left alone by it (it only
+writes rows whose flags differ), so the importer computes them here for the links
+among its own new spans. The trigger still runs on every import and corrects
+anything this leaves out (links to spans already stored); a test checks that it
+finds nothing to change after an import of every kind of chain.
+
+Mirrors credibility_link_flags: a span is supported at depth 1 by non-rejected
+evidence, at depth d + 1 by a non-rejected claim supported at depth d; depths
+above 5 count as unsupported; it is attacked by evidence or by a supported claim,
+qualified by a hedge; rejected links and rejected sources do not count.
+"""
+
+from __future__ import annotations
+
+from annotator.annotations.models import RelationType, ReviewStatus
+from annotator.projects.models import LabelKind
+
+MAX_DEPTH = 5
+_ROUNDS = 24  # as credibility_link_flags_refresh
+
+
+def link_flags(
+    kinds: list[str], rejected: list[bool], links: list[tuple[int, int, str, bool]]
+) -> dict[int, tuple[int | None, bool, bool, bool]]:
+    """(support_depth, is_supported, is_attacked, is_qualified) by span index, for the targets of
+    ``links`` ((source index, target index, type, link rejected)) among spans of these label
+    ``kinds`` (and rejected statuses). Spans not in the result keep the defaults (no flag)."""
+    incoming: dict[int, list[tuple[int, str]]] = {}
+    for source, target, type, link_rejected in links:
+        if not link_rejected and not rejected[source]:
+            incoming.setdefault(target, [])
+            incoming[target].append((source, type))
+    depth: dict[int, int] = {}
+    for _ in range(_ROUNDS):
+        changed = False
+        for target, sources in incoming.items():
+            best = None
+            for source, type in sources:
+                if type != RelationType.SUPPORTS:
+                    continue
+                kind = kinds[source]
+                if kind == LabelKind.EVIDENCE:
+                    candidate = 1
+                elif kind == LabelKind.CLAIM and source in depth:
+                    candidate = depth[source] + 1
+                else:
+                    continue
+                best = candidate if best is None else min(best, candidate)
+            value = best if best is not None and best <= MAX_DEPTH else None
+            if value != depth.get(target):
+                changed = True
+                if value is None:
+                    depth.pop(target)
+                else:
+                    depth[target] = value
+        if not changed:
+            break
+    flags = {}
+    for target, sources in incoming.items():
+        attacked = any(
+            type == RelationType.ATTACKS
+            and (kinds[s] == LabelKind.EVIDENCE or (kinds[s] == LabelKind.CLAIM and s in depth))
+            for s, type in sources
+        )
+        qualified = any(type == RelationType.QUALIFIES and kinds[s] == LabelKind.HEDGE for s, type in sources)
+        flags[target] = (depth.get(target), target in depth, attacked, qualified)
+    return flags
+
+
+def is_rejected(status: str) -> bool:
+    return status == ReviewStatus.REJECTED
