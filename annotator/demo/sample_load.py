@@ -9,7 +9,6 @@ nothing. Afterwards the project's scores are recomputed in full.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from django.db import transaction
 
 from annotator.annotations.models import Annotation, Layer
 from annotator.annotations.services import annotation_create, relation_create
+from annotator.core.datafiles import json_file_read
 from annotator.core.errors import ApplicationError
 from annotator.credibility.metrics import Targets
 from annotator.credibility.services import scores_recompute
@@ -43,17 +43,7 @@ class SampleResult:
 
 
 def _read(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ApplicationError.field("file", f"No sample layer at {path}.") from None
-    except json.JSONDecodeError as exc:
-        raise ApplicationError.field(
-            "file", f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from None
-    if data.get("schema") != SCHEMA:
-        raise ApplicationError.field("schema", f"{path.name} must declare schema {SCHEMA!r}.")
-    return data
+    return json_file_read(path, field="file", schema=SCHEMA, missing="sample layer")
 
 
 def _prerequisites(data: dict) -> tuple[Project, dict]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
+from annotator.core.datafiles import json_file_read
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
 from annotator.reviews.models import Assignment, AssignmentState
@@ -57,16 +58,7 @@ class Workflow:
 
 def demo_workflow_read(*, path: Path = WORKFLOW_PATH, manifest: Path) -> Workflow:
     """Read the plan, naming documents by the content hash the seed manifest gives their file."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ApplicationError.field("workflow", f"No demo workflow at {path}.") from None
-    except json.JSONDecodeError as exc:
-        raise ApplicationError.field(
-            "workflow", f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg})."
-        ) from None
-    if data.get("schema") != SCHEMA:
-        raise ApplicationError.field("schema", f"{path.name} must declare schema {SCHEMA!r}.")
+    data = json_file_read(path, field="workflow", schema=SCHEMA, missing="demo workflow")
     hashes = {
         entry["file"]: entry["sha256"]
         for entry in json.loads(manifest.read_text(encoding="utf-8"))["documents"]

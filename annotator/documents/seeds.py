@@ -7,7 +7,6 @@ in one transaction: a missing file or a changed hash loads nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from annotator.core.datafiles import json_file_read
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
 from annotator.documents.services import document_create
@@ -34,17 +34,7 @@ class SeedResult:
 
 
 def _read_manifest(path: Path) -> dict:
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ApplicationError.field("manifest", f"No manifest at {path}.") from None
-    except json.JSONDecodeError as exc:
-        raise ApplicationError.field(
-            "manifest", f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from None
-    if manifest.get("schema") != MANIFEST_SCHEMA:
-        raise ApplicationError.field("schema", f"{path.name} must declare schema {MANIFEST_SCHEMA!r}.")
-    return manifest
+    return json_file_read(path, field="manifest", schema=MANIFEST_SCHEMA, missing="manifest")
 
 
 def _read_seed_text(seed_dir: Path, index: int, entry: dict) -> str:

@@ -20,7 +20,6 @@ propositions (same wording), links and provenance are left as they are.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from django.db import transaction
 
 from annotator.annotations.models import Annotation, Layer, Relation
 from annotator.annotations.services import annotation_create, relation_create
+from annotator.core.datafiles import json_file_read
 from annotator.core.errors import ApplicationError
 from annotator.credibility.metrics import Targets
 from annotator.credibility.services import scores_recompute
@@ -258,16 +258,7 @@ class _Loader:
 
 
 def sample_propositions_load(*, path: Path = SAMPLE_PATH) -> SampleResult:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ApplicationError.field("file", f"No sample propositions at {path}.") from None
-    except json.JSONDecodeError as exc:
-        raise ApplicationError.field(
-            "file", f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from None
-    if data.get("schema") != SCHEMA:
-        raise ApplicationError.field("schema", f"{path.name} must declare schema {SCHEMA!r}.")
+    data = json_file_read(path, field="file", schema=SCHEMA, missing="sample propositions")
     with transaction.atomic():
         loader = _Loader(data)
         result = loader.load(data)
