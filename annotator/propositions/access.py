@@ -10,6 +10,7 @@ raises the one error:
 
 from __future__ import annotations
 
+from annotator.access import layer_assert_writable
 from annotator.annotations.models import Annotation, Layer
 from annotator.core.errors import NotFound, PermissionDenied
 from annotator.projects.models import Project, Role
@@ -57,15 +58,6 @@ def layer_readable(*, user, role: str, annotator_id: int, layer: str) -> bool:
     if role_at_least(role, Role.REVIEWER):
         return True
     return layer == Layer.ANNOTATOR and annotator_id == user.pk
-
-
-def layer_assert_writable(*, user, role: str, annotator_id: int, layer: str) -> None:
-    if layer == Layer.GOLD:
-        if not role_at_least(role, Role.REVIEWER):
-            raise PermissionDenied("Only reviewers and managers can write the gold layer.")
-        return
-    if annotator_id != user.pk:
-        raise PermissionDenied("You can change only your own layer.")
 
 
 def span_access(*, user, pk, write: bool = False, field: str = "span") -> tuple[Annotation, str]:
