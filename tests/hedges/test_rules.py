@@ -222,6 +222,37 @@ CASES = [
     ("Some scientists have questioned the design.", [("Some scientists", W, "weasel.unnamed_sources")]),
     ("The hydrologists at the university say it is dry.", []),
     ("Sources close to the club insist a fee was agreed.", [("Sources", W, "weasel.unnamed_sources")]),
+    # should of expectation without a time: a thing's outcome, "be able to", a trend, "have enough"
+    ("The talks should produce a deal.", [("should", M, "modal.should")]),
+    ("It should hold through the winter.", [("should", M, "modal.should")]),
+    ("The map should settle the matter.", [("should", M, "modal.should")]),
+    ("The figure, due on Tuesday, should be lower still.", [("should", M, "modal.should")]),
+    ("The plant should be able to restart.", [("should", M, "modal.should")]),
+    ("The reservoir should have enough water to last the summer.", [("should", M, "modal.should")]),
+    # deontic should: a person or agent advised, hindsight, "should not", a reported proposal, a bare comparative
+    ("You should vote on Thursday.", []),
+    ("The bank should cut rates in January.", []),
+    ("Every child should have enough to eat.", []),
+    ("The bank should have acted sooner.", []),
+    ("The law should not change.", []),
+    ("Governments have said publicly that rates should come down.", []),
+    ("Taxes should be lower.", []),
+    # could: an imminent act warned of is possibility; an option with "if", or what was feasible, is not
+    ("The militants could strike the capital at any time.", [("could", M, "modal.could")]),
+    ("The bank could reverse the cut at any time if wages rose.", []),
+    ("It was the best that could be achieved, and all that could be done.", []),
+    ("Cutting too early, the hawks argue, could undo its reputation.", [("could", M, "modal.could")]),
+    ("Spain's harvest could fall by half.", [("could", M, "modal.could")]),
+    ("This relationship, if nurtured, could allow Pakistan to rise.", []),
+    # appear: appearance as image hedges nothing
+    ("The bank is wary of appearing to respond to them.", []),
+    ("The minister was careful not to appear weak.", []),
+    ("The deal appears to favour Baku.", [("appears to", S, "speculation.appear")]),
+    # more of the guideline's non-cues: approximators, named holders, either/or, embedded questions
+    ("Prices often rise in winter and mostly fall in spring, somewhat predictably.", []),
+    ("Kabul fears that the talks are a trap, and the Taliban accuse Islamabad of bad faith.", []),
+    ("Either the mission is strengthened or it will be withdrawn.", []),
+    ("Officials asked whether the depots were new.", []),
 ]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from annotator.hedges.suggester import rules_attribution as attribution
 from annotator.hedges.suggester import rules_modal as modal
+from annotator.hedges.suggester import rules_should
 from annotator.hedges.suggester import rules_speculation as speculation
 from annotator.hedges.suggester.boilerplate import boilerplate_ranges
 from annotator.hedges.suggester.context import Hit
@@ -68,9 +69,11 @@ RULES: dict[str, Rule] = {
               '"could" meaning "might" (an outcome verb, "be"/"have", a thing as subject), also in the '
               'consequent of a conditional; not ability ("could push", "with its lines it could turn out", '
               '"could easily afford", "before it could reach"), an if-clause, embedded questions, "could not/hardly".'),
-        _rule("modal.should", "should shouldn't", modal.should,
-              'Epistemic "should" of expectation ("should arrive by Friday", the time in its own clause; '
-              '"shouldn\'t have any problems"); deontic "should" is not a cue.'),
+        _rule("modal.should", "should shouldn't", rules_should.should,
+              'Epistemic "should" of expectation: an event with a time ("should arrive by Friday"), a thing\'s '
+              'outcome ("the talks should produce a deal"), "should be able to", "should be lower still", '
+              '"should have enough", "shouldn\'t have any problems"; not advice to a person or agent ("the bank '
+              'should cut rates", "you should vote"), "should have done", "should not", a reported proposal.'),
         _rule("modal.likely", "likely unlikely", modal.likely,
               '"likely", "unlikely", "most/least likely", "it\'s likely" whole; degree words outside.'),
         _rule("modal.probable", "probably probable improbable probability", modal.probable,

@@ -94,6 +94,21 @@ def next_word_index(t: Tokens, i: int, skip: frozenset = SKIPPABLE) -> int:
     return -1
 
 
+def subject_index(t: Tokens, i: int) -> int:
+    """The word before a modal at ``i``, looking past one parenthetical set off by commas:
+    "Cutting too early, the hawks argue, could ...", "The figure, due on Tuesday, should ...".
+    A conditional set off that way ("This relationship, if nurtured, could ...") leaves no subject (-1)."""
+    if t.at(i - 1) == ",":
+        first, _ = t.sentence_span(i)
+        for k in range(i - 2, max(first, i - 10) - 1, -1):
+            if t.low[k] == ",":
+                inside = {t.low[m] for m in range(k + 1, i - 1)}
+                return -1 if inside & {"if", "unless", "once", "when"} else prev_word_index(t, k)
+            if not t.is_word[k]:
+                break
+    return prev_word_index(t, i)
+
+
 def words_between(t: Tokens, i: int, j: int) -> list[str]:
     return [t.low[k] for k in range(i + 1, j) if t.is_word[k]]
 

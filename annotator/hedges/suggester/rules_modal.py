@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from annotator.hedges.suggester.context import (
     BE,
-    FIRST_PERSON,
     Hit,
-    is_proper,
     next_word_index,
-    prev_word_index,
-    time_follows,
+    subject_index,
     words_between,
 )
 from annotator.hedges.suggester.tokens import Tokens, words
@@ -26,7 +23,7 @@ OUTCOME_VERBS = words("""be have mean lead result spark trigger fracture happen 
     disappear vanish die continue remain stall slow accelerate overwhelm destroy cripple topple disrupt
     paralyze paralyse sink doom unleash upend wreck ruin tip hit kill displace delay derail outlast
     outweigh dwarf erode drain deplete swamp plunge soar surge drop spread win lose hold retain survive gain miss
-    suffer""")
+    suffer undo""")
 # Verbs that are an outcome unless an agent chooses ("could decide to"): "turnout could decide the result".
 OUTCOME_UNLESS_TO = words("decide determine settle swing sway shape")
 # Agents: with these subjects "could" + a deliberate act reads as ability or option.
@@ -34,7 +31,8 @@ AGENT_NOUNS = words(
     """government army party leaders leader officials official militants rebels troops forces police opposition
     regime administration ministry court parliament voters minister president state states country countries
     group groups side sides players capitals allies partners mediators diplomats commanders militias
-    negotiators companies firms investors banks donors"""
+    negotiators companies firms investors banks donors bank council junta navy coastguard military authorities
+    ministers commission alliance bloc members union"""
 )
 EPISTEMIC_ADVERBS = words("well easily potentially conceivably possibly paradoxically ultimately eventually")
 MIGHT_NOUN_PREV = words("""its his her their our my your the military economic naval industrial full all with american russian
@@ -149,8 +147,38 @@ def _means_phrase(t: Tokens, i: int) -> bool:
     return False
 
 
+# "the best that could be achieved", "all that could be done": what was feasible, not a possibility.
+_FEASIBILITY_HEADS = words("best most least all everything anything little much only utmost")
+# A warning that an act may come at any moment reads as possibility even with an agent as subject:
+# "the militants could strike the capital at any time" (vs "the bank could reverse it at any time if ...").
+_IMMINENCE = (
+    ("at", "any", "time"),
+    ("at", "any", "moment"),
+    ("any", "day"),
+    ("without", "warning"),
+    ("at", "short", "notice"),
+)
+
+
+def _feasibility(t: Tokens, i: int) -> bool:
+    prev = t.word(i - 1)
+    relative = prev in {"that", "which"}
+    head = t.word(i - 2) if relative else prev
+    # a superlative in -est only as "the greatest that could", not "the harvest could"
+    return head in _FEASIBILITY_HEADS or (relative and head.endswith("est") and t.word(i - 3) == "the")
+
+
+def _imminent_warning(t: Tokens, j: int) -> bool:
+    """An imminence phrase follows the verb at ``j`` in its clause, and no if/whenever makes it an option."""
+    _, last = t.clause_span(j)
+    ahead = [t.low[k] for k in range(j + 1, min(last, j + 12) + 1) if t.is_word[k]]
+    if any(w in {"if", "whenever", "unless", "should"} for w in ahead):
+        return False
+    return any(tuple(ahead[k : k + len(p)]) == p for p in _IMMINENCE for k in range(len(ahead)))
+
+
 def could(t: Tokens, i: int) -> Hit | None:
-    if t.word(i - 1) in {"if", "how", "what", "so"}:
+    if t.word(i - 1) in {"if", "how", "what", "so"} or _feasibility(t, i):
         return None
     j = next_word_index(t, i, skip=frozenset())
     while (
@@ -181,11 +209,12 @@ def could(t: Tokens, i: int) -> Hit | None:
         return Hit(i, i, 0.9)
     if verb in OUTCOME_VERBS or (verb in OUTCOME_UNLESS_TO and t.word(j + 1) != "to"):
         return Hit(i, i, 0.8)
-    subject = t.word(i - 1)
+    s = subject_index(t, i)
+    subject = t.word(s)
     if (
         subject
         and subject.isalpha()
-        and (not t.is_capitalized(i - 1) or t.title_case_sentence(i))
+        and (not t.is_capitalized(s) or t.title_case_sentence(i))
         and subject not in AGENT_NOUNS | _NOT_THINGS
     ):
         # a thing, not an agent, as subject: "the shift could serve", "prices could climb";
@@ -193,67 +222,8 @@ def could(t: Tokens, i: int) -> Hit | None:
         return Hit(i, i, 0.7)
     if between & (EPISTEMIC_ADVERBS - {"easily"}):
         return Hit(i, i, 0.75)  # "could well", "could conceivably"; "could easily afford" is ability
-    return None
-
-
-# "shouldn't have any problems", "should have little difficulty": an expectation whoever the subject.
-_TROUBLE = words("problem problems trouble difficulty difficulties issue issues")
-
-
-def _expects_no_trouble(t: Tokens, i: int) -> bool:
-    j = i + 1
-    if t.word(j) == "not":
-        j += 1
-    if t.word(j) != "have":
-        return False
-    j += 1
-    if t.word(j) in {"no", "any", "little", "much", "few", "great", "serious", "major", "too"}:
-        j += 1
-    if t.word(j) in {"much", "many", "serious", "major", "great", "real"}:
-        j += 1
-    return t.word(j) in _TROUBLE
-
-
-def should(t: Tokens, i: int) -> Hit | None:
-    """Epistemic should: an expectation about an event, usually with a time ("should arrive by Friday")."""
-    if t.sentence_initial(i):
-        return None  # "Should the talks fail, ...": a conditional
-    if _expects_no_trouble(t, i):
+    if _imminent_warning(t, j):
         return Hit(i, i, 0.7)
-    if t.low[i] != "should":
-        return None  # "shouldn't" is deontic ("observers shouldn't fall for it") unless it expects no trouble
-    subj = prev_word_index(t, i)
-    if subj < 0 or t.low[subj] in FIRST_PERSON | {"you", "they", "he", "she", "who"} or is_proper(t, subj):
-        return None
-    j = next_word_index(t, i)
-    if j < 0:
-        return None
-    verb = t.low[j]
-    # The time must belong to the should's own clause ("..., three times in two years" does not).
-    _, last = t.clause_span(i)
-    has_time = time_follows(t, j, last)
-    expectation_verbs = {
-        "arrive", "reach", "come", "last", "take", "happen", "occur", "begin", "start", "finish", "follow",
-        "improve", "rise", "fall", "increase", "decline", "ease", "peak", "recover", "resume", "pass", "open",
-    }  # fmt: skip
-    if verb in expectation_verbs and has_time:
-        return Hit(i, i, 0.75)
-    state_words = {
-        "ready",
-        "completed",
-        "complete",
-        "finished",
-        "done",
-        "over",
-        "available",
-        "back",
-        "operational",
-    }
-    if verb == "be" and t.word(j + 1) in state_words and has_time:
-        return Hit(i, i, 0.75)
-    participle = t.word(j + 1)
-    if verb == "be" and has_time and participle.endswith("ed") and participle not in {"allowed", "required"}:
-        return Hit(i, i, 0.65)  # "a ten-year term should be agreed by the end of the month"
     return None
 
 

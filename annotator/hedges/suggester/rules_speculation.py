@@ -51,7 +51,23 @@ def seem(t: Tokens, i: int) -> Hit | None:
     return Hit(i, i, 0.9)
 
 
+# Appearance as image ("wary of appearing to respond", "did not want to appear weak"): how
+# someone wishes to be seen, which hedges no claim of the writer's.
+_IMAGE_BEFORE = words("of without avoid avoids avoided avoiding risk risks risked from against by")
+_IMAGE_WISH = words("want wants wanted wanting careful afraid anxious keen eager loath reluctant wary")
+
+
+def _image(t: Tokens, i: int) -> bool:
+    prev = t.word(i - 1)
+    if t.low[i] == "appearing" and prev in _IMAGE_BEFORE:
+        return True
+    k = i - 2 if t.word(i - 2) != "not" else i - 3
+    return prev == "to" and t.word(k) in _IMAGE_WISH  # "careful not to appear"
+
+
 def appear(t: Tokens, i: int) -> Hit | None:
+    if _image(t, i):
+        return None
     nxt = t.word(i + 1)
     if nxt == "to":
         return Hit(i, i + 1, 0.9)

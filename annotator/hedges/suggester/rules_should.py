@@ -1,0 +1,128 @@
+"""Epistemic "should" (an expectation, kind "modal") told apart from deontic "should" (advice, no cue).
+
+Deontic and epistemic "should" differ by world knowledge more than by form, so the rule
+fires only on forms where the expectation reading dominates in news and opinion prose:
+an expected event with a time ("should arrive by Friday"), a thing or event expected to
+have an outcome ("the talks should produce a deal", "it should hold through the winter"),
+"should be able to", a comparison with a known figure ("should be lower still"), "should
+have enough" and "shouldn't have any problems". A person or named agent advised to act
+("the bank should cut rates", "you should vote"), "should have done" (hindsight),
+"should not" and a proposal reported with "that" ("said that rates should come down")
+are not cues.
+"""
+
+from __future__ import annotations
+
+from annotator.hedges.suggester.context import (
+    DAYS,
+    FIRST_PERSON,
+    MONTHS,
+    SPEECH_OR_THOUGHT,
+    Hit,
+    is_adverb,
+    is_proper,
+    next_word_index,
+    prev_word_index,
+    subject_index,
+    time_follows,
+)
+from annotator.hedges.suggester.rules_attribution import AUTHORITY_NOUNS, PEOPLE_NOUNS
+from annotator.hedges.suggester.rules_modal import AGENT_NOUNS
+from annotator.hedges.suggester.tokens import Tokens, words
+
+# "shouldn't have any problems", "should have little difficulty": an expectation whoever the subject.
+_TROUBLE = words("problem problems trouble difficulty difficulties issue issues")
+# Verbs of an expected event once a time is given ("should arrive by Friday").
+_TIMED_EVENTS = words("""arrive reach come last take happen occur begin start finish follow improve rise fall increase
+    decline ease peak recover resume pass open""")
+# Verbs of an outcome a thing or event is expected to have, time or not ("the map should settle it").
+_OUTCOMES = words("""hold survive last settle produce yield deliver bring lead result prove ease improve recover resume
+    arrive reach happen occur begin finish peak fall rise drop increase decline slow stabilise stabilize succeed
+    fail outlast outweigh""")
+_STATES = words("ready completed complete finished done over available back operational")
+# Comparatives that compare with a known figure when "still"/"even"/"yet" marks the trend.
+_TREND_MARKERS = words("still even yet")
+_AMPLE = words("enough plenty sufficient ample")
+# Subjects advised rather than expected: people, groups and institutions that act.
+_ADVISED = (
+    AGENT_NOUNS
+    | AUTHORITY_NOUNS
+    | PEOPLE_NOUNS
+    | FIRST_PERSON
+    | words("""you they he she who everyone everybody anyone nobody citizens residents parents children child
+        readers users voters taxpayers europe west""")
+)
+_PERSONAL = FIRST_PERSON | words("you they he she who")
+_PROPOSAL_VERBS = SPEECH_OR_THOUGHT | words("""demand demands demanded urge urges urged propose proposes proposed
+    recommend recommends recommended ask asks asked want wants wanted""")
+
+
+def _expects_no_trouble(t: Tokens, i: int) -> bool:
+    j = i + 1
+    if t.word(j) == "not":
+        j += 1
+    if t.word(j) != "have":
+        return False
+    j += 1
+    if t.word(j) in {"no", "any", "little", "much", "few", "great", "serious", "major", "too"}:
+        j += 1
+    if t.word(j) in {"much", "many", "serious", "major", "great", "real"}:
+        j += 1
+    return t.word(j) in _TROUBLE
+
+
+def _reported_proposal(t: Tokens, subj: int) -> bool:
+    """ "Governments have said publicly that rates should come down": a demand, not an expectation."""
+    k = prev_word_index(t, subj, skip=frozenset({"the", "a", "an", "its", "their", "interest"}))
+    if k < 0 or t.low[k] != "that":
+        return False
+    v = k - 1
+    while v >= 0 and t.is_word[v] and is_adverb(t.low[v]):
+        v -= 1  # "said publicly that"
+    return v >= 0 and t.low[v] in _PROPOSAL_VERBS
+
+
+def _comparative(word: str) -> bool:
+    return word in {"more", "less", "better", "worse", "fewer"} or (word.endswith("er") and len(word) > 4)
+
+
+def should(t: Tokens, i: int) -> Hit | None:
+    """Epistemic should: an expectation about an event or a thing's outcome."""
+    if t.sentence_initial(i):
+        return None  # "Should the talks fail, ...": a conditional
+    if _expects_no_trouble(t, i):
+        return Hit(i, i, 0.7)
+    if t.low[i] != "should" or t.word(i + 1) == "not":
+        return None  # "observers shouldn't fall for it", "it should not be": advice
+    subj = subject_index(t, i)
+    if subj < 0 or t.low[subj] in _PERSONAL or (is_proper(t, subj) and t.low[subj] not in MONTHS | DAYS):
+        return None
+    j = next_word_index(t, i)
+    if j < 0:
+        return None
+    verb, after = t.low[j], t.word(j + 1)
+    # The time must belong to the should's own clause ("..., three times in two years" does not).
+    _, last = t.clause_span(i)
+    if time_follows(t, j, last):
+        if verb in _TIMED_EVENTS or (verb == "be" and after in _STATES):
+            return Hit(i, i, 0.75)
+        if verb == "be" and after.endswith("ed") and after not in {"allowed", "required"}:
+            return Hit(i, i, 0.65)  # "a ten-year term should be agreed by the end of the month"
+    if t.low[subj] in _ADVISED:
+        return None  # "the bank should cut rates", "investors should not read too much into it"
+    if verb == "have" and after.endswith(("ed", "en")):
+        return None  # hindsight: "the bank should have acted sooner"
+    if _reported_proposal(t, subj):
+        return None
+    if verb == "be" and after == "able" and t.word(j + 2) == "to":
+        return Hit(i, i, 0.7)  # "the plant should be able to restart"
+    if verb == "be" and (
+        (_comparative(after) and t.word(j + 2) in _TREND_MARKERS)
+        or (after in _TREND_MARKERS and _comparative(t.word(j + 2)))
+    ):
+        return Hit(i, i, 0.7)  # "should be lower still", "should be even higher": against a known figure
+    if verb == "have" and after in _AMPLE:
+        return Hit(i, i, 0.6)  # "the council should have enough data to act"
+    if verb in _OUTCOMES and t.word(j + 1) != "to":
+        return Hit(i, i, 0.65)  # "the talks should produce a deal", "it should hold"
+    return None
