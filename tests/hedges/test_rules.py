@@ -244,6 +244,13 @@ CASES = [
     ("Cutting too early, the hawks argue, could undo its reputation.", [("could", M, "modal.could")]),
     ("Spain's harvest could fall by half.", [("could", M, "modal.could")]),
     ("This relationship, if nurtured, could allow Pakistan to rise.", []),
+    # could: an agent's act at a point in time is a possible event; a duration is a capacity
+    ("Parliament could vote on the bill as early as Tuesday.", [("could", M, "modal.could")]),
+    ("Negotiators could meet again next week.", [("could", M, "modal.could")]),
+    ("The army could soon launch an offensive.", [("could", M, "modal.could")]),
+    ("The army could retake the villages within a week.", []),
+    ("The government could raise taxes.", []),
+    ("Unnamed officials said the talks had stalled.", [("Unnamed officials", W, "weasel.unnamed_sources")]),
     # appear: appearance as image hedges nothing
     ("The bank is wary of appearing to respond to them.", []),
     ("The minister was careful not to appear weak.", []),

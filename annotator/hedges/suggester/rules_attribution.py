@@ -161,6 +161,7 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
     while (
         j >= 0
         and t.is_word[j]
+        and t.low[j] not in UNNAMED  # "Unnamed officials" opening a sentence
         and (
             t.low[j] in SOURCE_ADJECTIVES
             or (t.is_capitalized(j) and not t.low[j].endswith("'s") and t.low[j] not in QUANTIFIERS)

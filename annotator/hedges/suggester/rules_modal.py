@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from annotator.hedges.suggester.context import (
     BE,
+    DAYS,
     Hit,
     next_word_index,
     subject_index,
@@ -149,15 +150,22 @@ def _means_phrase(t: Tokens, i: int) -> bool:
 
 # "the best that could be achieved", "all that could be done": what was feasible, not a possibility.
 _FEASIBILITY_HEADS = words("best most least all everything anything little much only utmost")
-# A warning that an act may come at any moment reads as possibility even with an agent as subject:
-# "the militants could strike the capital at any time" (vs "the bank could reverse it at any time if ...").
-_IMMINENCE = (
+# An act placed at a point in time, or warned of as imminent, reads as a possible event even with
+# an agent as subject: "parliament could vote on the bill as early as Tuesday", "the militants could
+# strike the capital at any time" (vs an option: "the bank could reverse it at any time if ...").
+# A duration ("could retake the villages within a week") is a capacity and does not count.
+_TIMED = (
     ("at", "any", "time"),
     ("at", "any", "moment"),
     ("any", "day"),
     ("without", "warning"),
     ("at", "short", "notice"),
+    ("as", "early", "as"),
+    ("later", "this"),
+    ("by", "the", "end"),
+    ("tomorrow",),
 )
+_TIME_UNITS = words("week month year spring summer autumn winter weekend quarter")
 
 
 def _feasibility(t: Tokens, i: int) -> bool:
@@ -168,13 +176,22 @@ def _feasibility(t: Tokens, i: int) -> bool:
     return head in _FEASIBILITY_HEADS or (relative and head.endswith("est") and t.word(i - 3) == "the")
 
 
-def _imminent_warning(t: Tokens, j: int) -> bool:
-    """An imminence phrase follows the verb at ``j`` in its clause, and no if/whenever makes it an option."""
+def _timed_act(t: Tokens, i: int, j: int) -> bool:
+    """ "could soon", or a point in time or imminence phrase after the verb at ``j`` in its clause,
+    with no if/whenever that makes the act an option."""
     _, last = t.clause_span(j)
     ahead = [t.low[k] for k in range(j + 1, min(last, j + 12) + 1) if t.is_word[k]]
     if any(w in {"if", "whenever", "unless", "should"} for w in ahead):
         return False
-    return any(tuple(ahead[k : k + len(p)]) == p for p in _IMMINENCE for k in range(len(ahead)))
+    if "soon" in words_between(t, i, j):
+        return True
+    for k, w in enumerate(ahead):
+        nxt = ahead[k + 1] if k + 1 < len(ahead) else ""
+        if (w in {"next", "this"} and nxt in _TIME_UNITS) or (w == "on" and nxt in DAYS):
+            return True
+        if any(tuple(ahead[k : k + len(p)]) == p for p in _TIMED):
+            return True
+    return False
 
 
 def could(t: Tokens, i: int) -> Hit | None:
@@ -222,7 +239,7 @@ def could(t: Tokens, i: int) -> Hit | None:
         return Hit(i, i, 0.7)
     if between & (EPISTEMIC_ADVERBS - {"easily"}):
         return Hit(i, i, 0.75)  # "could well", "could conceivably"; "could easily afford" is ability
-    if _imminent_warning(t, j):
+    if _timed_act(t, i, j):
         return Hit(i, i, 0.7)
     return None
 

@@ -38,7 +38,7 @@ _TIMED_EVENTS = words("""arrive reach come last take happen occur begin start fi
 # Verbs of an outcome a thing or event is expected to have, time or not ("the map should settle it").
 _OUTCOMES = words("""hold survive last settle produce yield deliver bring lead result prove ease improve recover resume
     arrive reach happen occur begin finish peak fall rise drop increase decline slow stabilise stabilize succeed
-    fail outlast outweigh""")
+    fail outlast outweigh bite""")
 _STATES = words("ready completed complete finished done over available back operational")
 # Comparatives that compare with a known figure when "still"/"even"/"yet" marks the trend.
 _TREND_MARKERS = words("still even yet")
