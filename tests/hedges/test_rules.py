@@ -251,6 +251,24 @@ CASES = [
     ("The army could retake the villages within a week.", []),
     ("The government could raise taxes.", []),
     ("Unnamed officials said the talks had stalled.", [("Unnamed officials", W, "weasel.unnamed_sources")]),
+    ("The navy could now operate further west than at any time since the war.", []),
+    # could: the head of a subject that ends in a place name decides thing or agent
+    ("A ship in trouble off Chukotka could wait days for help.", [("could", M, "modal.could")]),
+    ("Troops in Donetsk could dig in.", []),
+    # should: a thing's effect at a time; a question heading is no expectation
+    ("The tariffs should push prices down in the spring.", [("should", M, "modal.should")]),
+    ("What Should Happen Next", []),
+    # possible: an impossibility asserted is no hedge
+    ("In winter no clean-up is possible.", []),
+    ("A deal is not possible.", []),
+    ("A deal is possible.", [("possible", M, "modal.possible")]),
+    # uncertainty phrased as an open question or "far from certain"
+    ("Whether they would help is an open question.", [("open question", S, "speculation.unclear")]),
+    ("Funding is far from certain.", [("far from certain", S, "speculation.unclear")]),
+    ("The town is far from the coast, and the question is open.", []),
+    # a passive view under a deontic modal is a recommendation
+    ("The secretary argues that the duties should be seen as leverage.", []),
+    ("The duties are seen as leverage.", [("seen", W, "weasel.agentless_view")]),
     # appear: appearance as image hedges nothing
     ("The bank is wary of appearing to respond to them.", []),
     ("The minister was careful not to appear weak.", []),

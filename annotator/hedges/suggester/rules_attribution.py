@@ -99,6 +99,8 @@ def agentless_view(t: Tokens, i: int) -> Hit | None:
     aux = prev_word_index(t, i)
     if t.word(aux) in {"be", "been"} and t.word(aux - 1) in {"can", "could"}:
         return None  # speculation.seen_as
+    if t.word(aux) == "be" and t.word(aux - 1) in {"should", "must", "ought", "shall"}:
+        return None  # "the duties should be seen as leverage": a recommendation, nobody's vague view
     return Hit(i, i, 0.65)
 
 

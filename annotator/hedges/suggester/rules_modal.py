@@ -6,6 +6,7 @@ from annotator.hedges.suggester.context import (
     BE,
     DAYS,
     Hit,
+    negated,
     next_word_index,
     subject_index,
     words_between,
@@ -180,9 +181,9 @@ def _timed_act(t: Tokens, i: int, j: int) -> bool:
     """ "could soon", or a point in time or imminence phrase after the verb at ``j`` in its clause,
     with no if/whenever that makes the act an option."""
     _, last = t.clause_span(j)
-    ahead = [t.low[k] for k in range(j + 1, min(last, j + 12) + 1) if t.is_word[k]]
-    if any(w in {"if", "whenever", "unless", "should"} for w in ahead):
-        return False
+    ahead = [t.low[k] for k in range(j + 1, min(last, j + 20) + 1) if t.is_word[k]]
+    if any(w in {"if", "whenever", "unless", "should", "since"} for w in ahead):
+        return False  # an option ("if ordered to") or a past comparison ("than at any time since")
     if "soon" in words_between(t, i, j):
         return True
     for k, w in enumerate(ahead):
@@ -192,6 +193,22 @@ def _timed_act(t: Tokens, i: int, j: int) -> bool:
         if any(tuple(ahead[k : k + len(p)]) == p for p in _TIMED):
             return True
     return False
+
+
+_PLACE_PREPOSITIONS = words("in off of from at near on across along outside inside")
+
+
+def _head_before_place(t: Tokens, s: int) -> int:
+    """The head noun of a subject that ends in a place name: "a ship in trouble off Chukotka" -> "ship"."""
+    if s < 0 or not t.is_capitalized(s) or t.sentence_initial(s) or t.title_case_sentence(s):
+        return s
+    first, _ = t.sentence_span(s)
+    for k in range(s - 1, max(first, s - 6), -1):
+        if not t.is_word[k]:
+            return s
+        if t.low[k] in _PLACE_PREPOSITIONS and t.word(k - 1).isalpha() and not t.is_capitalized(k - 1):
+            return k - 1
+    return s
 
 
 def could(t: Tokens, i: int) -> Hit | None:
@@ -226,7 +243,7 @@ def could(t: Tokens, i: int) -> Hit | None:
         return Hit(i, i, 0.9)
     if verb in OUTCOME_VERBS or (verb in OUTCOME_UNLESS_TO and t.word(j + 1) != "to"):
         return Hit(i, i, 0.8)
-    s = subject_index(t, i)
+    s = _head_before_place(t, subject_index(t, i))
     subject = t.word(s)
     if (
         subject
@@ -303,6 +320,8 @@ def possible(t: Tokens, i: int) -> Hit | None:
         return None
     if t.word(i + 1) == "to":
         return None  # feasibility: "possible to travel"
+    if negated(t, i, window=4):
+        return None  # "no clean-up is possible", "a deal is not possible": an impossibility asserted
     start = _it_prefix(t, i)
     if start != i:
         return Hit(start, i, 0.85)

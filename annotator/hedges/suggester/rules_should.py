@@ -52,7 +52,8 @@ _ADVISED = (
     | words("""you they he she who everyone everybody anyone nobody citizens residents parents children child
         readers users voters taxpayers europe west""")
 )
-_PERSONAL = FIRST_PERSON | words("you they he she who")
+# People addressed or asked about: "you should vote", "What Should Happen" (a question heading).
+_PERSONAL = FIRST_PERSON | words("you they he she who what which whatever")
 _PROPOSAL_VERBS = SPEECH_OR_THOUGHT | words("""demand demands demanded urge urges urged propose proposes proposed
     recommend recommends recommended ask asks asked want wants wanted""")
 
@@ -108,6 +109,10 @@ def should(t: Tokens, i: int) -> Hit | None:
             return Hit(i, i, 0.75)
         if verb == "be" and after.endswith("ed") and after not in {"allowed", "required"}:
             return Hit(i, i, 0.65)  # "a ten-year term should be agreed by the end of the month"
+        if verb != "be" and t.low[subj] not in _ADVISED and not is_proper(t, subj):
+            return Hit(
+                i, i, 0.6
+            )  # a thing's effect at a time: "the tariffs should push them down in the spring"
     if t.low[subj] in _ADVISED:
         return None  # "the bank should cut rates", "investors should not read too much into it"
     if verb == "have" and after.endswith(("ed", "en")):

@@ -103,6 +103,13 @@ def suggest(t: Tokens, i: int) -> Hit | None:
 
 def unclear(t: Tokens, i: int) -> Hit | None:
     w = t.low[i]
+    if w == "question":
+        # "whether they would help is an open question": the same uncertainty as "unclear"
+        return Hit(i - 1, i, 0.7) if t.word(i - 1) == "open" and t.word(i - 2) in {"an", "the"} else None
+    if w == "far":
+        if t.word(i + 1) == "from" and t.word(i + 2) in {"certain", "clear", "settled", "assured"}:
+            return Hit(i, i + 2, 0.75)  # "far from certain": uncertain, not a distance
+        return None
     if w == "clear":
         # "it's not clear whether": the same uncertainty as "unclear"
         if t.word(i - 1) != "not" or t.word(i + 1) not in {
