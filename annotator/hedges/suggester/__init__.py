@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from annotator.hedges.suggester import rules_attribution as attribution
+from annotator.hedges.suggester import rules_could, rules_should
 from annotator.hedges.suggester import rules_modal as modal
-from annotator.hedges.suggester import rules_should
 from annotator.hedges.suggester import rules_speculation as speculation
 from annotator.hedges.suggester.boilerplate import boilerplate_ranges
 from annotator.hedges.suggester.context import Hit
@@ -65,7 +65,7 @@ RULES: dict[str, Rule] = {
               'Epistemic "might"; not the noun ("military might") nor "as simple as it might seem".'),
         _rule("modal.may", "may", modal.may,
               'Epistemic "may"; not the month, "Be that as it may", "come what may" or permission.'),
-        _rule("modal.could", "could", modal.could,
+        _rule("modal.could", "could", rules_could.could,
               '"could" meaning "might" (an outcome verb, "be"/"have", a thing as subject), also in the '
               'consequent of a conditional; not ability ("could push", "with its lines it could turn out", '
               '"could easily afford", "before it could reach"), an if-clause, embedded questions, "could not/hardly".'),

@@ -27,7 +27,7 @@ from annotator.hedges.suggester.context import (
     time_follows,
 )
 from annotator.hedges.suggester.rules_attribution import AUTHORITY_NOUNS, PEOPLE_NOUNS
-from annotator.hedges.suggester.rules_modal import AGENT_NOUNS
+from annotator.hedges.suggester.rules_could import AGENT_NOUNS
 from annotator.hedges.suggester.tokens import Tokens, words
 
 # "shouldn't have any problems", "should have little difficulty": an expectation whoever the subject.
