@@ -269,6 +269,11 @@ CASES = [
     # a passive view under a deontic modal is a recommendation
     ("The secretary argues that the duties should be seen as leverage.", []),
     ("The duties are seen as leverage.", [("seen", W, "weasel.agentless_view")]),
+    # uncertainty: "by no means certain", "nobody knows whether"
+    ("The outcome is by no means certain.", [("by no means certain", S, "speculation.unclear")]),
+    ("No one knows whether the dam will hold.", [("No one knows", S, "speculation.unclear")]),
+    ("Nobody knows the trouble, and by no means all of it.", []),
+    ("It could open a chapter, or it could close one. Nobody knows which.", [("could", M, "modal.could")]),
     # appear: appearance as image hedges nothing
     ("The bank is wary of appearing to respond to them.", []),
     ("The minister was careful not to appear weak.", []),

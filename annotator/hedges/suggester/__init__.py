@@ -96,8 +96,9 @@ RULES: dict[str, Rule] = {
               '"appears to" (with "to"), "it appears that"; not "appeared in court".'),
         _rule("speculation.suggest", "suggest suggests suggested suggesting suggestion", speculation.suggest,
               '"suggest(s)" of inference; not a proposal ("suggested that X should"), not negated.'),
-        _rule("speculation.unclear", "unclear unknown clear uncertain question far", speculation.unclear,
-              '"it\'s unclear", "it\'s unknown" whole; "unknown whether"; "an open question", "far from certain"; '
+        _rule("speculation.unclear", "unclear unknown clear uncertain question far means knows", speculation.unclear,
+              '"it\'s unclear", "it\'s unknown" whole; "unknown whether"; "an open question", "far from certain", '
+              '"by no means certain", "nobody knows whether"; '
               'not "unknown gunmen".'),
         _rule("speculation.impossible_to_know", "impossible difficult hard", speculation.impossible_to_know,
               '"it\'s impossible to know/predict", "hard to say", with "right now"/"yet" inside kept whole.'),

@@ -101,11 +101,30 @@ def suggest(t: Tokens, i: int) -> Hit | None:
     return Hit(i, i, 0.85)
 
 
+_QUESTION_WORDS = words("whether if how what why when who where which")
+
+
 def unclear(t: Tokens, i: int) -> Hit | None:
     w = t.low[i]
     if w == "question":
         # "whether they would help is an open question": the same uncertainty as "unclear"
         return Hit(i - 1, i, 0.7) if t.word(i - 1) == "open" and t.word(i - 2) in {"an", "the"} else None
+    if w == "means":
+        # "by no means certain": uncertain
+        if (
+            t.word(i - 1) == "no"
+            and t.word(i - 2) == "by"
+            and t.word(i + 1) in {"certain", "clear", "assured", "settled"}
+        ):
+            return Hit(i - 2, i + 1, 0.75)
+        return None
+    if w == "knows":
+        # "Nobody knows how many died", "no one knows whether": the same uncertainty as "it's unknown"
+        nobody = t.word(i - 1) == "nobody" or (t.word(i - 1) == "one" and t.word(i - 2) == "no")
+        # the question's own clause must follow: "Nobody knows which." only points back at cues made
+        if nobody and t.word(i + 1) in _QUESTION_WORDS and t.word(i + 2):
+            return Hit(i - 1 if t.word(i - 1) == "nobody" else i - 2, i, 0.75)
+        return None
     if w == "far":
         if t.word(i + 1) == "from" and t.word(i + 2) in {"certain", "clear", "settled", "assured"}:
             return Hit(i, i + 2, 0.75)  # "far from certain": uncertain, not a distance
