@@ -274,6 +274,20 @@ CASES = [
     ("No one knows whether the dam will hold.", [("No one knows", S, "speculation.unclear")]),
     ("Nobody knows the trouble, and by no means all of it.", []),
     ("It could open a chapter, or it could close one. Nobody knows which.", [("could", M, "modal.could")]),
+    ("It is doubtful that the strikes will stop.", [("It is doubtful", S, "speculation.unclear")]),
+    ("The evidence is doubtful.", []),
+    # speculation of the market is no conjecture
+    ("The reform removes speculative projects from the queue.", []),
+    ("Currency speculation weakened the peso.", []),
+    (
+        "Regardless of the speculative US role, the army will move.",
+        [("speculative", S, "speculation.speculation")],
+    ),
+    # experts by profession
+    ("Many engineers doubt that the cable can be built.", [("Many engineers", W, "weasel.unnamed_sources")]),
+    # a timed event is expected whoever the subject; advice to "you" is not
+    ("Rates rose in winter, and they should fall further in the spring.", [("should", M, "modal.should")]),
+    ("You should arrive by nine.", []),
     # appear: appearance as image hedges nothing
     ("The bank is wary of appearing to respond to them.", []),
     ("The minister was careful not to appear weak.", []),

@@ -96,9 +96,9 @@ RULES: dict[str, Rule] = {
               '"appears to" (with "to"), "it appears that"; not "appeared in court".'),
         _rule("speculation.suggest", "suggest suggests suggested suggesting suggestion", speculation.suggest,
               '"suggest(s)" of inference; not a proposal ("suggested that X should"), not negated.'),
-        _rule("speculation.unclear", "unclear unknown clear uncertain question far means knows", speculation.unclear,
+        _rule("speculation.unclear", "unclear unknown clear uncertain question far means knows doubtful questionable", speculation.unclear,
               '"it\'s unclear", "it\'s unknown" whole; "unknown whether"; "an open question", "far from certain", '
-              '"by no means certain", "nobody knows whether"; '
+              '"by no means certain", "nobody knows whether", "it is doubtful that"; '
               'not "unknown gunmen".'),
         _rule("speculation.impossible_to_know", "impossible difficult hard", speculation.impossible_to_know,
               '"it\'s impossible to know/predict", "hard to say", with "right now"/"yet" inside kept whole.'),
@@ -109,7 +109,8 @@ RULES: dict[str, Rule] = {
               '"in all probability", "in all likelihood".'),
         _rule("speculation.speculation",
               "speculation speculations speculative speculate speculates speculated speculating",
-              speculation.speculation, '"speculation", "speculative", "It can only be speculated"; not negated.'),
+              speculation.speculation, '"speculation", "speculative", "It can only be speculated"; not negated, '
+              'not of the market ("speculative projects", "currency speculation").'),
         _rule("speculation.suspect", "suspect suspects suspected suspecting", speculation.suspect,
               '"suspected" with no holder (agentless passive, attributive "three suspected cases", "I suspect"); '
               'not a named holder ("Taliban leaders suspected", "Pakistan began to suspect", "spooked X into '

@@ -19,7 +19,8 @@ from annotator.hedges.suggester.tokens import Tokens, words
 WIDELY_PARTICIPLES = words("""considered suspected believed regarded seen thought viewed expected reported accepted held assumed
     perceived rumoured rumored touted described understood attributed""")
 AUTHORITY_NOUNS = words("""observers analysts experts commentators critics scholars pundits specialists watchers insiders
-    academics researchers scientists economists historians strategists forecasters doctors physicians lawyers""")
+    academics researchers scientists economists historians strategists forecasters doctors physicians lawyers
+    engineers planners architects advisers advisors""")
 PEOPLE_NOUNS = words("people person officials diplomats sources voices")
 # Professions of expertise by their ending: hydrologists, epidemiologists, statisticians.
 EXPERT_ENDINGS = ("ologists", "onomists", "icians", "entists")

@@ -54,6 +54,8 @@ _ADVISED = (
 )
 # People addressed or asked about: "you should vote", "What Should Happen" (a question heading).
 _PERSONAL = FIRST_PERSON | words("you they he she who what which whatever")
+# Addressed or self-addressed even before a timed event ("you should arrive by nine").
+_ADDRESSED = FIRST_PERSON | words("you what which whatever")
 _PROPOSAL_VERBS = SPEECH_OR_THOUGHT | words("""demand demands demanded urge urges urged propose proposes proposed
     recommend recommends recommended ask asks asked want wants wanted""")
 
@@ -96,7 +98,7 @@ def should(t: Tokens, i: int) -> Hit | None:
     if t.low[i] != "should" or t.word(i + 1) == "not":
         return None  # "observers shouldn't fall for it", "it should not be": advice
     subj = subject_index(t, i)
-    if subj < 0 or t.low[subj] in _PERSONAL or (is_proper(t, subj) and t.low[subj] not in MONTHS | DAYS):
+    if subj < 0 or t.low[subj] in _ADDRESSED or (is_proper(t, subj) and t.low[subj] not in MONTHS | DAYS):
         return None
     j = next_word_index(t, i)
     if j < 0:
@@ -106,14 +108,15 @@ def should(t: Tokens, i: int) -> Hit | None:
     _, last = t.clause_span(i)
     if time_follows(t, j, last):
         if verb in _TIMED_EVENTS or (verb == "be" and after in _STATES):
-            return Hit(i, i, 0.75)
+            return Hit(i, i, 0.75)  # whoever the subject: "they should fall further in the spring"
+        if t.low[subj] in _PERSONAL:
+            return None
         if verb == "be" and after.endswith("ed") and after not in {"allowed", "required"}:
             return Hit(i, i, 0.65)  # "a ten-year term should be agreed by the end of the month"
         if verb != "be" and t.low[subj] not in _ADVISED and not is_proper(t, subj):
-            return Hit(
-                i, i, 0.6
-            )  # a thing's effect at a time: "the tariffs should push them down in the spring"
-    if t.low[subj] in _ADVISED:
+            # a thing's effect at a time: "the tariffs should push them down in the spring"
+            return Hit(i, i, 0.6)
+    if t.low[subj] in _ADVISED | _PERSONAL:
         return None  # "the bank should cut rates", "investors should not read too much into it"
     if verb == "have" and after.endswith(("ed", "en")):
         return None  # hindsight: "the bank should have acted sooner"

@@ -106,6 +106,10 @@ _QUESTION_WORDS = words("whether if how what why when who where which")
 
 def unclear(t: Tokens, i: int) -> Hit | None:
     w = t.low[i]
+    if w in {"doubtful", "questionable"}:
+        # "it is doubtful that/whether": the writer's uncertainty, "it is" kept whole like "it's unclear"
+        start = _it_prefix(t, i)
+        return Hit(start, i, 0.75) if start != i and t.word(i + 1) in {"that", "whether", "if"} else None
     if w == "question":
         # "whether they would help is an open question": the same uncertainty as "unclear"
         return Hit(i - 1, i, 0.7) if t.word(i - 1) == "open" and t.word(i - 2) in {"an", "the"} else None
@@ -220,8 +224,20 @@ def in_all_probability(t: Tokens, i: int) -> Hit | None:
     return None
 
 
+# Speculation of the market, not of the mind: "speculative projects clog the queue",
+# "speculative buying", "currency speculation".
+_MARKET_NOUNS = words("""project projects application applications bid bids investment investments investor investors
+    buying selling trading trade capital flows flow bubble bubbles position positions purchase purchases development
+    developments developer developers money attack attacks grade stocks shares assets property""")
+_MARKET_BEFORE = words("currency property land market financial stock commodity")
+
+
 def speculation(t: Tokens, i: int) -> Hit | None:
     w = t.low[i]
+    if w in {"speculative", "speculation"} and (
+        t.word(i + 1) in _MARKET_NOUNS or t.word(i - 1) in _MARKET_BEFORE
+    ):
+        return None
     if negated(t, i, window=4):
         return None  # "There is no reason to speculate", "shouldn't fall for the speculation that"
     # "It can only be speculated", "one can only speculate": the fixed expression whole.
