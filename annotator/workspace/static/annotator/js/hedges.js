@@ -10,7 +10,7 @@
 // for the DOM, converted here at the boundary like every other span.
 
 import { $, isTyping } from "./dom.js";
-import { describeJob, followJob } from "./hedge_job.js";
+import { describeJob, followJob } from "./job_progress.js";
 
 // api, documentId   the suggestions' endpoints
 // index             the text's OffsetIndex (code points to UTF-16)
