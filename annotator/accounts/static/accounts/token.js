@@ -1,6 +1,7 @@
 // The API token page: status, create (shown once), revoke, through /api/v1/tokens/ with the session.
 import { csrfToken as csrf } from "../annotator/js/api.js";
-const $ = (id) => document.getElementById(id);
+import { $ } from "../annotator/js/dom.js";
+
 const endpoint = $("token").dataset.endpoint;
 
 async function call(method, body) {

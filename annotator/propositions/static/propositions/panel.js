@@ -4,31 +4,33 @@
 // R: move to the suggestions; ↑ ↓ between them; Enter links the span to the focused one
 // (or creates a new proposition worded as the span). Links go to the span's layer
 // through /api/v1/proposition-links/; undo is on the project's Propositions page.
+//
+// The workspace hands this card a small port when it is ready ("assay:ready" on its root):
+// selectedSpan() -> {id, quote, kind} or null, readOnly(), textSelected(), notice(text);
+// and says when the selection changes ("assay:select").
 
 import { Api } from "../annotator/js/api.js";
+import { isTyping } from "../annotator/js/dom.js";
 
 const STATING = new Set(["claim", "evidence"]);
 
 class PropositionPanel {
-  constructor(ws, card) {
-    this.ws = ws;
+  constructor(root, card, port) {
+    this.port = port;
     this.card = card;
     this.body = card.querySelector("#ws-propositions-body");
-    this.api = new Api(ws.root.dataset.api);
+    this.api = new Api(root.dataset.api);
     this.base = card.dataset.propositionsUrl;
     this.request = 0;
-    ws.root.addEventListener("assay:select", () => this.refresh());
+    root.addEventListener("assay:select", () => this.refresh());
     document.addEventListener("keydown", (e) => this.onKey(e));
     this.body.addEventListener("keydown", (e) => this.onListKey(e));
     this.refresh();
   }
 
   selectedSpan() {
-    const cid = this.ws.selected;
-    const span = cid == null ? null : this.ws.store.spans.get(cid);
-    if (!span) return null;
-    const label = this.ws.labelById.get(span.label);
-    return label && STATING.has(label.kind) ? span : null;
+    const span = this.port.selectedSpan();
+    return span && STATING.has(span.kind) ? span : null;
   }
 
   hint(text) {
@@ -67,7 +69,7 @@ class PropositionPanel {
       a.href = `${this.base}p/${data.linked_to}/`;
       a.textContent = `proposition #${data.linked_to}`;
       p.append(a, ".");
-      if (!this.ws.readOnly) {
+      if (!this.port.readOnly()) {
         const unlink = document.createElement("button");
         unlink.type = "button";
         unlink.className = "small unlink";
@@ -85,7 +87,7 @@ class PropositionPanel {
       list.append(this.option(`Link to #${p.id}: ${p.text}`, `${Math.round(p.score * 100)}% similar · ${p.spans} span${p.spans === 1 ? "" : "s"}`,
         () => this.link(span, p.id)));
     }
-    if (!this.ws.readOnly) {
+    if (!this.port.readOnly()) {
       list.append(this.option("New proposition worded as this span", "", () => this.create(span)));
     }
     this.body.append(list);
@@ -101,7 +103,7 @@ class PropositionPanel {
     button.type = "button";
     button.className = "suggestion";
     button.textContent = text;
-    button.disabled = this.ws.readOnly;
+    button.disabled = this.port.readOnly();
     if (detail) {
       const small = document.createElement("span");
       small.className = "muted";
@@ -117,9 +119,8 @@ class PropositionPanel {
 
   onKey(e) {
     const t = e.target;
-    const typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
-    if (typing || e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== "r") return;
-    if (this.ws.textView.selectionRange()) return; // a label key on a text selection wins
+    if (isTyping(t) || e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== "r") return;
+    if (this.port.textSelected()) return; // a label key on a text selection wins
     if (!this.selectedSpan()) return;
     const first = this.buttons()[0];
     if (first) { e.preventDefault(); e.stopImmediatePropagation(); first.focus(); }
@@ -137,7 +138,7 @@ class PropositionPanel {
   async link(span, propositionId) {
     try {
       await this.api.post("proposition-links/", { proposition: propositionId, spans: [span.id] });
-    } catch (err) { this.ws.notice(`Not linked: ${err.message}`); return; }
+    } catch (err) { this.port.notice(`Not linked: ${err.message}`); return; }
     await this.refresh();
     this.focusLinked();
   }
@@ -145,19 +146,17 @@ class PropositionPanel {
   async unlink(data) {
     try {
       await this.api.delete(`proposition-links/${data.link}/?version=${data.link_version}`);
-    } catch (err) { this.ws.notice(`Not unlinked: ${err.message}`); return; }
+    } catch (err) { this.port.notice(`Not unlinked: ${err.message}`); return; }
     await this.refresh();
   }
 
   async create(span) {
     try {
-      await this.api.post("propositions/", { project: Number(this.card.dataset.project), text: span.quote || this.quoteOf(span), spans: [span.id] });
-    } catch (err) { this.ws.notice(`Not created: ${err.message}`); return; }
+      await this.api.post("propositions/", { project: Number(this.card.dataset.project), text: span.quote, spans: [span.id] });
+    } catch (err) { this.port.notice(`Not created: ${err.message}`); return; }
     await this.refresh();
     this.focusLinked();
   }
-
-  quoteOf(span) { return this.ws.index.text.slice(span.s16, span.e16); }
 
   focusLinked() {
     const a = this.body.querySelector(".linked a");
@@ -165,12 +164,10 @@ class PropositionPanel {
   }
 }
 
-function start() {
-  const card = document.getElementById("ws-propositions");
-  const ws = window.assayWorkspace;
-  if (!card) return;
-  if (!ws) { setTimeout(start, 50); return; }
-  new PropositionPanel(ws, card);
+const root = document.getElementById("ws");
+const card = document.getElementById("ws-propositions");
+// The port is also left on the root, in case this module runs after the workspace is ready.
+if (root && card) {
+  if (root.assayPort) new PropositionPanel(root, card, root.assayPort);
+  else root.addEventListener("assay:ready", (e) => new PropositionPanel(root, card, e.detail), { once: true });
 }
-
-start();

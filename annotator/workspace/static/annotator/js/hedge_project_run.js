@@ -2,7 +2,7 @@
 // project's hedges job through the API, then show its progress until it ends.
 // Without JavaScript the form posts to the rule page's run view instead.
 import { Api } from "./api.js";
-import { describeJob, followJob } from "./hedge_job.js";
+import { describeJob, followJob } from "./job_progress.js";
 
 const form = document.getElementById("hedge-run-form");
 

@@ -9,23 +9,25 @@
 // Offsets from the API are code points; ghosts carry UTF-16 offsets (s16/e16)
 // for the DOM, converted here at the boundary like every other span.
 
-import { describeJob, followJob } from "./hedge_job.js";
+import { $, isTyping } from "./dom.js";
+import { describeJob, followJob } from "./job_progress.js";
 
-const $ = (id) => document.getElementById(id);
-
+// api, documentId   the suggestions' endpoints
+// index             the text's OffsetIndex (code points to UTF-16)
+// store             the layer's Store: accepted spans are adopted into it, and
+//                   decisions go on its undo stack
+// textView, textEl  where ghosts are drawn and clicked
+// enabled           the user edits their own annotator layer (else no panel)
+// status(state, text), notice(text)   what to tell the user
+// ghostSelected()   a suggestion was selected (the page drops its span selection)
 export class Hedges {
-  constructor(ws) {
-    this.ws = ws;
+  constructor({ api, documentId, index, store, textView, textEl, enabled, status, notice, ghostSelected }) {
+    Object.assign(this, { api, documentId, index, store, textView, textEl, enabled, status, notice, ghostSelected });
     this.items = new Map(); // cid ("h<id>") -> ghost span
     this.selected = null;
     this.confident = 0.8;
     this.panel = null;
     this.total = 0; // suggestions of this document, pending or decided (for the run button's words)
-  }
-
-  get enabled() {
-    const layer = this.ws.data.layer;
-    return layer.layer === "annotator" && !layer.read_only && layer.annotator && layer.annotator.id === this.ws.userId;
   }
 
   async load() {
@@ -34,18 +36,18 @@ export class Hedges {
     try {
       await this.refresh();
     } catch (err) {
-      this.ws.notice(`Could not load the hedge suggestions: ${err.message}`);
+      this.notice(`Could not load the hedge suggestions: ${err.message}`);
     }
   }
 
   // (Re)read the document's suggestions and draw the pending ones as ghosts.
   async refresh() {
-    const data = await this.ws.api.get(`documents/${this.ws.documentId}/hedges/`);
+    const data = await this.api.get(`documents/${this.documentId}/hedges/`);
     this.items.clear();
     for (const row of data.suggestions) if (row.state === null) this._add(row);
     this.total = data.suggestions.length;
     if (this.selected && !this.items.has(this.selected)) this.selected = null;
-    this.ws.textView.render();
+    this.textView.render();
     this.renderPanel();
   }
 
@@ -62,8 +64,8 @@ export class Hedges {
       this.runControls.box.dataset.state = job.state;
     };
     try {
-      const job = await this.ws.api.post(`documents/${this.ws.documentId}/hedges/`);
-      const done = await followJob((path) => this.ws.api.get(path), job, show);
+      const job = await this.api.post(`documents/${this.documentId}/hedges/`);
+      const done = await followJob((path) => this.api.get(path), job, show);
       if (done.state === "succeeded") {
         await this.refresh();
         message.textContent = `${describeJob(done)}. ${this.items.size} pending here.`;
@@ -80,7 +82,7 @@ export class Hedges {
   ghosts() { return this.items.values(); }
 
   _add(row) {
-    const index = this.ws.index;
+    const index = this.index;
     const ghost = {
       cid: `h${row.id}`, id: row.id, ghost: true, start: row.start, end: row.end,
       s16: index.toUtf16(row.start), e16: index.toUtf16(row.end),
@@ -90,17 +92,17 @@ export class Hedges {
     return ghost;
   }
 
-  _redraw(ghost) { this.ws.textView.update([[ghost.s16, ghost.e16]]); }
+  _redraw(ghost) { this.textView.update([[ghost.s16, ghost.e16]]); }
 
   sorted() { return [...this.items.values()].sort((a, b) => a.s16 - b.s16 || a.e16 - b.e16); }
 
   select(cid, { scroll = false } = {}) {
     this.selected = cid != null && this.items.has(cid) ? cid : null;
     const ghost = this.selected ? this.items.get(this.selected) : null;
-    this.ws.textView.setHighlight("gsel", ghost ? [ghost] : []);
+    this.textView.setHighlight("gsel", ghost ? [ghost] : []);
     if (ghost) {
-      if (this.ws.selected != null) this.ws.select(null);
-      if (scroll) this.ws.textView.scrollToSpan(ghost);
+      this.ghostSelected();
+      if (scroll) this.textView.scrollToSpan(ghost);
     }
     this.renderPanel();
   }
@@ -126,41 +128,41 @@ export class Hedges {
     this.items.delete(cid);
     this._redraw(ghost);
     this.select(next && next.cid !== cid ? next.cid : null);
-    this.ws.setStatus("saving", state === "accepted" ? "Accepting…" : "Rejecting…");
+    this.status("saving", state === "accepted" ? "Accepting…" : "Rejecting…");
     let result;
     try {
-      result = await this.ws.api.request("PUT", `hedges/${ghost.id}/decision/`, { state });
+      result = await this.api.request("PUT", `hedges/${ghost.id}/decision/`, { state });
     } catch (err) {
       this.items.set(cid, ghost);
       this._redraw(ghost);
-      this.ws.setStatus("saved");
-      this.ws.notice(`Not saved: ${err.message}`);
+      this.status("saved");
+      this.notice(`Not saved: ${err.message}`);
       return;
     }
-    this.ws.setStatus("saved");
+    this.status("saved");
     const adopted = state === "accepted" ? this._adopt(result.annotation) : null;
     const verb = state === "accepted" ? "Accept" : "Reject";
-    this.ws.store._record(`${verb} suggestion “${ghost.quote}”`, () => this.undo([{ ghost, adopted }]));
+    this.store.recordUndo(`${verb} suggestion “${ghost.quote}”`, () => this.undo([{ ghost, adopted }]));
     this.renderPanel();
   }
 
   _adopt(annotation) {
     if (!annotation) return null;
-    const { span, adopted } = this.ws.store.adopt(annotation);
+    const { span, adopted } = this.store.adopt(annotation);
     return adopted ? span.cid : null; // a span you had made before accepting stays on undo
   }
 
   async acceptRule(rule) {
-    this.ws.setStatus("saving", "Accepting…");
+    this.status("saving", "Accepting…");
     let result;
     try {
-      result = await this.ws.api.post(`documents/${this.ws.documentId}/hedges/accept-rule/`, { rule, min_confidence: this.confident });
+      result = await this.api.post(`documents/${this.documentId}/hedges/accept-rule/`, { rule, min_confidence: this.confident });
     } catch (err) {
-      this.ws.setStatus("saved");
-      this.ws.notice(`Not saved: ${err.message}`);
+      this.status("saved");
+      this.notice(`Not saved: ${err.message}`);
       return;
     }
-    this.ws.setStatus("saved");
+    this.status("saved");
     const done = [];
     for (const decision of result.accepted) {
       const ghost = this.items.get(`h${decision.suggestion}`);
@@ -170,25 +172,25 @@ export class Hedges {
       done.push({ ghost, adopted: this._adopt(decision.annotation) });
     }
     if (this.selected && !this.items.has(this.selected)) this.select(null);
-    if (done.length) this.ws.store._record(`Accept ${done.length} suggestions of ${rule}`, () => this.undo(done));
+    if (done.length) this.store.recordUndo(`Accept ${done.length} suggestions of ${rule}`, () => this.undo(done));
     this.renderPanel();
   }
 
   // Undo decisions: the server forgets them (deleting spans accepting created); the ghosts return.
   async undo(entries) {
-    this.ws.setStatus("saving", "Undoing…");
+    this.status("saving", "Undoing…");
     for (const { ghost, adopted } of entries) {
       try {
-        await this.ws.api.delete(`hedges/${ghost.id}/decision/`);
+        await this.api.delete(`hedges/${ghost.id}/decision/`);
       } catch (err) {
-        this.ws.notice(`Could not undo: ${err.message}`);
+        this.notice(`Could not undo: ${err.message}`);
         continue;
       }
-      if (adopted != null) this.ws.store.drop(adopted);
+      if (adopted != null) this.store.drop(adopted);
       this.items.set(ghost.cid, ghost);
       this._redraw(ghost);
     }
-    this.ws.setStatus("saved");
+    this.status("saved");
     if (entries.length === 1) this.select(entries[0].ghost.cid, { scroll: true });
     this.renderPanel();
   }
@@ -197,19 +199,18 @@ export class Hedges {
 
   bind() {
     if (!this.enabled) return;
-    this.ws.textEl.addEventListener("mouseup", (e) => {
-      if (this.ws.textView.selectionRange()) return;
+    this.textEl.addEventListener("mouseup", (e) => {
+      if (this.textView.selectionRange()) return;
       const seg = e.target.closest && e.target.closest(".seg");
       const cids = seg ? seg._cids || [] : [];
-      const real = cids.some((c) => this.ws.store.spans.has(c));
+      const real = cids.some((c) => this.store.spans.has(c));
       const ghost = cids.find((c) => this.items.has(c));
       this.select(ghost && !real ? ghost : null);
     });
     // Capture phase: when a suggestion is selected these keys act on it, before the label keys.
     document.addEventListener("keydown", (e) => {
       const t = e.target;
-      const typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
-      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (isTyping(t) || e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === "]" || e.key === "[") { e.preventDefault(); e.stopImmediatePropagation(); this.step(e.key === "]" ? 1 : -1); return; }
       if (this.selected == null || (t && t.tagName === "BUTTON")) return;
       const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;

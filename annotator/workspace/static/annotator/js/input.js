@@ -4,6 +4,8 @@
 // an intent means (cycle overlapping spans, pick a link target, ...) is
 // decided by the handler.
 
+import { isTyping } from "./dom.js";
+
 // Text selection (also with Shift+arrows in the non-editable text), clicks and
 // hovering over spans.
 //   textEl, scroller    the text element and its scrolling container
@@ -46,10 +48,6 @@ export function bindText({ textEl, scroller, textView, on }) {
   document.addEventListener("selectionchange", () => on.selectionChange(textView.selectionRange()));
   scroller.addEventListener("scroll", () => on.scroll(), { passive: true });
   window.addEventListener("resize", () => on.resize());
-}
-
-function isTyping(target) {
-  return Boolean(target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable));
 }
 
 // The workspace's shortcuts. Each handler returns true when it used the key

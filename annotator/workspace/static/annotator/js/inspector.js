@@ -3,6 +3,7 @@
 // DOM nodes and textContent only: quotes and notes are user text.
 
 import { excerpt } from "./argument.js";
+import { h } from "./dom.js";
 import { relationsFrom } from "./kinds.js";
 
 const TYPES = [
@@ -12,18 +13,6 @@ const TYPES = [
 ];
 const INCOMING = { supports: "supported by", attacks: "attacked by", qualifies: "qualified by" };
 const KINDS = [["person", "Person"], ["government", "Government"], ["organisation", "Organisation"], ["outlet", "Outlet"], ["anonymous", "Anonymous"]];
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (k === "class") node.className = v;
-    else if (v === true) node.setAttribute(k, "");
-    else if (v !== false && v != null) node.setAttribute(k, v);
-  }
-  for (const child of children) if (child != null) node.append(child);
-  return node;
-}
 
 export function chip(label, subtype) {
   const c = h("span", { class: "chip" }, label ? label.code : "?");

@@ -1,9 +1,9 @@
 // Reviewers' layer picker and side-by-side view, and the banner that says
 // whose layer this is and where it stands in review.
 
+import { $ } from "./dom.js";
 import { TextView } from "./render.js";
 
-const $ = (id) => document.getElementById(id);
 export const STATE_TEXT = {
   assigned: "Assigned", in_progress: "In progress", submitted: "Submitted for review",
   approved: "Approved", changes_requested: "Changes requested",

@@ -48,7 +48,7 @@ export class OffsetIndex {
   }
 }
 
-const WORD = /[\p{L}\p{N}\p{M}\p{Pc}'’\-]/u;
+export const WORD = /[\p{L}\p{N}\p{M}\p{Pc}'’\-]/u;
 const SPACE = /[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]/u;
 
 function charBefore(text, u) {

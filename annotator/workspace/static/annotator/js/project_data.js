@@ -1,6 +1,7 @@
 // Import from the project page: upload through the API, then follow the job
 // until it ends, showing progress, counts and every rejected line.
-import { csrfToken } from "./api.js";
+import { Api, csrfToken } from "./api.js";
+import { followJob } from "./job_progress.js";
 
 const form = document.getElementById("import-form");
 
@@ -24,20 +25,17 @@ function describeCounts(counts) {
     .join(", ");
 }
 
-async function follow(jobUrl) {
-  for (;;) {
-    const response = await fetch(jobUrl, { headers: { Accept: "application/json" } });
-    const job = await response.json();
-    bar.value = job.progress;
-    const counts = describeCounts(job.counts);
-    message.textContent = `Job #${job.id}: ${job.state}${counts ? ` (${counts})` : ""}${job.message ? `. ${job.message}` : ""}`;
-    showErrors((job.errors || []).map((e) => `${e.file || ""} ${e.where || ""}: ${e.message}`.trim()));
-    if (job.state === "succeeded" || job.state === "failed") {
-      form.dataset.state = job.state;
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 700));
-  }
+function show(job) {
+  bar.value = job.progress;
+  const counts = describeCounts(job.counts);
+  message.textContent = `Job #${job.id}: ${job.state}${counts ? ` (${counts})` : ""}${job.message ? `. ${job.message}` : ""}`;
+  showErrors((job.errors || []).map((e) => `${e.file || ""} ${e.where || ""}: ${e.message}`.trim()));
+}
+
+// Poll the import job (as the hedge runs do) until it ends.
+async function follow(api, id) {
+  const job = await followJob((path) => api.get(path), await api.get(`jobs/${id}/`), show, { interval: 700 });
+  form.dataset.state = job.state;
 }
 
 if (form) {
@@ -66,7 +64,7 @@ if (form) {
         showErrors(Object.entries(body.errors || {}).flatMap(([where, texts]) => texts.map((t) => `${where}: ${t}`)));
         return;
       }
-      await follow(`/api/v1/jobs/${body.id}/`);
+      await follow(new Api("/api/v1/"), body.id);
     } catch (error) {
       form.dataset.state = "failed";
       message.textContent = `The upload did not reach the server: ${error.message}. Nothing was imported; try again.`;

@@ -27,13 +27,14 @@ export class Store extends EventTarget {
     this.queue = new SaveQueue(this);
   }
 
-  load(workspace) {
-    for (const sp of workspace.speakers || []) this.speakers.set(sp.id, sp);
-    for (const a of workspace.annotations || []) {
+  // data: the API's workspace payload (speakers, annotations, relations).
+  load(data) {
+    for (const sp of data.speakers || []) this.speakers.set(sp.id, sp);
+    for (const a of data.annotations || []) {
       const span = this._span({ ...a });
       this.spanCid.set(a.id, span.cid);
     }
-    for (const r of workspace.relations || []) {
+    for (const r of data.relations || []) {
       const rel = {
         cid: this.nextCid++, id: r.id, type: r.type, note: r.note || "", version: r.version,
         sourceCid: this.spanCid.get(r.source), targetCid: r.target == null ? null : this.spanCid.get(r.target),
@@ -91,7 +92,7 @@ export class Store extends EventTarget {
     const span = this._span({ start, end, label, subtype, note });
     if (cid != null) { this.spans.delete(span.cid); span.cid = cid; this.spans.set(cid, span); }
     this.queue.push({ type: "span.create", cid: span.cid });
-    if (record) this._record(`Add ${start}–${end}`, () => this.deleteSpan(span.cid, { record: false }));
+    if (record) this.recordUndo(`Add ${start}–${end}`, () => this.deleteSpan(span.cid, { record: false }));
     this._changed([[span.s16, span.e16]]);
     return span;
   }
@@ -108,7 +109,7 @@ export class Store extends EventTarget {
       span.quote = this.index.text.slice(span.s16, span.e16);
     }
     this.queue.push({ type: "span.update", cid, fields: { ...fields }, before });
-    if (record) this._record("Edit span", () => this.updateSpan(cid, before, { record: false }));
+    if (record) this.recordUndo("Edit span", () => this.updateSpan(cid, before, { record: false }));
     this._changed([oldRange, [span.s16, span.e16]]);
   }
 
@@ -121,7 +122,7 @@ export class Store extends EventTarget {
     // The op keeps the live object: a create still in flight fills in its id.
     this.queue.push({ type: "span.delete", cid, span });
     if (record) {
-      this._record("Delete span", () => {
+      this.recordUndo("Delete span", () => {
         const again = this.createSpan(span, { record: false, cid });
         for (const rel of rels) this.createRelation({ ...rel }, { record: false, cid: rel.cid });
         return again;
@@ -135,7 +136,7 @@ export class Store extends EventTarget {
     const rel = { cid: cid ?? this.nextCid++, id: null, type, sourceCid, targetCid, speaker, speakerName, speakerKind, note, version: 1 };
     this.relations.set(rel.cid, rel);
     this.queue.push({ type: "rel.create", cid: rel.cid });
-    if (record) this._record("Link", () => this.deleteRelation(rel.cid, { record: false }));
+    if (record) this.recordUndo("Link", () => this.deleteRelation(rel.cid, { record: false }));
     this._emit("relations", { cid: rel.cid });
     return rel;
   }
@@ -145,11 +146,11 @@ export class Store extends EventTarget {
     if (!rel) return;
     this.relations.delete(cid);
     this.queue.push({ type: "rel.delete", cid, rel });
-    if (record) this._record("Unlink", () => this.createRelation({ ...rel }, { record: false, cid }));
+    if (record) this.recordUndo("Unlink", () => this.createRelation({ ...rel }, { record: false, cid }));
     this._emit("relations", { cid });
   }
 
-  _record(label, undo) {
+  recordUndo(label, undo) {
     this.undoStack.push({ label, undo });
     if (this.undoStack.length > 200) this.undoStack.shift();
     this._emit("undo", {});

@@ -1,6 +1,6 @@
-// Following a hedge suggestion job until it ends: the workspace's per-document
-// run and the project page's whole-project run both poll /api/v1/jobs/<id>/ and
-// show its progress, so the two read the same states and words.
+// Following a job until it ends: the workspace's per-document hedge run, the
+// project page's whole-project hedge run and its imports all poll
+// /api/v1/jobs/<id>/ the same way; the hedge runs also describe it in the same words.
 
 export const FINISHED = new Set(["succeeded", "failed"]);
 
