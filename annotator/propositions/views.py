@@ -23,8 +23,10 @@ from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.projects.models import Role
 from annotator.projects.selectors import projects_for_user, role_at_least
 from annotator.propositions import access, selectors
+from annotator.propositions.adjudication import link_review
 from annotator.propositions.models import Proposition
-from annotator.propositions.services import change_undo, link_review, repeats_confirm
+from annotator.propositions.services import repeats_confirm
+from annotator.propositions.undo import change_undo
 from annotator.sources.models import Source
 
 

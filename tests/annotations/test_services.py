@@ -4,12 +4,8 @@ import pytest
 from django.db.models.signals import post_save
 
 from annotator.annotations.models import Annotation, Layer
-from annotator.annotations.services import (
-    annotation_create,
-    annotation_delete,
-    annotation_update,
-    relation_create,
-)
+from annotator.annotations.relation_services import relation_create
+from annotator.annotations.services import annotation_create, annotation_delete, annotation_update
 from annotator.core.errors import ApplicationError, Conflict
 from annotator.projects.models import Role
 from tests.factories import (
