@@ -91,12 +91,12 @@ def proposition_create(*, project: Project, text: str, user, note: str = "", spa
 def proposition_update(*, proposition: Proposition, user, version: int, text=None, note=None) -> Proposition:
     locked = Proposition.objects.select_for_update().get(pk=proposition.pk)
     _assert_active(locked)
-    if locked.version != version:
-        raise Conflict(
-            f"This proposition was changed elsewhere (you had version {version}, it is now {locked.version}).",
-            current={"id": locked.pk, "version": locked.version, "text": locked.text},
-            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
-        )
+    Conflict.check_version(
+        locked,
+        version,
+        noun="proposition",
+        current={"id": locked.pk, "version": locked.version, "text": locked.text},
+    )
     before = {"text": locked.text, "note": locked.note}
     if text is not None:
         locked.text = _clean_text(text)
@@ -172,12 +172,12 @@ def link_delete(*, link: PropositionLink, user, version: int | None = None) -> N
     locked = (
         PropositionLink.objects.select_for_update().select_related("annotation__document").get(pk=link.pk)
     )
-    if version is not None and locked.version != version:
-        raise Conflict(
-            f"This link was changed elsewhere (you had version {version}, it is now {locked.version}).",
-            current={"id": locked.pk, "version": locked.version, "proposition": locked.proposition_id},
-            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
-        )
+    Conflict.check_version(
+        locked,
+        version,
+        noun="link",
+        current={"id": locked.pk, "version": locked.version, "proposition": locked.proposition_id},
+    )
     if locked.layer == Layer.ANNOTATOR:
         layer_assert_editable(document=locked.annotation.document, annotator=locked.annotation.annotator)
     snapshot = _link_snapshot(locked)

@@ -14,11 +14,13 @@ from annotator.documents.models import Document
 from annotator.projects.models import Label, Membership, Project, Role
 from annotator.projects.selectors import role_at_least
 from annotator.reviews.selectors import (
+    QUEUE_FILTERS,
     LayerView,
     agreement_rows,
     assignments_for_annotator,
     document_comparison,
     review_queue,
+    review_queue_page,
     reviewer_project_ids,
 )
 from annotator.reviews.views.params import int_param
@@ -27,21 +29,11 @@ from annotator.sources.models import Source
 
 @access_page
 def queue(request):
-    params = {
-        key: int_param(request.GET[key], key)
-        for key in ("project", "annotator", "source", "label")
-        if request.GET.get(key)
-    }
+    params = {key: int_param(request.GET[key], key) for key in QUEUE_FILTERS if request.GET.get(key)}
     project_ids = reviewer_project_ids(user=request.user)
     if not request.user.is_superuser and not project_ids.exists():
         raise PermissionDenied("The review queue is for reviewers and managers.")
-    documents = review_queue(
-        user=request.user,
-        project_id=params.get("project"),
-        annotator_id=params.get("annotator"),
-        source_id=params.get("source"),
-        label_id=params.get("label"),
-    )[:200]
+    documents = review_queue_page(user=request.user, filters=params)
     context = {
         "documents": documents,
         "params": params,
