@@ -115,6 +115,15 @@ def proposition_update(*, proposition: Proposition, user, version: int, text=Non
     return locked
 
 
+def link_insert(*, span: Annotation, proposition: Proposition, **fields) -> PropositionLink:
+    """A new link of ``span``; its project, document, annotator and layer are the span's (the
+    trigger of migration 0002 holds them to it). No checks: callers check first."""
+    return PropositionLink.objects.create(
+        project_id=span.project_id, proposition=proposition, annotation=span, document_id=span.document_id,
+        annotator_id=span.annotator_id, layer=span.layer, **fields,
+    )  # fmt: skip
+
+
 def _link_spans(*, proposition: Proposition, spans, user) -> list[dict]:
     """Link each span to the proposition (moving it from another one). Returns what undo needs."""
     moved = []
@@ -122,10 +131,7 @@ def _link_spans(*, proposition: Proposition, spans, user) -> list[dict]:
         span_assert_can_state(span, proposition)
         link = PropositionLink.objects.select_for_update().filter(annotation=span).first()
         if link is None:
-            link = PropositionLink.objects.create(
-                project_id=span.project_id, proposition=proposition, annotation=span,
-                document_id=span.document_id, annotator_id=span.annotator_id, layer=span.layer, created_by=user,
-            )  # fmt: skip
+            link = link_insert(span=span, proposition=proposition, created_by=user)
             moved.append({"annotation": span.pk, "previous": None})
         elif link.proposition_id != proposition.pk:
             moved.append(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from annotator.annotations.models import Annotation, ReviewStatus
 from annotator.core.errors import ApplicationError
 from annotator.propositions.models import ChangeAction, Proposition, PropositionChange, PropositionLink
-from annotator.propositions.services import span_assert_can_state
+from annotator.propositions.services import link_insert, span_assert_can_state
 
 
 def _undo_links(moved: list[dict], proposition_id: int) -> None:
@@ -67,10 +67,9 @@ def _undo_unlink(change: PropositionChange) -> None:
             raise ApplicationError.field("change", f"Span {span.pk} was linked again since; unlink it first.")
         proposition = Proposition.objects.get(pk=item["proposition"])
         span_assert_can_state(span, proposition, field="change")
-        PropositionLink.objects.create(
-            project_id=span.project_id, proposition=proposition, annotation=span, document_id=span.document_id,
-            annotator_id=span.annotator_id, layer=span.layer, status=item["status"],
-            status_reason=item["status_reason"], created_by_id=item["created_by"],
+        link_insert(
+            span=span, proposition=proposition, status=item["status"], status_reason=item["status_reason"],
+            created_by_id=item["created_by"],
         )  # fmt: skip
 
 
