@@ -5,7 +5,8 @@ import pytest
 from annotator.annotations.models import Annotation, Layer
 from annotator.reviews.models import Assignment
 from tests.clients import api_client
-from tests.factories import DocumentFactory
+from tests.factories import DocumentFactory, SourceFactory
+from tests.reviews.conftest import submitted
 
 
 def post(user, url, data=None):
@@ -127,3 +128,27 @@ def test_restore_an_assignment_through_the_api(scene):
     )
     response = post(scene.manager, "history/restore/", {"model": "document", "history_id": 1})
     assert response.status_code == 400 and list(response.json()["errors"]) == ["model"]
+
+
+def test_queue_filters_in_the_api_match_the_page(scene):
+    """review-queue/ narrows by project, annotator, outlet and label as the /review/ page does
+    (one selector serves both); a filter that is not an id is a 400 naming it."""
+    outlet = SourceFactory(name="Daily Example")
+    other = DocumentFactory(project=scene.project, title="Only claims here", source=outlet)
+    submitted(other, scene.ann1, [(0, 4, "CLAIM")])
+    hedge = scene.project.labels.get(code="HEDGE")
+    client = api_client(scene.reviewer)
+
+    def ids(**params):
+        response = client.get("/api/v1/review-queue/", params)
+        assert response.status_code == 200, response.content
+        return sorted(row["document"] for row in response.json()["results"])
+
+    both = sorted([scene.document.pk, other.pk])
+    assert ids() == both
+    assert ids(project=scene.project.pk) == both
+    assert ids(label=hedge.pk) == [scene.document.pk]
+    assert ids(source=outlet.pk) == [other.pk]
+    assert ids(annotator=scene.ann2.pk) == [scene.document.pk]
+    response = client.get("/api/v1/review-queue/", {"label": "hedge"})
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["label"])
