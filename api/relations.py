@@ -15,7 +15,7 @@ from annotator.access import (
     layered_visible,
 )
 from annotator.annotations.models import Annotation, Relation, RelationType
-from annotator.annotations.services import (
+from annotator.annotations.relation_services import (
     relation_create,
     relation_create_checked,
     relation_delete,

@@ -61,6 +61,16 @@ def _assert_some_manager(user) -> None:
         raise PermissionDenied("Only project managers can add sources and authors.")
 
 
+def _found_or_added(request, input_class, output_class, *, find, add) -> Response:
+    """A manager names a row: 200 with it when ``find`` has it, else 201 with the row ``add`` made."""
+    _assert_some_manager(request.user)
+    payload = input_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    existed = find(payload.validated_data).exists()
+    row = add(payload.validated_data)
+    return Response(output_class(row).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
@@ -72,13 +82,13 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Find a source by name (200) or add it (201; managers)",
     )
     def create(self, request):
-        _assert_some_manager(request.user)
-        payload = SourceInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        existed = Source.objects.filter(name__iexact=payload.validated_data["name"].strip()).exists()
-        source = source_get_or_create(**payload.validated_data)
-        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
-        return Response(SourceSerializer(source).data, status=code)
+        return _found_or_added(
+            request,
+            SourceInput,
+            SourceSerializer,
+            find=lambda data: Source.objects.filter(name__iexact=data["name"].strip()),
+            add=lambda data: source_get_or_create(**data),
+        )
 
 
 class AuthorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -92,12 +102,10 @@ class AuthorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Find an author by name (200) or add them (201; managers)",
     )
     def create(self, request):
-        _assert_some_manager(request.user)
-        payload = AuthorInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        name = " ".join(payload.validated_data["name"].split())
-        existed = Author.objects.filter(name__iexact=name).exists()
-        author = author_get_or_create(name=name)
-        return Response(
-            AuthorSerializer(author).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return _found_or_added(
+            request,
+            AuthorInput,
+            AuthorSerializer,
+            find=lambda data: Author.objects.filter(name__iexact=" ".join(data["name"].split())),
+            add=lambda data: author_get_or_create(name=data["name"]),
         )

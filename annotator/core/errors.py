@@ -38,3 +38,13 @@ class Conflict(ApplicationError):
     def __init__(self, message: str, *, current: dict | None = None, errors=None):
         super().__init__(message, errors=errors)
         self.current = current or {}
+
+    @classmethod
+    def check_version(cls, row, version: int | None, *, noun: str, current: dict) -> None:
+        """Raise unless ``version`` (None: not asked) is ``row``'s stored version; ``row`` is locked."""
+        if version is not None and row.version != version:
+            raise cls(
+                f"This {noun} was changed elsewhere (you had version {version}, it is now {row.version}).",
+                current=current,
+                errors={"version": [f"Stale version {version}; current is {row.version}."]},
+            )

@@ -30,18 +30,18 @@ class LayerUsed(models.TextChoices):
 
 UNKNOWN_ID = 0
 
-# Counts stored on every score row; the per-document counts are the mean over a
-# document's readings (the gold layer is one reading), so they may be fractional.
-COUNT_FIELDS = [
+# Counts stored on every score row. DOCUMENT_COUNTS count documents and readings, whole
+# numbers; the per-document counts after them are the mean over a document's readings (the
+# gold layer is one reading), so they may be fractional.
+DOCUMENT_COUNTS = [
     "documents",
     "scored_documents",
     "docs_gold",
     "docs_approved",
     "docs_submitted",
     "readings",
-    "words",
-    *UNIT_COUNTS,
 ]
+COUNT_FIELDS = [*DOCUMENT_COUNTS, "words", *UNIT_COUNTS]
 
 
 class ScoreFields(models.Model):

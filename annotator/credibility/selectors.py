@@ -18,7 +18,14 @@ from annotator.access import access_project
 from annotator.core.errors import ApplicationError
 from annotator.credibility import sql
 from annotator.credibility.metrics import Targets, sql_params, with_derived
-from annotator.credibility.models import COUNT_FIELDS, EntityKind, LayerUsed, SourceScore, SourceScoreSnapshot
+from annotator.credibility.models import (
+    COUNT_FIELDS,
+    DOCUMENT_COUNTS,
+    EntityKind,
+    LayerUsed,
+    SourceScore,
+    SourceScoreSnapshot,
+)
 from annotator.credibility.registry import moments_sum, sort_keys
 from annotator.projects.models import Project, Role
 from annotator.projects.selectors import projects_for_user, role_at_least
@@ -134,14 +141,7 @@ def scores_overall(*, user, kind: str | None = None) -> list[dict]:
         row["moments"] = moments_sum(per_project)
         for field in COUNT_FIELDS:
             row[field] = float(row[field])
-        for field in (
-            "documents",
-            "scored_documents",
-            "docs_gold",
-            "docs_approved",
-            "docs_submitted",
-            "readings",
-        ):
+        for field in DOCUMENT_COUNTS:
             row[field] = int(row[field])
     return [
         with_derived(row, min_documents=DEFAULT_MIN_DOCUMENTS, min_claims=DEFAULT_MIN_CLAIMS) for row in rows

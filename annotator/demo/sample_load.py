@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from annotator.annotations.models import Annotation, Layer
-from annotator.annotations.services import annotation_create, relation_create
+from annotator.annotations.relation_services import relation_create
+from annotator.annotations.services import annotation_create
 from annotator.core.datafiles import json_file_read
 from annotator.core.errors import ApplicationError
 from annotator.credibility.metrics import Targets

@@ -11,8 +11,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from annotator.projects.admin_scoping import ManagedProjectsMixin, ReasonForm, intermediate, run_each
 from annotator.projects.models import Role
+from annotator.propositions.adjudication import link_review
 from annotator.propositions.models import EvidenceProvenance, Proposition, PropositionChange, PropositionLink
-from annotator.propositions.services import change_undo, link_review
+from annotator.propositions.undo import change_undo
 
 
 @admin.register(Proposition)

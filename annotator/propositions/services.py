@@ -1,4 +1,6 @@
-"""Writes to propositions: create, reword, link, unlink, merge, split, undo, adjudicate, bulk-confirm.
+"""Writes to propositions: create, reword, link, unlink, merge, split, bulk-confirm.
+
+Undoing a change is undo.py; a reviewer's decision on a link, adjudication.py.
 
 Every operation is one transaction that also records a PropositionChange
 holding what undoing it needs; django-simple-history records every row it
@@ -12,12 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
 
 from annotator.annotations.models import Annotation, Layer, ReviewStatus
 from annotator.core.errors import ApplicationError, Conflict
-from annotator.projects.models import LabelKind, Project, Role
-from annotator.projects.selectors import role_at_least
+from annotator.projects.models import LabelKind, Project
 from annotator.propositions.models import ChangeAction, Proposition, PropositionChange, PropositionLink
 from annotator.reviews.services import layer_assert_editable
 
@@ -54,7 +54,7 @@ def _assert_active(proposition: Proposition, field: str = "proposition") -> None
         )
 
 
-def _check_span(span: Annotation, proposition: Proposition, field: str = "spans") -> None:
+def span_assert_can_state(span: Annotation, proposition: Proposition, field: str = "spans") -> None:
     if span.project_id != proposition.project_id:
         raise ApplicationError.field(
             field, f"Span {span.pk} belongs to another project than the proposition."
@@ -91,12 +91,12 @@ def proposition_create(*, project: Project, text: str, user, note: str = "", spa
 def proposition_update(*, proposition: Proposition, user, version: int, text=None, note=None) -> Proposition:
     locked = Proposition.objects.select_for_update().get(pk=proposition.pk)
     _assert_active(locked)
-    if locked.version != version:
-        raise Conflict(
-            f"This proposition was changed elsewhere (you had version {version}, it is now {locked.version}).",
-            current={"id": locked.pk, "version": locked.version, "text": locked.text},
-            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
-        )
+    Conflict.check_version(
+        locked,
+        version,
+        noun="proposition",
+        current={"id": locked.pk, "version": locked.version, "text": locked.text},
+    )
     before = {"text": locked.text, "note": locked.note}
     if text is not None:
         locked.text = _clean_text(text)
@@ -115,17 +115,23 @@ def proposition_update(*, proposition: Proposition, user, version: int, text=Non
     return locked
 
 
+def link_insert(*, span: Annotation, proposition: Proposition, **fields) -> PropositionLink:
+    """A new link of ``span``; its project, document, annotator and layer are the span's (the
+    trigger of migration 0002 holds them to it). No checks: callers check first."""
+    return PropositionLink.objects.create(
+        project_id=span.project_id, proposition=proposition, annotation=span, document_id=span.document_id,
+        annotator_id=span.annotator_id, layer=span.layer, **fields,
+    )  # fmt: skip
+
+
 def _link_spans(*, proposition: Proposition, spans, user) -> list[dict]:
     """Link each span to the proposition (moving it from another one). Returns what undo needs."""
     moved = []
     for span in spans:
-        _check_span(span, proposition)
+        span_assert_can_state(span, proposition)
         link = PropositionLink.objects.select_for_update().filter(annotation=span).first()
         if link is None:
-            link = PropositionLink.objects.create(
-                project_id=span.project_id, proposition=proposition, annotation=span,
-                document_id=span.document_id, annotator_id=span.annotator_id, layer=span.layer, created_by=user,
-            )  # fmt: skip
+            link = link_insert(span=span, proposition=proposition, created_by=user)
             moved.append({"annotation": span.pk, "previous": None})
         elif link.proposition_id != proposition.pk:
             moved.append(
@@ -172,12 +178,12 @@ def link_delete(*, link: PropositionLink, user, version: int | None = None) -> N
     locked = (
         PropositionLink.objects.select_for_update().select_related("annotation__document").get(pk=link.pk)
     )
-    if version is not None and locked.version != version:
-        raise Conflict(
-            f"This link was changed elsewhere (you had version {version}, it is now {locked.version}).",
-            current={"id": locked.pk, "version": locked.version, "proposition": locked.proposition_id},
-            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
-        )
+    Conflict.check_version(
+        locked,
+        version,
+        noun="link",
+        current={"id": locked.pk, "version": locked.version, "proposition": locked.proposition_id},
+    )
     if locked.layer == Layer.ANNOTATOR:
         layer_assert_editable(document=locked.annotation.document, annotator=locked.annotation.annotator)
     snapshot = _link_snapshot(locked)
@@ -256,178 +262,6 @@ def proposition_split(
         undo={"from": locked.pk, "new": new.pk, "links": ids},
     )
     return new
-
-
-def _undo_links(moved: list[dict], proposition_id: int) -> None:
-    for item in moved:
-        link = PropositionLink.objects.select_for_update().filter(annotation_id=item["annotation"]).first()
-        if link is None or link.proposition_id != proposition_id:
-            continue
-        if item["previous"] is None:
-            link.delete()
-        else:
-            link.proposition_id = item["previous"]
-            link.status, link.status_reason = (
-                item.get("status", ReviewStatus.PENDING),
-                item.get("status_reason", ""),
-            )
-            link.version += 1
-            link.save()
-
-
-def _undo_create(change: PropositionChange) -> None:
-    data = change.undo
-    _undo_links(data["links"], data["proposition"])
-    proposition = Proposition.objects.select_for_update().get(pk=data["proposition"])
-    if proposition.links.exists():
-        raise ApplicationError.field(
-            "change",
-            f"Proposition {proposition.pk} has links made since; unlink them before undoing its creation.",
-        )
-    proposition.delete()
-
-
-def _undo_edit(change: PropositionChange) -> None:
-    proposition = Proposition.objects.select_for_update().get(pk=change.undo["proposition"])
-    proposition.text, proposition.note = change.undo["before"]["text"], change.undo["before"]["note"]
-    proposition.version += 1
-    proposition.save(update_fields=["text", "note", "version", "updated_at"])
-
-
-def _undo_link(change: PropositionChange) -> None:
-    _undo_links(change.undo["links"], change.undo["proposition"])
-
-
-def _undo_unlink(change: PropositionChange) -> None:
-    for item in change.undo["links"]:
-        span = (
-            Annotation.objects.select_related("label", "document", "annotator")
-            .filter(pk=item["annotation"])
-            .first()
-        )
-        if span is None:
-            raise ApplicationError.field(
-                "change", f"Span {item['annotation']} was deleted since; nothing to relink."
-            )
-        if PropositionLink.objects.filter(annotation=span).exists():
-            raise ApplicationError.field("change", f"Span {span.pk} was linked again since; unlink it first.")
-        proposition = Proposition.objects.get(pk=item["proposition"])
-        _check_span(span, proposition, field="change")
-        PropositionLink.objects.create(
-            project_id=span.project_id, proposition=proposition, annotation=span, document_id=span.document_id,
-            annotator_id=span.annotator_id, layer=span.layer, status=item["status"],
-            status_reason=item["status_reason"], created_by_id=item["created_by"],
-        )  # fmt: skip
-
-
-def _undo_merge(change: PropositionChange) -> None:
-    # Reactivate first: PostgreSQL refuses links to a merged-away proposition.
-    for merged in Proposition.objects.select_for_update().filter(pk__in=change.undo["merged"]):
-        merged.merged_into = None
-        merged.version += 1
-        merged.save(update_fields=["merged_into", "version", "updated_at"])
-    for link_id, original in change.undo["links"].items():
-        link = PropositionLink.objects.select_for_update().filter(pk=int(link_id)).first()
-        if link is not None and link.proposition_id == change.undo["into"]:
-            link.proposition_id = original
-            link.version += 1
-            link.save()
-
-
-def _undo_split(change: PropositionChange) -> None:
-    for link in PropositionLink.objects.select_for_update().filter(
-        pk__in=change.undo["links"], proposition_id=change.undo["new"]
-    ):
-        link.proposition_id = change.undo["from"]
-        link.version += 1
-        link.save()
-    new = Proposition.objects.select_for_update().get(pk=change.undo["new"])
-    if new.links.exists():
-        raise ApplicationError.field(
-            "change", f"Proposition {new.pk} has links made since; unlink them before undoing the split."
-        )
-    new.delete()
-
-
-UNDO = {
-    ChangeAction.CREATE: _undo_create,
-    ChangeAction.EDIT: _undo_edit,
-    ChangeAction.LINK: _undo_link,
-    ChangeAction.UNLINK: _undo_unlink,
-    ChangeAction.MERGE: _undo_merge,
-    ChangeAction.SPLIT: _undo_split,
-}
-
-
-@transaction.atomic
-def change_undo(*, change: PropositionChange, user) -> PropositionChange:
-    """Revert one change. Refused when a later change that still stands touched the same propositions:
-    undo that one first (so an undo never silently overwrites later work)."""
-    locked = PropositionChange.objects.select_for_update().get(pk=change.pk)
-    if locked.undone_at is not None:
-        raise ApplicationError.field("change", f"Change {locked.pk} was already undone.")
-    later = (
-        PropositionChange.objects.filter(
-            project_id=locked.project_id,
-            pk__gt=locked.pk,
-            undone_at__isnull=True,
-            propositions__overlap=locked.propositions,
-        )  # fmt: skip
-        .order_by("-pk")
-        .first()
-    )
-    if later is not None:
-        raise ApplicationError.field(
-            "change",
-            f"Change {later.pk} ({later.summary}) came later and touches the same propositions; undo it first.",
-        )
-    UNDO[ChangeAction(locked.action)](locked)
-    locked.undone_at, locked.undone_by = timezone.now(), user
-    locked.save(update_fields=["undone_at", "undone_by"])
-    return locked
-
-
-@transaction.atomic
-def link_review(
-    *, link: PropositionLink, reviewer, role: str, decision: str, reason: str = ""
-) -> PropositionLink:
-    """A reviewer's decision on an annotator's link, as for spans: accept (copied into the gold
-    layer when the gold layer has the same span) or reject with a reason."""
-    if not role_at_least(role, Role.REVIEWER):
-        raise ApplicationError.field("decision", "Only reviewers and managers adjudicate links.")
-    if decision not in ("accept", "reject"):
-        raise ApplicationError.field("decision", f"Unknown decision {decision!r}; use accept or reject.")
-    if decision == "reject" and not reason.strip():
-        raise ApplicationError.field("reason", "Say why the link is rejected; the annotator sees the reason.")
-    locked = (
-        PropositionLink.objects.select_for_update()
-        .select_related("annotation", "proposition")
-        .get(pk=link.pk)
-    )
-    locked.status = ReviewStatus.ACCEPTED if decision == "accept" else ReviewStatus.REJECTED
-    locked.status_reason = reason.strip()
-    locked.version += 1
-    locked.save()
-    if decision == "accept" and locked.layer == Layer.ANNOTATOR:
-        span = locked.annotation
-        gold = (
-            Annotation.objects.select_related("label", "document")
-            .filter(
-                document_id=span.document_id,
-                layer=Layer.GOLD,
-                start=span.start,
-                end=span.end,
-                label_id=span.label_id,
-            )  # fmt: skip
-            .exclude(status=ReviewStatus.REJECTED)
-            .first()
-        )
-        proposition = locked.proposition
-        if gold is not None and proposition.merged_into_id is None:
-            current = PropositionLink.objects.filter(annotation=gold).first()
-            if current is None or current.proposition_id != proposition.pk:
-                links_create(proposition=proposition, spans=[gold], user=reviewer)
-    return locked
 
 
 @transaction.atomic

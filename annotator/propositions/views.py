@@ -18,23 +18,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from annotator.access import access_page
 from annotator.annotations.models import Annotation, Layer
-from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
+from annotator.core.errors import ApplicationError
 from annotator.projects.models import Role
 from annotator.projects.selectors import projects_for_user, role_at_least
 from annotator.propositions import access, selectors
+from annotator.propositions.adjudication import link_review
 from annotator.propositions.models import Proposition
-from annotator.propositions.services import change_undo, link_review, repeats_confirm
+from annotator.propositions.services import repeats_confirm
+from annotator.propositions.undo import change_undo
 from annotator.sources.models import Source
-
-
-def _access(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound:
-        raise Http404("Not found.") from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
 
 
 def _span_href(span_or_link) -> str:
@@ -50,9 +44,9 @@ def project_list(request):
     return render(request, "propositions/projects.html", {"projects": projects_for_user(user=request.user)})
 
 
-@login_required
+@access_page
 def index(request, project_id: int):
-    project, role = _access(access.project_get, user=request.user, project_id=project_id)
+    project, role = access.project_get(user=request.user, project_id=project_id)
     reviewer = role_at_least(role, Role.REVIEWER)
     q = (request.GET.get("q") or "").strip()[:200]
     propositions = selectors.proposition_list(user=request.user, role=role, project_id=project.pk, q=q)[:200]
@@ -71,9 +65,9 @@ def index(request, project_id: int):
     )  # fmt: skip
 
 
-@login_required
+@access_page
 def proposition_detail(request, project_id: int, pk: int):
-    proposition, role = _access(access.proposition_access, user=request.user, pk=pk)
+    proposition, role = access.proposition_access(user=request.user, pk=pk)
     if proposition.project_id != project_id:
         raise Http404("Not found.")
     if proposition.merged_into_id is not None:
@@ -97,11 +91,9 @@ def proposition_detail(request, project_id: int, pk: int):
     )  # fmt: skip
 
 
-@login_required
+@access_page
 def source_map(request, project_id: int, source_id: int):
-    project, role = _access(
-        access.project_get, user=request.user, project_id=project_id, minimum=Role.REVIEWER
-    )
+    project, role = access.project_get(user=request.user, project_id=project_id, minimum=Role.REVIEWER)
     source = Source.objects.filter(pk=source_id, documents__project=project).distinct().first()
     if source is None:
         raise Http404("Not found.")
@@ -131,10 +123,10 @@ def source_map(request, project_id: int, source_id: int):
     )
 
 
-@login_required
+@access_page
 @require_POST
 def repeats_confirm_view(request, project_id: int):
-    project, _ = _access(access.project_get, user=request.user, project_id=project_id, minimum=Role.REVIEWER)
+    project, _ = access.project_get(user=request.user, project_id=project_id, minimum=Role.REVIEWER)
     groups = []
     for value in request.POST.getlist("group"):
         try:
@@ -142,7 +134,7 @@ def repeats_confirm_view(request, project_id: int):
         except ValueError:
             messages.error(request, f"Not a list of span ids: {value[:80]!r}.")
             return redirect("propositions:index", project_id=project.pk)
-        spans = [_access(access.span_access, user=request.user, pk=pk, write=True)[0] for pk in ids]
+        spans = [access.span_access(user=request.user, pk=pk, write=True)[0] for pk in ids]
         groups.append({"spans": spans})
     try:
         made = repeats_confirm(project=project, groups=groups, user=request.user)
@@ -153,10 +145,10 @@ def repeats_confirm_view(request, project_id: int):
     return redirect("propositions:index", project_id=project.pk)
 
 
-@login_required
+@access_page
 @require_POST
 def undo_view(request, project_id: int, change_id: int):
-    change, _ = _access(access.change_access, user=request.user, pk=change_id)
+    change, _ = access.change_access(user=request.user, pk=change_id)
     if change.project_id != project_id:
         raise Http404("Not found.")
     try:
@@ -168,11 +160,11 @@ def undo_view(request, project_id: int, change_id: int):
     return redirect("propositions:index", project_id=project_id)
 
 
-@login_required
+@access_page
 @require_POST
 def link_review_view(request, project_id: int, link_id: int):
     """A reviewer's decision on a link from the proposition view: accept, or reject with a reason."""
-    link, role = _access(access.link_access, user=request.user, pk=link_id)
+    link, role = access.link_access(user=request.user, pk=link_id)
     if link.project_id != project_id:
         raise Http404("Not found.")
     if not role_at_least(role, Role.REVIEWER):

@@ -13,12 +13,8 @@ from django.db import transaction
 
 from annotator.access import access_project
 from annotator.annotations.models import Annotation, Layer, Relation, ReviewStatus
-from annotator.annotations.services import (
-    annotation_create,
-    annotation_delete,
-    annotation_update,
-    relation_create,
-)
+from annotator.annotations.relation_services import relation_create
+from annotator.annotations.services import annotation_create, annotation_delete, annotation_update
 from annotator.core.errors import ApplicationError
 from annotator.core.locking import row_lock
 from annotator.documents.models import Document

@@ -29,12 +29,12 @@ def _decide(model, item, *, reviewer, decision: str, reason: str, version: int |
         raise ApplicationError.field("reason", f"Say why the {noun} is rejected: the reason is required.")
     item_assert_reviewable(item=item, reviewer=reviewer)
     locked = row_lock(model.objects.all(), pk=item.pk, what=noun.capitalize())
-    if version is not None and locked.version != version:
-        raise Conflict(
-            f"This {noun} was changed elsewhere (you had version {version}, it is now {locked.version}).",
-            current={"id": locked.pk, "version": locked.version, "status": locked.status},
-            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
-        )
+    Conflict.check_version(
+        locked,
+        version,
+        noun=noun,
+        current={"id": locked.pk, "version": locked.version, "status": locked.status},
+    )
     return item_set_status(locked, status=DECISIONS[decision], reason=reason, actor=reviewer)
 
 

@@ -16,7 +16,8 @@ from django.db import transaction
 
 from annotator.access import access_project
 from annotator.annotations.models import Annotation, Relation, ReviewStatus
-from annotator.annotations.services import annotation_create, relation_create
+from annotator.annotations.relation_services import relation_create
+from annotator.annotations.services import annotation_create
 from annotator.core.errors import ApplicationError, NotFound
 from annotator.projects.models import Label, LabelSubtype, Role
 from annotator.reviews.assigning import assert_member

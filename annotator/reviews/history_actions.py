@@ -20,7 +20,8 @@ from django.db.models import Q
 
 from annotator.access import access_project
 from annotator.annotations.models import Annotation, Relation
-from annotator.annotations.services import annotation_delete, relation_delete
+from annotator.annotations.relation_services import relation_delete
+from annotator.annotations.services import annotation_delete
 from annotator.core.errors import ApplicationError
 from annotator.projects.models import Label, Role
 from annotator.reviews.history import MODELS, history_restore

@@ -68,6 +68,18 @@ def review_queue(
     )
 
 
+# The filters the queue page and the API offer, each an id, and how many documents they show.
+QUEUE_FILTERS = ("project", "annotator", "source", "label")
+QUEUE_LIMIT = 200
+
+
+def review_queue_page(*, user, filters: dict) -> QuerySet[Document]:
+    """The first QUEUE_LIMIT documents of ``user``'s review queue; ``filters`` maps names of
+    QUEUE_FILTERS to ids (a missing or empty one does not filter)."""
+    ids = {f"{name}_id": filters.get(name) for name in QUEUE_FILTERS}
+    return review_queue(user=user, **ids)[:QUEUE_LIMIT]
+
+
 def reviewer_landing(*, document: Document, user) -> str | None:
     """Where a reviewer or manager opening a document without naming a layer should land:
     "review" (submitted work, beside gold, on the review page), "gold" (nothing submitted

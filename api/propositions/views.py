@@ -30,12 +30,11 @@ from annotator.documents.models import Document
 from annotator.projects.models import Role
 from annotator.projects.selectors import role_at_least
 from annotator.propositions import access, selectors, similarity
+from annotator.propositions.adjudication import link_review
 from annotator.propositions.models import PropositionLink
 from annotator.propositions.provenance import provenance_clear, provenance_set, provenance_suggest
 from annotator.propositions.services import (
-    change_undo,
     link_delete,
-    link_review,
     links_create,
     proposition_create,
     proposition_merge,
@@ -43,6 +42,7 @@ from annotator.propositions.services import (
     proposition_update,
     repeats_confirm,
 )
+from annotator.propositions.undo import change_undo
 from api.propositions.serializers import (
     ERRORS,
     PROJECT,

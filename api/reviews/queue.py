@@ -7,12 +7,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.reviews.selectors import review_queue
+from annotator.reviews.selectors import review_queue_page
 from api.lists import unknown_parameters_refuse
 from api.representations import id_field
 from api.reviews.serializers import ERRORS, QueueOutput, valid
-
-QUEUE_LIMIT = 200
 
 
 class QueueQuery(serializers.Serializer):
@@ -32,11 +30,5 @@ class ReviewQueueView(APIView):
     def get(self, request):
         unknown_parameters_refuse(request, known=set(QueueQuery().fields))
         params = valid(QueueQuery, request.query_params)
-        documents = review_queue(
-            user=request.user,
-            project_id=params.get("project"),
-            annotator_id=params.get("annotator"),
-            source_id=params.get("source"),
-            label_id=params.get("label"),
-        )[:QUEUE_LIMIT]
+        documents = review_queue_page(user=request.user, filters=params)
         return Response({"results": QueueOutput.rows(documents)})

@@ -19,11 +19,6 @@ def doc():
     return DocumentFactory(text=TEXT)
 
 
-@pytest.fixture
-def annotator(doc):
-    return member(doc.project, Role.ANNOTATOR)
-
-
 def raw_span(doc, annotator, start, end, quote=None, code="CLAIM", project=None, **extra):
     return Annotation(
         project=project or doc.project,

@@ -4,12 +4,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from annotator.annotations import hooks
-from annotator.annotations.services import (
-    annotation_create,
-    annotation_update,
-    relation_create_checked,
-    relation_delete,
-)
+from annotator.annotations.relation_services import relation_create_checked, relation_delete
+from annotator.annotations.services import annotation_create, annotation_update
 from annotator.core.errors import ApplicationError
 from annotator.projects.models import Role
 from annotator.reviews.models import AssignmentState

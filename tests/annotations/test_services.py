@@ -4,21 +4,15 @@ import pytest
 from django.db.models.signals import post_save
 
 from annotator.annotations.models import Annotation, Layer
-from annotator.annotations.services import (
-    annotation_create,
-    annotation_delete,
-    annotation_update,
-    relation_create,
-)
+from annotator.annotations.relation_services import relation_create
+from annotator.annotations.services import annotation_create, annotation_delete, annotation_update
 from annotator.core.errors import ApplicationError, Conflict
-from annotator.projects.models import Role
 from tests.factories import (
     AnnotationFactory,
     DocumentFactory,
     ProjectFactory,
     SpeakerFactory,
     label,
-    member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +24,6 @@ TEXT = "Intro 😀 cafe\u0301\r\nIt is\u00a0widely considered true. Data: 42% sa
 @pytest.fixture
 def doc():
     return DocumentFactory(text=TEXT)
-
-
-@pytest.fixture
-def annotator(doc):
-    return member(doc.project, Role.ANNOTATOR)
 
 
 def test_offsets_are_code_points_across_emoji_combining_mark_crlf_and_nbsp(doc, annotator):

@@ -1,37 +1,24 @@
 """The /api/v1/source-scores/ endpoints: scoping, filters, history, drill-down, CSV, recompute."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from annotator.credibility.services import Targets, scores_recompute
 from annotator.jobs.models import JobState
-from tests.credibility.corpus import build_corpus, span
+from tests.clients import api_client, page_client
+from tests.credibility.corpus import span
 from tests.factories import DocumentFactory, ProjectFactory, SourceFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/source-scores/"
 
 
-@pytest.fixture
-def corpus():
-    c = build_corpus()
-    scores_recompute(project=c.project, targets=Targets(everything=True))
-    return c
-
-
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_list_is_scoped_to_the_callers_projects(corpus):
     """A member sees the project's 7 rows; a non-member sees none, and asking for the project is a 404."""
-    rows = client_for(corpus.annotator).get(URL).json()
+    rows = api_client(corpus.annotator).get(URL).json()
     assert len(rows) == 7
     outsider = UserFactory()
-    assert client_for(outsider).get(URL).json() == []
-    response = client_for(outsider).get(URL, {"project": corpus.project.pk})
+    assert api_client(outsider).get(URL).json() == []
+    response = api_client(outsider).get(URL, {"project": corpus.project.pk})
     assert response.status_code == 404
     assert response.json() == {"message": "Project not found.", "errors": {}}
 
@@ -44,7 +31,7 @@ def test_list_filters_and_ranks_by_the_interval(corpus):
     corpus.project.score_min_documents, corpus.project.score_min_claims = 1, 0
     corpus.project.save()
     scores_recompute(project=corpus.project, targets=Targets(everything=True))
-    client = client_for(corpus.reviewer)
+    client = api_client(corpus.reviewer)
     rows = client.get(URL, {"project": corpus.project.pk, "kind": "outlet", "sort": "ratio_low"}).json()
     assert [(r["entity_name"], r["rank"]) for r in rows] == [
         ("Outlet A", 1),
@@ -65,7 +52,7 @@ def test_list_filters_and_ranks_by_the_interval(corpus):
 
 def test_bad_filters_name_the_field(corpus):
     """An unknown kind is a 400 whose errors name "kind"."""
-    response = client_for(corpus.reviewer).get(URL, {"kind": "planet"})
+    response = api_client(corpus.reviewer).get(URL, {"kind": "planet"})
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["kind"]
     assert response.json()["message"] == 'kind: "planet" is not a valid choice.'
@@ -75,7 +62,7 @@ def test_history_lists_snapshots_oldest_first(corpus):
     """Each recompute adds a dated snapshot; the history has one entry per day, the last."""
     scores_recompute(project=corpus.project, targets=Targets(everything=True))
     rows = (
-        client_for(corpus.annotator)
+        api_client(corpus.annotator)
         .get(f"{URL}history/", {"project": corpus.project.pk, "kind": "outlet", "entity": corpus.outlet_a.pk})
         .json()
     )
@@ -94,7 +81,7 @@ def test_history_filters_by_layer(corpus):
     assignment = Assignment.objects.get(document=corpus.docs["d3"], annotator=corpus.annotator)
     assignment_request_changes(assignment=assignment, reviewer=corpus.reviewer, reason="Redo.")
     scores_recompute(project=corpus.project, targets=Targets(everything=True))
-    client = client_for(corpus.annotator)
+    client = api_client(corpus.annotator)
     query = {"project": corpus.project.pk, "kind": "author", "entity": corpus.author_y.pk}
     assert [(r["layer"], r["claims"]) for r in client.get(f"{URL}history/", query).json()] == [("gold", 1)]
     assert [r["claims"] for r in client.get(f"{URL}history/", {**query, "layer": "gold"}).json()] == [1]
@@ -106,7 +93,7 @@ def test_history_filters_by_layer(corpus):
 def test_unsupported_claims_are_listable(corpus):
     """Outlet A's unsupported claims are c2 and c3 (c1 and c4 have supporting evidence)."""
     rows = (
-        client_for(corpus.reviewer)
+        api_client(corpus.reviewer)
         .get(
             f"{URL}spans/",
             {
@@ -125,7 +112,7 @@ def test_unsupported_claims_are_listable(corpus):
 def test_documents_behind_a_speaker(corpus):
     """Speaker S is quoted in d1 (gold) and d3 (submitted), one claim each."""
     rows = (
-        client_for(corpus.reviewer)
+        api_client(corpus.reviewer)
         .get(
             f"{URL}documents/", {"project": corpus.project.pk, "kind": "speaker", "entity": corpus.speaker.pk}
         )
@@ -144,7 +131,7 @@ def test_csv_export_has_a_header_and_escapes_formulas(corpus):
     doc = DocumentFactory(project=project, text="alpha bravo", source=SourceFactory(name="=cmd()"))
     span(doc, reviewer, 0, "CLAIM")
     scores_recompute(project=project, targets=Targets(everything=True))
-    response = client_for(reviewer).get(f"{URL}export/", {"project": project.pk, "kind": "outlet"})
+    response = api_client(reviewer).get(f"{URL}export/", {"project": project.pk, "kind": "outlet"})
     assert response["Content-Type"] == "text/csv"
     lines = response.content.decode().splitlines()
     assert lines[0].startswith(
@@ -158,7 +145,7 @@ def test_recompute_needs_the_reviewer_role(corpus, django_capture_on_commit_call
     """Reviewers get 202 and a Job (run after commit; at once without a broker); annotators 403;
     outsiders 404."""
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(corpus.reviewer).post(
+        response = api_client(corpus.reviewer).post(
             f"{URL}recompute/", {"project": corpus.project.pk}, format="json"
         )
     assert response.status_code == 202
@@ -166,12 +153,12 @@ def test_recompute_needs_the_reviewer_role(corpus, django_capture_on_commit_call
     from annotator.jobs.models import Job
 
     assert Job.objects.get(pk=response.json()["id"]).state == JobState.SUCCEEDED
-    denied = client_for(corpus.annotator).post(
+    denied = api_client(corpus.annotator).post(
         f"{URL}recompute/", {"project": corpus.project.pk}, format="json"
     )
     assert denied.status_code == 403
     assert denied.json()["message"] == "This needs the reviewer role in the project; you are annotator."
-    hidden = client_for(UserFactory()).post(f"{URL}recompute/", {"project": corpus.project.pk}, format="json")
+    hidden = api_client(UserFactory()).post(f"{URL}recompute/", {"project": corpus.project.pk}, format="json")
     assert hidden.status_code == 404
 
 
@@ -185,12 +172,12 @@ def test_overall_sums_the_callers_projects_only(corpus):
     doc = DocumentFactory(project=other, text="alpha bravo", source=corpus.outlet_a)
     span(doc, reviewer, 0, "CLAIM")
     scores_recompute(project=other, targets=Targets(everything=True))
-    rows = client_for(reviewer).get(f"{URL}overall/", {"kind": "outlet"}).json()["results"]
+    rows = api_client(reviewer).get(f"{URL}overall/", {"kind": "outlet"}).json()["results"]
     a = next(r for r in rows if r["entity_name"] == "Outlet A")
     assert (a["claims"], a["evidence"], a["projects"], a["layer"]) == (4, 3, 2, "gold")
     assert a["figures"]["ratio"]["point"] == pytest.approx(4 / 3)
     assert a["figures"]["ratio"]["documents"] == 3
-    rows = client_for(corpus.annotator).get(f"{URL}overall/", {"kind": "outlet"}).json()["results"]
+    rows = api_client(corpus.annotator).get(f"{URL}overall/", {"kind": "outlet"}).json()["results"]
     assert next(r for r in rows if r["entity_name"] == "Outlet A")["claims"] == 3
 
 
@@ -202,7 +189,7 @@ def test_overall_sums_evidence_subtypes_that_are_means_of_readers(corpus):
     row = SourceScore.objects.filter(project=corpus.project, kind="outlet", entity_name="Outlet A").get()
     row.evidence_subtypes = {"statistic": 1.5}
     row.save(update_fields=["evidence_subtypes"])
-    response = client_for(corpus.reviewer).get(f"{URL}overall/", {"kind": "outlet"})
+    response = api_client(corpus.reviewer).get(f"{URL}overall/", {"kind": "outlet"})
     assert response.status_code == 200, response.content
     a = next(r for r in response.json()["results"] if r["entity_name"] == "Outlet A")
     assert float(a["evidence_subtypes"]["statistic"]) == 1.5
@@ -210,8 +197,4 @@ def test_overall_sums_evidence_subtypes_that_are_means_of_readers(corpus):
 
 
 def logged_in_page(user):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client.get("/sources/", {"kind": "outlet"})
+    return page_client(user).get("/sources/", {"kind": "outlet"})

@@ -3,7 +3,8 @@
 import pytest
 
 from annotator.annotations.models import Relation
-from annotator.annotations.services import annotation_create, relation_delete
+from annotator.annotations.relation_services import relation_delete
+from annotator.annotations.services import annotation_create
 from annotator.credibility import scheduling
 from annotator.credibility.models import ScoreDirty, SourceScore, SourceScoreSnapshot
 from annotator.credibility.services import Targets, scores_recompute, scores_recompute_dirty

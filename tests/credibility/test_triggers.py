@@ -7,7 +7,7 @@ The corpus is tests/credibility/corpus.py: Outlet A (d1, d2; gold) has 4 claims,
 
 import pytest
 
-from annotator.annotations.services import relation_create
+from annotator.annotations.relation_services import relation_create
 from annotator.credibility.models import ScoreDirty, SourceScore
 from annotator.credibility.services import Targets, scores_recompute, scores_recompute_dirty
 from annotator.credibility.signals import scores_signals_suspended

@@ -341,7 +341,7 @@ def test_links_that_can_never_count_are_refused_naming_the_field(
     """Item 6: supports from a hedge or an opinion, attacks on evidence, qualifies from a claim are
     refused by the service with a message naming the field; nothing is stored."""
     from annotator.annotations.models import Relation
-    from annotator.annotations.services import relation_create
+    from annotator.annotations.relation_services import relation_create
     from annotator.core.errors import ApplicationError
 
     project = ProjectFactory()
@@ -356,7 +356,7 @@ def test_links_that_can_never_count_are_refused_naming_the_field(
 
 def test_links_that_count_are_accepted():
     """Item 6: evidence supports and attacks a claim, a hedge qualifies it, any scored span is attributed."""
-    from annotator.annotations.services import relation_create
+    from annotator.annotations.relation_services import relation_create
 
     project = ProjectFactory()
     reviewer = member(project, Role.REVIEWER)
@@ -408,7 +408,7 @@ def test_support_through_sub_claim_chains_with_cycles_broken():
     supports S1 too (a cycle): nothing changes. Deleting E's link leaves the loop S1 → S2 → M
     → S1 with no evidence: all three become unsupported (the cycle is broken by the bound)."""
     from annotator.annotations.models import Relation
-    from annotator.annotations.services import relation_create, relation_delete
+    from annotator.annotations.relation_services import relation_create, relation_delete
 
     project = ProjectFactory(score_min_documents=1, score_min_claims=1)
     reviewer = member(project, Role.REVIEWER)
@@ -433,7 +433,7 @@ def test_support_through_sub_claim_chains_with_cycles_broken():
 def test_chains_are_bounded_at_five_links():
     """Item 6: a chain of 6 claims behind one piece of evidence: the first five are supported
     (depths 1 to 5), the sixth, six links away, is not."""
-    from annotator.annotations.services import relation_create
+    from annotator.annotations.relation_services import relation_create
 
     project = ProjectFactory()
     reviewer = member(project, Role.REVIEWER)
@@ -450,7 +450,7 @@ def test_the_rebuild_finds_chain_flags_right():
     """The repair tool recomputes chains too and finds nothing to change on a consistent project."""
     from django.db import connection
 
-    from annotator.annotations.services import relation_create
+    from annotator.annotations.relation_services import relation_create
     from annotator.credibility.link_flags import link_flags_rebuild
 
     project = ProjectFactory()

@@ -3,25 +3,11 @@
 import pytest
 from django.test import Client
 
-from annotator.credibility.services import Targets, scores_recompute
 from annotator.jobs.models import Job
-from tests.credibility.corpus import build_corpus
+from tests.clients import page_client
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def corpus():
-    c = build_corpus()
-    scores_recompute(project=c.project, targets=Targets(everything=True))
-    return c
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_dashboard_needs_a_login():
@@ -32,7 +18,7 @@ def test_dashboard_needs_a_login():
 
 def test_dashboard_shows_the_projects_sources_with_chart_and_unknown_row(corpus):
     """A member sees each outlet, the explicit "Unknown outlet" row, the ratio chart and the layer used."""
-    html = logged_in(corpus.annotator).get("/sources/", {"project": corpus.project.pk}).content.decode()
+    html = page_client(corpus.annotator).get("/sources/", {"project": corpus.project.pk}).content.decode()
     for text in (
         "Outlet A",
         "Outlet B",
@@ -48,7 +34,7 @@ def test_dashboard_shows_the_projects_sources_with_chart_and_unknown_row(corpus)
 
 def test_non_members_see_nothing_of_other_projects(corpus):
     """An outsider gets 404 for the project's dashboard and detail pages, and an empty overall view."""
-    client = logged_in(UserFactory())
+    client = page_client(UserFactory())
     assert client.get("/sources/", {"project": corpus.project.pk}).status_code == 404
     url = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
     assert client.get(url).status_code == 404
@@ -58,14 +44,14 @@ def test_non_members_see_nothing_of_other_projects(corpus):
 
 def test_overall_view_sums_the_users_projects(corpus):
     """Without a project the table shows each source across the user's projects."""
-    html = logged_in(corpus.reviewer).get("/sources/", {"kind": "author"}).content.decode()
+    html = page_client(corpus.reviewer).get("/sources/", {"kind": "author"}).content.decode()
     assert "Author X" in html and "Unknown author" in html
 
 
 def test_detail_lists_unsupported_claims_linking_into_the_workspace(corpus):
     """The unsupported tab of Outlet A lists c2 and c3, each linking to its span in the workspace."""
     url = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
-    html = logged_in(corpus.reviewer).get(url, {"show": "unsupported"}).content.decode()
+    html = page_client(corpus.reviewer).get(url, {"show": "unsupported"}).content.decode()
     d1 = corpus.docs["d1"].pk
     # Gold spans open the gold layer; the fragment selects the span.
     assert f'href="/documents/{d1}/?layer=gold#span-{corpus.spans["c2"].pk}"' in html
@@ -76,7 +62,7 @@ def test_detail_lists_unsupported_claims_linking_into_the_workspace(corpus):
 
 def test_csv_export_from_the_dashboard(corpus):
     """The CSV holds the filtered table: 3 outlet rows plus the header."""
-    response = logged_in(corpus.reviewer).get(
+    response = page_client(corpus.reviewer).get(
         "/sources/export.csv", {"project": corpus.project.pk, "kind": "outlet"}
     )
     assert response["Content-Type"] == "text/csv"
@@ -86,11 +72,11 @@ def test_csv_export_from_the_dashboard(corpus):
 def test_recompute_button_creates_a_job_for_reviewers_only(corpus, django_capture_on_commit_callbacks):
     """A reviewer's POST queues a scores Job and redirects back; an annotator's POST is refused (403)."""
     with django_capture_on_commit_callbacks(execute=True):
-        response = logged_in(corpus.reviewer).post("/sources/recompute/", {"project": corpus.project.pk})
+        response = page_client(corpus.reviewer).post("/sources/recompute/", {"project": corpus.project.pk})
     assert response.status_code == 302
     assert Job.objects.filter(project=corpus.project, kind="scores", state="succeeded").count() == 1
     assert (
-        logged_in(corpus.annotator).post("/sources/recompute/", {"project": corpus.project.pk}).status_code
+        page_client(corpus.annotator).post("/sources/recompute/", {"project": corpus.project.pk}).status_code
         == 403
     )
 
@@ -101,7 +87,7 @@ def test_admin_lists_scores_and_recomputes_on_demand(corpus, django_capture_on_c
     from tests.factories import member
 
     manager = member(corpus.project, "manager", is_staff=True)
-    client = logged_in(manager)
+    client = page_client(manager)
     html = client.get("/admin/credibility/sourcescore/").content.decode()
     assert "Outlet A" in html and "Recompute all my projects now" in html
     with django_capture_on_commit_callbacks(execute=True):
@@ -122,14 +108,14 @@ def test_admin_lists_scores_and_recomputes_on_demand(corpus, django_capture_on_c
             "/admin/credibility/sourcescore/", {"action": "recompute_projects", "_selected_action": ids}
         )
     assert Job.objects.filter(kind="scores", created_by=manager, project=corpus.project).count() == 1
-    assert logged_in(corpus.reviewer).get("/admin/credibility/sourcescore/").status_code == 302  # not staff
+    assert page_client(corpus.reviewer).get("/admin/credibility/sourcescore/").status_code == 302  # not staff
 
 
 def test_every_count_in_a_row_drills_down(corpus):
     """Outlet A's row links its documents (2), own claims (3), evidence (3), unsupported claims (2),
     hedges (2) and opinions (1) to the matching list; the hedges list holds h1 and h2, each
     linking to its span in the workspace's gold layer."""
-    client = logged_in(corpus.reviewer)
+    client = page_client(corpus.reviewer)
     html = client.get("/sources/", {"project": corpus.project.pk, "kind": "outlet"}).content.decode()
     detail = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
     for tab, text in [
@@ -151,7 +137,7 @@ def test_every_count_in_a_row_drills_down(corpus):
 def test_the_default_all_projects_view_drills_down_too(corpus):
     """Without a project (the default view) a source scored in one project links its name and
     counts to that project's page and lists, as the project view does."""
-    client = logged_in(corpus.reviewer)
+    client = page_client(corpus.reviewer)
     detail = f"/sources/{corpus.project.pk}/outlet/{corpus.outlet_a.pk}/"
     html = client.get("/sources/", {"kind": "outlet"}).content.decode()
     assert f'<a href="{detail}"><span>Outlet A</span></a>' in html

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from annotator.annotations.models import ReviewStatus
 from annotator.projects.models import Role
 from annotator.propositions.models import Proposition, PropositionChange, PropositionLink
 from annotator.propositions.services import proposition_create
+from tests.clients import staff_client
 from tests.factories import AnnotationFactory, DocumentFactory, ProjectFactory, member
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -42,19 +34,21 @@ def scene():
 
 
 def test_pages_list_only_the_managed_projects_rows(scene):
-    client = staff(scene["manager"])
+    client = staff_client(scene["manager"])
     for url in ("/admin/propositions/proposition/", "/admin/propositions/propositionlink/",
                 "/admin/propositions/evidenceprovenance/", "/admin/propositions/propositionchange/",
                 f"/admin/propositions/proposition/{scene['p'].pk}/history/"):  # fmt: skip
         assert client.get(url).status_code == 200, url
     page = client.get("/admin/propositions/proposition/").content.decode()
     assert "Mine &lt;b&gt;only&lt;/b&gt;" in page and "Theirs" not in page
-    assert "Mine" not in staff(scene["outsider"]).get("/admin/propositions/proposition/").content.decode()
-    assert staff(scene["annotator"]).get("/admin/propositions/proposition/").status_code == 403
+    assert (
+        "Mine" not in staff_client(scene["outsider"]).get("/admin/propositions/proposition/").content.decode()
+    )
+    assert staff_client(scene["annotator"]).get("/admin/propositions/proposition/").status_code == 403
 
 
 def test_undo_and_reject_actions_call_the_services(scene):
-    client = staff(scene["manager"])
+    client = staff_client(scene["manager"])
     link = PropositionLink.objects.get()
     client.post("/admin/propositions/propositionlink/", {"action": "reject_links", "_selected_action": [link.pk],
                                                          "apply": "1", "reason": "Other claim"}, follow=True)  # fmt: skip

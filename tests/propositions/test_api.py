@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from annotator.annotations.models import Layer
 from annotator.projects.models import Role
 from annotator.propositions.models import EvidenceProvenance, Proposition, PropositionChange, PropositionLink
+from tests.clients import api_client
 from tests.factories import AnnotationFactory, DocumentFactory, ProjectFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 TEXT = "Officials say the strike was passively facilitated. As mentioned earlier, logs prove it."
-
-
-def client(user):
-    c = APIClient()
-    c.force_authenticate(user)
-    return c
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def team():
 
 
 def test_non_members_get_404_everywhere(team):
-    c = client(team["outsider"])
+    c = api_client(team["outsider"])
     p = Proposition.objects.create(project=team["project"], text="P")
     project = team["project"].pk
     assert c.get(f"/api/v1/propositions/?project={project}").status_code == 404
@@ -60,7 +54,7 @@ def test_non_members_get_404_everywhere(team):
 
 
 def test_an_annotator_links_own_spans_but_not_anothers(team):
-    c = client(team["annotator"])
+    c = api_client(team["annotator"])
     response = c.post("/api/v1/propositions/", {"project": team["project"].pk, "text": "The strike was facilitated",
                                                 "spans": [s.pk for s in team["claims"]]}, format="json")  # fmt: skip
     assert response.status_code == 201, response.json()
@@ -74,12 +68,12 @@ def test_an_annotator_links_own_spans_but_not_anothers(team):
     assert [s["span"] for s in detail["statements"]] == [s.pk for s in team["claims"]]
     assert detail["statements"][0]["quote"] == "the strike was passively facilitated"
     # The other annotator sees the proposition but none of the first one's links.
-    other = client(team["other"]).get(f"/api/v1/propositions/{pk}/").json()
+    other = api_client(team["other"]).get(f"/api/v1/propositions/{pk}/").json()
     assert other["statements"] == []
 
 
 def test_suggestions_offer_the_proposition_a_similar_span_states(team):
-    c = client(team["annotator"])
+    c = api_client(team["annotator"])
     c.post("/api/v1/propositions/", {"project": team["project"].pk, "text": "The strike was facilitated",
                                      "spans": [team["claims"][0].pk]}, format="json")  # fmt: skip
     body = c.get(f"/api/v1/proposition-suggestions/?span={team['claims'][1].pk}").json()
@@ -90,12 +84,14 @@ def test_suggestions_offer_the_proposition_a_similar_span_states(team):
 
 
 def test_undo_over_the_api_and_only_own_changes_for_annotators(team):
-    c = client(team["annotator"])
+    c = api_client(team["annotator"])
     pk = c.post("/api/v1/propositions/", {"project": team["project"].pk, "text": "P"}, format="json").json()[
         "id"
     ]
     change = PropositionChange.objects.get()
-    denied = client(team["other"]).post("/api/v1/proposition-undos/", {"change": change.pk}, format="json")
+    denied = api_client(team["other"]).post(
+        "/api/v1/proposition-undos/", {"change": change.pk}, format="json"
+    )
     assert (denied.status_code, denied.json()["message"]) == (
         403,
         "Annotators can undo only their own changes.",
@@ -109,17 +105,19 @@ def test_merging_needs_a_reviewer(team):
     b = Proposition.objects.create(project=team["project"], text="B")
     body = {"into": a.pk, "propositions": [b.pk]}
     assert (
-        client(team["annotator"]).post("/api/v1/proposition-merges/", body, format="json").status_code == 403
+        api_client(team["annotator"]).post("/api/v1/proposition-merges/", body, format="json").status_code
+        == 403
     )
     assert (
-        client(team["reviewer"]).post("/api/v1/proposition-merges/", body, format="json").status_code == 200
+        api_client(team["reviewer"]).post("/api/v1/proposition-merges/", body, format="json").status_code
+        == 200
     )
     b.refresh_from_db()
     assert b.merged_into_id == a.pk
 
 
 def test_reviewers_adjudicate_links_annotators_cannot(team):
-    c = client(team["annotator"])
+    c = api_client(team["annotator"])
     c.post("/api/v1/propositions/", {"project": team["project"].pk, "text": "P", "spans": [team["claims"][0].pk]},
            format="json")  # fmt: skip
     link = PropositionLink.objects.get()
@@ -127,7 +125,7 @@ def test_reviewers_adjudicate_links_annotators_cannot(team):
         c.patch(f"/api/v1/proposition-links/{link.pk}/", {"decision": "accept"}, format="json").status_code
         == 403
     )
-    response = client(team["reviewer"]).patch(
+    response = api_client(team["reviewer"]).patch(
         f"/api/v1/proposition-links/{link.pk}/",
         {"decision": "reject", "reason": "Different claim"},
         format="json",
@@ -136,7 +134,7 @@ def test_reviewers_adjudicate_links_annotators_cannot(team):
 
 
 def test_provenance_suggestion_and_setting(team):
-    c = client(team["annotator"])
+    c = api_client(team["annotator"])
     body = c.get(f"/api/v1/evidence-provenance/{team['evidence'].pk}/").json()
     assert body["kind"] is None
     assert body["suggestion"]["kind"] == "self_citation"
@@ -154,7 +152,7 @@ def test_provenance_suggestion_and_setting(team):
         "span": [f"Span {team['claims'][0].pk} is a claim span; provenance is for evidence."]
     }
     assert (
-        client(team["other"])
+        api_client(team["other"])
         .put(f"/api/v1/evidence-provenance/{team['evidence'].pk}/", {"kind": "anonymous"}, format="json")
         .status_code
         == 404
@@ -165,11 +163,11 @@ def test_repeats_list_and_bulk_confirmation_for_reviewers(team):
     reviewer = team["reviewer"]
     gold = [AnnotationFactory(document=d, annotator=reviewer, layer=Layer.GOLD, start=s.start, end=s.end)
             for d, s in zip(team["docs"], team["claims"], strict=True)]  # fmt: skip
-    c = client(reviewer)
+    c = api_client(reviewer)
     groups = c.get(f"/api/v1/proposition-repeats/?project={team['project'].pk}").json()
     assert [g["spans"] for g in groups] == [[gold[0].pk, gold[1].pk]]
     assert (
-        client(team["annotator"])
+        api_client(team["annotator"])
         .get(f"/api/v1/proposition-repeats/?project={team['project'].pk}&layer=gold")
         .status_code
         == 403

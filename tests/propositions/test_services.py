@@ -9,11 +9,10 @@ from annotator.annotations.models import Layer, ReviewStatus
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.projects.models import Role
 from annotator.propositions import access
+from annotator.propositions.adjudication import link_review
 from annotator.propositions.models import ChangeAction, Proposition, PropositionChange, PropositionLink
 from annotator.propositions.services import (
-    change_undo,
     link_delete,
-    link_review,
     links_create,
     proposition_create,
     proposition_merge,
@@ -21,6 +20,7 @@ from annotator.propositions.services import (
     proposition_update,
     repeats_confirm,
 )
+from annotator.propositions.undo import change_undo
 from annotator.reviews.models import AssignmentState
 from annotator.reviews.services import assignment_submit
 from tests.factories import AnnotationFactory, AssignmentFactory, DocumentFactory, ProjectFactory, member

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 
 from annotator.annotations.models import Layer
 from annotator.projects.models import Role
 from annotator.propositions.models import PropositionChange, ProvenanceKind
 from annotator.propositions.provenance import provenance_set
 from annotator.propositions.services import proposition_create
+from tests.clients import page_client
 from tests.factories import (
     AnnotationFactory,
     DocumentFactory,
@@ -23,12 +23,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 TEXT = "Intro. The strike was passively facilitated. As mentioned earlier, it was."
-
-
-def login(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture
@@ -62,7 +56,7 @@ def setup():
 
 def test_the_proposition_view_lists_statements_in_publication_order_with_links_back(setup):
     html = (
-        login(setup["reviewer"])
+        page_client(setup["reviewer"])
         .get(f"/propositions/{setup['project'].pk}/p/{setup['p'].pk}/")
         .content.decode()
     )
@@ -77,7 +71,7 @@ def test_the_proposition_view_lists_statements_in_publication_order_with_links_b
 
 def test_non_members_get_404_on_every_page(setup):
     outsider = member(ProjectFactory())
-    c = login(outsider)
+    c = page_client(outsider)
     project = setup["project"].pk
     for url in [f"/propositions/{project}/", f"/propositions/{project}/p/{setup['p'].pk}/",
                 f"/propositions/{project}/sources/{setup['outlet'].pk}/"]:  # fmt: skip
@@ -87,7 +81,7 @@ def test_non_members_get_404_on_every_page(setup):
 
 def test_the_source_map_shows_nodes_and_self_cited_support_without_colour(setup):
     html = (
-        login(setup["reviewer"])
+        page_client(setup["reviewer"])
         .get(f"/propositions/{setup['project'].pk}/sources/{setup['outlet'].pk}/")
         .content.decode()
     )
@@ -99,14 +93,14 @@ def test_the_source_map_shows_nodes_and_self_cited_support_without_colour(setup)
 
 def test_annotators_cannot_open_the_source_map_or_confirm_repeats(setup):
     annotator = member(setup["project"], Role.ANNOTATOR)
-    c = login(annotator)
+    c = page_client(annotator)
     assert c.get(f"/propositions/{setup['project'].pk}/sources/{setup['outlet'].pk}/").status_code == 403
     assert c.post(f"/propositions/{setup['project'].pk}/repeats/", {"group": "1"}).status_code == 403
     assert c.get(f"/propositions/{setup['project'].pk}/").status_code == 200
 
 
 def test_undo_from_the_index_page(setup):
-    c = login(setup["reviewer"])
+    c = page_client(setup["reviewer"])
     change = PropositionChange.objects.get()
     response = c.post(f"/propositions/{setup['project'].pk}/changes/{change.pk}/undo/", follow=True)
     assert "Undone: Created proposition" in response.content.decode()
@@ -121,11 +115,13 @@ def test_reviewers_adjudicate_an_annotators_link_from_the_proposition_view(setup
     p = proposition_create(project=setup["project"], text="Q", user=annotator, spans=[span])
     link = p.links.get()
     url = f"/propositions/{setup['project'].pk}/links/{link.pk}/review/"
-    assert login(annotator).post(url, {"decision": "accept"}).status_code == 403
+    assert page_client(annotator).post(url, {"decision": "accept"}).status_code == 403
     page = (
-        login(setup["reviewer"]).post(url, {"decision": "reject", "reason": ""}, follow=True).content.decode()
+        page_client(setup["reviewer"])
+        .post(url, {"decision": "reject", "reason": ""}, follow=True)
+        .content.decode()
     )
     assert "Say why the link is rejected" in page
-    login(setup["reviewer"]).post(url, {"decision": "reject", "reason": "Not the same claim"})
+    page_client(setup["reviewer"]).post(url, {"decision": "reject", "reason": "Not the same claim"})
     link.refresh_from_db()
     assert (link.status, link.status_reason) == ("rejected", "Not the same claim")

@@ -119,7 +119,7 @@ def test_reviewer_cannot_adjudicate_own_layer(scene):
 def test_a_document_has_one_gold_layer_shared_by_its_reviewers(scene):
     """A second reviewer adds to and links into the gold layer the first one started:
     every gold row stays under the first reviewer, so links between their spans hold."""
-    from annotator.annotations.services import relation_create
+    from annotator.annotations.relation_services import relation_create
     from tests.factories import member
 
     second = member(scene.project, "reviewer", username="rev2")

@@ -1,20 +1,11 @@
 """The back office: managers see their projects only; bulk actions post through the changelist."""
 
-from django.test import Client
-
 from annotator.annotations.models import Annotation, Layer
 from annotator.projects.models import Role
 from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.models import Assignment
+from tests.clients import staff_client
 from tests.factories import ProjectFactory, member
-
-
-def staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def changelist_action(client, url, action, ids, **extra):
@@ -27,7 +18,7 @@ def test_pages_scoped_to_managed_projects(scene):
     """A staff manager sees the pages and only their project's rows; a staff reviewer is refused."""
     other = ProjectFactory()
     outsider_manager = member(other, Role.MANAGER, username="othermgr")
-    client = staff(scene.manager)
+    client = staff_client(scene.manager)
     for url in (
         "/admin/reviews/assignment/",
         "/admin/reviews/reviewqueueitem/",
@@ -42,15 +33,15 @@ def test_pages_scoped_to_managed_projects(scene):
     ):
         assert client.get(url).status_code == 200, url
     assert "ann1" in client.get("/admin/reviews/assignment/").content.decode()
-    assert "ann1" not in staff(outsider_manager).get("/admin/reviews/assignment/").content.decode()
-    assert staff(scene.reviewer).get("/admin/reviews/assignment/").status_code == 403
+    assert "ann1" not in staff_client(outsider_manager).get("/admin/reviews/assignment/").content.decode()
+    assert staff_client(scene.reviewer).get("/admin/reviews/assignment/").status_code == 403
     searched = client.get("/admin/annotations/annotation/", {"q": "mat"}).content.decode()
     assert "the mat" in searched and "today" not in searched
 
 
 def test_approve_action_and_its_failures(scene):
     """Approving twice reports the service's message for the item that is no longer submitted."""
-    client = staff(scene.manager)
+    client = staff_client(scene.manager)
     url = "/admin/reviews/reviewqueueitem/"
     response = changelist_action(client, url, "approve", [scene.a1.pk])
     assert "Approved 1 item(s)." in response.content.decode()
@@ -62,7 +53,7 @@ def test_approve_action_and_its_failures(scene):
 
 
 def test_request_changes_asks_for_a_reason(scene):
-    client = staff(scene.manager)
+    client = staff_client(scene.manager)
     url = "/admin/reviews/assignment/"
     form = changelist_action(client, url, "request_changes", [scene.a1.pk])
     assert 'name="reason"' in form.content.decode()
@@ -75,7 +66,7 @@ def test_request_changes_asks_for_a_reason(scene):
 
 def test_reassign_action_keeps_the_layer(scene):
     ann3 = member(scene.project, Role.ANNOTATOR, username="ann3")
-    client = staff(scene.manager)
+    client = staff_client(scene.manager)
     changelist_action(
         client, "/admin/reviews/assignment/", "reassign", [scene.a1.pk], apply="Reassign", annotator=ann3.pk
     )
@@ -85,7 +76,7 @@ def test_reassign_action_keeps_the_layer(scene):
 
 
 def test_span_actions_and_round_robin(scene):
-    client = staff(scene.manager)
+    client = staff_client(scene.manager)
     hedge = Annotation.objects.get(annotator=scene.ann2, start=23)
     changelist_action(client, "/admin/annotations/annotation/", "to_gold", [hedge.pk])
     assert Annotation.objects.filter(layer=Layer.GOLD, annotator=scene.manager, start=23).exists()
@@ -113,7 +104,7 @@ def test_change_pages_open_for_own_projects_only(scene):
     """A manager edits their project (memberships and labels inline) and documents; another
     project's rows are not reachable (the admin redirects with "doesn't exist")."""
     other = ProjectFactory()
-    client = staff(scene.manager)
+    client = staff_client(scene.manager)
     assert client.get(f"/admin/projects/project/{scene.project.pk}/change/").status_code == 200
     assert client.get(f"/admin/documents/document/{scene.document.pk}/change/").status_code == 200
     assert (

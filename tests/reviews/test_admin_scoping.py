@@ -16,17 +16,10 @@ from annotator.documents.models import Document
 from annotator.projects.models import Label, Membership, Role
 from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.models import Assignment
+from tests.clients import staff_client
 from tests.factories import AnnotationFactory, DocumentFactory, ProjectFactory, UserFactory, label, member
 
 pytestmark = pytest.mark.django_db
-
-
-def _staff_client(user) -> Client:
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -123,7 +116,7 @@ def test_other_projects_objects_are_out_of_reach(world, index):
     object: 404 for the history pages, Django's "does not exist" redirect for the change page,
     403 for delete (never offered in the back office), and the object exactly as it was."""
     path, obj, data = _objects(world)[index]
-    client = _staff_client(world.boss)
+    client = staff_client(world.boss)
     before = _state(obj)
     version = _oldest_version(obj)
     base = f"/admin/{path}/{obj.pk}"
@@ -153,7 +146,7 @@ def test_superusers_see_every_project(world):
 def test_own_project_history_and_revert_still_work(world):
     """In project 1 the manager reads the history and reverts their label's name; a span's revert
     (spans change only through the review services) is refused with 403 and changes nothing."""
-    client = _staff_client(world.boss)
+    client = staff_client(world.boss)
     base = f"/admin/projects/label/{world.my_label.pk}"
     version = _oldest_version(world.my_label)
     assert client.get(f"{base}/history/").status_code == 200
@@ -179,7 +172,7 @@ def test_a_version_from_my_project_cannot_pull_back_an_object_now_elsewhere(worl
     doc.save()
     version = _oldest_version(doc)
     Document.objects.filter(pk=doc.pk).update(project=world.theirs)
-    client = _staff_client(world.boss)
+    client = staff_client(world.boss)
     assert client.get(f"/admin/documents/document/{doc.pk}/history/{version}/").status_code == 404
     assert (
         client.post(f"/admin/documents/document/{doc.pk}/history/{version}/", {"title": "x"}).status_code
@@ -207,7 +200,7 @@ def test_a_version_from_my_project_cannot_pull_back_an_object_now_elsewhere(worl
 def test_list_pages_and_filters_name_no_other_project(world, url):
     """Each list page (with its "By project" and other filters) never names project 2 or its
     people, while project 1 is listed where it has rows."""
-    client = _staff_client(world.boss)
+    client = staff_client(world.boss)
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -218,7 +211,7 @@ def test_list_pages_and_filters_name_no_other_project(world, url):
 def test_other_projects_project_page_is_out_of_reach(world):
     """Project 2's own admin pages (change, history, delete) give project 1's manager nothing:
     Django's "does not exist" redirect for change and history, 403 for delete, nothing saved."""
-    client = _staff_client(world.boss)
+    client = staff_client(world.boss)
     base = f"/admin/projects/project/{world.theirs.pk}"
     for url in (f"{base}/change/", f"{base}/history/"):
         response = client.get(url)

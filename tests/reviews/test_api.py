@@ -1,21 +1,16 @@
 """The review API: same error shape, same permission rules as the services."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from annotator.annotations.models import Annotation, Layer
 from annotator.reviews.models import Assignment
-from tests.factories import DocumentFactory
-
-
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+from tests.clients import api_client
+from tests.factories import DocumentFactory, SourceFactory
+from tests.reviews.conftest import submitted
 
 
 def post(user, url, data=None):
-    return client_for(user).post(f"/api/v1/{url}", data or {}, format="json")
+    return api_client(user).post(f"/api/v1/{url}", data or {}, format="json")
 
 
 def test_approve_permission_matrix(scene):
@@ -57,7 +52,7 @@ def test_bulk_assign_and_progress(scene):
     response = post(scene.manager, bulk, body)
     assert (response.status_code, response.json()) == (201, {"created": 1, "skipped": 1, "documents": 2})
     assert Assignment.objects.filter(document=doc).count() == 1
-    progress = client_for(scene.manager).get(f"/api/v1/projects/{scene.project.pk}/progress/").json()
+    progress = api_client(scene.manager).get(f"/api/v1/projects/{scene.project.pk}/progress/").json()
     assert {row["username"]: row["submitted"] for row in progress["annotators"]} == {"ann1": 1, "ann2": 1}
 
 
@@ -95,13 +90,13 @@ def test_agreement_history_restore(scene):
         pytest.approx(0.8),
         pytest.approx(0.6),
     )
-    assert client_for(scene.ann1).get(f"/api/v1/documents/{scene.document.pk}/agreement/").status_code == 403
-    project_rows = client_for(scene.reviewer).get(f"/api/v1/projects/{scene.project.pk}/agreement/").json()
+    assert api_client(scene.ann1).get(f"/api/v1/documents/{scene.document.pk}/agreement/").status_code == 403
+    project_rows = api_client(scene.reviewer).get(f"/api/v1/projects/{scene.project.pk}/agreement/").json()
     assert next(r for r in project_rows if r["label"] is None)["alpha"] == pytest.approx(0.6)
 
     span = Annotation.objects.get(annotator=scene.ann1, start=15)
     post(scene.reviewer, f"annotations/{span.pk}/reject/", {"reason": "Too short."})
-    entries = client_for(scene.reviewer).get(f"/api/v1/annotations/{span.pk}/history/").json()["results"]
+    entries = api_client(scene.reviewer).get(f"/api/v1/annotations/{span.pk}/history/").json()["results"]
     assert [e["action"] for e in entries] == ["created", "changed"]
     assert entries[1]["changes"] == [
         {"field": "status", "before": "pending", "after": "rejected"},
@@ -115,7 +110,7 @@ def test_agreement_history_restore(scene):
         "pending",
         3,
     )
-    doc_entries = client_for(scene.reviewer).get(f"/api/v1/documents/{scene.document.pk}/history/").json()
+    doc_entries = api_client(scene.reviewer).get(f"/api/v1/documents/{scene.document.pk}/history/").json()
     assert doc_entries["results"][0]["user"] == "mgr"
 
 
@@ -133,3 +128,27 @@ def test_restore_an_assignment_through_the_api(scene):
     )
     response = post(scene.manager, "history/restore/", {"model": "document", "history_id": 1})
     assert response.status_code == 400 and list(response.json()["errors"]) == ["model"]
+
+
+def test_queue_filters_in_the_api_match_the_page(scene):
+    """review-queue/ narrows by project, annotator, outlet and label as the /review/ page does
+    (one selector serves both); a filter that is not an id is a 400 naming it."""
+    outlet = SourceFactory(name="Daily Example")
+    other = DocumentFactory(project=scene.project, title="Only claims here", source=outlet)
+    submitted(other, scene.ann1, [(0, 4, "CLAIM")])
+    hedge = scene.project.labels.get(code="HEDGE")
+    client = api_client(scene.reviewer)
+
+    def ids(**params):
+        response = client.get("/api/v1/review-queue/", params)
+        assert response.status_code == 200, response.content
+        return sorted(row["document"] for row in response.json()["results"])
+
+    both = sorted([scene.document.pk, other.pk])
+    assert ids() == both
+    assert ids(project=scene.project.pk) == both
+    assert ids(label=hedge.pk) == [scene.document.pk]
+    assert ids(source=outlet.pk) == [other.pk]
+    assert ids(annotator=scene.ann2.pk) == [scene.document.pk]
+    response = client.get("/api/v1/review-queue/", {"label": "hedge"})
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["label"])

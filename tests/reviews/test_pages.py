@@ -1,55 +1,49 @@
 """The HTML pages: who may open them, and the actions posting back with CSRF."""
 
 from django.template import Context, Template
-from django.test import Client
 
 from annotator.annotations.models import Annotation, Layer
 from annotator.reviews.agreement_services import agreement_document_compute
 from annotator.reviews.models import Assignment
-
-
-def client_for(user, csrf=False):
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
+from tests.clients import page_client
 
 
 def test_queue_and_document_pages_by_role(scene):
     """Reviewer 200; annotator 403; non-member 404 on the document; differences are marked."""
     agreement_document_compute(document=scene.document)
-    response = client_for(scene.reviewer).get("/review/")
+    response = page_client(scene.reviewer).get("/review/")
     assert response.status_code == 200 and scene.document.title in response.content.decode()
-    assert client_for(scene.ann1).get("/review/").status_code == 403
+    assert page_client(scene.ann1).get("/review/").status_code == 403
     url = f"/review/documents/{scene.document.pk}/"
-    assert client_for(scene.outsider).get(url).status_code == 404
-    assert client_for(scene.ann1).get(url).status_code == 403
-    html = client_for(scene.reviewer).get(url).content.decode()
+    assert page_client(scene.outsider).get(url).status_code == 404
+    assert page_client(scene.ann1).get(url).status_code == 403
+    html = page_client(scene.reviewer).get(url).content.decode()
     assert 'class="diff diff-boundary"' in html and 'class="diff diff-missing"' in html
     assert "0.600" in html  # alpha of the scene, shown with the agreement table
 
 
 def test_actions_post_with_csrf_and_report(scene):
     url = f"/review/assignments/{scene.a1.pk}/approve/"
-    assert client_for(scene.reviewer, csrf=True).post(url).status_code == 403  # no CSRF token
-    response = client_for(scene.reviewer).post(url, {"next": "/review/"}, follow=True)
+    assert page_client(scene.reviewer, csrf=True).post(url).status_code == 403  # no CSRF token
+    response = page_client(scene.reviewer).post(url, {"next": "/review/"}, follow=True)
     assert "Approved ann1&#x27;s layer." in response.content.decode()
     assert Assignment.objects.get(pk=scene.a1.pk).state == "approved"
-    response = client_for(scene.reviewer).post(
+    response = page_client(scene.reviewer).post(
         f"/review/assignments/{scene.a2.pk}/request-changes/",
         {"reason": "", "next": "/review/mine/"},
         follow=True,
     )
     assert "Say what needs to change: the reason is required." in response.content.decode()
-    client_for(scene.reviewer).post(
+    page_client(scene.reviewer).post(
         f"/review/assignments/{scene.a2.pk}/request-changes/", {"reason": "Mark <b>it</b>"}
     )
-    mine = client_for(scene.ann2).get("/review/mine/").content.decode()
+    mine = page_client(scene.ann2).get("/review/mine/").content.decode()
     assert "Changes requested" in mine and "Mark &lt;b&gt;it&lt;/b&gt;" in mine
 
 
 def test_gold_actions_from_the_page(scene):
     doc = scene.document
-    client = client_for(scene.reviewer)
+    client = page_client(scene.reviewer)
     client.post(f"/review/documents/{doc.pk}/gold/agreed/")
     hedge = Annotation.objects.get(annotator=scene.ann2, start=23)
     client.post(f"/review/annotations/{hedge.pk}/gold/")
@@ -64,28 +58,28 @@ def test_gold_actions_from_the_page(scene):
     own = Annotation.objects.get(layer=Layer.GOLD, start=12)
     client.post(f"/review/gold/{own.pk}/", {"version": 1, "start": 12, "end": 22})
     assert Annotation.objects.get(pk=own.pk).quote == "on the mat"
-    assert client_for(scene.outsider).post(f"/review/gold/{own.pk}/", {"version": 2}).status_code == 404
+    assert page_client(scene.outsider).post(f"/review/gold/{own.pk}/", {"version": 2}).status_code == 404
 
 
 def test_history_page_and_restore_button_for_managers(scene):
     """The span page keeps its before -> after detail; the document page reads as actions, each with
     one "Undo this" for managers only, and undoing the approval makes the layer submitted again."""
     span = Annotation.objects.get(annotator=scene.ann1, start=15)
-    client_for(scene.reviewer).post(f"/review/annotations/{span.pk}/reject/", {"reason": "Too short."})
-    html = client_for(scene.reviewer).get(f"/review/annotations/{span.pk}/history/").content.decode()
+    page_client(scene.reviewer).post(f"/review/annotations/{span.pk}/reject/", {"reason": "Too short."})
+    html = page_client(scene.reviewer).get(f"/review/annotations/{span.pk}/history/").content.decode()
     assert "<del>pending</del> → <ins>rejected</ins>" in html and "Restore" not in html
-    html = client_for(scene.reviewer).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
+    html = page_client(scene.reviewer).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
     assert "rev rejected ann1&#x27;s EVIDENCE “the mat” (“Too short.”)" in html and "Undo this" not in html
     first = span.history.earliest("history_date")
-    client_for(scene.manager).post(
+    page_client(scene.manager).post(
         "/review/history/restore/", {"model": "annotation", "history_id": first.history_id}
     )
     assert Annotation.objects.get(pk=span.pk).status == "pending"
-    client_for(scene.reviewer).post(f"/review/assignments/{scene.a1.pk}/approve/")
+    page_client(scene.reviewer).post(f"/review/assignments/{scene.a1.pk}/approve/")
     approval = scene.a1.history.latest("history_date")
-    html = client_for(scene.manager).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
+    html = page_client(scene.manager).get(f"/review/documents/{scene.document.pk}/history/").content.decode()
     assert "rev approved ann1&#x27;s layer" in html and "Undo this" in html
-    response = client_for(scene.manager).post(
+    response = page_client(scene.manager).post(
         f"/review/documents/{scene.document.pk}/history/undo/",
         {"items": f"assignment:{approval.history_id}", "summary": "rev: approved", "next": "/review/"},
         follow=True,
@@ -93,21 +87,21 @@ def test_history_page_and_restore_button_for_managers(scene):
     assert "Undone: rev: approved (1 item(s) put back as they were)." in response.content.decode()
     assert Assignment.objects.get(pk=scene.a1.pk).state == "submitted"
     assert (
-        client_for(scene.outsider).get(f"/review/documents/{scene.document.pk}/history/").status_code == 404
+        page_client(scene.outsider).get(f"/review/documents/{scene.document.pk}/history/").status_code == 404
     )
-    bad = client_for(scene.manager).get(f"/review/documents/{scene.document.pk}/history/", {"since": "soon"})
+    bad = page_client(scene.manager).get(f"/review/documents/{scene.document.pk}/history/", {"since": "soon"})
     assert (bad.status_code, bad.content.decode()) == (400, "Since must be a date like 2026-12-31.")
 
 
 def test_manager_assignment_page(scene):
     url = f"/review/projects/{scene.project.pk}/assignments/"
-    assert client_for(scene.reviewer).get(url).status_code == 403
-    assert client_for(scene.outsider).get(url).status_code == 404
-    assert "ann1" in client_for(scene.manager).get(url).content.decode()
+    assert page_client(scene.reviewer).get(url).status_code == 403
+    assert page_client(scene.outsider).get(url).status_code == 404
+    assert "ann1" in page_client(scene.manager).get(url).content.decode()
     from tests.factories import DocumentFactory
 
     DocumentFactory(project=scene.project)
-    client_for(scene.manager).post(
+    page_client(scene.manager).post(
         f"/review/projects/{scene.project.pk}/assign/",
         {"mode": "bulk", "annotators": [scene.ann1.pk, scene.ann2.pk], "overlap": 2},
     )
@@ -138,7 +132,7 @@ def test_relation_differences_on_the_page(scene):
     only = RelationFactory(
         source=hedge, target=Annotation.objects.get(annotator=scene.ann2, start=0), type="qualifies"
     )
-    html = client_for(scene.reviewer).get(f"/review/documents/{scene.document.pk}/").content.decode()
+    html = page_client(scene.reviewer).get(f"/review/documents/{scene.document.pk}/").content.decode()
 
     def item(relation):
         return html.split(f'<li data-relation="{relation.pk}">', 1)[1].split("</li>", 1)[0]
@@ -155,7 +149,7 @@ def test_relation_correct_from_the_page(scene):
     source = Annotation.objects.get(annotator=scene.ann1, start=15)
     target = Annotation.objects.get(annotator=scene.ann1, start=0)
     rel = RelationFactory(source=source, target=target, type="supports")
-    client = client_for(scene.reviewer)
+    client = page_client(scene.reviewer)
     response = client.post(f"/review/relations/{rel.pk}/correct/", {"type": "supports"}, follow=True)
     assert "The relation already is supports; to keep it, accept it." in response.content.decode()
     client.post(f"/review/relations/{rel.pk}/correct/", {"type": "attacks", "reason": "It argues against."})
@@ -174,7 +168,7 @@ def test_queue_filters_on_the_page(scene):
     outlet = SourceFactory(name="Daily Example")
     other = DocumentFactory(project=scene.project, title="Only claims here", source=outlet)
     submitted(other, scene.ann1, [(0, 4, "CLAIM")])
-    client = client_for(scene.reviewer)
+    client = page_client(scene.reviewer)
     hedge = scene.project.labels.get(code="HEDGE")
 
     def titles(**params):
@@ -198,7 +192,7 @@ def test_span_history_page_names_spans_people_and_speakers(scene):
     evidence = Annotation.objects.get(annotator=scene.ann1, start=15)
     claim = Annotation.objects.get(annotator=scene.ann1, start=0)
     RelationFactory(source=evidence, target=claim, type="supports")
-    html = client_for(scene.reviewer).get(f"/review/annotations/{evidence.pk}/history/").content.decode()
+    html = page_client(scene.reviewer).get(f"/review/annotations/{evidence.pk}/history/").content.decode()
     assert '<h1 class="span-history-title">History of EVIDENCE “the mat”</h1>' in html
     assert "<td>EVIDENCE “the mat” supports CLAIM “The cat sat”</td>" in html
     assert "<b>target</b>: CLAIM “The cat sat”" in html

@@ -7,6 +7,7 @@ from django.utils import timezone
 from annotator.projects.models import Role
 from annotator.reviews.models import AssignmentState
 from annotator.sources.models import Author
+from tests.clients import page_client
 from tests.factories import (
     AnnotationFactory,
     AssignmentFactory,
@@ -17,12 +18,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_pages_need_login():
@@ -47,7 +42,7 @@ def test_project_list_shows_role_and_counts_only_for_member_projects():
     DocumentFactory(project=mine)
     DocumentFactory(project=mine)
     ProjectFactory(name="Hidden project")
-    response = client_for(user).get("/")
+    response = page_client(user).get("/")
     projects = list(response.context["projects"])
     assert [(p.name, p.role, p.document_count, p.done_count) for p in projects] == [
         ("Elections 2026", "reviewer", 2, 0)
@@ -72,7 +67,7 @@ def test_project_page_lists_documents_with_outlet_authors_length_and_progress():
     AnnotationFactory(document=doc, annotator=annotator, start=0, end=3)
     AnnotationFactory(document=doc, annotator=annotator, start=4, end=7)
 
-    response = client_for(annotator).get(f"/projects/{project.pk}/")
+    response = page_client(annotator).get(f"/projects/{project.pk}/")
     rows = response.context["rows"]
     assert [r["document"].title for r in rows] == ["Budget row", "No metadata"]
     first = rows[0]
@@ -89,7 +84,7 @@ def test_project_page_lists_documents_with_outlet_authors_length_and_progress():
     assert '<span class="unknown">unknown</span>' in html  # the bare document's outlet and authors
     assert bare.pk in [r["document"].pk for r in rows]
 
-    reviewer_rows = client_for(reviewer).get(f"/projects/{project.pk}/").context["rows"]
+    reviewer_rows = page_client(reviewer).get(f"/projects/{project.pk}/").context["rows"]
     assert [p["username"] for p in reviewer_rows[0]["progress"]] == ["ann", "zed"]
 
 
@@ -106,7 +101,7 @@ def test_project_page_search_and_filters():
     AssignmentFactory(
         document=b, annotator=user, state=AssignmentState.SUBMITTED, submitted_at=timezone.now()
     )
-    client = client_for(user)
+    client = page_client(user)
 
     def titles(query):
         return [r["document"].title for r in client.get(f"/projects/{project.pk}/{query}").context["rows"]]
@@ -125,7 +120,7 @@ def test_project_and_document_pages_are_404_for_non_members():
     project = ProjectFactory()
     document = DocumentFactory(project=project)
     outsider = member(ProjectFactory(), Role.MANAGER)
-    client = client_for(outsider)
+    client = page_client(outsider)
     assert client.get(f"/projects/{project.pk}/").status_code == 404
     assert client.get(f"/documents/{document.pk}/").status_code == 404
     assert client.get("/documents/999999/").status_code == 404
@@ -136,7 +131,7 @@ def test_workspace_shell_escapes_title_and_sets_csrf_cookie():
     project = ProjectFactory()
     document = DocumentFactory(project=project, title="<script>alert(1)</script>")
     user = member(project, Role.ANNOTATOR)
-    response = client_for(user).get(f"/documents/{document.pk}/")
+    response = page_client(user).get(f"/documents/{document.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
@@ -154,7 +149,7 @@ def test_project_page_query_count_does_not_grow_with_documents(django_assert_max
         doc = DocumentFactory(project=project, source=SourceFactory())
         doc.authors.set([Author.objects.create(name=f"Writer {i}")])
         AssignmentFactory(document=doc, annotator=annotator)
-    client = client_for(reviewer)
+    client = page_client(reviewer)
     with django_assert_max_num_queries(11):  # + lowest agreement, + recent jobs
         response = client.get(f"/projects/{project.pk}/")
     assert len(response.context["rows"]) == 12
@@ -167,7 +162,7 @@ def test_superuser_sees_every_project_as_manager():
     ProjectFactory(name="A")
     ProjectFactory(name="B")
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
-    projects = client_for(admin).get("/").context["projects"]
+    projects = page_client(admin).get("/").context["projects"]
     assert [(p.name, p.role) for p in projects] == [("A", "manager"), ("B", "manager")]
 
 
@@ -185,13 +180,13 @@ def test_project_page_lists_lowest_agreement_documents_for_reviewers_only():
         project=project, document=high, annotators=2, alpha=0.875, exact_f1=1.0, overlap_f1=1.0
     )
 
-    page = client_for(member(project, Role.REVIEWER)).get(f"/projects/{project.pk}/").content.decode()
+    page = page_client(member(project, Role.REVIEWER)).get(f"/projects/{project.pk}/").content.decode()
     section = page[page.index("Lowest agreement") :]
     assert section.index("Contested piece") < section.index("Agreed piece")
     assert "0.125" in section
 
     annotator_page = (
-        client_for(member(project, Role.ANNOTATOR)).get(f"/projects/{project.pk}/").content.decode()
+        page_client(member(project, Role.ANNOTATOR)).get(f"/projects/{project.pk}/").content.decode()
     )
     assert "Lowest agreement" not in annotator_page
 
@@ -206,7 +201,7 @@ def test_reviewers_and_managers_land_on_the_layer_they_need():
     annotator = member(project, Role.ANNOTATOR)
     AssignmentFactory(document=waiting, annotator=annotator, state="submitted", submitted_at=timezone.now())
     for user in (reviewer, manager):
-        client = client_for(user)
+        client = page_client(user)
         assert (
             client.get(f"/documents/{waiting.pk}/").headers["Location"] == f"/review/documents/{waiting.pk}/"
         )
@@ -215,9 +210,9 @@ def test_reviewers_and_managers_land_on_the_layer_they_need():
         )
         mine = client.get(f"/documents/{fresh.pk}/?annotator={user.pk}&layer=annotator")
         assert mine.status_code == 200
-    assert client_for(annotator).get(f"/documents/{waiting.pk}/").status_code == 200
+    assert page_client(annotator).get(f"/documents/{waiting.pk}/").status_code == 200
     AssignmentFactory(document=fresh, annotator=reviewer)  # the reviewer chose to annotate it
-    assert client_for(reviewer).get(f"/documents/{fresh.pk}/").status_code == 200
+    assert page_client(reviewer).get(f"/documents/{fresh.pk}/").status_code == 200
 
 
 def test_managers_correct_document_details_with_history():
@@ -228,9 +223,9 @@ def test_managers_correct_document_details_with_history():
     document = DocumentFactory(project=project, title="")
     manager, reviewer = member(project, Role.MANAGER, username="boss"), member(project, Role.REVIEWER)
     url = f"/documents/{document.pk}/details/"
-    assert client_for(reviewer).get(url).status_code == 403
-    assert client_for(member(ProjectFactory(), Role.MANAGER)).get(url).status_code == 404
-    client = client_for(manager)
+    assert page_client(reviewer).get(url).status_code == 403
+    assert page_client(member(ProjectFactory(), Role.MANAGER)).get(url).status_code == 404
+    client = page_client(manager)
     bad = client.post(
         url, {"title": "X", "published_on": "31/12/2026", "authors": "", "outlet": "", "url": ""}
     )
