@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from annotator.projects.kinds import CLAIM, kind_role, kinds_counted_as, kinds_sql
+
 # Midpoint, rounded, of the gap measured on the seeds between the weakest restatement (000/003,
 # 0.219) and the strongest other pair of one polarity across documents (0.156): docs/propositions.md.
 THRESHOLD = 0.19
@@ -140,7 +142,7 @@ WITH claims AS (
   SELECT a.id, a.document_id, a.quote, pl.proposition_id,
          propositions_lexemes(a.quote) AS lx, propositions_negated(a.quote) AS negated
   FROM annotations_annotation a
-  JOIN projects_label lb ON lb.id = a.label_id AND lb.kind = 'claim'
+  JOIN projects_label lb ON lb.id = a.label_id AND lb.kind IN {kinds_sql(CLAIM)}
   LEFT JOIN propositions_propositionlink pl ON pl.annotation_id = a.id AND pl.status <> 'rejected'
   WHERE a.project_id = %(project)s AND a.layer = %(layer)s
     AND (%(layer)s = 'gold' OR a.annotator_id = %(annotator)s) AND a.status <> 'rejected'
@@ -155,7 +157,7 @@ pairs AS (
     ON to_tsvector('english', y.quote) @@ q.tq AND y.project_id = %(project)s AND y.id > x.id
    AND y.document_id <> x.document_id AND y.layer = %(layer)s
    AND (%(layer)s = 'gold' OR y.annotator_id = %(annotator)s) AND y.status <> 'rejected'
-  JOIN projects_label ly ON ly.id = y.label_id AND ly.kind = 'claim'
+  JOIN projects_label ly ON ly.id = y.label_id AND ly.kind IN {kinds_sql(CLAIM)}
   CROSS JOIN LATERAL (SELECT propositions_lexemes(y.quote) AS lx) v
   LEFT JOIN propositions_propositionlink yl ON yl.annotation_id = y.id AND yl.status <> 'rejected'
   WHERE (x.proposition_id IS NULL OR yl.proposition_id IS NULL OR x.proposition_id <> yl.proposition_id)
@@ -180,9 +182,12 @@ def _run(sql: str, params: dict, *, text: str | None = None) -> list[tuple]:
 
 def span_candidates(
     *, project_id: int, text: str, document_id: int, layer: str, annotator_id: int,
-    kinds=("claim",), threshold: float = THRESHOLD, limit: int = LIMIT,
+    kinds=None, threshold: float = THRESHOLD, limit: int = LIMIT,
 ) -> list[dict]:  # fmt: skip
-    """Spans (claims by default) of other documents in the same reading whose wording restates ``text``."""
+    """Spans of other documents in the same reading whose wording restates ``text``, of ``kinds``
+    and every kind that counts as the same (projects/kinds.py; None: all that count as claims)."""
+    roles = {kind_role(kind) for kind in kinds} - {None} if kinds else {CLAIM}
+    kinds = sorted(kinds_counted_as(*roles) | set(kinds or ()))
     rows = _run(
         SPAN_CANDIDATES,
         text=text,

@@ -69,4 +69,5 @@ def test_the_workspace_page_carries_the_kinds_as_data():
         "starts": ["qualifies", "attributed_to"],
         "ends": [],
         "aif_proposition": True,
+        "states": False,
     }

@@ -6,8 +6,7 @@
 // through /api/v1/proposition-links/; undo is on the project's Propositions page.
 
 import { Api } from "../annotator/js/api.js";
-
-const STATING = new Set(["claim", "evidence"]);
+import { statesPropositions } from "../annotator/js/kinds.js";
 
 class PropositionPanel {
   constructor(ws, card) {
@@ -28,7 +27,7 @@ class PropositionPanel {
     const span = cid == null ? null : this.ws.store.spans.get(cid);
     if (!span) return null;
     const label = this.ws.labelById.get(span.label);
-    return label && STATING.has(label.kind) ? span : null;
+    return label && statesPropositions(label.kind) ? span : null;
   }
 
   hint(text) {
