@@ -78,7 +78,7 @@ def kinds_ending(relation_type: str) -> set[str]:
 
 def kinds_counted_as(*roles: str) -> set[str]:
     """The kinds whose spans count as one of ``roles`` (claim, evidence, opinion, hedge) in the figures."""
-    return {kind.code for kind in KINDS if kind.counts_as is not None and kind.counts_as in roles}
+    return {kind.code for kind in KINDS if kind.counts_as in roles}
 
 
 def kind_role(code: str) -> str | None:
@@ -92,7 +92,7 @@ def kinds_sql(*roles: str) -> str:
 
     Rendered, not a parameter: the statements are module constants (prepared once), and
     the codes are this module's constants, checked above to be plain words."""
-    codes = [kind.code for kind in KINDS if kind.counts_as is not None and kind.counts_as in roles]
+    codes = [kind.code for kind in KINDS if kind.code in kinds_counted_as(*roles)]
     assert codes, roles  # noqa: S101 - an empty IN () is an SQL error, an unknown role a bug
     return "(" + ", ".join(f"'{code}'" for code in codes) + ")"
 
@@ -104,7 +104,8 @@ def role_sql(column: str) -> str:
 
 
 # PostgreSQL's own copy of role_sql for functions and triggers (credibility_link_flags,
-# the propositions triggers). A plain SQL expression, so the planner inlines it.
+# the propositions triggers). A plain SQL expression, so the planner inlines it; IMMUTABLE
+# between two migrates only, so never put it in an index or a stored column.
 KIND_ROLE_FUNCTION = """CREATE OR REPLACE FUNCTION assay_kind_role(kind text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT {expression} $$"""
 

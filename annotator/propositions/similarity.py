@@ -17,7 +17,7 @@ restatements; it never joins a repeats group nor is offered as the same proposit
 Finding them among 100,000 claims without scoring 100,000 rows: the looked-for text's *rare*
 lexemes (propositions_rare_lexemes(), migration 0002) each probe the full-text GIN index on quotes;
 the POOL spans sharing the most rare lexemes are then scored (tests/bench/bench_propositions.py).
-Every statement is static SQL with parameters.
+Every statement is static SQL with parameters (the kinds it names are rendered from projects/kinds.py).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from annotator.projects.kinds import KINDS, ROLES, kinds_data, kinds_sql, role_sql
+from annotator.projects.kinds import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 KIND = r"(?:claim|evidence|opinion|hedge|other)"
@@ -88,17 +88,6 @@ def test_no_module_names_a_kind_outside_the_registry():
     assert python + script + templates == []
 
 
-def test_sql_fragments_are_rendered_from_the_registry():
-    assert kinds_sql("claim") == "('claim')"
-    assert kinds_sql(*ROLES) == "('claim', 'evidence', 'opinion', 'hedge')"
-    assert role_sql("l.kind") == (
-        "(CASE l.kind WHEN 'claim' THEN 'claim' WHEN 'evidence' THEN 'evidence'"
-        " WHEN 'opinion' THEN 'opinion' WHEN 'hedge' THEN 'hedge' END)"
-    )
-    with pytest.raises(AssertionError):
-        kinds_sql("thesis")  # no kind counts as it: an empty IN () would be an SQL error
-
-
 @pytest.mark.django_db
 def test_the_database_function_is_the_registry():
     """assay_kind_role, which the link-flag functions and the propositions triggers call, is
@@ -112,13 +101,3 @@ def test_the_database_function_is_the_registry():
             [r"\mkind (=|IS DISTINCT FROM) '(claim|evidence|opinion|hedge)'"],
         )
         assert cursor.fetchall() == []  # no function or trigger tests a kind itself
-
-
-def test_the_browser_gets_what_each_kind_states():
-    assert [(k["code"], k["states"]) for k in kinds_data()] == [
-        ("claim", True),
-        ("evidence", True),
-        ("opinion", False),
-        ("hedge", False),
-        ("other", False),
-    ]
