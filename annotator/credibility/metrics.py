@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from annotator.credibility import sql_documents
+from annotator.credibility import sql_documents, sql_rollup
 from annotator.credibility.models import LayerUsed
 from annotator.credibility.registry import METRICS, figures_of
 from annotator.projects.models import Project, ScoreLayer
@@ -167,7 +167,7 @@ def documents_count(*, project: Project, document_ids: set[int] | None = None) -
 def documents_uncounted(*, project: Project, targets: Targets) -> set[int]:
     """Documents of the targeted outlets and authors that have no counts yet."""
     with _atomic(), connection.cursor() as cursor:
-        cursor.execute(sql_documents.UNCOUNTED, sql_params(project=project, targets=targets))
+        cursor.execute(sql_rollup.UNCOUNTED, sql_params(project=project, targets=targets))
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -176,8 +176,8 @@ def source_counts(*, project: Project, targets: Targets) -> list[dict]:
     if not targets:
         return []
     with _atomic(), connection.cursor() as cursor:
-        cursor.execute(sql_documents.ROLLUP, sql_params(project=project, targets=targets))
-        rows = [dict(zip(sql_documents.ROLLUP_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
+        cursor.execute(sql_rollup.ROLLUP, sql_params(project=project, targets=targets))
+        rows = [dict(zip(sql_rollup.ROLLUP_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
     limits = {"min_documents": project.score_min_documents, "min_claims": project.score_min_claims}
     return [with_derived(row, **limits) for row in rows]
 

@@ -1,6 +1,6 @@
 """The one definition of every count and metric of source scores.
 
-The SQL (sql_documents.ROLLUP), the derived figures (figures_of), the API,
+The SQL (sql_rollup.ROLLUP), the derived figures (figures_of), the API,
 the CSV, the dashboard table and the charts all read METRICS; adding a metric
 is one ``Metric`` here (over counts that exist) plus its test. The formulas
 and rules are explained for readers in docs/credibility.md.

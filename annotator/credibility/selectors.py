@@ -27,6 +27,7 @@ from annotator.credibility.models import (
     SourceScoreSnapshot,
 )
 from annotator.credibility.registry import moments_sum, sort_keys
+from annotator.projects.kinds import ROLES
 from annotator.projects.models import Project, Role
 from annotator.projects.selectors import projects_for_user, role_at_least
 
@@ -183,7 +184,7 @@ def score_get(*, user, project_id: int, kind: str, entity_id: int) -> SourceScor
     return SourceScore.objects.filter(project_id=project_id, kind=kind, entity_id=entity_id).first()
 
 
-SPAN_KINDS = {"claim", "evidence", "opinion", "hedge"}
+SPAN_KINDS = set(ROLES)  # the drill-down filters spans by what they count as (projects/kinds.py)
 
 
 def spans_all_layers_visible(role: str) -> bool:

@@ -8,13 +8,16 @@ The fragments decide, per document, which layers count (``tiers``,
 ``readings``: the fallback chain in docs/credibility.md, "What one document contributes") and who
 each span is attributed to (``attr``); what points at each span is kept on the
 span rows (``is_supported``, ``is_attacked``, ``is_qualified``: migration credibility 0004).
-sql_documents.py builds the two-level metric aggregation from them; the
+sql_documents.py and sql_rollup.py build the two-level metric aggregation from them; the
 drill-down queries below list the spans and documents behind a figure.
 
 Parameters: project (id), use_gold, use_approved, everything (all the
 project's documents) or the target ids outlets / authors / speakers
-(0 = unknown outlet / author).
+(0 = unknown outlet / author). Label kinds are never named here: the kinds
+registry (projects/kinds.py) renders which kinds count, and as what (``role``).
 """
+
+from annotator.projects.kinds import ROLES, kinds_sql, role_sql
 
 _DOCS = """docs AS (
   SELECT d.id, d.word_count, d.source_id
@@ -80,7 +83,8 @@ _COMMON = (
 
 # Scored spans: in a counted reading, not rejected. Gold and annotator layers are
 # joined separately so each join is a plain equality the planner estimates well.
-_SCORED = """(
+_SCORED = (
+    """(
   SELECT a.id, a.document_id, 0::bigint AS reader, a.label_id, a.subtype_id, a.start, a."end", a.quote,
     a.is_supported, a.is_attacked, a.is_qualified
   FROM annotations_annotation a
@@ -94,38 +98,20 @@ _SCORED = """(
   WHERE a.project_id = %(project)s AND a.layer = 'annotator' AND a.status <> 'rejected'
 ) a
   JOIN projects_label l ON l.id = a.label_id
-  WHERE l.kind IN ('claim', 'evidence', 'opinion', 'hedge')"""
+  WHERE l.kind IN """  # noqa: S608 - the kinds that count, rendered by the registry
+    + kinds_sql(*ROLES)
+)
 
 _FLAGS = "a.is_supported AS supported, a.is_attacked AS attacked, a.is_qualified AS qualified"
-
-METRIC_COLUMNS = [
-    "kind",
-    "entity_id",
-    "entity_name",
-    "documents",
-    "scored_documents",
-    "docs_gold",
-    "docs_approved",
-    "docs_submitted",
-    "readings",
-    "words",
-    "claims",
-    "evidence",
-    "opinions",
-    "hedges",
-    "supported_claims",
-    "attacked_claims",
-    "contested_claims",
-    "qualified_claims",
-    "evidence_subtypes",
-]
 
 # The same scored spans, one row each, for drill-down (only a source's documents are in play).
 _FLAGGED = (
     _COMMON  # noqa: S608
     + """,
 flagged AS (
-  SELECT a.id, a.document_id, a.reader, l.kind, a.start, a."end", a.quote, """
+  SELECT a.id, a.document_id, a.reader, """
+    + role_sql("l.kind")
+    + """ AS role, a.start, a."end", a.quote, """
     + _FLAGS
     + """
   FROM """
@@ -134,20 +120,20 @@ flagged AS (
 )"""
 )
 
-# Extra parameters: kind, entity_id, span_kind ('claim', ... or '' for all), unsupported_only, limit,
+# Extra parameters: kind, entity_id, span_kind (a role: 'claim', ... or '' for all), unsupported_only, limit,
 # reader (an annotator's user id: only that annotator's own layer; NULL: every counted layer).
 DRILL_SPANS = (
     _FLAGGED  # noqa: S608
     + """
-SELECT f.id, f.document_id, f.reader, f.kind, f.start, f."end", f.quote,
+SELECT f.id, f.document_id, f.reader, f.role, f.start, f."end", f.quote,
   f.supported, f.attacked, f.qualified, t.tier,
   COALESCE(NULLIF(d.title, ''), 'Untitled document #' || d.id) AS title
 FROM flagged f
 JOIN tiers t ON t.document_id = f.document_id
 JOIN documents_document d ON d.id = f.document_id
-WHERE (%(span_kind)s = '' OR f.kind = %(span_kind)s)
+WHERE (%(span_kind)s = '' OR f.role = %(span_kind)s)
   AND (%(reader)s::bigint IS NULL OR f.reader = %(reader)s::bigint)
-  AND (NOT %(unsupported_only)s OR (f.kind = 'claim' AND NOT f.supported))
+  AND (NOT %(unsupported_only)s OR (f.role = 'claim' AND NOT f.supported))
   AND (%(kind)s <> 'speaker' OR EXISTS (
     SELECT 1 FROM attr a WHERE a.span_id = f.id AND a.speaker_id = %(entity_id)s))
   AND (%(kind)s <> 'outlet' OR COALESCE(d.source_id, 0) = %(entity_id)s)
@@ -166,12 +152,12 @@ DRILL_DOCUMENTS = (
     + """,
 per_doc AS (
   SELECT f.document_id,
-    count(*) FILTER (WHERE f.kind = 'claim') AS claims,
-    count(*) FILTER (WHERE f.kind = 'evidence') AS evidence,
-    count(*) FILTER (WHERE f.kind = 'opinion') AS opinions,
-    count(*) FILTER (WHERE f.kind = 'hedge') AS hedges,
-    count(*) FILTER (WHERE f.kind = 'claim' AND f.supported) AS supported_claims,
-    count(*) FILTER (WHERE f.kind = 'claim' AND f.qualified) AS qualified_claims
+    count(*) FILTER (WHERE f.role = 'claim') AS claims,
+    count(*) FILTER (WHERE f.role = 'evidence') AS evidence,
+    count(*) FILTER (WHERE f.role = 'opinion') AS opinions,
+    count(*) FILTER (WHERE f.role = 'hedge') AS hedges,
+    count(*) FILTER (WHERE f.role = 'claim' AND f.supported) AS supported_claims,
+    count(*) FILTER (WHERE f.role = 'claim' AND f.qualified) AS qualified_claims
   FROM flagged f
   WHERE %(kind)s <> 'speaker' OR EXISTS (
     SELECT 1 FROM attr a WHERE a.span_id = f.id AND a.speaker_id = %(entity_id)s)

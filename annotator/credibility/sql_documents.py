@@ -1,6 +1,7 @@
-"""Two-level aggregation in SQL: count each document, then sum documents per source.
+"""Level 1 of the two-level aggregation in SQL: count each document (sql_rollup.py sums
+documents per source).
 
-Level 1: for a set of documents (or all of a project's), GROUP_SPANS counts
+For a set of documents (or all of a project's), GROUP_SPANS counts
 their spans in one pass over an index, and GROUP_ATTRIBUTED their attributed
 spans, into groups (temporary tables); REFRESH_DOCUMENTS and
 REFRESH_SPEAKERS sum the groups of the counted readings into one
@@ -8,18 +9,19 @@ DocumentCounts row per document and one SpeakerCounts row per (document,
 quoted speaker). For a few documents, SMALL_REFRESH_DOCUMENTS and
 SMALL_REFRESH_SPEAKERS are the same two statements with the intermediate
 results as their own CTEs.
-Level 2 (ROLLUP): a source's figures are sums over its documents' rows.
+Level 2 (sql_rollup.ROLLUP): a source's figures are sums over its documents' rows.
 A change recounts its own document and re-sums its sources: the work is the
 size of one document plus the number of the sources' documents, not of
 their spans. A full recompute refreshes every document, then rolls up all.
 
-Parameters: project, use_gold, use_approved, everything, documents (ids) for
-level 1; project, everything, outlets / authors / speakers for ROLLUP.
-Statements are constants built from constants (hence the S608 noqa).
+Parameters: project, use_gold, use_approved, everything, documents (ids).
+Statements are constants built from constants (hence the S608 noqa); which label kinds
+count, and as what, comes from the kinds registry (projects/kinds.py).
 """
 
-from annotator.credibility.registry import HEDGE_FAMILIES, METRICS, REPORTED_COUNTS, SPAN_COUNTS, UNIT_COUNTS
+from annotator.credibility.registry import HEDGE_FAMILIES, REPORTED_COUNTS, SPAN_COUNTS, UNIT_COUNTS
 from annotator.credibility.sql import _READINGS, _TIERS
+from annotator.projects.kinds import CLAIM, EVIDENCE, HEDGE, ROLES, kinds_sql, role_sql
 
 _DOCS = """docs AS (
   SELECT d.id, d.word_count, d.source_id FROM documents_document d
@@ -107,7 +109,9 @@ _SPEAKER_GROUPS_SELECT = (
     + """ self_supported AS (
   SELECT DISTINCT c.id, sp.speaker_id
   FROM annotations_annotation e
-  JOIN projects_label el ON el.id = e.label_id AND el.kind = 'evidence'
+  JOIN projects_label el ON el.id = e.label_id AND el.kind IN """
+    + kinds_sql(EVIDENCE)
+    + """
   JOIN annotations_relation r ON r.source_id = e.id AND r.type = 'supports' AND r.status <> 'rejected'
   JOIN annotations_annotation c ON c.id = r.target_id AND c.is_supported AND c.status <> 'rejected'
     AND c.speakers IS NOT NULL
@@ -119,7 +123,11 @@ _SPEAKER_GROUPS_SELECT = (
       SELECT 1 FROM annotations_relation r2
       JOIN annotations_annotation e2 ON e2.id = r2.source_id AND e2.status <> 'rejected'
       JOIN projects_label l2 ON l2.id = e2.label_id
-        AND (l2.kind = 'evidence' OR (l2.kind = 'claim' AND e2.is_supported))
+        AND (l2.kind IN """
+    + kinds_sql(EVIDENCE)
+    + " OR (l2.kind IN "
+    + kinds_sql(CLAIM)
+    + """ AND e2.is_supported))
       WHERE r2.target_id = c.id AND r2.type = 'supports' AND r2.status <> 'rejected'
         AND NOT sp.speaker_id = ANY(COALESCE(e2.speakers, '{}'::bigint[])))
 )
@@ -149,30 +157,32 @@ def _family(column: str) -> str:
 
 
 def _scored(table: str, *, name: str = "scored", where: str = "true") -> str:
-    """Groups in a counted reading, with their label's kind and hedge family; other kinds are not scored.
+    """Groups in a counted reading, with what their label's kind counts as (``role``) and their
+    hedge family; kinds that count as nothing are not scored.
 
     Not materialised: each reader (the per-document sums, the subtypes) joins the groups
     itself, which costs less than writing out and rescanning 80,000 wide rows (a third of
     the refresh at 1,000,000 spans)."""
     return f"""
 {name} AS NOT MATERIALIZED (
-  SELECT g.*, l.kind, CASE WHEN l.kind = 'hedge' THEN {_family("st.code")} END AS family FROM {table} g
+  SELECT g.*, {role_sql("l.kind")} AS role,
+    CASE WHEN l.kind IN {kinds_sql(HEDGE)} THEN {_family("st.code")} END AS family FROM {table} g
   JOIN credibility_readings r ON r.document_id = g.document_id AND r.layer = g.layer AND r.reader = g.reader
   JOIN projects_label l ON l.id = g.label_id
   LEFT JOIN projects_labelsubtype st ON st.id = g.subtype_id
-  WHERE l.kind IN ('claim', 'evidence', 'opinion', 'hedge') AND {where}
+  WHERE l.kind IN {kinds_sql(*ROLES)} AND {where}
 )"""  # noqa: S608
 
 
 _KIND_SUMS = """
-    COALESCE(sum(spans) FILTER (WHERE kind = 'claim'), 0)::int AS claims,
-    COALESCE(sum(spans) FILTER (WHERE kind = 'evidence'), 0)::int AS evidence,
-    COALESCE(sum(spans) FILTER (WHERE kind = 'opinion'), 0)::int AS opinions,
-    COALESCE(sum(spans) FILTER (WHERE kind = 'hedge'), 0)::int AS hedges,
-    COALESCE(sum(supported) FILTER (WHERE kind = 'claim'), 0)::int AS supported_claims,
-    COALESCE(sum(attacked) FILTER (WHERE kind = 'claim'), 0)::int AS attacked_claims,
-    COALESCE(sum(contested) FILTER (WHERE kind = 'claim'), 0)::int AS contested_claims,
-    COALESCE(sum(qualified) FILTER (WHERE kind = 'claim'), 0)::int AS qualified_claims,""" + ",".join(
+    COALESCE(sum(spans) FILTER (WHERE role = 'claim'), 0)::int AS claims,
+    COALESCE(sum(spans) FILTER (WHERE role = 'evidence'), 0)::int AS evidence,
+    COALESCE(sum(spans) FILTER (WHERE role = 'opinion'), 0)::int AS opinions,
+    COALESCE(sum(spans) FILTER (WHERE role = 'hedge'), 0)::int AS hedges,
+    COALESCE(sum(supported) FILTER (WHERE role = 'claim'), 0)::int AS supported_claims,
+    COALESCE(sum(attacked) FILTER (WHERE role = 'claim'), 0)::int AS attacked_claims,
+    COALESCE(sum(contested) FILTER (WHERE role = 'claim'), 0)::int AS contested_claims,
+    COALESCE(sum(qualified) FILTER (WHERE role = 'claim'), 0)::int AS qualified_claims,""" + ",".join(
     f"\n    COALESCE(sum(spans) FILTER (WHERE family = '{name}'), 0)::int AS {name}"
     for name in HEDGE_FAMILIES
 )
@@ -185,23 +195,23 @@ subtypes AS (
   SELECT {keys}, jsonb_object_agg(code, n) AS subtypes FROM (
     SELECT {", ".join(f"s.{k}" for k in keys.split(", "))}, COALESCE(st.code, 'unspecified') AS code, sum({spans})::int AS n
     FROM scored s LEFT JOIN projects_labelsubtype st ON st.id = s.subtype_id
-    WHERE s.kind = 'evidence' GROUP BY {keys}, COALESCE(st.code, 'unspecified')
+    WHERE s.role = 'evidence' GROUP BY {keys}, COALESCE(st.code, 'unspecified')
   ) per_code GROUP BY {keys}
 )"""  # noqa: S608
 
 
-# The writer's own counts and, beside them, the reported spans by kind (the
+# The writer's own counts and, beside them, the reported spans by role (the
 # ``reported`` column of the span groups). Evidence subtypes count both.
-_REPORTED_KINDS = {
+_REPORTED_ROLES = {
     "reported_claims": "claim",
     "reported_evidence": "evidence",
     "reported_opinions": "opinion",
     "reported_hedges": "hedge",
 }
-assert list(_REPORTED_KINDS) == REPORTED_COUNTS  # noqa: S101 - constants
+assert list(_REPORTED_ROLES) == REPORTED_COUNTS  # noqa: S101 - constants
 _REPORTED_SUMS = ",".join(
-    f"\n    COALESCE(sum(reported) FILTER (WHERE kind = '{kind}'), 0)::int AS {name}"
-    for name, kind in _REPORTED_KINDS.items()
+    f"\n    COALESCE(sum(reported) FILTER (WHERE role = '{role}'), 0)::int AS {name}"
+    for name, role in _REPORTED_ROLES.items()
 )
 
 REFRESH_DOCUMENTS = (
@@ -307,168 +317,3 @@ SMALL_REFRESH_DOCUMENTS = _with_intermediates(
 SMALL_REFRESH_SPEAKERS = _with_intermediates(
     REFRESH_SPEAKERS, ("credibility_speaker_groups", _SPEAKER_GROUPS_SELECT)
 )
-
-
-# The documents of the targeted sources, one branch per kind of target so each is an
-# index lookup (a COALESCE over the column would scan every document of the project).
-# With everything=true every branch is the whole project.
-_TARGET_DOCS = """
-  SELECT 'outlet'::text AS kind, COALESCE(d.source_id, 0) AS entity_id, d.id AS document_id
-  FROM documents_document d
-  WHERE d.project_id = %(project)s AND (%(everything)s OR d.source_id = ANY(%(outlets)s::bigint[])
-    OR (d.source_id IS NULL AND 0 = ANY(%(outlets)s::bigint[])))
-  UNION ALL
-  SELECT 'author', da.author_id, d.id
-  FROM documents_document_authors da JOIN documents_document d ON d.id = da.document_id
-  WHERE d.project_id = %(project)s AND (%(everything)s OR da.author_id = ANY(%(authors)s::bigint[]))
-  UNION ALL
-  SELECT 'author', 0, d.id
-  FROM documents_document d
-  WHERE d.project_id = %(project)s AND (%(everything)s OR 0 = ANY(%(authors)s::bigint[]))
-    AND NOT EXISTS (SELECT 1 FROM documents_document_authors da WHERE da.document_id = d.id)"""
-
-# Documents of the targeted sources (speakers: where they are quoted) never counted.
-UNCOUNTED = (
-    "WITH targeted AS ("  # noqa: S608
-    + _TARGET_DOCS
-    + """
-  UNION ALL
-  SELECT 'speaker', ar.speaker_id, ar.document_id
-  FROM annotations_relation ar
-  WHERE ar.project_id = %(project)s AND ar.type = 'attributed_to'
-    AND (%(everything)s OR ar.speaker_id = ANY(%(speakers)s::bigint[]))
-)
-SELECT t.document_id FROM (SELECT DISTINCT document_id FROM targeted) t
-WHERE NOT EXISTS (SELECT 1 FROM credibility_documentcounts c WHERE c.document_id = t.document_id)
-"""
-)
-
-# Level 2. Each scored document is one unit: its counts divided by its readings
-# (the gold layer is one reading, else the mean of its readers' counts). A
-# source's counts are the sums of its units; each metric of the registry gets
-# the five sums its clustered interval needs (intervals.Moments), over the
-# documents that contribute to it (x > 0). Unscored documents (no reading) are
-# listed in ``documents`` only.
-_WORDS = "COALESCE(d.body_word_count, d.word_count)"  # body words: boilerplate regions excluded
-_UNIT_VALUES = ", ".join(f"c.{c}::float8 / NULLIF(c.readings, 0) AS {c}" for c in UNIT_COUNTS)
-_SPEAKER_VALUES = ", ".join(
-    [f"s.{c}::float8 / NULLIF(c.readings, 0) AS {c}" for c in SPAN_COUNTS]
-    + [f"0::float8 AS {c}" for c in REPORTED_COUNTS]
-)
-
-
-def _moments() -> str:
-    # Only n needs the x > 0 filter: x ≥ 0, so zero rows add nothing to Σx and Σx², and
-    # y is 0 wherever x is, except a rate's (hedges in a document whose body words are
-    # all boilerplate), so y's sums are filtered for rates only. Unfiltered sums are
-    # the same aggregates as the count columns', which PostgreSQL computes once.
-    parts = []
-    for metric in METRICS:
-        e = metric.moments_sql("u")
-        x, y, name = e["x"], e["y"], metric.name
-        only = f" FILTER (WHERE {x} > 0)" if metric.method == "rate" else ""
-        parts.append(
-            f"json_build_array(count(*) FILTER (WHERE {x} > 0), COALESCE(sum({y}){only}, 0),"
-            f" COALESCE(sum({x}), 0), COALESCE(sum({y} * {y}){only}, 0),"
-            f" COALESCE(sum({x} * {x}), 0), COALESCE(sum({x} * {y}){only}, 0))"
-            f" AS m_{name}"
-        )
-    return ",\n    ".join(parts)
-
-
-ROLLUP = (
-    "\nWITH entity_docs AS MATERIALIZED ("  # noqa: S608
-    + _TARGET_DOCS
-    + """
-),
-units AS (
-  SELECT e.kind, e.entity_id, e.document_id, c.tier, COALESCE(c.readings, 0) AS readings,
-    CASE WHEN c.readings > 0 THEN """
-    + _WORDS
-    + """ ELSE 0 END::float8 AS words, """
-    + _UNIT_VALUES
-    + """
-  FROM entity_docs e
-  JOIN documents_document d ON d.id = e.document_id
-  LEFT JOIN credibility_documentcounts c ON c.document_id = e.document_id
-  UNION ALL
-  SELECT 'speaker', s.speaker_id, s.document_id, c.tier, COALESCE(c.readings, 0),
-    CASE WHEN c.readings > 0 THEN """
-    + _WORDS
-    + """ ELSE 0 END::float8, """
-    + _SPEAKER_VALUES
-    + """
-  FROM credibility_speakercounts s
-  JOIN documents_document d ON d.id = s.document_id
-  LEFT JOIN credibility_documentcounts c ON c.document_id = s.document_id
-  WHERE s.project_id = %(project)s AND (%(everything)s OR s.speaker_id = ANY(%(speakers)s::bigint[]))
-),
-entity_rows AS (
-  SELECT u.kind, u.entity_id, count(*)::int AS documents,
-    count(*) FILTER (WHERE u.readings > 0)::int AS scored_documents,
-    count(*) FILTER (WHERE u.tier = 'gold')::int AS docs_gold,
-    count(*) FILTER (WHERE u.tier = 'approved')::int AS docs_approved,
-    count(*) FILTER (WHERE u.tier = 'submitted')::int AS docs_submitted,
-    COALESCE(sum(u.readings), 0)::int AS readings, COALESCE(sum(u.words), 0)::bigint AS words, """
-    + ", ".join(f"COALESCE(sum(u.{c}), 0) AS {c}" for c in UNIT_COUNTS)
-    + """,
-    """
-    + _moments()
-    + """
-  FROM units u
-  GROUP BY u.kind, u.entity_id
-),
--- Each scored document's subtype counts read out of their jsonb once (not once per
--- source it belongs to), then summed per source.
-doc_subtypes AS MATERIALIZED (
-  SELECT c.document_id, x.key AS code, x.value::float8 / c.readings AS n
-  FROM credibility_documentcounts c, jsonb_each_text(c.evidence_subtypes) x
-  WHERE c.readings > 0 AND c.evidence_subtypes <> '{}'::jsonb
-    AND c.document_id IN (SELECT document_id FROM entity_docs)
-),
-entity_subtypes AS (
-  SELECT kind, entity_id, jsonb_object_agg(code, n) AS subtypes FROM (
-    SELECT e.kind, e.entity_id, x.code, sum(x.n) AS n
-    FROM entity_docs e JOIN doc_subtypes x ON x.document_id = e.document_id
-    GROUP BY 1, 2, 3
-    UNION ALL
-    SELECT 'speaker', s.speaker_id, x.key, sum(x.value::float8 / c.readings)
-    FROM credibility_speakercounts s
-    JOIN credibility_documentcounts c ON c.document_id = s.document_id AND c.readings > 0,
-      jsonb_each_text(s.evidence_subtypes) x
-    WHERE s.project_id = %(project)s AND (%(everything)s OR s.speaker_id = ANY(%(speakers)s::bigint[]))
-      AND s.evidence_subtypes <> '{}'::jsonb
-    GROUP BY 1, 2, 3
-  ) per_code GROUP BY kind, entity_id
-)
-SELECT r.kind, r.entity_id,
-  COALESCE(src.name, au.name, sp.name,
-    CASE r.kind WHEN 'outlet' THEN 'Unknown outlet' WHEN 'author' THEN 'Unknown author' END) AS entity_name,
-  r.documents, r.scored_documents, r.docs_gold, r.docs_approved, r.docs_submitted, r.readings, r.words, """
-    + ", ".join(f"r.{c}" for c in UNIT_COUNTS)
-    + """,
-  COALESCE(es.subtypes, '{}'::jsonb) AS evidence_subtypes, """
-    + ", ".join(f"r.m_{m.name}" for m in METRICS)
-    + """
-FROM entity_rows r
-LEFT JOIN entity_subtypes es ON es.kind = r.kind AND es.entity_id = r.entity_id
-LEFT JOIN sources_source src ON r.kind = 'outlet' AND src.id = r.entity_id
-LEFT JOIN sources_author au ON r.kind = 'author' AND au.id = r.entity_id
-LEFT JOIN sources_speaker sp ON r.kind = 'speaker' AND sp.id = r.entity_id
-"""
-)
-ROLLUP_COLUMNS = [
-    "kind",
-    "entity_id",
-    "entity_name",
-    "documents",
-    "scored_documents",
-    "docs_gold",
-    "docs_approved",
-    "docs_submitted",
-    "readings",
-    "words",
-    *UNIT_COUNTS,
-    "evidence_subtypes",
-    *(f"m_{m.name}" for m in METRICS),
-]

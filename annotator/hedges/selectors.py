@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from annotator.annotations.models import Annotation, Layer
 from annotator.hedges.models import HedgeDecision, HedgeRuleSetting, HedgeState, HedgeSuggestion
 from annotator.hedges.suggester import RULES
-from annotator.projects.models import LabelKind
+from annotator.projects.kinds import HEDGE, kinds_counted_as
 
 
 def hedge_rules_disabled(*, project_id: int) -> set[str]:
@@ -35,7 +35,7 @@ def hedge_suggestions_for_user(*, document, user) -> list[dict]:
         document=document,
         annotator=user,
         layer=Layer.ANNOTATOR,
-        label__kind=LabelKind.HEDGE,
+        label__kind__in=kinds_counted_as(HEDGE),
         start__lt=OuterRef("end"),
         end__gt=OuterRef("start"),
     )

@@ -28,7 +28,8 @@ from annotator.hedges.models import (
 from annotator.hedges.selectors import hedge_rules_disabled
 from annotator.hedges.suggester import RULES, suggest
 from annotator.jobs.services import job_fail, job_finish, job_progress, job_start
-from annotator.projects.models import Label, LabelKind, LabelSubtype, Project
+from annotator.projects.kinds import HEDGE, kinds_counted_as
+from annotator.projects.models import Label, LabelSubtype, Project
 
 BATCH = 200
 
@@ -94,7 +95,9 @@ def hedge_job_run(*, job_id: int, batch: int = BATCH) -> None:
 
 
 def _hedge_label(project_id: int) -> Label:
-    labels = list(Label.objects.filter(project_id=project_id, kind=LabelKind.HEDGE, is_active=True))
+    labels = list(
+        Label.objects.filter(project_id=project_id, kind__in=kinds_counted_as(HEDGE), is_active=True)
+    )
     if not labels:
         raise ApplicationError.field(
             "label",

@@ -20,7 +20,7 @@ qualified by a hedge; rejected links and rejected sources do not count.
 from __future__ import annotations
 
 from annotator.annotations.models import RelationType, ReviewStatus
-from annotator.projects.models import LabelKind
+from annotator.projects.kinds import CLAIM, EVIDENCE, HEDGE, kind_role
 
 MAX_DEPTH = 5
 _ROUNDS = 24  # as credibility_link_flags_refresh
@@ -32,6 +32,7 @@ def link_flags(
     """(support_depth, is_supported, is_attacked, is_qualified) by span index, for the targets of
     ``links`` ((source index, target index, type, link rejected)) among spans of these label
     ``kinds`` (and rejected statuses). Spans not in the result keep the defaults (no flag)."""
+    kinds = [kind_role(kind) for kind in kinds]  # what each counts as (projects/kinds.py)
     incoming: dict[int, list[tuple[int, str]]] = {}
     for source, target, type, link_rejected in links:
         if not link_rejected and not rejected[source]:
@@ -46,9 +47,9 @@ def link_flags(
                 if type != RelationType.SUPPORTS:
                     continue
                 kind = kinds[source]
-                if kind == LabelKind.EVIDENCE:
+                if kind == EVIDENCE:
                     candidate = 1
-                elif kind == LabelKind.CLAIM and source in depth:
+                elif kind == CLAIM and source in depth:
                     candidate = depth[source] + 1
                 else:
                     continue
@@ -65,11 +66,10 @@ def link_flags(
     flags = {}
     for target, sources in incoming.items():
         attacked = any(
-            type == RelationType.ATTACKS
-            and (kinds[s] == LabelKind.EVIDENCE or (kinds[s] == LabelKind.CLAIM and s in depth))
+            type == RelationType.ATTACKS and (kinds[s] == EVIDENCE or (kinds[s] == CLAIM and s in depth))
             for s, type in sources
         )
-        qualified = any(type == RelationType.QUALIFIES and kinds[s] == LabelKind.HEDGE for s, type in sources)
+        qualified = any(type == RelationType.QUALIFIES and kinds[s] == HEDGE for s, type in sources)
         flags[target] = (depth.get(target), target in depth, attacked, qualified)
     return flags
 

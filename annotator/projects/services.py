@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from annotator.core.errors import ApplicationError, NotFound
+from annotator.projects.kinds import DEFAULT_KIND
 from annotator.projects.models import (
     Invitation,
     InvitationState,
@@ -171,7 +172,7 @@ def _check_code(code: str, *, pattern: str, example: str, field: str = "code") -
 
 
 @transaction.atomic
-def label_create(*, project, code: str, name: str, kind: str = "other", **fields) -> Label:
+def label_create(*, project, code: str, name: str, kind: str = DEFAULT_KIND, **fields) -> Label:
     _check_code(code, pattern=r"[A-Z][A-Z0-9_]*", example="CLAIM or SOURCE_2")
     if kind not in LabelKind.values:
         raise ApplicationError.field(

@@ -25,7 +25,8 @@ from simple_history.utils import bulk_create_with_history
 from annotator.annotations.models import Annotation, Relation, RelationType, ReviewStatus
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
-from annotator.projects.models import LabelKind, Project
+from annotator.projects.kinds import EVIDENCE, STATING_ROLES, kind_role
+from annotator.projects.models import Project
 from annotator.propositions.models import EvidenceProvenance, Proposition, PropositionLink, ProvenanceKind
 
 
@@ -92,7 +93,7 @@ def propositions_import(*, project: Project, user, data: dict, stored: dict) -> 
                 counts["skipped_links"] += 1
                 continue
             span_id = stored[ref]
-            if kinds[span_id] not in (LabelKind.CLAIM, LabelKind.EVIDENCE):
+            if kind_role(kinds[span_id]) not in STATING_ROLES:
                 message = f"{where}.spans[{n}]: span {ref} is a {kinds[span_id]} span; only claims and evidence state propositions."
                 raise ApplicationError.field(f"{where}.spans[{n}]", message)
             status = item.get("status") if item.get("status") in ReviewStatus.values else ReviewStatus.PENDING
@@ -123,7 +124,7 @@ def propositions_import(*, project: Project, user, data: dict, stored: dict) -> 
             raise ApplicationError.field(
                 f"{where}.kind", f"{where}.kind: unknown provenance {item.get('kind')!r}."
             )
-        if kinds[span_id] != LabelKind.EVIDENCE:
+        if kind_role(kinds[span_id]) != EVIDENCE:
             raise ApplicationError.field(where, f"{where}: span {item['span']} is not an evidence span.")
         rows.append(EvidenceProvenance(
             annotation_id=span_id, project=project, kind=item["kind"],

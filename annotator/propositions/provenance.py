@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from annotator.annotations.models import Annotation, Layer
 from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
-from annotator.projects.models import LabelKind
+from annotator.projects.kinds import EVIDENCE, kind_role
 from annotator.propositions.models import EvidenceProvenance, ProvenanceKind
 from annotator.reviews.services import layer_assert_editable
 
@@ -123,7 +123,7 @@ def provenance_set(
     cited_url: str = "", note: str = "",
 ) -> EvidenceProvenance:  # fmt: skip
     """Set (or replace) the provenance of an evidence span; its history keeps every earlier value."""
-    if span.label.kind != LabelKind.EVIDENCE:
+    if kind_role(span.label.kind) != EVIDENCE:
         raise ApplicationError.field(
             "span", f"Span {span.pk} is a {span.label.kind} span; provenance is for evidence."
         )

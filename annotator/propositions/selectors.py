@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from annotator.annotations.models import Annotation, Layer, Relation, RelationType, ReviewStatus
 from annotator.credibility.metrics import Targets, sql_params
 from annotator.credibility.sql import _DOCS, _READINGS, _TIERS
+from annotator.projects.kinds import CLAIM, EVIDENCE, kinds_sql
 from annotator.projects.models import Project, Role
 from annotator.projects.selectors import role_at_least
 from annotator.propositions import similarity
@@ -140,7 +141,7 @@ claims AS (
          EXISTS (
            SELECT 1 FROM annotations_relation r
            JOIN annotations_annotation e ON e.id = r.source_id
-           JOIN projects_label el ON el.id = e.label_id AND el.kind = 'evidence'
+           JOIN projects_label el ON el.id = e.label_id AND el.kind IN __EVIDENCE_KINDS__
            LEFT JOIN propositions_evidenceprovenance pv ON pv.annotation_id = e.id
            WHERE r.target_id = c.id AND r.type = 'supports' AND r.status <> 'rejected'
              AND e.status <> 'rejected' AND (pv.kind IS NULL OR pv.kind <> 'self_citation')
@@ -148,11 +149,11 @@ claims AS (
          EXISTS (
            SELECT 1 FROM annotations_relation r
            JOIN annotations_annotation e ON e.id = r.source_id
-           JOIN projects_label el ON el.id = e.label_id AND el.kind = 'evidence'
+           JOIN projects_label el ON el.id = e.label_id AND el.kind IN __EVIDENCE_KINDS__
            WHERE r.target_id = c.id AND r.type = 'supports' AND r.status <> 'rejected' AND e.status <> 'rejected'
          ) AS any_evidence
   FROM counted c
-  JOIN projects_label l ON l.id = c.label_id AND l.kind = 'claim'
+  JOIN projects_label l ON l.id = c.label_id AND l.kind IN __CLAIM_KINDS__
   LEFT JOIN propositions_propositionlink pl ON pl.annotation_id = c.id AND pl.status <> 'rejected'
 ),
 per_document AS (  -- per document and proposition: spans per reading, share of readings stating it
@@ -203,6 +204,8 @@ def _with_readings(sql: str, column: str, join: str) -> str:
         .replace("__READ__", _READ)
         .replace("__ENTITY__", column)
         .replace("__JOIN__", join)
+        .replace("__CLAIM_KINDS__", kinds_sql(CLAIM))
+        .replace("__EVIDENCE_KINDS__", kinds_sql(EVIDENCE))
     )
 
 

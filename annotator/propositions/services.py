@@ -17,12 +17,12 @@ from django.db import transaction
 
 from annotator.annotations.models import Annotation, Layer, ReviewStatus
 from annotator.core.errors import ApplicationError, Conflict
-from annotator.projects.models import LabelKind, Project
+from annotator.projects.kinds import STATING_ROLES, kind_role
+from annotator.projects.models import Project
 from annotator.propositions.models import ChangeAction, Proposition, PropositionChange, PropositionLink
 from annotator.reviews.services import layer_assert_editable
 
 MAX_TEXT = 2000
-STATING_KINDS = (LabelKind.CLAIM, LabelKind.EVIDENCE)
 
 
 def _clean_text(text: str) -> str:
@@ -59,7 +59,7 @@ def span_assert_can_state(span: Annotation, proposition: Proposition, field: str
         raise ApplicationError.field(
             field, f"Span {span.pk} belongs to another project than the proposition."
         )
-    if span.label.kind not in STATING_KINDS:
+    if kind_role(span.label.kind) not in STATING_ROLES:
         raise ApplicationError.field(
             field, f"Span {span.pk} is a {span.label.kind} span; only claims and evidence state propositions."
         )

@@ -17,12 +17,14 @@ restatements; it never joins a repeats group nor is offered as the same proposit
 Finding them among 100,000 claims without scoring 100,000 rows: the looked-for text's *rare*
 lexemes (propositions_rare_lexemes(), migration 0002) each probe the full-text GIN index on quotes;
 the POOL spans sharing the most rare lexemes are then scored (tests/bench/bench_propositions.py).
-Every statement is static SQL with parameters.
+Every statement is static SQL with parameters (the kinds it names are rendered from projects/kinds.py).
 """
 
 from __future__ import annotations
 
 from django.db import connection
+
+from annotator.projects.kinds import CLAIM, kind_role, kinds_counted_as, kinds_sql
 
 # Midpoint, rounded, of the gap measured on the seeds between the weakest restatement (000/003,
 # 0.219) and the strongest other pair of one polarity across documents (0.156): docs/propositions.md.
@@ -140,7 +142,7 @@ WITH claims AS (
   SELECT a.id, a.document_id, a.quote, pl.proposition_id,
          propositions_lexemes(a.quote) AS lx, propositions_negated(a.quote) AS negated
   FROM annotations_annotation a
-  JOIN projects_label lb ON lb.id = a.label_id AND lb.kind = 'claim'
+  JOIN projects_label lb ON lb.id = a.label_id AND lb.kind IN {kinds_sql(CLAIM)}
   LEFT JOIN propositions_propositionlink pl ON pl.annotation_id = a.id AND pl.status <> 'rejected'
   WHERE a.project_id = %(project)s AND a.layer = %(layer)s
     AND (%(layer)s = 'gold' OR a.annotator_id = %(annotator)s) AND a.status <> 'rejected'
@@ -155,7 +157,7 @@ pairs AS (
     ON to_tsvector('english', y.quote) @@ q.tq AND y.project_id = %(project)s AND y.id > x.id
    AND y.document_id <> x.document_id AND y.layer = %(layer)s
    AND (%(layer)s = 'gold' OR y.annotator_id = %(annotator)s) AND y.status <> 'rejected'
-  JOIN projects_label ly ON ly.id = y.label_id AND ly.kind = 'claim'
+  JOIN projects_label ly ON ly.id = y.label_id AND ly.kind IN {kinds_sql(CLAIM)}
   CROSS JOIN LATERAL (SELECT propositions_lexemes(y.quote) AS lx) v
   LEFT JOIN propositions_propositionlink yl ON yl.annotation_id = y.id AND yl.status <> 'rejected'
   WHERE (x.proposition_id IS NULL OR yl.proposition_id IS NULL OR x.proposition_id <> yl.proposition_id)
@@ -180,9 +182,12 @@ def _run(sql: str, params: dict, *, text: str | None = None) -> list[tuple]:
 
 def span_candidates(
     *, project_id: int, text: str, document_id: int, layer: str, annotator_id: int,
-    kinds=("claim",), threshold: float = THRESHOLD, limit: int = LIMIT,
+    kinds=None, threshold: float = THRESHOLD, limit: int = LIMIT,
 ) -> list[dict]:  # fmt: skip
-    """Spans (claims by default) of other documents in the same reading whose wording restates ``text``."""
+    """Spans of other documents in the same reading whose wording restates ``text``, of ``kinds``
+    and every kind that counts as the same (projects/kinds.py; None: all that count as claims)."""
+    roles = {kind_role(kind) for kind in kinds} - {None} if kinds else {CLAIM}
+    kinds = sorted(kinds_counted_as(*roles) | set(kinds or ()))
     rows = _run(
         SPAN_CANDIDATES,
         text=text,

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from annotator.annotations.models import Layer
 from annotator.core.errors import ApplicationError, NotFound, PermissionDenied
 from annotator.documents.models import Document
+from annotator.projects.kinds import EVIDENCE, kind_role
 from annotator.projects.models import Role
 from annotator.projects.selectors import role_at_least
 from annotator.propositions import access, selectors, similarity
@@ -338,7 +339,7 @@ class ProvenanceView(APIView):
                    summary="An evidence span's provenance, and the suggested one with its reason")  # fmt: skip
     def get(self, request, span):
         evidence, _ = access.span_access(user=request.user, pk=span)
-        if evidence.label.kind != "evidence":
+        if kind_role(evidence.label.kind) != EVIDENCE:
             raise ApplicationError.field(
                 "span", f"Span {evidence.pk} is a {evidence.label.kind} span; provenance is for evidence."
             )

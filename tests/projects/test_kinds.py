@@ -1,5 +1,6 @@
 """Label kinds are defined once (annotator/projects/kinds.py): the model's choices, the
-relation rule, the AIF export and the workspace's page data all read the same entries."""
+relation rule, the AIF export, the SQL fragments and the workspace's page data all read the
+same entries. This file pins the registry's content: a new kind updates its expected values."""
 
 import json
 import re
@@ -9,7 +10,7 @@ from django.test import Client
 
 from annotator.annotations.rules import RELATION_ENDS, relation_ends_problem
 from annotator.interchange.exporters.aif import PROPOSITION_KINDS
-from annotator.projects.kinds import KINDS, kinds_counted_as
+from annotator.projects.kinds import KINDS, ROLES, kinds_counted_as, kinds_data, kinds_sql, role_sql
 from annotator.projects.models import LabelKind, Role
 from tests.factories import DocumentFactory, ProjectFactory, member
 
@@ -69,4 +70,26 @@ def test_the_workspace_page_carries_the_kinds_as_data():
         "starts": ["qualifies", "attributed_to"],
         "ends": [],
         "aif_proposition": True,
+        "states": False,
     }
+
+
+def test_sql_fragments_are_rendered_from_the_registry():
+    assert kinds_sql("claim") == "('claim')"
+    assert kinds_sql(*ROLES) == "('claim', 'evidence', 'opinion', 'hedge')"
+    assert role_sql("l.kind") == (
+        "(CASE l.kind WHEN 'claim' THEN 'claim' WHEN 'evidence' THEN 'evidence'"
+        " WHEN 'opinion' THEN 'opinion' WHEN 'hedge' THEN 'hedge' END)"
+    )
+    with pytest.raises(AssertionError):
+        kinds_sql("thesis")  # no kind counts as it: an empty IN () would be an SQL error
+
+
+def test_the_browser_gets_what_each_kind_states():
+    assert [(k["code"], k["states"]) for k in kinds_data()] == [
+        ("claim", True),
+        ("evidence", True),
+        ("opinion", False),
+        ("hedge", False),
+        ("other", False),
+    ]

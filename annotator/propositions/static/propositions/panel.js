@@ -11,8 +11,7 @@
 
 import { Api } from "../annotator/js/api.js";
 import { isTyping } from "../annotator/js/dom.js";
-
-const STATING = new Set(["claim", "evidence"]);
+import { statesPropositions } from "../annotator/js/kinds.js";
 
 class PropositionPanel {
   constructor(root, card, port) {
@@ -30,7 +29,7 @@ class PropositionPanel {
 
   selectedSpan() {
     const span = this.port.selectedSpan();
-    return span && STATING.has(span.kind) ? span : null;
+    return span && statesPropositions(span.kind) ? span : null;
   }
 
   hint(text) {

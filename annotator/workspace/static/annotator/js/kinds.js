@@ -15,3 +15,9 @@ export function relationsFrom(kind) {
   const entry = KINDS.get(kind);
   return entry ? entry.starts : [];
 }
+
+// Whether spans of this kind state propositions (they count as claim or evidence).
+export function statesPropositions(kind) {
+  const entry = KINDS.get(kind);
+  return entry ? entry.states : false;
+}
