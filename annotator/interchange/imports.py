@@ -31,7 +31,7 @@ from annotator.credibility.scheduling import scores_mark_dirty
 from annotator.documents.models import Document
 from annotator.documents.services import content_hash
 from annotator.documents.signals import documents_added_on_commit
-from annotator.interchange.bulk_sql import columns_upsert, reserve_ids, rows_copy
+from annotator.interchange.bulk_sql import columns_upsert, reserve_ids, rows_copy, statistics_refresh
 from annotator.interchange.importers import importer_get
 from annotator.interchange.importers.base import ParsedDocument, Rejection, Taxonomy, decode_text, validate
 from annotator.interchange.link_flags import is_rejected, link_flags
@@ -204,6 +204,7 @@ class _Writer:
              self.user.pk)
             for (parsed, digest), source in zip(fresh, sources, strict=True)
         ), ids=document_ids, user=self.user)  # fmt: skip
+        statistics_refresh(Document, added=len(self.document_ids) + len(document_ids))
         Through = Document.authors.through
         Through.objects.bulk_create(
             [
