@@ -59,11 +59,11 @@ def _row_by_row():
 def _derived(project) -> dict:
     """Everything the triggers and the importer derive, keyed by content (ids differ)."""
     queries = {
-        "spans": """SELECT d.title, a.start, a."end", a.quote, a.layer, a.status, a.support_depth, a.is_supported,
+        "spans": """SELECT d.content_hash, a.start, a."end", a.quote, a.layer, a.status, a.support_depth, a.is_supported,
                            a.is_attacked, a.is_qualified, a.speakers IS NOT NULL, cardinality(a.speakers)
                       FROM annotations_annotation a JOIN documents_document d ON d.id = a.document_id
                      WHERE a.project_id = %(p)s ORDER BY 1, 2, 3""",
-        "relations": """SELECT d.title, s.start, t.start, r.type, r.speaker_id IS NOT NULL
+        "relations": """SELECT d.content_hash, s.start, t.start, r.type, r.speaker_id IS NOT NULL
                           FROM annotations_relation r JOIN documents_document d ON d.id = r.document_id
                           JOIN annotations_annotation s ON s.id = r.source_id
                           LEFT JOIN annotations_annotation t ON t.id = r.target_id
@@ -82,7 +82,7 @@ def _derived(project) -> dict:
         result = {}
         for name, sql in queries.items():
             cursor.execute(sql, {"p": project.pk})
-            result[name] = cursor.fetchall()
+            result[name] = sorted(cursor.fetchall(), key=repr)
     return result
 
 
