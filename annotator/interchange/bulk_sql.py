@@ -185,11 +185,10 @@ def span_triggers_batched(*, new_documents: bool) -> Iterator[None]:
         cursor.execute(
             "SELECT set_config(n, v, true) FROM unnest(%s::text[], %s::text[]) AS u(n, v)", [names, values]
         )
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(n, '', true) FROM unnest(%s::text[]) AS n", [names])
+    yield
+    # Not on an error: the transaction is aborted then, and its LOCAL settings go with it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(n, '', true) FROM unnest(%s::text[]) AS n", [names])
 
 
 # The checks of annotations_check_span and annotation_one_gold_layer, over a set of new spans;
