@@ -276,11 +276,12 @@ class ImportWriter:
         flags = link_flags(
             [self.label_kinds[row[7]] for row in spans], [is_rejected(row[10]) for row in spans], new_links
         )
-        with span_triggers_batched(new_documents=not existing):
-            rows_copy(Annotation, SPAN_COLUMNS,
-                      (row + flags.get(index, NO_FLAGS) for index, row in enumerate(spans)),
-                      ids=span_ids, user=self.user, extra=LINK_FLAG_COLUMNS)  # fmt: skip
-        spans_check(span_ids)
+        if spans:  # plain texts: no round trips for the settings
+            with span_triggers_batched(new_documents=not existing):
+                rows_copy(Annotation, SPAN_COLUMNS,
+                          (row + flags.get(index, NO_FLAGS) for index, row in enumerate(spans)),
+                          ids=span_ids, user=self.user, extra=LINK_FLAG_COLUMNS)  # fmt: skip
+            spans_check(span_ids)
         link_ids = reserve_ids(Relation, len(links))
         rows_copy(Relation, RELATION_COLUMNS, links, ids=link_ids, user=self.user)
         span_refs = {
