@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import Q
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from annotator.access import member_project_ids
-from annotator.core.errors import NotFound
+from annotator.core.errors import ApplicationError, NotFound
 from annotator.interchange.exports import export_job_assert_downloadable
-from annotator.jobs.models import Job, JobKind, JobState
+from annotator.jobs.models import FINISHED_STATES, Job, JobKind, JobState
 from annotator.jobs.services import job_cancel, job_retry
 from annotator.projects.models import Role
 from api.filters import JobFilter
@@ -58,6 +60,37 @@ def jobs_visible(*, user):
     return Job.objects.filter(mine | Q(project_id__in=overseen))
 
 
+# GET jobs/{id}/?wait=S answers when the job ends or after S seconds, whichever comes first:
+# one request instead of a client's polling loop, and the end is seen within WAIT_STEP (a
+# client polling with back-off saw it up to its last pause late). The request holds a web
+# worker meanwhile, hence the short limit; the state is read by primary key each step.
+WAIT_LIMIT = 10.0
+WAIT_STEP = 0.02
+
+
+def wait_seconds(value: str | None) -> float:
+    if value in (None, ""):
+        return 0.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= WAIT_LIMIT:
+        raise ApplicationError.field("wait", f"wait must be a number of seconds from 0 to {WAIT_LIMIT:g}.")
+    return seconds
+
+
+def job_wait_ended(*, job: Job, seconds: float) -> Job:
+    """The job once it has ended, or as it is after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    ended = Job.objects.filter(pk=job.pk, state__in=FINISHED_STATES)
+    while job.state not in FINISHED_STATES and time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        if ended.exists():
+            job.refresh_from_db()
+    return job
+
+
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("id", "created_at")
     serializer_class = JobSerializer
@@ -73,6 +106,21 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         if job is None:
             raise NotFound("Job not found.")
         return job
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "wait",
+                float,
+                description=f"Answer when the job ends, or after this many seconds (at most {WAIT_LIMIT:g})",
+            )
+        ],
+        responses={200: JobSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+    )
+    def retrieve(self, request, pk=None):
+        seconds = wait_seconds(request.query_params.get("wait"))
+        job = job_wait_ended(job=self.get_object(), seconds=seconds)
+        return Response(JobSerializer(job, context={"request": request}).data)
 
     @extend_schema(
         request=None,

@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotator.core.errors import ApplicationError
+from annotator.interchange.import_parse import import_parse, rejections_error
 from annotator.interchange.import_run import import_summary
 from annotator.interchange.importers.base import Taxonomy
-from annotator.interchange.imports import import_parse, import_write, rejections_error
+from annotator.interchange.imports import import_write
 from annotator.interchange.tasks import import_files
 from annotator.jobs.models import JobKind
 from annotator.jobs.services import job_create, job_create_finished, job_enqueue

@@ -157,7 +157,7 @@ def _multipart(files: list[tuple[str, bytes]]) -> tuple[bytes, str]:
 
 
 def _upload(client: Client, project_id: int, files: list[tuple[str, bytes]]) -> tuple[dict, float]:
-    """POST the files; poll the job until it ends. (answer, seconds to the finished job)"""
+    """POST the files; wait for the job to end. (answer, seconds to the finished job)"""
     body, content_type = _multipart(files)
     began = time.perf_counter()
     status, answer, request_seconds, _ = client.send("POST", f"/api/v1/projects/{project_id}/imports/", body,
@@ -165,13 +165,9 @@ def _upload(client: Client, project_id: int, files: list[tuple[str, bytes]]) -> 
     if status not in (200, 201, 202):
         raise RuntimeError(f"import: {status} {answer[:300]!r}")
     job = json.loads(answer)
-    pause = 0.01
-    while job.get("state") not in ("succeeded", "failed"):
-        # As a client would: quick first polls, then backing off to 0.2 s, so polling does not
-        # take the 2 cores from the import it waits for.
-        time.sleep(pause)
-        pause = min(0.2, pause * 1.5)
-        _, answer, _, _ = client.send("GET", f"/api/v1/jobs/{job['id']}/")
+    while job.get("state") not in ("succeeded", "failed", "cancelled"):
+        # One request that answers when the job ends (the API's ?wait), not a polling loop.
+        _, answer, _, _ = client.send("GET", f"/api/v1/jobs/{job['id']}/?wait=10")
         job = json.loads(answer)
     seconds = time.perf_counter() - began
     if job["state"] != "succeeded":

@@ -24,7 +24,7 @@ spans), BENCH_IMPORT_DOCUMENTS=2000, BENCH_SPAN_REQUESTS=1000 (per mode),
 BENCH_GUNICORN_WORKERS=4. ``BENCH_SMALL=1`` runs a quick reduced set;
 ``BENCH_API_PARTS=peers,spans`` runs only some parts (peers, login, upload, import,
 spans, export). ``BENCH_GUNICORN_ARGS="--threads 4"`` adds gunicorn options
-(the defaults match docker/entrypoint.sh).
+(the defaults match docker/entrypoint.sh); ``BENCH_API_PORT`` fixes the port (else a free one).
 """
 
 from __future__ import annotations
@@ -214,9 +214,11 @@ def _start_worker(env: dict) -> subprocess.Popen | None:
 
 
 def _start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = int(os.environ.get("BENCH_API_PORT") or 0)  # engineers sharing a host each have their ports
+    if not port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     # As deployed: docker/entrypoint.sh's defaults (4 gthread workers of one thread, one connection
     # at a time); BENCH_GUNICORN_ARGS tries others.
     command = [str(Path(sys.executable).parent / "gunicorn"), "annotator.config.wsgi:application",

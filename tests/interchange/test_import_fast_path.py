@@ -137,3 +137,19 @@ def test_a_line_refused_by_a_rule_names_it_as_the_api_does(db):
     assert response.status_code == 400
     assert response.json()["errors"] == {"source": [rule]}
     assert not Relation.objects.filter(source=opinion).exists()
+
+
+def test_statistics_refreshed_when_the_import_outgrows_them(db):
+    """A table the planner thinks smaller than what the import just added is analysed (its own
+    uncommitted rows counted); once the statistics cover them, it is not analysed again."""
+    from annotator.interchange.bulk_sql import statistics_refresh
+
+    project = ProjectFactory()
+    manager = member(project, Role.MANAGER)
+    data = ("\n".join(_chain_line(i) for i in range(40)) + "\n").encode()
+    import_documents(project=project, user=manager, files=[("chains.jsonl", data, "doccano")])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'documents_document'::regclass")
+        assert cursor.fetchone()[0] >= 40  # the import analysed the table, its rows included
+    assert statistics_refresh(Document, added=40) is False
+    assert statistics_refresh(Document, added=10_000) is True

@@ -4,6 +4,7 @@ import_parse reaches a format only through it (a new format is a module plus one
 import pytest
 
 from annotator.core.errors import ApplicationError
+from annotator.interchange.import_parse import import_parse
 from annotator.interchange.importers import (
     IMPORTERS,
     import_extensions,
@@ -11,7 +12,6 @@ from annotator.interchange.importers import (
     import_formats,
 )
 from annotator.interchange.importers.base import Importer, ParsedDocument, Rejection, Taxonomy
-from annotator.interchange.imports import import_parse
 from tests.factories import ProjectFactory
 
 

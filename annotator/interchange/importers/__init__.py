@@ -2,7 +2,8 @@
 
 A new format is one module here with an ``Importer`` and one entry in ``IMPORTERS``;
 the format list (API choices, the command's ``--format``) and the extension guess are
-derived from it. Parsers never write: imports.py validates and writes what they yield.
+derived from it. Parsers never write: import_parse.py validates what they yield and
+import_writer.py writes it.
 """
 
 from __future__ import annotations
