@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import IntegrityError, connection
 
-from annotator.annotations.services import relation_create
+from annotator.annotations.relation_services import relation_create
 from annotator.interchange import bulk_sql, import_writer
 from annotator.interchange.imports import import_documents
 from annotator.projects.models import Role
