@@ -15,9 +15,10 @@ the job itself, so it can be tested directly and every kind of job ends the same
   error's type and text. The error is logged, not raised: the message is acknowledged
   and the job row carries the outcome.
 
-What is not caught is the worker process itself going away (SIGKILL, out of memory, the
-hard time limit, a cold shutdown): the job stays ``running`` until the broker delivers
-the message again or the reaper (services.jobs_reap) runs it again or fails it.
+The hard time limit kills the process running the work: JobTask.on_failure fails the job
+then. What is not caught is the worker itself going away (SIGKILL, out of memory, a cold
+shutdown): the job stays ``running`` until the broker delivers the message again or the
+reaper (services.jobs_reap) runs it again or fails it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from celery.exceptions import Retry, SoftTimeLimitExceeded
+from celery import Task
+from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
@@ -37,9 +39,28 @@ from annotator.jobs.services import job_cleanup, job_fail, job_finish, job_progr
 
 log = logging.getLogger(__name__)
 
+
+class JobTask(Task):
+    """Base of the tasks that run a Job: the hard time limit fails the job too.
+
+    At the hard limit the pool process is killed mid-work, so job_run never sees it; Celery
+    calls ``on_failure`` in the worker's main process instead, with the task's arguments.
+    """
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        job_id = (kwargs or {}).get("job_id")
+        if isinstance(exc, TimeLimitExceeded) and job_id is not None:
+            log.error("job %s: its process was stopped at the hard time limit", job_id)
+            limit = exc.args[0] if exc.args else settings.CELERY_TASK_TIME_LIMIT
+            job_fail(job_id=job_id, message=(
+                f"The job ran past its hard time limit ({limit:g} s) and its process was stopped. "
+                "Retry it, or split the work."
+            ))  # fmt: skip
+
+
 # The options of every task that runs a Job: bound (job_run retries through it), acknowledged
 # after it ran (a dead worker's message is delivered again), three retries of a lost database.
-JOB_TASK = {"bind": True, "acks_late": True, "max_retries": 3}
+JOB_TASK = {"base": JobTask, "bind": True, "acks_late": True, "max_retries": 3}
 
 
 @dataclass(frozen=True)

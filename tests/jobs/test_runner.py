@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from billiard.exceptions import SoftTimeLimitExceeded
-from celery.exceptions import Retry
+from celery.exceptions import Retry, TimeLimitExceeded
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from annotator.core.errors import ApplicationError
 from annotator.jobs.models import Job, JobKind, JobState
 from annotator.jobs.runner import JobOutcome, job_run
 from annotator.jobs.services import job_create
+from annotator.jobs.tasks import job_ping
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,17 @@ def test_a_lost_database_fails_the_job_once_retries_are_exhausted():
         JobState.FAILED,
         "The database connection was lost while the job ran (server closed the connection). Retry the job.",
     )
+
+
+def test_the_hard_time_limit_fails_the_job_of_any_job_task():
+    """The pool process is killed, so Celery reports it to the task's on_failure in the worker's
+    main process: every job task's base fails the job; other errors there are left alone."""
+    job, other = _job(state=JobState.RUNNING), _job(state=JobState.RUNNING)
+    job_ping.on_failure(TimeLimitExceeded(1800), "task-id", (), {"job_id": job.pk}, None)
+    job_ping.on_failure(RuntimeError("worker lost"), "task-id", (), {"job_id": other.pk}, None)
+    job.refresh_from_db()
+    assert (job.state, job.message) == (
+        JobState.FAILED,
+        "The job ran past its hard time limit (1800 s) and its process was stopped. Retry it, or split the work.",
+    )
+    assert Job.objects.get(pk=other.pk).state == JobState.RUNNING

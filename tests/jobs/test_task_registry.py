@@ -97,7 +97,11 @@ def test_tasks_are_named_app_dot_entity_action_after_their_function():
 
 
 def test_every_task_either_runs_a_job_or_is_declared_jobless():
+    """A job task has the job base (the hard time limit fails its job) and retries through job_run."""
     assert set(JOB_TASKS) == _registered() - set(TASKS_RENAMED) - JOBLESS
+    for name in JOB_TASKS:
+        task = celery_app.tasks[name]
+        assert isinstance(task, runner.JobTask) and (task.acks_late, task.max_retries) == (True, 3), name
 
 
 @pytest.fixture
