@@ -102,9 +102,11 @@ def job_run(*, job_id: int, work: Work, task=None) -> Job | None:
         return job_fail(job_id=job_id, message=exc.message, errors=errors)
     except SoftTimeLimitExceeded:
         log.error("job %s stopped at the soft time limit", job_id)
+        # The message's limits, (hard, soft), when it was sent with its own; else the settings'.
+        limits = getattr(getattr(task, "request", None), "timelimit", None) or (None, None)
+        limit = limits[1] or settings.CELERY_TASK_SOFT_TIME_LIMIT
         return job_fail(job_id=job_id, message=(
-            f"The job ran past its time limit ({settings.CELERY_TASK_SOFT_TIME_LIMIT} s) and was stopped. "
-            "Retry it, or split the work."
+            f"The job ran past its time limit ({limit:g} s) and was stopped. Retry it, or split the work."
         ))  # fmt: skip
     except Exception as exc:
         log.exception("job %s failed", job_id)

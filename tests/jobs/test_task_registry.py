@@ -7,6 +7,7 @@ import importlib
 import re
 import time
 
+import factory
 import pytest
 from django.apps import apps as django_apps
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -192,3 +193,29 @@ def test_a_message_under_an_old_name_runs_on_a_real_worker(celery_workers):
     job.refresh_from_db()
     assert (job.state, job.counts) == (JobState.SUCCEEDED, {"pong": 1})
     assert job.message.startswith("pong from ")
+
+
+@pytest.mark.integration
+def test_a_job_stopped_at_the_soft_time_limit_on_a_real_worker_ends_failed(celery_workers):
+    """The worker raises SoftTimeLimitExceeded inside the work (here after 1 s of a ~15 s job):
+    the job ends failed saying so, instead of running on or staying ``running``."""
+    project = ProjectFactory()
+    text = "Officials say the deal might collapse, and it is widely believed that talks could fail. " * 200
+    DocumentFactory.create_batch(500, project=project, text=factory.Sequence(lambda n: f"{n}. {text}"))
+    job = job_create(kind=JobKind.HEDGES, project=project, params={"document_ids": None})
+    celery_workers.start(1)
+    celery_app.tasks["hedges.hedge_documents_suggest"].apply_async(
+        kwargs={"job_id": job.pk}, soft_time_limit=1, time_limit=120
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and Job.objects.get(pk=job.pk).state in (
+        JobState.PENDING,
+        JobState.RUNNING,
+    ):
+        time.sleep(0.1)
+    job.refresh_from_db()
+    assert (job.state, job.message) == (
+        JobState.FAILED,
+        "The job ran past its time limit (1 s) and was stopped. Retry it, or split the work.",
+    )
+    assert job.progress < 100 and job.finished_at is not None
