@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from annotator.access import access_project
 from annotator.credibility.models import DirtyKind
 from annotator.credibility.services import scores_marks_write
-from annotator.credibility.tasks import scores_recompute_enqueue, scores_recompute_task
+from annotator.credibility.tasks import scores_recompute, scores_recompute_enqueue
 from annotator.jobs.models import Job, JobKind
 from annotator.jobs.services import job_create, job_enqueue
 from annotator.projects.models import Role
@@ -46,7 +46,7 @@ def scores_recompute_request(*, user, project_id: int) -> Job:
     job = job_create(
         kind=JobKind.SCORES, project=project, created_by=user, params={"project_ids": [project.pk]}
     )
-    job_enqueue(job=job, task=scores_recompute_task, project_ids=[project.pk])
+    job_enqueue(job=job, task=scores_recompute, project_ids=[project.pk])
     return job
 
 
@@ -55,5 +55,5 @@ def scores_recompute_request_many(*, user, project_ids: list[int]) -> Job:
     for project_id in project_ids:
         access_project(user=user, project_id=project_id, minimum=Role.MANAGER)
     job = job_create(kind=JobKind.SCORES, created_by=user, params={"project_ids": project_ids})
-    job_enqueue(job=job, task=scores_recompute_task, project_ids=project_ids)
+    job_enqueue(job=job, task=scores_recompute, project_ids=project_ids)
     return job

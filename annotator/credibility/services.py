@@ -32,7 +32,7 @@ from annotator.credibility.models import (
     ScoreDirty,
     SourceScore,
 )
-from annotator.jobs.services import job_finish, job_progress, job_start
+from annotator.jobs.runner import JobOutcome
 from annotator.projects.models import Project
 
 # pg_advisory_xact_lock(class, project id): one recompute per project at a time.
@@ -300,10 +300,8 @@ def scores_recompute_dirty(*, project_id: int) -> int:
     return written
 
 
-def scores_recompute_projects(*, project_ids: list[int] | None = None, job_id: int | None = None) -> dict:
-    """Full recompute of the given projects (all when None), reporting progress on the job."""
-    if job_id is not None and job_start(job_id=job_id) is None:
-        return {"skipped": "job already finished"}
+def scores_recompute_projects(*, project_ids: list[int] | None = None, progress=None) -> dict:
+    """Full recompute of the given projects (all when None); ``progress(percent, counts)`` after each."""
     projects = Project.objects.order_by("pk")
     if project_ids is not None:
         projects = projects.filter(pk__in=project_ids)
@@ -311,17 +309,14 @@ def scores_recompute_projects(*, project_ids: list[int] | None = None, job_id: i
     rows = 0
     for index, project in enumerate(projects, start=1):
         rows += scores_recompute(project=project, targets=Targets(everything=True))
-        if job_id is not None:
-            job_progress(
-                job_id=job_id,
-                percent=100 * index // max(1, len(projects)),
-                counts={"projects": index, "rows": rows},
-            )
-    counts = {"projects": len(projects), "rows": rows}
-    if job_id is not None:
-        job_finish(
-            job_id=job_id,
-            counts=counts,
-            message=f"Recomputed {rows} source rows in {len(projects)} project(s).",
-        )
-    return counts
+        if progress is not None:
+            progress(100 * index // max(1, len(projects)), {"projects": index, "rows": rows})
+    return {"projects": len(projects), "rows": rows}
+
+
+def scores_recompute_job_run(*, job, progress, project_ids: list[int] | None = None) -> JobOutcome:
+    """A recompute job's work (credibility.tasks.scores_recompute runs it through jobs.runner)."""
+    counts = scores_recompute_projects(project_ids=project_ids, progress=progress)
+    return JobOutcome(
+        counts=counts, message=f"Recomputed {counts['rows']} source rows in {counts['projects']} project(s)."
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from annotator.hedges.tasks import hedges_suggest
+from annotator.hedges.tasks import hedge_documents_suggest
 from annotator.jobs.models import Job, JobKind
 from annotator.jobs.services import job_create, job_enqueue
 from annotator.projects.models import Project
@@ -20,7 +20,7 @@ def hedge_job_start(*, project: Project, user=None, document_ids: list[int] | No
             created_by=user,
             params={"document_ids": document_ids},
         )
-        job_enqueue(job=job, task=hedges_suggest)
+        job_enqueue(job=job, task=hedge_documents_suggest)
     return job
 
 

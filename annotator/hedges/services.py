@@ -27,7 +27,7 @@ from annotator.hedges.models import (
 )
 from annotator.hedges.selectors import hedge_rules_disabled
 from annotator.hedges.suggester import RULES, suggest
-from annotator.jobs.services import job_fail, job_finish, job_progress, job_start
+from annotator.jobs.runner import JobOutcome
 from annotator.projects.kinds import HEDGE, kinds_counted_as
 from annotator.projects.models import Label, LabelSubtype, Project
 
@@ -60,37 +60,26 @@ def hedge_documents_suggest(
     return len(fresh)
 
 
-def hedge_job_run(*, job_id: int, batch: int = BATCH) -> None:
-    """Suggest cues for the job's documents (all of its project when none are named), with progress."""
-    job = job_start(job_id=job_id)
-    if job is None:
-        return  # already finished: a redelivered task
+def hedge_job_run(*, job, progress, batch: int = BATCH) -> JobOutcome:
+    """A suggestion job's work: its documents (all of its project when none are named), with progress."""
     counts = {"documents": 0, "suggestions": 0}
-    try:
-        disabled = hedge_rules_disabled(project_id=job.project_id)
-        documents = Document.objects.filter(project_id=job.project_id)
-        if job.params.get("document_ids") is not None:
-            documents = documents.filter(pk__in=job.params["document_ids"])
-        ids = list(documents.order_by("pk").values_list("pk", flat=True))
-        total = len(ids)
-        counts["total"] = total
-        for at in range(0, total, batch):
-            chunk = ids[at : at + batch]
-            rows = Document.objects.filter(pk__in=chunk).values_list("pk", "text")
-            counts["suggestions"] += hedge_documents_suggest(
-                project_id=job.project_id, documents=rows, disabled=disabled
-            )
-            counts["documents"] += len(chunk)
-            job_progress(
-                job_id=job_id, percent=counts["documents"] * 100 // max(total, 1), counts=dict(counts)
-            )
-    except Exception as exc:
-        job_fail(job_id=job_id, message=f"Hedge suggestions stopped: {exc}", counts=counts)
-        raise
-    job_finish(
-        job_id=job_id,
-        counts=counts,
-        message=f"{counts['suggestions']} hedge suggestions in {counts['documents']} documents",
+    disabled = hedge_rules_disabled(project_id=job.project_id)
+    documents = Document.objects.filter(project_id=job.project_id)
+    if job.params.get("document_ids") is not None:
+        documents = documents.filter(pk__in=job.params["document_ids"])
+    ids = list(documents.order_by("pk").values_list("pk", flat=True))
+    total = len(ids)
+    counts["total"] = total
+    for at in range(0, total, batch):
+        chunk = ids[at : at + batch]
+        rows = Document.objects.filter(pk__in=chunk).values_list("pk", "text")
+        counts["suggestions"] += hedge_documents_suggest(
+            project_id=job.project_id, documents=rows, disabled=disabled
+        )
+        counts["documents"] += len(chunk)
+        progress(counts["documents"] * 100 // max(total, 1), dict(counts))
+    return JobOutcome(
+        counts=counts, message=f"{counts['suggestions']} hedge suggestions in {counts['documents']} documents"
     )
 
 

@@ -1,10 +1,12 @@
-"""Celery task: fetch the job by id and call the one service (safe to run twice)."""
+"""Celery task: one job_run call around the one service (safe to run twice)."""
 
 from celery import shared_task
 
 from annotator.hedges.services import hedge_job_run
+from annotator.jobs.runner import JOB_TASK, job_run
 
 
-@shared_task(acks_late=True)
-def hedges_suggest(*, job_id: int) -> None:
-    hedge_job_run(job_id=job_id)
+@shared_task(name="hedges.hedge_documents_suggest", **JOB_TASK)
+def hedge_documents_suggest(self, *, job_id: int) -> None:
+    """Suggest hedge cues in the job's documents (all of its project when none are named)."""
+    job_run(job_id=job_id, task=self, work=hedge_job_run)

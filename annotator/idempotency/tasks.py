@@ -1,8 +1,9 @@
 from celery import shared_task
 
-from annotator.idempotency.services import idempotent_requests_purge
+from annotator.idempotency import services
 
 
-@shared_task(acks_late=True)
-def idempotent_requests_purge_task() -> int:
-    return idempotent_requests_purge()
+@shared_task(name="idempotency.idempotent_requests_purge", acks_late=True)
+def idempotent_requests_purge() -> int:
+    """Celery beat, hourly: forget stored responses older than ASSAY_IDEMPOTENCY_HOURS."""
+    return services.idempotent_requests_purge()

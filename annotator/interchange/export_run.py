@@ -1,4 +1,4 @@
-"""The export job's work: write the selection to MEDIA_ROOT/exports/ with progress (tasks.py runs it)."""
+"""The export job's work: write the selection to MEDIA_ROOT/exports/ with progress (tasks.py runs it through jobs.runner)."""
 
 from __future__ import annotations
 
@@ -8,42 +8,35 @@ from django.conf import settings
 
 from annotator.interchange.exporters import exporter_get
 from annotator.interchange.selection import ExportSelection
-from annotator.jobs.services import job_failure_recorded, job_finish, job_progress, job_start
+from annotator.jobs.runner import JobOutcome
 from annotator.projects.models import Project
 
 
-def export_job_run(*, job_id: int, task=None) -> None:
+def export_job_run(*, job, progress) -> JobOutcome:
     """Write the export to MEDIA_ROOT/exports/ with progress; safe to run twice (it starts over)."""
-    job = job_start(job_id=job_id)
-    if job is None:
-        return
     params = job.params
-    with job_failure_recorded(job_id=job_id, task=task):
-        selection = ExportSelection(
-            project=Project.objects.get(pk=job.project_id), status=params["status"],
-            annotator_id=params.get("annotator"), document_ids=params.get("documents"),
-            bom=params.get("bom", False),
-        )  # fmt: skip
-        exporter = exporter_get(params["format"])
-        total = max(1, selection.documents().count())
+    selection = ExportSelection(
+        project=Project.objects.get(pk=job.project_id), status=params["status"],
+        annotator_id=params.get("annotator"), document_ids=params.get("documents"),
+        bom=params.get("bom", False),
+    )  # fmt: skip
+    exporter = exporter_get(params["format"])
+    total = max(1, selection.documents().count())
 
-        def progress(documents: int, annotations: int) -> None:
-            job_progress(job_id=job_id, percent=min(99, documents * 100 // total),
-                         counts={"documents": documents, "annotations": annotations})  # fmt: skip
+    def exported(documents: int, annotations: int) -> None:
+        progress(min(99, documents * 100 // total), {"documents": documents, "annotations": annotations})
 
-        relative = Path("exports") / export_file_name(job_id=job_id, name=exporter.filename(selection))
-        target = Path(settings.MEDIA_ROOT) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(target.suffix + ".part")
-        with partial.open("wb") as handle:
-            for chunk in exporter.stream(selection, base_url=params.get("base_url", ""), progress=progress):
-                handle.write(chunk)
-        partial.replace(target)
-        counts = {"documents": selection.documents().count(), "annotations": selection.annotations().count(),
-                  "relations": selection.relations().count(), "bytes": target.stat().st_size}  # fmt: skip
-        job_finish(
-            job_id=job_id, counts=counts, message=f"Exported {relative.name}.", result_file=str(relative)
-        )
+    relative = Path("exports") / export_file_name(job_id=job.pk, name=exporter.filename(selection))
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".part")
+    with partial.open("wb") as handle:
+        for chunk in exporter.stream(selection, base_url=params.get("base_url", ""), progress=exported):
+            handle.write(chunk)
+    partial.replace(target)
+    counts = {"documents": selection.documents().count(), "annotations": selection.annotations().count(),
+              "relations": selection.relations().count(), "bytes": target.stat().st_size}  # fmt: skip
+    return JobOutcome(counts=counts, message=f"Exported {relative.name}.", result_file=str(relative))
 
 
 # Job.result_file holds 255 characters: "exports/" + this name stays well inside, whatever the project is called.

@@ -9,7 +9,7 @@ from annotator.annotations.models import Layer
 from annotator.core.errors import ApplicationError, PermissionDenied
 from annotator.interchange.exporters import exporter_get
 from annotator.interchange.selection import STATUSES, ExportSelection
-from annotator.interchange.tasks import export_project
+from annotator.interchange.tasks import project_export
 from annotator.jobs.models import JobKind
 from annotator.jobs.services import job_create, job_enqueue
 from annotator.projects.models import Role
@@ -79,5 +79,5 @@ def export_job_start(*, user, selection: ExportSelection, format: str, base_url:
             "base_url": base_url,
         },  # fmt: skip
     )
-    job_enqueue(job=job, task=export_project)
+    job_enqueue(job=job, task=project_export)
     return job

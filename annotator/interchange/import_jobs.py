@@ -24,7 +24,7 @@ from annotator.interchange.import_parse import import_parse, rejections_error
 from annotator.interchange.import_run import import_summary
 from annotator.interchange.importers.base import Taxonomy
 from annotator.interchange.imports import import_write
-from annotator.interchange.tasks import import_files
+from annotator.interchange.tasks import documents_import
 from annotator.jobs.models import JobKind
 from annotator.jobs.services import job_create, job_create_finished, job_enqueue
 from annotator.projects.models import Project
@@ -80,7 +80,7 @@ def import_job_start(
                 "annotator": annotator.pk if annotator else None,
             },  # fmt: skip
         )
-        job_enqueue(job=job, task=import_files)
+        job_enqueue(job=job, task=documents_import)
     return job
 
 

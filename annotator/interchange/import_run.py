@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 
 from annotator.interchange.imports import import_documents
 from annotator.interchange.progress import SideProgress
-from annotator.jobs.models import JobState
-from annotator.jobs.services import job_cleanup, job_failure_recorded, job_finish, job_start
+from annotator.jobs.runner import JobOutcome
 from annotator.projects.models import Project
 
 
@@ -19,36 +18,27 @@ def import_summary(counts: dict) -> str:
     return message + (f", {counts['rejected']} rejected)." if counts["rejected"] else ").")
 
 
-def import_job_run(*, job_id: int, task=None) -> None:
+def import_job_run(*, job, progress) -> JobOutcome:
     """Write the saved upload. Its files stay until the job succeeds or is cancelled, so a
-    failed job (a lost database, a dead worker) can be retried; ``task`` retries lost connections."""
-    job = job_start(job_id=job_id)
-    if job is None:
-        return
+    failed job (a lost database, a dead worker) can be retried. Progress goes through a side
+    connection (``progress`` would only show at commit of an all-or-nothing import)."""
     params = job.params
-    side = SideProgress(job_id)
+    side = SideProgress(job.pk)
 
-    def progress(phase: str, done: int, total: int) -> None:
+    def written(phase: str, done: int, total: int) -> None:
         side(
             5 + 94 * done // max(1, total) if phase == "writing" else 5,
             {"documents_total": total, "written": done},
         )
 
     try:
-        with job_failure_recorded(job_id=job_id, task=task):
-            root = Path(settings.MEDIA_ROOT)
-            files = [(f["name"], (root / f["path"]).read_bytes(), f["format"]) for f in params["files"]]
-            annotator = (
-                get_user_model().objects.get(pk=params["annotator"]) if params.get("annotator") else None
-            )
-            counts, rejections = import_documents(
-                project=Project.objects.get(pk=job.project_id), user=job.created_by, files=files,
-                mode=params["mode"], annotator=annotator, progress=progress,
-            )  # fmt: skip
-            finished = job_finish(
-                job_id=job_id, counts=counts, errors=rejections, message=import_summary(counts)
-            )
-            if finished.state == JobState.SUCCEEDED:
-                job_cleanup(job=finished)
+        root = Path(settings.MEDIA_ROOT)
+        files = [(f["name"], (root / f["path"]).read_bytes(), f["format"]) for f in params["files"]]
+        annotator = get_user_model().objects.get(pk=params["annotator"]) if params.get("annotator") else None
+        counts, rejections = import_documents(
+            project=Project.objects.get(pk=job.project_id), user=job.created_by, files=files,
+            mode=params["mode"], annotator=annotator, progress=written,
+        )  # fmt: skip
     finally:
         side.close()
+    return JobOutcome(counts=counts, errors=rejections, message=import_summary(counts))

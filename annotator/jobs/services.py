@@ -11,19 +11,18 @@ Every job ends ``succeeded``, ``failed`` (with its error) or ``cancelled``:
 - a job whose worker died (SIGKILL, out of memory, host lost) stops showing
   signs of life; the reaper runs it again, up to ASSAY_JOB_MAX_ATTEMPTS runs,
   then fails it;
-- a task that raises anything is recorded as failed (job_failure_recorded);
-  a lost database connection is retried by the task first.
+- a task's work that raises anything fails the job with its message; a lost database
+  connection is retried by the task first (runner.job_run, the one lifecycle of a task).
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import current_app as app  # the project's app (annotator/__init__.py); jobs sit below config
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -40,8 +39,16 @@ NOT_QUEUED = (
 _LIVE = [JobState.PENDING, JobState.RUNNING]
 
 
-def job_create(*, kind: str, project=None, created_by=None, params: dict | None = None) -> Job:
-    return Job.objects.create(kind=kind, project=project, created_by=created_by, params=params or {})
+def job_create(
+    *, kind: str, project=None, created_by=None, params: dict | None = None, task=None,
+    task_kwargs: dict | None = None,
+) -> Job:  # fmt: skip
+    """A pending job; ``task`` names the task already running it (Celery beat), so the reaper can
+    run it again if its worker dies. Jobs queued from a request get theirs from job_enqueue."""
+    return Job.objects.create(
+        kind=kind, project=project, created_by=created_by, params=params or {},
+        task_name=task.name if task is not None else "", task_kwargs=task_kwargs or {},
+    )  # fmt: skip
 
 
 def job_create_finished(
@@ -133,42 +140,6 @@ def job_fail(*, job_id: int, message: str, errors: list | None = None, counts: d
     if counts is not None:
         fields["counts"] = counts
     return _end(job_id, **fields)
-
-
-@contextmanager
-def job_failure_recorded(*, job_id: int, task=None):
-    """Run a job's work so that no error leaves it ``running``.
-
-    A lost database connection is retried by ``task`` (Celery's retry, the job stays
-    running) until its retries run out; any other error fails the job with its message.
-    The error is logged, not raised: the message is acknowledged and the job row
-    carries the outcome.
-    """
-    try:
-        yield
-    except (OperationalError, InterfaceError) as exc:
-        if not connection.in_atomic_block:
-            connection.close_if_unusable_or_obsolete()  # the next query opens a fresh connection
-        retries = getattr(getattr(task, "request", None), "retries", None)
-        if (
-            task is not None
-            and retries is not None
-            and retries < task.max_retries
-            and not task.request.is_eager
-        ):
-            log.warning("job %s: database connection lost, retrying: %s", job_id, exc)
-            raise task.retry(exc=exc, countdown=2 * (retries + 1)) from None
-        log.exception("job %s failed: database connection lost", job_id)
-        job_fail(
-            job_id=job_id,
-            message=f"The database connection was lost while the job ran ({exc}). Retry the job.",
-        )
-    except ApplicationError as exc:
-        errors = [{"where": key, "message": m} for key, messages in exc.errors.items() for m in messages]
-        job_fail(job_id=job_id, message=exc.message, errors=errors)
-    except Exception as exc:
-        log.exception("job %s failed", job_id)
-        job_fail(job_id=job_id, message=f"The job failed: {type(exc).__name__}: {exc}")
 
 
 def job_cancel(*, job: Job, user) -> Job:

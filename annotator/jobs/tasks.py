@@ -1,21 +1,19 @@
-import socket
+"""Thin Celery tasks: a job's task is one job_run call (runner.py); names are ``<app>.<entity>_<action>``."""
 
 from celery import shared_task
 
-from annotator.jobs.services import job_finish, job_start, jobs_reap
+from annotator.jobs import services
+from annotator.jobs.ping import job_ping_run
+from annotator.jobs.runner import JOB_TASK, job_run
 
 
-@shared_task(acks_late=True)
-def ping(*, job_id: int) -> str:
+@shared_task(name="jobs.job_ping", **JOB_TASK)
+def job_ping(self, *, job_id: int) -> None:
     """Round trip through the broker: the worker marks the job done and says who it is."""
-    if job_start(job_id=job_id) is None:
-        return "already done"
-    host = socket.gethostname()
-    job_finish(job_id=job_id, counts={"pong": 1}, message=f"pong from {host}")
-    return host
+    job_run(job_id=job_id, task=self, work=job_ping_run)
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def jobs_reap_task() -> dict:
+@shared_task(name="jobs.jobs_reap", acks_late=True, ignore_result=True)
+def jobs_reap() -> dict:
     """Celery beat, every minute: jobs the broker refused, and jobs whose worker died."""
-    return jobs_reap()
+    return services.jobs_reap()

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Sum
 
 from annotator.annotations.models import Annotation, Layer
 from annotator.documents.models import Document
+from annotator.jobs.runner import JobOutcome
 from annotator.projects.models import Label, Project
 from annotator.reviews import agreement as maths
 from annotator.reviews.models import Agreement, Assignment, AssignmentState
@@ -111,6 +112,15 @@ def agreement_project_compute(*, project: Project, progress=None) -> Agreement:
         if progress:
             progress(min(99, int(100 * (index + len(chunk)) / max(1, len(ids)))))
     return agreement_project_refresh(project=project)
+
+
+def agreement_project_job_run(*, job, progress, project_id: int) -> JobOutcome:
+    """An on-demand agreement job's work (reviews.tasks.agreement_project_compute runs it through jobs.runner)."""
+    overall = agreement_project_compute(project=Project.objects.get(pk=project_id), progress=progress)
+    return JobOutcome(
+        counts={"documents": Document.objects.filter(project_id=project_id).count()},
+        message=f"Agreement computed: alpha={overall.alpha}, exact F1={overall.exact_f1}",
+    )
 
 
 def _summed_coincidences(project: Project) -> dict[tuple[str, str], float]:

@@ -27,7 +27,7 @@ from annotator.jobs.services import job_create, job_enqueue
 from annotator.projects.models import Project, Role
 from annotator.projects.selectors import role_at_least, user_role
 from annotator.reviews.models import Assignment, AssignmentState
-from annotator.reviews.tasks import agreement_document, agreement_project
+from annotator.reviews.tasks import agreement_document_compute, agreement_project_compute
 
 EDITABLE_STATES = {AssignmentState.ASSIGNED, AssignmentState.IN_PROGRESS, AssignmentState.CHANGES_REQUESTED}
 # Editable with nothing to record first (an assigned layer moves to in progress on its first edit).
@@ -141,14 +141,14 @@ def assignment_submit(*, document: Document, annotator) -> Assignment:
 def agreement_enqueue(document_id: int) -> None:
     """Queue the document's agreement; with the broker down the submit still answers (the
     figures are computed again on the next submit, or on demand from the review page)."""
-    task_send(agreement_document, kwargs={"document_id": document_id})
+    task_send(agreement_document_compute, kwargs={"document_id": document_id})
 
 
 def agreement_project_request(*, project: Project, user) -> Job:
     """Queue an on-demand recomputation of the project's agreement; returns the Job to poll."""
     access_project(user=user, project_id=project.pk, minimum=Role.REVIEWER)
     job = job_create(kind=JobKind.AGREEMENT, project=project, created_by=user, params={"project": project.pk})
-    job_enqueue(job=job, task=agreement_project, project_id=project.pk)
+    job_enqueue(job=job, task=agreement_project_compute, project_id=project.pk)
     return job
 
 

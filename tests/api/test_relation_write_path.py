@@ -172,7 +172,7 @@ def test_the_statement_and_the_general_path_agree_on_every_case_of_the_grid(monk
 @pytest.fixture
 def sent(monkeypatch):
     calls = []
-    monkeypatch.setattr(tasks.scores_recompute_dirty_task, "apply_async", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(tasks.scores_recompute_dirty, "apply_async", lambda **kw: calls.append(kw))
     return calls
 
 

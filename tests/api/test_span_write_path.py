@@ -30,7 +30,7 @@ TEXT = "Taxes rose 5%. Experts say growth will follow."
 def sent(monkeypatch):
     """Recompute tasks queued, recorded instead of run."""
     calls = []
-    monkeypatch.setattr(tasks.scores_recompute_dirty_task, "apply_async", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(tasks.scores_recompute_dirty, "apply_async", lambda **kw: calls.append(kw))
     return calls
 
 

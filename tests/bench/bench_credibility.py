@@ -130,11 +130,11 @@ def run() -> dict:
         from django.contrib.auth import get_user_model
 
         from annotator.annotations.models import Annotation
+        from annotator.credibility import tasks
         from annotator.credibility.metrics import Targets
         from annotator.credibility.models import ScoreDirty
         from annotator.credibility.scheduling import scores_mark_dirty
         from annotator.credibility.services import scores_recompute, scores_recompute_dirty
-        from annotator.credibility.tasks import scores_recompute_dirty_task
         from annotator.projects.models import Label, LabelSubtype, Project, Role
         from annotator.projects.services import labels_create_defaults, membership_set
 
@@ -160,7 +160,9 @@ def run() -> dict:
 
         # Incremental: one span changes on one document, the marker is written and the
         # recompute task's service claims it and recomputes that document's sources.
-        scores_recompute_dirty_task.apply_async = lambda **kwargs: None  # measure the service, not the broker
+        tasks.scores_recompute_dirty.apply_async = lambda **kwargs: (
+            None
+        )  # measure the service, not the broker
         document_id = Annotation.objects.filter(project=project).values_list("document_id", flat=True).first()
         incremental, touched = [], 0
         for i in range(7):

@@ -6,7 +6,7 @@ HEDGE_BENCH_DOCUMENTS (10000) and HEDGE_BENCH_WORDS (words per document, 500).
 
 Text is the five seeds' article bodies (the manifest's boilerplate ranges cut out),
 repeated: real prose with its real density of cues, not a generated word salad.
-The project run is the job as the Celery worker runs it (hedge_job_run), in a
+The project run is the job as the Celery worker runs it (job_run around hedge_job_run), in a
 scratch database, with the documents inserted by one INSERT ... SELECT.
 """
 
@@ -77,6 +77,7 @@ def bench_project() -> dict:
     with scratch_database("assay_bench_hedges") as connection:
         from annotator.hedges import services
         from annotator.hedges.models import HedgeSuggestion
+        from annotator.jobs import runner
         from annotator.jobs.models import JobKind, JobState
         from annotator.jobs.services import job_create
         from annotator.projects.models import Project
@@ -97,15 +98,15 @@ def bench_project() -> dict:
             cursor.execute("ANALYZE documents_document")
         job = job_create(kind=JobKind.HEDGES, project=project, params={"document_ids": None})
         reported = []
-        real = services.job_progress
+        real = runner.job_progress
 
         def progress(**kwargs):
             reported.append(kwargs["percent"])
             real(**kwargs)
 
         started = time.perf_counter()
-        with mock.patch.object(services, "job_progress", progress):
-            services.hedge_job_run(job_id=job.pk)
+        with mock.patch.object(runner, "job_progress", progress):
+            runner.job_run(job_id=job.pk, work=services.hedge_job_run)
         seconds = time.perf_counter() - started
         job.refresh_from_db()
         stored = HedgeSuggestion.objects.filter(project=project).count()

@@ -12,7 +12,7 @@ def sent(monkeypatch):
     from annotator.credibility import tasks
 
     calls = []
-    monkeypatch.setattr(tasks.scores_recompute_dirty_task, "apply_async", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(tasks.scores_recompute_dirty, "apply_async", lambda **kw: calls.append(kw))
     return calls
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from annotator.config.celery_app import app
 from annotator.credibility.models import SourceScore, SourceScoreSnapshot
 from annotator.credibility.signals import scores_signals_suspended
-from annotator.credibility.tasks import scores_recompute_task
+from annotator.credibility.tasks import scores_recompute
 from annotator.jobs.models import Job, JobState
 from tests.credibility.corpus import build_corpus, span
 from tests.factories import DocumentFactory, ProjectFactory, member
@@ -18,7 +18,7 @@ def test_beat_runs_the_full_recompute_hourly():
     entry = settings.CELERY_BEAT_SCHEDULE["credibility-full-recompute"]
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks
-    assert entry["task"] == scores_recompute_task.name
+    assert entry["task"] == scores_recompute.name
     assert entry["schedule"] == 3600.0
     assert "args" not in entry and "kwargs" not in entry
 
@@ -34,7 +34,7 @@ def test_the_scheduled_run_recomputes_every_project_as_a_job():
         other = ProjectFactory()
         doc = DocumentFactory(project=other, text="alpha bravo", source=c.outlet_a)
         span(doc, member(other, "reviewer"), 0, "CLAIM")
-    scores_recompute_task.apply().get()
+    scores_recompute.apply().get()
     job = Job.objects.get(kind="scores")
     assert (job.state, job.progress, job.counts) == (JobState.SUCCEEDED, 100, {"projects": 2, "rows": 9})
     assert job.params == {"project_ids": None, "trigger": "schedule"}

@@ -6,7 +6,7 @@ import pytest
 
 from annotator.credibility.models import ScoreDirty, SourceScore, SourceScoreSnapshot
 from annotator.credibility.signals import scores_signals_suspended
-from annotator.credibility.tasks import scores_recompute_task
+from annotator.credibility.tasks import scores_recompute
 from annotator.jobs.models import Job, JobKind, JobState
 from annotator.jobs.services import job_create
 from tests.credibility.corpus import build_corpus
@@ -64,7 +64,7 @@ def test_two_workers_running_the_full_recompute_at_once_end_correct(celery_worke
     celery_workers.start(2)
     jobs = [job_create(kind=JobKind.SCORES, project=c.project) for _ in range(2)]
     for job in jobs:
-        scores_recompute_task.delay(job_id=job.pk, project_ids=[c.project.pk])
+        scores_recompute.delay(job_id=job.pk, project_ids=[c.project.pk])
     wait_until(
         lambda: all(Job.objects.get(pk=j.pk).state == JobState.SUCCEEDED for j in jobs), what="both jobs"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from unittest import mock
 
 import pytest
@@ -17,7 +18,9 @@ from annotator.hedges.runs import hedge_job_start
 from annotator.hedges.selectors import hedge_rule_stats, hedge_suggestions_for_user
 from annotator.hedges.services import hedge_accept_rule, hedge_decide, hedge_rule_set, hedge_undo
 from annotator.interchange.imports import import_documents
+from annotator.jobs import runner
 from annotator.jobs.models import Job, JobKind, JobState
+from annotator.jobs.runner import job_run
 from annotator.jobs.services import job_create
 from annotator.projects.models import Role
 from tests.factories import DocumentFactory, ProjectFactory, member
@@ -76,9 +79,10 @@ def test_document_create_runs_a_job_and_the_switch_turns_it_off(project):
 def test_project_job_reports_progress_and_is_idempotent(project):
     docs = [DocumentFactory(project=project, text=f"Doc {n}: the deal might collapse.") for n in range(3)]
     job = job_create(kind=JobKind.HEDGES, project=project, params={"document_ids": None})
-    with mock.patch.object(services, "job_progress", wraps=services.job_progress) as progress:
-        services.hedge_job_run(job_id=job.pk, batch=1)
-        services.hedge_job_run(job_id=job.pk, batch=1)  # a redelivered task: the job is already done
+    work = partial(services.hedge_job_run, batch=1)
+    with mock.patch.object(runner, "job_progress", wraps=runner.job_progress) as progress:
+        job_run(job_id=job.pk, work=work)
+        job_run(job_id=job.pk, work=work)  # a redelivered task: the job is already done
     job.refresh_from_db()
     assert [c.kwargs["percent"] for c in progress.call_args_list] == [33, 66, 100]
     assert (job.state, job.counts) == (JobState.SUCCEEDED, {"documents": 3, "suggestions": 3, "total": 3})

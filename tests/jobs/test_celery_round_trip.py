@@ -4,7 +4,7 @@ import pytest
 
 from annotator.jobs.models import Job, JobKind, JobState
 from annotator.jobs.services import job_create
-from annotator.jobs.tasks import ping
+from annotator.jobs.tasks import job_ping
 
 
 def _wait_for(job_id, state, timeout=20.0):
@@ -23,7 +23,7 @@ def test_a_task_goes_through_redis_to_a_real_worker_and_back(celery_workers):
     celery_workers.start(1)
     job = job_create(kind=JobKind.PING)
 
-    result = ping.delay(job_id=job.pk)
+    result = job_ping.delay(job_id=job.pk)
 
     done = _wait_for(job.pk, JobState.SUCCEEDED)
     assert result.id
@@ -39,7 +39,7 @@ def test_without_a_broker_tasks_run_in_process():
 
     assert celery_app.conf.task_always_eager is True
     job = job_create(kind=JobKind.PING)
-    ping.delay(job_id=job.pk)
+    job_ping.delay(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED
 
@@ -48,5 +48,8 @@ def test_without_a_broker_tasks_run_in_process():
 def test_a_redelivered_task_does_not_run_twice():
     """acks_late can deliver a task again; a finished job is left as it is."""
     job = job_create(kind=JobKind.PING)
-    ping(job_id=job.pk)
-    assert ping(job_id=job.pk) == "already done"
+    job_ping(job_id=job.pk)
+    done = Job.objects.get(pk=job.pk)
+    job_ping(job_id=job.pk)
+    again = Job.objects.get(pk=job.pk)
+    assert (again.state, again.attempts, again.finished_at) == (JobState.SUCCEEDED, 1, done.finished_at)

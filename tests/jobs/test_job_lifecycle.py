@@ -20,7 +20,7 @@ from annotator.interchange.export_run import EXPORT_NAME_LIMIT
 from annotator.interchange.imports import import_documents
 from annotator.jobs.models import Job, JobKind, JobState
 from annotator.jobs.services import NOT_QUEUED, job_create, job_enqueue, jobs_reap
-from annotator.jobs.tasks import ping
+from annotator.jobs.tasks import job_ping
 from annotator.projects.models import Role
 from tests.conftest import _reset_producer_pool
 from tests.factories import DocumentFactory, ProjectFactory, UserFactory, label, member
@@ -207,8 +207,9 @@ def test_cancel_a_pending_job_and_retry_it(team, broker_down, django_capture_on_
 def test_a_cancelled_job_never_runs(team):
     job = job_create(kind=JobKind.PING, created_by=team.manager)
     Job.objects.filter(pk=job.pk).update(state=JobState.CANCELLED)
-    assert ping(job_id=job.pk) == "already done"
-    assert Job.objects.get(pk=job.pk).state == JobState.CANCELLED
+    job_ping(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.started_at) == (JobState.CANCELLED, 0, None)
 
 
 def test_the_reaper_restarts_a_job_whose_worker_died_then_gives_up(team, monkeypatch, settings):
@@ -218,7 +219,7 @@ def test_the_reaper_restarts_a_job_whose_worker_died_then_gives_up(team, monkeyp
 
     monkeypatch.setattr(services, "_active_task_ids", lambda: set())
     job = job_create(kind=JobKind.PING, created_by=team.manager)
-    job_enqueue(job=job, task=ping)  # outside a transaction: sent (eager: runs) at once
+    job_enqueue(job=job, task=job_ping)  # outside a transaction: sent (eager: runs) at once
     old = timezone.now() - timedelta(minutes=10)
     Job.objects.filter(pk=job.pk).update(
         state=JobState.RUNNING, heartbeat_at=old, attempts=1, celery_task_id="gone"
@@ -241,7 +242,7 @@ def test_the_reaper_leaves_a_job_that_still_runs_on_a_worker(team, monkeypatch):
     from annotator.jobs import services
 
     job = job_create(kind=JobKind.PING, created_by=team.manager)
-    job_enqueue(job=job, task=ping)
+    job_enqueue(job=job, task=job_ping)
     Job.objects.filter(pk=job.pk).update(
         state=JobState.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1), celery_task_id="alive"
     )

@@ -323,10 +323,10 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # Source credibility: full recompute of every project (a dated snapshot) hourly;
 # incremental recomputes wait this long after a change so bursts coalesce.
 CELERY_BEAT_SCHEDULE["credibility-full-recompute"] = {
-    "task": "annotator.credibility.tasks.scores_recompute_task",
+    "task": "credibility.scores_recompute",
     "schedule": float(os.environ.get("CREDIBILITY_RECOMPUTE_SECONDS", 3600)),
 }
-CELERY_BEAT_SCHEDULE["jobs-reap"] = {"task": "annotator.jobs.tasks.jobs_reap_task", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["jobs-reap"] = {"task": "jobs.jobs_reap", "schedule": 60.0}
 # A running job with no sign of life for this long, and not running on any worker, is restarted
 # (up to ASSAY_JOB_MAX_ATTEMPTS runs, then failed). annotator/jobs/services.py:jobs_reap.
 ASSAY_JOB_STALE_SECONDS = float(os.environ.get("ASSAY_JOB_STALE_SECONDS", 120))
@@ -335,7 +335,7 @@ ASSAY_JOB_MAX_ATTEMPTS = int(os.environ.get("ASSAY_JOB_MAX_ATTEMPTS", 3))
 ASSAY_JOB_UPLOAD_KEEP_DAYS = float(os.environ.get("ASSAY_JOB_UPLOAD_KEEP_DAYS", 7))
 ASSAY_JOB_INSPECT_TIMEOUT = float(os.environ.get("ASSAY_JOB_INSPECT_TIMEOUT", 2))
 CELERY_BEAT_SCHEDULE["idempotency-purge"] = {
-    "task": "annotator.idempotency.tasks.idempotent_requests_purge_task",
+    "task": "idempotency.idempotent_requests_purge",
     "schedule": 3600.0,
 }
 ASSAY_IDEMPOTENCY_HOURS = float(os.environ.get("ASSAY_IDEMPOTENCY_HOURS", 24))
