@@ -17,6 +17,10 @@ then Assay's own:
 - streaming a native JSON export of a project: annotations/s (target 200,000/s) and the
   peak RSS of the gunicorn workers meanwhile (target < 250 MB).
 Nothing is vacuumed or analysed before a timed part (autovacuum runs as it would).
+Beside the rates, the server's CPU per span and per relation (``*_web_cpu_ms``: the
+gunicorn workers; ``*_pg_cpu_ms``: the database's backends): it moves little when other
+processes load the host, where rates halve. ``python -m tests.bench.profile_writes`` splits
+it further (in-process, statements per request, cProfile).
 
 Sizes come from environment variables; defaults are the issue's sizes:
 BENCH_EXPORT_DOCUMENTS=10000, BENCH_EXPORT_SPANS_PER_DOCUMENT=100 (1,000,000
