@@ -48,7 +48,11 @@ def test_a_write_marking_a_project_does_not_wait_for_another_ones_commit():
         assert scores_marks_write(project_id=project.pk, keys=[(DirtyKind.DOCUMENT, 1)]) is False
         assert _mark_from_another_connection(project.pk, 2) == {"scheduled": False}
     marks = ScoreDirty.objects.filter(project=project).order_by("kind", "entity_id")
-    assert list(marks.values_list("kind", "entity_id")) == [("document", 1), ("document", 2), ("scheduled", 0)]
+    assert list(marks.values_list("kind", "entity_id")) == [
+        ("document", 1),
+        ("document", 2),
+        ("scheduled", 0),
+    ]
 
 
 def test_a_queued_task_row_older_than_the_stale_limit_is_taken_over_once(settings):
