@@ -29,6 +29,7 @@ from api.representations import (
     MAX_OFFSET,
     ConflictSerializer,
     ErrorSerializer,
+    FlatInputSerializer,
     RelationSerializer,
     id_field,
     relation_data,
@@ -36,7 +37,7 @@ from api.representations import (
 from api.versioning import etag, requested_version, with_current
 
 
-class RelationCreateInput(serializers.Serializer):
+class RelationCreateInput(FlatInputSerializer):
     source = id_field()
     type = serializers.ChoiceField(choices=RelationType.choices)
     target = id_field(required=False, allow_null=True)

@@ -158,6 +158,11 @@ def scores_entity_renamed(*, kind: str, entity_id: int, name: str) -> int:
 # caller enqueues it once the statement has committed (tasks.scores_recompute_enqueue). A
 # queued-task row older than CREDIBILITY_SCHEDULED_STALE_SECONDS is taken over (its task
 # was lost: the process died between commit and send), so a lost task never blocks marks.
+# The queued-task row is left unlocked while a task is queued (DO NOTHING, and an UPDATE
+# that matches only a stale row): "DO UPDATE ... WHERE" locks the row even when WHERE is
+# false, which made every write of a project wait for the previous one's commit (8
+# concurrent span writers ran no faster than one). A mark made while a claim is taken is
+# left over after the run and queues the next one (scores_reschedule_needed).
 _DIRTY_MARKS_TEMPLATE = """
 marks AS (
   INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at, claim)
@@ -166,13 +171,19 @@ marks AS (
   ON CONFLICT (project_id, kind, entity_id) DO UPDATE SET claim = NULL, marked_at = EXCLUDED.marked_at
     WHERE credibility_scoredirty.claim IS NOT NULL
 ),
-scheduled AS (
+scheduled_new AS (
   INSERT INTO credibility_scoredirty (project_id, kind, entity_id, marked_at)
   SELECT live.id, %(dirty_scheduled)s::text, 0, now() FROM live
-  ON CONFLICT (project_id, kind, entity_id) DO UPDATE SET marked_at = EXCLUDED.marked_at
-    WHERE credibility_scoredirty.marked_at < now() - make_interval(secs => %(dirty_stale_seconds)s)
+  ON CONFLICT (project_id, kind, entity_id) DO NOTHING
   RETURNING true
-)"""
+),
+scheduled_stale AS (
+  UPDATE credibility_scoredirty SET marked_at = now() FROM live
+  WHERE credibility_scoredirty.project_id = live.id AND kind = %(dirty_scheduled)s::text AND entity_id = 0
+    AND marked_at < now() - make_interval(secs => %(dirty_stale_seconds)s)
+  RETURNING true
+),
+scheduled AS (SELECT * FROM scheduled_new UNION ALL SELECT * FROM scheduled_stale)"""
 
 
 def dirty_marks_ctes(keys: str) -> str:
@@ -232,23 +243,27 @@ def scores_reschedule_needed(*, project_id: int) -> bool:
 
 
 def _claim(*, project_id: int, claim: uuid.UUID) -> list[tuple[str, int]]:
-    """Take the project's markers (and drop the queued-task row) in one short statement.
+    """Take the project's markers (and drop the queued-task row) in one short transaction.
 
     Rows claimed by an earlier run that crashed or is still going are taken
-    too: recomputing them twice is harmless, losing them is not.
+    too: recomputing them twice is harmless, losing them is not. The queued-task
+    row is deleted first, then the marks are claimed: the order in which a marking
+    statement takes them (its ``scheduled`` CTEs run before ``marks``). In the other
+    order a claim and a span write deadlocked.
     """
+    params = {"p": project_id, "claim": claim, "scheduled": DirtyKind.SCHEDULED}
     with transaction.atomic(), connection.cursor() as cursor:
         _commit_without_flush(cursor)
         cursor.execute(
+            "DELETE FROM credibility_scoredirty WHERE project_id = %(p)s AND kind = %(scheduled)s", params
+        )
+        cursor.execute(
             """
-            WITH unscheduled AS (
-              DELETE FROM credibility_scoredirty WHERE project_id = %(p)s AND kind = %(scheduled)s
-            )
             UPDATE credibility_scoredirty SET claim = %(claim)s
             WHERE project_id = %(p)s AND kind <> %(scheduled)s
             RETURNING kind, entity_id
             """,
-            {"p": project_id, "claim": claim, "scheduled": DirtyKind.SCHEDULED},
+            params,
         )
         return cursor.fetchall()
 

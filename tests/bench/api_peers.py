@@ -52,6 +52,47 @@ class Client:
         return json.loads(answer), seconds
 
 
+class ServerCpu:
+    """CPU seconds spent by the gunicorn workers and by the database's backends (on this host):
+    per request, it barely moves when other processes load the machine, where rates halve."""
+
+    def __init__(self, master_pid: int, database: str):
+        import psutil
+
+        self.master, self.database = psutil.Process(master_pid), database
+
+    def _backends(self) -> list[int]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                           [self.database])  # fmt: skip
+            return [pid for (pid,) in cursor.fetchall()]
+
+    def sample(self) -> dict:
+        import psutil
+
+        seconds = {}
+        for process in self.master.children():
+            times = process.cpu_times()
+            seconds[("web", process.pid)] = times.user + times.system
+        for pid in self._backends():
+            try:
+                times = psutil.Process(pid).cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            seconds[("pg", pid)] = times.user + times.system
+        return seconds
+
+    @staticmethod
+    def per_request(before: dict, after: dict, requests: int) -> tuple[float, float]:
+        """(web ms, PostgreSQL ms) per request; processes that ended meanwhile are not counted."""
+        spent = {"web": 0.0, "pg": 0.0}
+        for key, value in after.items():
+            spent[key[0]] += value - before.get(key, 0.0)
+        return round(spent["web"] * 1000 / requests, 2), round(spent["pg"] * 1000 / requests, 2)
+
+
 def _phase(figures: dict, prefix: str, latencies: list[float], target: str) -> None:
     """Rate over the whole phase and over its steady state (after the first FIRST requests)."""
     first = 25
@@ -64,13 +105,24 @@ def _phase(figures: dict, prefix: str, latencies: list[float], target: str) -> N
     figures[f"{prefix}_p99_ms"] = percentile_ms(steady, 99)
 
 
-def document_phases(base: str, data: dict, *, spans: int, relations: int, small_spans: int) -> dict:
-    """500 spans, then 250 relations, into one document; then open it, and a 20-span one."""
+def _cpu(figures: dict, prefix: str, cpu: ServerCpu | None, before: dict | None, requests: int) -> None:
+    if cpu is not None:
+        figures[f"{prefix}_web_cpu_ms"], figures[f"{prefix}_pg_cpu_ms"] = cpu.per_request(
+            before, cpu.sample(), requests
+        )
+
+
+def document_phases(
+    base: str, data: dict, *, spans: int, relations: int, small_spans: int, cpu: ServerCpu | None = None
+) -> dict:
+    """500 spans, then 250 relations, into one document; then open it, and a 20-span one.
+    With ``cpu``, also the server's CPU per span and per relation (``*_web_cpu_ms``, ``*_pg_cpu_ms``)."""
     client = Client(base, data["peer_token"])
     document, small = data["peer_document"], data["small_document"]
     labels = [label.pk for label in data["labels"]]
     figures: dict = {}
     ids, latencies = [], []
+    before = cpu.sample() if cpu else None
     for i in range(spans):
         body, seconds = client.post_json(
             "/api/v1/annotations/",
@@ -78,13 +130,16 @@ def document_phases(base: str, data: dict, *, spans: int, relations: int, small_
         )
         ids.append(body["id"])
         latencies.append(seconds)
+    _cpu(figures, "peer_spans", cpu, before, spans)
     _phase(figures, "peer_spans", latencies, ">= 216")
     latencies = []
+    before = cpu.sample() if cpu else None
     for i in range(relations):
         _, seconds = client.post_json(
             "/api/v1/relations/", {"source": ids[2 * i + 1], "type": "supports", "target": ids[2 * i]}
         )
         latencies.append(seconds)
+    _cpu(figures, "relations", cpu, before, relations)
     _phase(figures, "relations", latencies, ">= 180")
     for i in range(small_spans):
         client.post_json(

@@ -17,6 +17,10 @@ then Assay's own:
 - streaming a native JSON export of a project: annotations/s (target 200,000/s) and the
   peak RSS of the gunicorn workers meanwhile (target < 250 MB).
 Nothing is vacuumed or analysed before a timed part (autovacuum runs as it would).
+Beside the rates, the server's CPU per span and per relation (``*_web_cpu_ms``: the
+gunicorn workers; ``*_pg_cpu_ms``: the database's backends): it moves little when other
+processes load the host, where rates halve. ``python -m tests.bench.profile_writes`` splits
+it further (in-process, statements per request, cProfile).
 
 Sizes come from environment variables; defaults are the issue's sizes:
 BENCH_EXPORT_DOCUMENTS=10000, BENCH_EXPORT_SPANS_PER_DOCUMENT=100 (1,000,000
@@ -283,13 +287,15 @@ def _create_spans(
     return began, time.monotonic(), latencies
 
 
-def _bench_spans(base: str, data: dict) -> dict:
+def _bench_spans(base: str, data: dict, cpu: api_peers.ServerCpu) -> dict:
     label = data["labels"][0].pk
     _, token, document = data["clients"][0]
+    before = cpu.sample()
     # Warm-up, untimed for every client: the first span of a layer also opens it (creates the
     # annotator's assignment, about 9 ms here), then the connection and prepared statements.
     began, ended, single = _create_spans(base, token, document.pk, label, SPAN_REQUESTS, 0, warm_up=WARM_UP)
     single_rate = SPAN_REQUESTS / (ended - began)
+    web_cpu, pg_cpu = cpu.per_request(before, cpu.sample(), WARM_UP + SPAN_REQUESTS)
     # 8 clients, each its own process (as 8 scripts would be): threads in this process would
     # share one GIL with each other and with the benchmark itself.
     per_client = max(1, SPAN_REQUESTS // 8)
@@ -316,9 +322,16 @@ def _bench_spans(base: str, data: dict) -> dict:
     # Not below the figures of issue 18 (measured beside the peers).
     verdict(figures, "spans_per_s_1_client", round(single_rate, 1), ">= 217")
     figures["p99_ms_1_client"] = percentile_ms(single, 99)
+    figures["web_cpu_ms_1_client"], figures["pg_cpu_ms_1_client"] = web_cpu, pg_cpu
     verdict(figures, "spans_per_s_8_clients", round(concurrent_rate, 1), ">= 527")
     verdict(figures, "p99_ms_8_clients", percentile_ms(concurrent, 99), "< 50")
     return figures
+
+
+def connection_database() -> str:
+    from django.db import connection
+
+    return connection.settings_dict["NAME"]
 
 
 def _verdicts(items: list[tuple[str, float, str]]) -> dict:
@@ -393,8 +406,10 @@ def run() -> dict:
             }
             # First after the server starts: these phases report their first requests apart.
             if "peers" in PARTS:
+                cpu = api_peers.ServerCpu(server.pid, connection_database())
                 figures.update(api_peers.document_phases(
-                    base, data, spans=WORKSPACE_SPANS, relations=WORKSPACE_RELATIONS, small_spans=SMALL_DOCUMENT_SPANS))  # fmt: skip
+                    base, data, spans=WORKSPACE_SPANS, relations=WORKSPACE_RELATIONS, small_spans=SMALL_DOCUMENT_SPANS,
+                    cpu=cpu))  # fmt: skip
             if "login" in PARTS:
                 figures.update(api_peers.login_phase(base, username="bench-login", password=LOGIN_PASSWORD,
                                                      rounds=LOGIN_ROUNDS))  # fmt: skip
@@ -404,7 +419,9 @@ def run() -> dict:
                 figures.update(api_peers.import_phase(base, data["manager_token"], data["import_projects"],
                                                       documents=IMPORT_DOCUMENTS, text=_text))  # fmt: skip
             if "spans" in PARTS:
-                figures.update(_bench_spans(base, data))
+                figures.update(
+                    _bench_spans(base, data, api_peers.ServerCpu(server.pid, connection_database()))
+                )
             if "export" in PARTS:
                 # Loaded only now, so the other figures never run beside the aftermath of a
                 # million-row load (checkpoint writes; autovacuum runs as it would).
