@@ -138,12 +138,12 @@ def _check_relation(
 def relation_delete(*, relation: Relation, version: int | None = None) -> None:
     locked = row_lock(Relation.objects.all(), pk=relation.pk, what="Relation")
     _assert_layer_editable(locked)
-    if version is not None and locked.version != version:
-        raise Conflict(
-            f"This relation was changed elsewhere (you had version {version}, it is now {locked.version}).",
-            current={"id": locked.pk, "version": locked.version, "type": locked.type},
-            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
-        )
+    Conflict.check_version(
+        locked,
+        version,
+        noun="relation",
+        current=lambda: {"id": locked.pk, "version": locked.version, "type": locked.type},
+    )
     locked.delete()
 
 
@@ -160,12 +160,7 @@ def relation_update(
     """Change a relation's type, ends or note if ``version`` is still current; otherwise raise Conflict."""
     locked = row_lock(Relation.objects.select_related("source", "document"), pk=relation.pk, what="Relation")
     _assert_layer_editable(locked)
-    if locked.version != version:
-        raise Conflict(
-            f"This relation was changed elsewhere (you had version {version}, it is now {locked.version}).",
-            current=relation_snapshot(locked),
-            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
-        )
+    Conflict.check_version(locked, version, noun="relation", current=lambda: relation_snapshot(locked))
     new_type = locked.type if type is _UNSET else type
     new_target = locked.target if target is _UNSET else target
     new_speaker = locked.speaker if speaker is _UNSET else speaker

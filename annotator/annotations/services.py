@@ -204,12 +204,7 @@ def annotation_update(
     """Change a span if ``version`` is still current; otherwise raise Conflict."""
     locked = row_lock(Annotation.objects.select_related("document"), pk=annotation.pk, what="Span")
     _assert_layer_editable(locked)
-    if locked.version != version:
-        raise Conflict(
-            f"This span was changed elsewhere (you had version {version}, it is now {locked.version}).",
-            current=annotation_snapshot(locked),
-            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
-        )
+    Conflict.check_version(locked, version, noun="span", current=lambda: annotation_snapshot(locked))
     new_start = locked.start if start is _UNSET else start
     new_end = locked.end if end is _UNSET else end
     new_label = locked.label if label is _UNSET else label
@@ -231,10 +226,5 @@ def annotation_update(
 def annotation_delete(*, annotation: Annotation, version: int | None = None) -> None:
     locked = row_lock(Annotation.objects.all(), pk=annotation.pk, what="Span")
     _assert_layer_editable(locked)
-    if version is not None and locked.version != version:
-        raise Conflict(
-            f"This span was changed elsewhere (you had version {version}, it is now {locked.version}).",
-            current=annotation_snapshot(locked),
-            errors={"version": [f"Stale version {version}; current is {locked.version}."]},
-        )
+    Conflict.check_version(locked, version, noun="span", current=lambda: annotation_snapshot(locked))
     locked.delete()

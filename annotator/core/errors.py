@@ -40,11 +40,15 @@ class Conflict(ApplicationError):
         self.current = current or {}
 
     @classmethod
-    def check_version(cls, row, version: int | None, *, noun: str, current: dict) -> None:
-        """Raise unless ``version`` (None: not asked) is ``row``'s stored version; ``row`` is locked."""
+    def check_version(cls, row, version: int | None, *, noun: str, current) -> None:
+        """Raise unless ``version`` (None: not asked) is ``row``'s stored version; ``row`` is locked.
+
+        ``current`` is the stored row as the client sees it, or a callable making it: a write path
+        that usually succeeds then builds the snapshot only for the 409.
+        """
         if version is not None and row.version != version:
             raise cls(
                 f"This {noun} was changed elsewhere (you had version {version}, it is now {row.version}).",
-                current=current,
+                current=current() if callable(current) else current,
                 errors={"version": [f"Stale version {version}; current is {row.version}."]},
             )
