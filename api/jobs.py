@@ -111,7 +111,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter(
                 "wait",
-                float,
+                {"type": "number", "minimum": 0, "maximum": WAIT_LIMIT},
                 description=f"Answer when the job ends, or after this many seconds (at most {WAIT_LIMIT:g})",
             )
         ],

@@ -19,6 +19,7 @@ from annotator.reviews.adjudication import gold_accept_relation
 from annotator.reviews.review_items import item_assert_reviewable, item_set_status
 
 DECISIONS = {"accept": ReviewStatus.ACCEPTED, "reject": ReviewStatus.REJECTED}
+REJECT_REASON_REQUIRED = "Say why the {noun} is rejected: the reason is required."
 
 
 def _decide(model, item, *, reviewer, decision: str, reason: str, version: int | None, noun: str):
@@ -26,7 +27,7 @@ def _decide(model, item, *, reviewer, decision: str, reason: str, version: int |
         raise ApplicationError.field("decision", f"Unknown decision {decision!r}; use accept or reject.")
     reason = (reason or "").strip()
     if decision == "reject" and not reason:
-        raise ApplicationError.field("reason", f"Say why the {noun} is rejected: the reason is required.")
+        raise ApplicationError.field("reason", REJECT_REASON_REQUIRED.format(noun=noun))
     item_assert_reviewable(item=item, reviewer=reviewer)
     locked = row_lock(model.objects.all(), pk=item.pk, what=noun.capitalize())
     Conflict.check_version(

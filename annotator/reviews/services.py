@@ -32,6 +32,7 @@ from annotator.reviews.tasks import agreement_document_compute, agreement_projec
 EDITABLE_STATES = {AssignmentState.ASSIGNED, AssignmentState.IN_PROGRESS, AssignmentState.CHANGES_REQUESTED}
 # Editable with nothing to record first (an assigned layer moves to in progress on its first edit).
 LAYER_EDITING_STATES = EDITABLE_STATES - {AssignmentState.ASSIGNED}
+CHANGES_REASON_REQUIRED = "Say what needs to change: the reason is required."
 
 # state -> the states a transition may start from
 TRANSITIONS = {
@@ -179,7 +180,7 @@ def assignment_request_changes(*, assignment: Assignment, reviewer, reason: str)
     _assert_reviewer(assignment, reviewer)
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError.field("reason", "Say what needs to change: the reason is required.")
+        raise ApplicationError.field("reason", CHANGES_REASON_REQUIRED)
     locked = _transition(assignment, "request_changes")
     locked.state = AssignmentState.CHANGES_REQUESTED
     locked.reason = reason

@@ -25,6 +25,7 @@ from api.reviews.serializers import (
     ERRORS,
     BulkAssignInput,
     BulkAssignOutput,
+    ChangesRequestInput,
     ProgressOutput,
     ReasonInput,
     ReassignInput,
@@ -48,12 +49,14 @@ class AssignmentReviewViewSet(ReviewResource):
         return Response(AssignmentSerializer(assignment).data)
 
     @extend_schema(
-        request=ReasonInput, responses={200: AssignmentSerializer, **ERRORS}, summary="Send a layer back"
+        request=ChangesRequestInput,
+        responses={200: AssignmentSerializer, **ERRORS},
+        summary="Send a layer back",
     )
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
         assignment = _assignment(request, pk)
-        data = valid(ReasonInput, request.data)
+        data = valid(ChangesRequestInput, request.data)
         result = assignment_request_changes(
             assignment=assignment, reviewer=request.user, reason=data["reason"]
         )

@@ -21,6 +21,8 @@ from api.reviews.serializers import (
     CorrectInput,
     ReasonInput,
     RelationCorrectInput,
+    RelationRejectInput,
+    SpanRejectInput,
     valid,
 )
 
@@ -34,7 +36,7 @@ class SpanReviewViewSet(ReviewResource):
         return self._decide(request, pk, "accept")
 
     @extend_schema(
-        request=ReasonInput, responses={200: AnnotationSerializer, **ERRORS}, summary="Reject a span"
+        request=SpanRejectInput, responses={200: AnnotationSerializer, **ERRORS}, summary="Reject a span"
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
@@ -42,7 +44,7 @@ class SpanReviewViewSet(ReviewResource):
 
     def _decide(self, request, pk, decision):
         span = access_project_row(Annotation, request.user, pk, noun="Span")
-        data = valid(ReasonInput, request.data)
+        data = valid(SpanRejectInput if decision == "reject" else ReasonInput, request.data)
         result = decisions.annotation_review(
             annotation=span,
             reviewer=request.user,
@@ -80,7 +82,9 @@ class RelationReviewViewSet(ReviewResource):
         return self._decide(request, pk, "accept")
 
     @extend_schema(
-        request=ReasonInput, responses={200: RelationSerializer, **ERRORS}, summary="Reject a relation"
+        request=RelationRejectInput,
+        responses={200: RelationSerializer, **ERRORS},
+        summary="Reject a relation",
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
@@ -88,7 +92,7 @@ class RelationReviewViewSet(ReviewResource):
 
     def _decide(self, request, pk, decision):
         relation = access_project_row(Relation, request.user, pk, noun="Relation")
-        data = valid(ReasonInput, request.data)
+        data = valid(RelationRejectInput if decision == "reject" else ReasonInput, request.data)
         result = decisions.relation_review(
             relation=relation,
             reviewer=request.user,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from annotator.annotations.models import RelationType
+from annotator.reviews.decisions import REJECT_REASON_REQUIRED
 from annotator.reviews.models import Agreement
+from annotator.reviews.services import CHANGES_REASON_REQUIRED
 from api.assignments import AssignmentSerializer
 from api.representations import AnnotationSerializer, ErrorSerializer, RelationSerializer, id_field
 
@@ -23,6 +26,28 @@ def valid(serializer_class, data) -> dict:
 class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+def _reason_required(message: str) -> serializers.CharField:
+    """A reason that must say something: the schema states it (a non-space character), and the
+    refusal names the field with the service's own words."""
+    return serializers.CharField(
+        max_length=5000,
+        validators=[RegexValidator(r"\S", message=message)],
+        error_messages={"required": message, "blank": message, "null": message},
+    )
+
+
+class SpanRejectInput(ReasonInput):
+    reason = _reason_required(REJECT_REASON_REQUIRED.format(noun="span"))
+
+
+class RelationRejectInput(ReasonInput):
+    reason = _reason_required(REJECT_REASON_REQUIRED.format(noun="relation"))
+
+
+class ChangesRequestInput(serializers.Serializer):
+    reason = _reason_required(CHANGES_REASON_REQUIRED)
 
 
 class ReassignInput(serializers.Serializer):
