@@ -174,21 +174,39 @@ def columns_upsert(model, columns: dict[str, list], *, conflict: str = "DO NOTHI
 
 
 @contextmanager
-def span_triggers_batched(*, new_documents: bool) -> Iterator[None]:
-    """Span COPYs inside skip the per-row span checks (annotations migration 0007), which
-    ``spans_check`` then runs once over the rows written; with ``new_documents`` (every span
-    is in a document this transaction created, none of whose relations exist yet) also the
-    speakers' span trigger, which can find nothing there (credibility migration 0010)."""
-    names = ["assay.span_row_checks", *(["assay.spans_in_new_documents"] if new_documents else [])]
-    values = ["batch", *(["on"] if new_documents else [])]
+def _transaction_settings(settings: dict[str, str]) -> Iterator[None]:
+    """The ``assay.*`` settings for the statements inside, unset after them."""
+    names = list(settings)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config(n, v, true) FROM unnest(%s::text[], %s::text[]) AS u(n, v)", [names, values]
+            "SELECT set_config(n, v, true) FROM unnest(%s::text[], %s::text[]) AS u(n, v)",
+            [names, list(settings.values())],
         )
     yield
     # Not on an error: the transaction is aborted then, and its LOCAL settings go with it.
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(n, '', true) FROM unnest(%s::text[]) AS n", [names])
+
+
+def span_triggers_batched(*, new_documents: bool):
+    """Span COPYs inside skip the per-row span checks (annotations migration 0007), which
+    ``spans_check`` then runs once over the rows written; with ``new_documents`` (every span
+    is in a document this transaction created, none of whose relations exist yet) also the
+    speakers' span trigger, which can find nothing there (credibility migration 0010)."""
+    return _transaction_settings(
+        {
+            "assay.span_row_checks": "batch",
+            **({"assay.spans_in_new_documents": "on"} if new_documents else {}),
+        }
+    )
+
+
+def relation_flags_precomputed():
+    """Relation COPYs inside skip the link-flag trigger (credibility migration 0012). Only for
+    links whose both ends are spans this transaction created in documents it created, stored
+    with the flags ``link_flags`` computes, under the project's flag lock taken shared before
+    the label kinds were read (``link_flags.flag_lock_shared``)."""
+    return _transaction_settings({"assay.relation_flags_precomputed": "on"})
 
 
 # The checks of annotations_check_span and annotation_one_gold_layer, over a set of new spans;
