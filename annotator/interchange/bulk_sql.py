@@ -48,6 +48,12 @@ def reserve_ids(model, count: int) -> list[int]:
         return cursor.fetchone()[0]
 
 
+def id_array(ids: list[int]) -> str:
+    """``ids`` as a PostgreSQL array literal, for a ``%s::bigint[]`` parameter: one join in C,
+    where psycopg dumps a list element by element in Python (docs/performance.md)."""
+    return "{" + ",".join(map(str, ids)) + "}"
+
+
 def _default(field, now):
     """A field the caller leaves out: ``created_at``/``updated_at`` now, else the model default
     (JSON as text, as COPY takes it)."""
@@ -93,7 +99,9 @@ def rows_copy(
                 write((pk, *row, *tail))
                 count += 1
         if getattr(model, "history", None) is not None:
-            cursor.execute(_history_sql(model), {"ids": ids, "now": now, "user": getattr(user, "pk", None)})
+            cursor.execute(
+                _history_sql(model), {"ids": id_array(ids), "now": now, "user": getattr(user, "pk", None)}
+            )
     return count
 
 
@@ -174,16 +182,13 @@ def columns_upsert(model, columns: dict[str, list], *, conflict: str = "DO NOTHI
 
 
 @contextmanager
-def span_triggers_batched(*, new_documents: bool) -> Iterator[None]:
-    """Span COPYs inside skip the per-row span checks (annotations migration 0007), which
-    ``spans_check`` then runs once over the rows written; with ``new_documents`` (every span
-    is in a document this transaction created, none of whose relations exist yet) also the
-    speakers' span trigger, which can find nothing there (credibility migration 0010)."""
-    names = ["assay.span_row_checks", *(["assay.spans_in_new_documents"] if new_documents else [])]
-    values = ["batch", *(["on"] if new_documents else [])]
+def _transaction_settings(settings: dict[str, str]) -> Iterator[None]:
+    """The ``assay.*`` settings for the statements inside, unset after them."""
+    names = list(settings)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config(n, v, true) FROM unnest(%s::text[], %s::text[]) AS u(n, v)", [names, values]
+            "SELECT set_config(n, v, true) FROM unnest(%s::text[], %s::text[]) AS u(n, v)",
+            [names, list(settings.values())],
         )
     yield
     # Not on an error: the transaction is aborted then, and its LOCAL settings go with it.
@@ -191,11 +196,32 @@ def span_triggers_batched(*, new_documents: bool) -> Iterator[None]:
         cursor.execute("SELECT set_config(n, '', true) FROM unnest(%s::text[]) AS n", [names])
 
 
+def span_triggers_batched(*, new_documents: bool):
+    """Span COPYs inside skip the per-row span checks (annotations migration 0007), which
+    ``spans_check`` then runs once over the rows written; with ``new_documents`` (every span
+    is in a document this transaction created, none of whose relations exist yet) also the
+    speakers' span trigger, which can find nothing there (credibility migration 0010)."""
+    return _transaction_settings(
+        {
+            "assay.span_row_checks": "batch",
+            **({"assay.spans_in_new_documents": "on"} if new_documents else {}),
+        }
+    )
+
+
+def relation_flags_precomputed():
+    """Relation COPYs inside skip the link-flag trigger (credibility migration 0012). Only for
+    links whose both ends are spans this transaction created in documents it created, stored
+    with the flags ``link_flags`` computes, under the project's flag lock taken shared before
+    the label kinds were read (``link_flags.flag_lock_shared``)."""
+    return _transaction_settings({"assay.relation_flags_precomputed": "on"})
+
+
 # The checks of annotations_check_span and annotation_one_gold_layer, over a set of new spans;
 # the first broken rule's message, as the row trigger words it.
 _SPANS_CHECK = """
 WITH s AS (SELECT a.id, a.document_id, a.annotator_id, a.layer, a.start, a."end", a.quote
-             FROM annotations_annotation a WHERE a.id = ANY(%(ids)s))
+             FROM annotations_annotation a WHERE a.id = ANY(%(ids)s::bigint[]))
 SELECT COALESCE(
   (SELECT format('annotation_within_text: span %%s-%%s runs past the end of document %%s (%%s code points)',
                  s.start, s."end", s.document_id, d.char_count)
@@ -217,7 +243,7 @@ def spans_check(ids: list[int]) -> None:
     if not ids:
         return
     with connection.cursor() as cursor:
-        cursor.execute(_SPANS_CHECK, {"ids": ids})
+        cursor.execute(_SPANS_CHECK, {"ids": id_array(ids)})
         problem = cursor.fetchone()[0]
     if problem is not None:
         raise IntegrityError(problem)

@@ -19,6 +19,7 @@ from annotator.documents.models import Document
 from annotator.documents.services import content_hash
 from annotator.interchange.bulk_sql import (
     columns_upsert,
+    relation_flags_precomputed,
     reserve_ids,
     rows_copy,
     span_triggers_batched,
@@ -26,7 +27,7 @@ from annotator.interchange.bulk_sql import (
     statistics_refresh,
 )
 from annotator.interchange.importers.base import ParsedDocument, Taxonomy
-from annotator.interchange.link_flags import is_rejected, link_flags
+from annotator.interchange.link_flags import flag_lock_shared, is_rejected, link_flags
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Membership, Project
 from annotator.projects.services import label_create, subtype_create
 from annotator.reviews.models import Assignment, AssignmentState
@@ -52,6 +53,7 @@ class ImportWriter:
         self.project, self.user, self.annotator = project, user, annotator
         self.document_ids: list[int] = []
         self._create_declared_labels(taxonomy)
+        flag_lock_shared(project.pk)  # before the kinds are read: see relation_flags_precomputed
         labels = Label.objects.filter(project=project).values_list("code", "id", "kind")
         self.label_ids = {code: pk for code, pk, _ in labels}
         self.label_kinds = {pk: kind for _, pk, kind in labels}  # one query: the queryset caches its rows
@@ -283,7 +285,11 @@ class ImportWriter:
                           ids=span_ids, user=self.user, extra=LINK_FLAG_COLUMNS)  # fmt: skip
             spans_check(span_ids)
         link_ids = reserve_ids(Relation, len(links))
-        rows_copy(Relation, RELATION_COLUMNS, links, ids=link_ids, user=self.user)
+        if existing:  # links may reach stored spans: the trigger refreshes their targets
+            rows_copy(Relation, RELATION_COLUMNS, links, ids=link_ids, user=self.user)
+        elif links:
+            with relation_flags_precomputed():
+                rows_copy(Relation, RELATION_COLUMNS, links, ids=link_ids, user=self.user)
         span_refs = {
             (d, ref): index for (d, layer_index, ref), index in refs.items()
             if layer_index is None and not isinstance(index, tuple)

@@ -19,11 +19,24 @@ qualified by a hedge; rejected links and rejected sources do not count.
 
 from __future__ import annotations
 
+from django.db import connection
+
 from annotator.annotations.models import RelationType, ReviewStatus
 from annotator.projects.kinds import CLAIM, EVIDENCE, HEDGE, kind_role
 
 MAX_DEPTH = 5
 _ROUNDS = 24  # as credibility_link_flags_refresh
+# The project's link-flag lock (credibility migration 0004's FLAG_LOCK_CLASS): a label kind
+# change takes it exclusively, every link writer shared.
+FLAG_LOCK_CLASS = 0x5C0F
+
+
+def flag_lock_shared(project_id: int) -> None:
+    """Hold the project's flag lock shared to the end of the transaction. Taken before the label
+    kinds are read, it makes a kind change wait for the import's commit and then refresh its
+    links (which the relation trigger, skipped for precomputed flags, would otherwise do)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [FLAG_LOCK_CLASS, project_id])
 
 
 def link_flags(

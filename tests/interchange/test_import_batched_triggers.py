@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from importlib import import_module
 
 import pytest
 from django.db import IntegrityError, connection
 
 from annotator.annotations.relation_services import relation_create
-from annotator.interchange import bulk_sql, import_writer
+from annotator.interchange import bulk_sql, import_writer, link_flags
 from annotator.interchange.imports import import_documents
 from annotator.projects.models import Role
 from annotator.sources.services import speaker_get_or_create
-from tests.factories import AnnotationFactory, DocumentFactory, ProjectFactory, member
+from tests.factories import AnnotationFactory, DocumentFactory, ProjectFactory, RelationFactory, member
+from tests.interchange.test_import_fast_path import _chain_line
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +44,26 @@ def _line(index: int) -> str:
 
 @contextmanager
 def _row_by_row():
-    """The general path: the row triggers run for every span (no batched settings)."""
+    """The general path: the row triggers run for every span, and the relation trigger computes
+    every link flag (no batched settings, no flags computed before the insert)."""
 
     @contextmanager
-    def nothing(*, new_documents):
+    def nothing(**kwargs):
         yield
 
-    saved = import_writer.span_triggers_batched
+    saved = (
+        import_writer.span_triggers_batched,
+        import_writer.relation_flags_precomputed,
+        import_writer.link_flags,
+    )
     import_writer.span_triggers_batched = nothing
+    import_writer.relation_flags_precomputed = nothing
+    import_writer.link_flags = lambda kinds, rejected, links: {}
     try:
         yield
     finally:
-        import_writer.span_triggers_batched = saved
+        (import_writer.span_triggers_batched, import_writer.relation_flags_precomputed,
+         import_writer.link_flags) = saved  # fmt: skip
 
 
 def _derived(project) -> dict:
@@ -63,7 +73,7 @@ def _derived(project) -> dict:
                            a.is_attacked, a.is_qualified, a.speakers IS NOT NULL, cardinality(a.speakers)
                       FROM annotations_annotation a JOIN documents_document d ON d.id = a.document_id
                      WHERE a.project_id = %(p)s ORDER BY 1, 2, 3""",
-        "relations": """SELECT d.content_hash, s.start, t.start, r.type, r.speaker_id IS NOT NULL
+        "relations": """SELECT d.content_hash, s.start, t.start, r.type, r.speaker_id IS NOT NULL, r.status
                           FROM annotations_relation r JOIN documents_document d ON d.id = r.document_id
                           JOIN annotations_annotation s ON s.id = r.source_id
                           LEFT JOIN annotations_annotation t ON t.id = r.target_id
@@ -87,7 +97,10 @@ def _derived(project) -> dict:
 
 
 def test_batched_import_derives_exactly_what_the_row_triggers_derive(django_capture_on_commit_callbacks):
-    data = ("\n".join(_line(i) for i in range(12)) + "\n").encode()
+    # Chains past the depth bound too (test_import_fast_path): the flags the importer computes
+    # must be the relation trigger's, which computes them itself on the general path.
+    lines = [_line(i) for i in range(12)] + [_chain_line(i) for i in range(3)]
+    data = ("\n".join(lines) + "\n").encode()
     results = []
     for batched in (True, False):
         project = ProjectFactory()
@@ -100,8 +113,9 @@ def test_batched_import_derives_exactly_what_the_row_triggers_derive(django_capt
                     import_documents(project=project, user=manager, files=[("a.jsonl", data, "doccano")])
         results.append(_derived(project))
     batched, general = results
-    assert len(batched["spans"]) == 72 and len(batched["relations"]) == 48
-    assert batched["lexemes"] and batched["span_history"] == [("+", 72)]
+    assert len(batched["spans"]) == 72 + 33 and len(batched["relations"]) == 48 + 27
+    assert batched["lexemes"] and batched["span_history"] == [("+", 105)]
+    assert sum(row[7] for row in batched["spans"]) == 12 * 2 + 3 * 5  # supported: claims 1, 4; chain 2-6
     assert batched == general
 
 
@@ -148,3 +162,33 @@ def test_the_set_based_check_refuses_what_the_row_trigger_refuses(db):
     # The row trigger, once the setting is unset again.
     with pytest.raises(IntegrityError, match="annotation_quote_matches"), connection.cursor() as cursor:
         cursor.execute("UPDATE annotations_annotation SET quote = 'Wrong' WHERE id = %s", [span.pk])
+
+
+def _supported(span) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT is_supported FROM annotations_annotation WHERE id = %s", [span.pk])
+        return cursor.fetchone()[0]
+
+
+def test_only_the_precomputed_setting_skips_the_relation_trigger(db):
+    """Under relation_flags_precomputed the link-flag trigger leaves the target alone (the writer
+    stored the flags); once unset, the next link refreshes it as ever."""
+    project = ProjectFactory()
+    manager = member(project, Role.MANAGER)
+    document = DocumentFactory(project=project, text="Taxes rose. The data show it.")
+    claim = AnnotationFactory(document=document, annotator=manager, start=0, end=5, label_code="CLAIM")
+    evidence = AnnotationFactory(
+        document=document, annotator=manager, start=12, end=20, label_code="EVIDENCE"
+    )
+    with bulk_sql.relation_flags_precomputed():
+        link = RelationFactory(source=evidence, target=claim, type="supports")
+    assert not _supported(claim)
+    link.delete()
+    RelationFactory(source=evidence, target=claim, type="supports")
+    assert _supported(claim)
+
+
+def test_the_importers_flag_lock_is_the_one_label_kind_changes_take():
+    """A kind change takes credibility 0004's lock exclusively; the importer holds that lock."""
+    migration = import_module("annotator.credibility.migrations.0004_span_link_flags")
+    assert link_flags.FLAG_LOCK_CLASS == migration.FLAG_LOCK_CLASS == 0x5C0F
