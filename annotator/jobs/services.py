@@ -44,7 +44,7 @@ def job_create(
     task_kwargs: dict | None = None,
 ) -> Job:  # fmt: skip
     """A pending job; ``task`` names the task already running it (Celery beat), so the reaper can
-    run it again if its worker dies. Jobs queued from a request get theirs from job_enqueue."""
+    run it again if its worker dies. Jobs queued from a request get theirs from job_queue/job_enqueue."""
     return Job.objects.create(
         kind=kind, project=project, created_by=created_by, params=params or {},
         task_name=task.name if task is not None else "", task_kwargs=task_kwargs or {},
