@@ -44,7 +44,8 @@ class JobSerializer(serializers.ModelSerializer):
 def job_response(job: Job, request, *, finished_status: int = status.HTTP_200_OK) -> Response:
     """The job as it is now: without a broker the task has already run (on commit), so the answer
     is 200 with its final state and result; with one, 202 while it is pending or running."""
-    job.refresh_from_db()
+    if job.state not in FINISHED_STATES:  # an ended job is final; one still live may have run on commit
+        job.refresh_from_db()
     finished = job.state in (JobState.SUCCEEDED, JobState.FAILED)
     code = finished_status if finished else status.HTTP_202_ACCEPTED
     return Response(JobSerializer(job, context={"request": request}).data, status=code)

@@ -120,8 +120,8 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     )  # fmt: skip
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def imports(self, request, pk=None):
-        project = self.get_object()
-        access_project(user=request.user, project_id=project.pk, minimum=Role.MANAGER)
+        # One access check (404 for non-members, 403 below manager): 2 queries, not get_object's 5.
+        project, _ = access_project(user=request.user, project_id=pk, minimum=Role.MANAGER)
         job = import_request(request, project=project)
         # Finished inside the request (a small upload, or no broker): 201 with the finished job.
         return job_response(job, request, finished_status=status.HTTP_201_CREATED)

@@ -47,8 +47,13 @@ for prefix, viewset, basename in REVIEW_ROUTES:
     router.register(prefix, viewset, basename=basename)
 router.register("source-scores", SourceScoreViewSet, basename="source-score")
 
+# The router's resources first (after the one-pattern tokens/ of every log-in): span and
+# relation writes resolve after 13 and 17 patterns instead of 34 and 38 (25 -> 17 us of CPU).
+# Safe because no route here matches another's paths (tests/api/test_url_order.py resolves
+# every named route to itself); keep it so when adding one.
 urlpatterns = [
     path("tokens/", TokenView.as_view(), name="tokens"),
+    *router.urls,
     path("propositions/", propositions.PropositionListView.as_view(), name="proposition-list"),
     path("propositions/<int:pk>/", propositions.PropositionDetailView.as_view(), name="proposition-detail"),
     path("proposition-links/", propositions.LinkListView.as_view(), name="proposition-link-list"),
@@ -78,5 +83,4 @@ urlpatterns = [
         "projects/<int:pk>/hedge-rules/<str:rule>/", ProjectHedgeRuleView.as_view(), name="project-hedge-rule"
     ),
     *REVIEW_PATHS,
-    *router.urls,
 ]

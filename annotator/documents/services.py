@@ -8,7 +8,7 @@ from django.db import transaction
 from annotator.core.errors import ApplicationError
 from annotator.core.offsets import word_count
 from annotator.documents.models import BoilerplateKind, Document
-from annotator.documents.signals import documents_added_on_commit
+from annotator.documents.signals import documents_added_send
 from annotator.projects.models import Project
 from annotator.sources.models import Author, Source
 from annotator.sources.services import author_get_or_create, source_get_or_create
@@ -120,7 +120,7 @@ def document_create(
     )
     if authors:
         document.authors.set(authors)
-    documents_added_on_commit(project_id=project.pk, document_ids=[document.pk], user=created_by)
+    documents_added_send(project=project, document_ids=[document.pk], user=created_by)
     return document
 
 

@@ -2,7 +2,8 @@
 
 An upload of at most ASSAY_IMPORT_INLINE_BYTES is written inside the request instead (as
 Label Studio answers a small upload): the answer is the finished job, with no queue round
-trip and no second parse.
+trip and no second parse. The documents, the finished job row, the credibility marks and
+the hedges job row are one transaction and one commit; only task sends follow the commit.
 
 The request parses and validates everything before queueing: file-level
 problems and, in all-or-nothing mode, any rejected line are answered with a
@@ -26,7 +27,7 @@ from annotator.interchange.importers.base import Taxonomy
 from annotator.interchange.imports import import_write
 from annotator.interchange.tasks import documents_import
 from annotator.jobs.models import JobKind
-from annotator.jobs.services import job_create, job_create_finished, job_enqueue
+from annotator.jobs.services import job_create_finished, job_queue
 from annotator.projects.models import Project
 
 
@@ -68,32 +69,25 @@ def import_job_start(
         path = absolute / f"{index}.upload"
         path.write_bytes(data)
         saved.append({"name": name, "path": str(folder / path.name), "format": fmt, "bytes": len(data)})
-    with transaction.atomic():
-        job = job_create(
-            kind=JobKind.IMPORT,
-            project=project,
-            created_by=user,
-            params={
-                "files": saved,
-                "folder": str(folder),
-                "mode": mode,
-                "annotator": annotator.pk if annotator else None,
-            },  # fmt: skip
-        )
-        job_enqueue(job=job, task=documents_import)
-    return job
+    return job_queue(
+        kind=JobKind.IMPORT, task=documents_import, project=project, created_by=user,
+        params={"files": saved, "folder": str(folder), "mode": mode,
+                "annotator": annotator.pk if annotator else None},
+    )  # fmt: skip
 
 
 def _import_now(*, user, project: Project, files, mode: str, annotator, parsed, taxonomy):
-    """Write a small upload in this request (already parsed) and record it as a finished job.
-    An error is the request's 400: nothing is written, no job is recorded."""
+    """Write a small upload in this request (already parsed) and record it as a finished job,
+    in one transaction: an error is the request's 400, nothing is written, no job is recorded."""
     started = timezone.now()
-    counts, rejections = import_write(
-        project=project, user=user, parsed=parsed, taxonomy=taxonomy, mode=mode, annotator=annotator or user,
-    )  # fmt: skip
-    return job_create_finished(
-        kind=JobKind.IMPORT, project=project, created_by=user, counts=counts, errors=rejections,
-        message=import_summary(counts), started_at=started,
-        params={"files": [{"name": name, "format": fmt, "bytes": len(data)} for name, data, fmt in files],
-                "mode": mode, "annotator": annotator.pk if annotator else None, "inline": True},
-    )  # fmt: skip
+    with transaction.atomic():
+        counts, rejections = import_write(
+            project=project, user=user, parsed=parsed, taxonomy=taxonomy, mode=mode,
+            annotator=annotator or user, own_transaction=False,
+        )  # fmt: skip
+        return job_create_finished(
+            kind=JobKind.IMPORT, project=project, created_by=user, counts=counts, errors=rejections,
+            message=import_summary(counts), started_at=started,
+            params={"files": [{"name": name, "format": fmt, "bytes": len(data)} for name, data, fmt in files],
+                    "mode": mode, "annotator": annotator.pk if annotator else None, "inline": True},
+        )  # fmt: skip

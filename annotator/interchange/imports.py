@@ -19,13 +19,14 @@ else to the importing user.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from annotator.core.errors import ApplicationError
 from annotator.credibility.scheduling import scores_mark_dirty
-from annotator.documents.signals import documents_added_on_commit
+from annotator.documents.signals import documents_added_send
 from annotator.interchange.import_parse import ParseResult, import_parse, rejections_error
 from annotator.interchange.import_writer import BATCH, ImportWriter
 from annotator.interchange.importers.base import Taxonomy
@@ -65,16 +66,26 @@ def import_documents(
 
 def import_write(
     *, project: Project, user, parsed: ParseResult, taxonomy: Taxonomy, mode: str, annotator,
-    progress: Progress | None = None,
+    progress: Progress | None = None, own_transaction: bool = True,
 ) -> tuple[dict, list[dict]]:  # fmt: skip
-    """Write documents already parsed and validated by import_parse (with its ``taxonomy``)."""
+    """Write documents already parsed and validated by import_parse (with its ``taxonomy``).
+
+    ``own_transaction``: the import is one transaction of its own, committed without waiting
+    for the WAL flush (a job's import, import_transaction_settings). False: the caller holds
+    the transaction (the inline import writes its finished job in it too) and commits it as
+    usual, so the import with everything it sets off is one synchronous commit.
+    The dirty marks and the documents_added receivers' rows (the hedges job) are written in
+    this transaction; their tasks are sent on commit.
+    """
     if parsed.rejections and mode == "atomic":
         raise rejections_error(parsed.rejections)
+    if not own_transaction and not connection.in_atomic_block:
+        raise RuntimeError("import_write(own_transaction=False) must run inside transaction.atomic().")
     total = len(parsed.documents)
     if progress:
         progress("parsed", 0, total)
-    with transaction.atomic():
-        import_transaction_settings()
+    with transaction.atomic() if own_transaction else nullcontext():
+        import_transaction_settings(wait_for_flush=not own_transaction)
         # One import per project at a time: a second upload of the same file waits, then
         # finds the first one's documents and skips them as duplicates (instead of failing
         # on the unique text constraint). The writer reads the existing texts after the lock.
@@ -90,33 +101,33 @@ def import_write(
                 project=project, user=user, data=native, stored=writer.stored
             ).items():
                 writer.counts[key] = writer.counts.get(key, 0) + value
+        documents_added_send(project=project, document_ids=writer.document_ids, user=user)
         if writer.counts["documents"] or writer.counts["annotations"]:
-            transaction.on_commit(lambda: _scores_mark_dirty(project.pk))
-        documents_added_on_commit(project_id=project.pk, document_ids=writer.document_ids, user=user)
+            # Bulk inserts send no post_save signals: tell source scores the project changed.
+            # Last, as the marks hold the project's queued-task row until the commit.
+            scores_mark_dirty(project_id=project.pk, whole_project=True, in_transaction=True)
     counts = {**writer.counts, "rejected": len(parsed.rejections)}
     return counts, [r.as_dict() for r in parsed.rejections] + writer.refusals
 
 
-def import_transaction_settings() -> None:
-    """Commit the import's transaction without waiting for its WAL to reach the disk, and
-    plan its statements without JIT.
+def import_transaction_settings(*, wait_for_flush: bool = False) -> None:
+    """Plan the import's statements without JIT and, unless ``wait_for_flush``, commit its
+    transaction without waiting for its WAL to reach the disk.
 
     Bulk statements over thousands of ids have estimated costs past jit_above_cost, and
     compiling them (up to a second each on a busy host) took longer than running them.
 
-    Safe for durability as used here: the job's state (or, inline, the job row) is committed
-    afterwards by an ordinary synchronous commit, which flushes the WAL up to and including
-    this transaction, so a crash can never leave a succeeded job without its documents; it can
-    only lose an import whose job then shows as still running or not recorded at all
-    (docs/performance.md).
+    Safe for durability as used here: a job's state is committed afterwards by an ordinary
+    synchronous commit, which flushes the WAL up to and including this transaction, so a
+    crash can never leave a succeeded job without its documents; it can only lose an import
+    whose job then shows as still running. The inline import answers the client from its
+    own commit, so it waits for the flush (docs/performance.md).
     """
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit = off; SET LOCAL jit = off")
-
-
-def _scores_mark_dirty(project_id: int) -> None:
-    """Bulk inserts send no post_save signals: tell source scores the project changed."""
-    scores_mark_dirty(project_id=project_id, whole_project=True)
+        if wait_for_flush:
+            cursor.execute("SET LOCAL jit = off")
+        else:
+            cursor.execute("SET LOCAL synchronous_commit = off; SET LOCAL jit = off")
 
 
 def user_for_annotator(*, project: Project, user_id: int | None):

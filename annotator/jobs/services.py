@@ -23,7 +23,7 @@ from datetime import timedelta
 from celery import current_app as app  # the project's app (annotator/__init__.py); jobs sit below config
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
 from annotator.core.errors import ApplicationError
@@ -44,7 +44,7 @@ def job_create(
     task_kwargs: dict | None = None,
 ) -> Job:  # fmt: skip
     """A pending job; ``task`` names the task already running it (Celery beat), so the reaper can
-    run it again if its worker dies. Jobs queued from a request get theirs from job_enqueue."""
+    run it again if its worker dies. Jobs queued from a request get theirs from job_queue/job_enqueue."""
     return Job.objects.create(
         kind=kind, project=project, created_by=created_by, params=params or {},
         task_name=task.name if task is not None else "", task_kwargs=task_kwargs or {},
@@ -62,6 +62,18 @@ def job_create_finished(
         progress=100, counts=counts or {}, errors=errors or [], message=message, started_at=started_at or now,
         finished_at=now,
     )  # fmt: skip
+
+
+def job_queue(
+    *, kind: str, task, project=None, created_by=None, params: dict | None = None, **kwargs
+) -> Job:  # fmt: skip
+    """A pending job that runs ``task(job_id=..., **kwargs)``, sent once the surrounding
+    transaction commits (at once outside one). One INSERT: inside a caller's transaction the
+    job commits with the work that asked for it, or not at all."""
+    job = job_create(kind=kind, project=project, created_by=created_by, params=params, task=task,
+                     task_kwargs=kwargs)  # fmt: skip
+    transaction.on_commit(lambda: job_send(job=job))
+    return job
 
 
 def job_enqueue(*, job: Job, task, **kwargs) -> None:
@@ -83,9 +95,14 @@ def job_send(*, job: Job) -> bool:
         Job.objects.filter(pk=job.pk, state=JobState.PENDING).update(message=NOT_QUEUED, celery_task_id="")
         job.message = NOT_QUEUED
         return False
-    # In eager mode the task already ran: keep what it wrote, add only the id.
-    Job.objects.filter(pk=job.pk, message=NOT_QUEUED).update(message="")
-    Job.objects.filter(pk=job.pk).update(celery_task_id=task_id)
+    # In eager mode the task already ran: keep what it wrote, add only the id (and drop an
+    # earlier NOT_QUEUED), in one statement.
+    Job.objects.filter(pk=job.pk).update(
+        celery_task_id=task_id,
+        message=Case(
+            When(message=NOT_QUEUED, then=Value("")), default=F("message"), output_field=TextField()
+        ),
+    )
     if job.message == NOT_QUEUED:
         job.message = ""
     job.celery_task_id = task_id

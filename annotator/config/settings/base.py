@@ -75,7 +75,8 @@ MIDDLEWARE = [
     # Outermost: any error under /api/ leaves as JSON; a lost database is a 503 (api/middleware.py).
     "api.middleware.ErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp with the settings-only header built once (annotator/core/csp.py).
+    "annotator.core.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
