@@ -27,7 +27,7 @@ from annotator.interchange.bulk_sql import (
     statistics_refresh,
 )
 from annotator.interchange.importers.base import ParsedDocument, Taxonomy
-from annotator.interchange.link_flags import flag_lock_shared, is_rejected, link_flags
+from annotator.interchange.link_flags import is_rejected, link_flags
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Membership, Project
 from annotator.projects.services import label_create, subtype_create
 from annotator.reviews.models import Assignment, AssignmentState
@@ -47,13 +47,15 @@ RELATION_COLUMNS = ("project_id", "document_id", "annotator_id", "layer", "type"
 
 
 class ImportWriter:
-    """Bulk inserts for one import, with small caches for outlets, authors and speakers."""
+    """Bulk inserts for one import, with small caches for outlets, authors and speakers.
+
+    The caller holds the project's flag lock shared (``link_flags.flag_lock_shared``) before the
+    writer reads the label kinds: see ``bulk_sql.relation_flags_precomputed``."""
 
     def __init__(self, *, project: Project, user, annotator, taxonomy: Taxonomy):
         self.project, self.user, self.annotator = project, user, annotator
         self.document_ids: list[int] = []
         self._create_declared_labels(taxonomy)
-        flag_lock_shared(project.pk)  # before the kinds are read: see relation_flags_precomputed
         labels = Label.objects.filter(project=project).values_list("code", "id", "kind")
         self.label_ids = {code: pk for code, pk, _ in labels}
         self.label_kinds = {pk: kind for _, pk, kind in labels}  # one query: the queryset caches its rows

@@ -30,6 +30,7 @@ from annotator.documents.signals import documents_added_send
 from annotator.interchange.import_parse import ParseResult, import_parse, rejections_error
 from annotator.interchange.import_writer import BATCH, ImportWriter
 from annotator.interchange.importers.base import Taxonomy
+from annotator.interchange.link_flags import flag_lock_shared
 from annotator.projects.models import Membership, Project
 from annotator.propositions.interchange import propositions_import
 
@@ -89,8 +90,8 @@ def import_write(
         # One import per project at a time: a second upload of the same file waits, then
         # finds the first one's documents and skips them as duplicates (instead of failing
         # on the unique text constraint). The writer reads the existing texts after the lock.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_CLASS, project.pk])
+        # With it, the flag lock shared, before the writer reads the label kinds: link_flags.py.
+        flag_lock_shared(project.pk, after=IMPORT_LOCK_CLASS)
         writer = ImportWriter(project=project, user=user, annotator=annotator, taxonomy=taxonomy)
         for start in range(0, total, BATCH):
             writer.write_batch(parsed.documents[start : start + BATCH])

@@ -31,12 +31,23 @@ _ROUNDS = 24  # as credibility_link_flags_refresh
 FLAG_LOCK_CLASS = 0x5C0F
 
 
-def flag_lock_shared(project_id: int) -> None:
+def flag_lock_shared(project_id: int, *, after: int | None = None) -> None:
     """Hold the project's flag lock shared to the end of the transaction. Taken before the label
     kinds are read, it makes a kind change wait for the import's commit and then refresh its
-    links (which the relation trigger, skipped for precomputed flags, would otherwise do)."""
+    links (which the relation trigger, skipped for precomputed flags, would otherwise do).
+
+    ``after``: an advisory lock class the caller takes exclusively on the project first (the
+    import's own), in the same statement: one round trip fewer on a small upload.
+    """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [FLAG_LOCK_CLASS, project_id])
+        if after is None:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [FLAG_LOCK_CLASS, project_id])
+        else:
+            # A target list is evaluated left to right: the exclusive lock, then the shared one.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s), pg_advisory_xact_lock_shared(%s, %s)",
+                [after, project_id, FLAG_LOCK_CLASS, project_id],
+            )
 
 
 def link_flags(

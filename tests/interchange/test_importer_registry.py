@@ -15,7 +15,6 @@ from annotator.interchange.importers import (
 from annotator.interchange.importers.base import Importer, ParsedDocument, Rejection, Taxonomy
 from tests.factories import ProjectFactory
 
-
 # The formats Assay ships; a new one is added after them (a module and one registry entry),
 # so these tests hold the built-in ones without being edited for it.
 BUILT_IN = ("txt", "jsonl", "doccano", "native")
