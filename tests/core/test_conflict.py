@@ -24,3 +24,19 @@ def test_the_current_version_or_none_passes():
     row = SimpleNamespace(version=4)
     assert Conflict.check_version(row, 4, noun="link", current={}) is None
     assert Conflict.check_version(row, None, noun="link", current={}) is None
+
+
+def test_a_snapshot_callable_is_built_only_for_the_conflict():
+    """The write paths pass a callable: a current version never builds the snapshot."""
+    row = SimpleNamespace(version=4)
+    built = []
+
+    def snapshot():
+        built.append(1)
+        return {"id": 7, "version": 4}
+
+    Conflict.check_version(row, 4, noun="span", current=snapshot)
+    assert built == []
+    with pytest.raises(Conflict) as caught:
+        Conflict.check_version(row, 2, noun="span", current=snapshot)
+    assert (built, caught.value.current) == ([1], {"id": 7, "version": 4})

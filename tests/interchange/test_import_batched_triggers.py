@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection
 
 from annotator.annotations.relation_services import relation_create
 from annotator.interchange import bulk_sql, import_writer, link_flags
-from annotator.interchange.imports import import_documents
+from annotator.interchange.imports import IMPORT_LOCK_CLASS, import_documents
 from annotator.projects.models import Role
 from annotator.sources.services import speaker_get_or_create
 from tests.factories import AnnotationFactory, DocumentFactory, ProjectFactory, RelationFactory, member
@@ -192,3 +192,23 @@ def test_the_importers_flag_lock_is_the_one_label_kind_changes_take():
     """A kind change takes credibility 0004's lock exclusively; the importer holds that lock."""
     migration = import_module("annotator.credibility.migrations.0004_span_link_flags")
     assert link_flags.FLAG_LOCK_CLASS == migration.FLAG_LOCK_CLASS == 0x5C0F
+
+
+def test_an_import_holds_its_own_lock_and_the_flag_lock_shared_to_its_commit():
+    """Both advisory locks are taken in one statement: the import's exclusively, the flag lock
+    shared (so a label kind change waits for the import's commit and then refreshes its links)."""
+    project = ProjectFactory()
+    manager = member(project, Role.MANAGER)
+    import_documents(project=project, user=manager, files=[("k.jsonl", _line(0).encode(), "doccano")])
+    with connection.cursor() as cursor:  # the test's transaction is still open: so are the locks
+        cursor.execute(
+            "SELECT classid::int, objid::int, mode FROM pg_locks"
+            " WHERE locktype = 'advisory' AND pid = pg_backend_pid() ORDER BY classid",
+        )
+        held = cursor.fetchall()
+    assert held == sorted(
+        [
+            (link_flags.FLAG_LOCK_CLASS, project.pk, "ShareLock"),
+            (IMPORT_LOCK_CLASS, project.pk, "ExclusiveLock"),
+        ]
+    )

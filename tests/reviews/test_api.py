@@ -152,3 +152,20 @@ def test_queue_filters_in_the_api_match_the_page(scene):
     assert ids(annotator=scene.ann2.pk) == [scene.document.pk]
     response = client.get("/api/v1/review-queue/", {"label": "hedge"})
     assert (response.status_code, list(response.json()["errors"])) == (400, ["label"])
+
+
+def test_a_rejection_or_send_back_needs_a_reason_the_schema_states(scene, client):
+    """Blank, absent or whitespace-only reasons are refused naming the field; the schema says so too."""
+    span = Annotation.objects.get(annotator=scene.ann1, start=15)
+    for body in ({}, {"reason": "   "}, {"reason": "\n\t"}):
+        response = post(scene.reviewer, f"annotations/{span.pk}/reject/", body)
+        assert (response.status_code, response.json()["errors"]) == (
+            400,
+            {"reason": ["Say why the span is rejected: the reason is required."]},
+        )
+    span.refresh_from_db()
+    assert span.status == "pending"
+    schema = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    for name in ("SpanRejectInputRequest", "RelationRejectInputRequest", "ChangesRequestInputRequest"):
+        assert "reason" in schema[name]["required"]
+        assert schema[name]["properties"]["reason"]["pattern"] == "\\S"
