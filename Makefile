@@ -69,3 +69,5 @@ hedges-eval: install
 	$(BIN)/python manage.py hedges_evaluate --marked tests/hedges/gold/traps.marked.txt --marked tests/hedges/gold/unseen_energy.marked.txt --marked tests/hedges/gold/unseen_forecast.marked.txt --marked tests/hedges/gold/unseen_border.marked.txt --marked tests/hedges/gold/unseen_column.marked.txt --marked tests/hedges/gold/unseen_scenarios.marked.txt --marked tests/hedges/gold/unseen_grain.marked.txt --marked tests/hedges/gold/unseen_talks.marked.txt
 	$(BIN)/python manage.py hedges_evaluate $(foreach f,$(wildcard tests/hedges/gold/fresh_*.marked.txt tests/hedges/gold/holdout_*.marked.txt),--marked $(f))
 	$(BIN)/python manage.py hedges_evaluate $(foreach f,$(wildcard tests/hedges/gold/blind_*.marked.txt),--marked $(f))
+	$(BIN)/python manage.py hedges_evaluate $(foreach f,$(wildcard tests/hedges/gold/blind3_*.marked.txt),--marked $(f))
+	$(BIN)/python manage.py hedges_evaluate --gold tests/hedges/gold/seeds_independent.json seeds/00[0-4]_*.txt

@@ -94,7 +94,14 @@ CASES = [
         "The drone strike is suspected of being launched from abroad.",
         [("suspected", S, "speculation.suspect")],
     ),
-    ("Taliban leaders suspected that Pakistan wanted to dominate Afghanistan.", []),
+    # a holder's conjecture is still conjecture: suspect is not among the attitude verbs a named
+    # holder turns into reported fact (believe, regard, fear, ...)
+    (
+        "Taliban leaders suspected that Pakistan wanted to dominate Afghanistan.",
+        [("suspected", S, "speculation.suspect")],
+    ),
+    ("Both suspect their counterparts of colluding.", [("suspect", S, "speculation.suspect")]),
+    ("Islamabad believes that Kabul is sheltering the militants.", []),
     ("Neither government suspected that the ceasefire would fail.", []),
     ("It's unrealistic to suspect Moscow of engineering the crisis.", []),
     ("Police arrested the suspect on Friday.", []),
@@ -139,6 +146,17 @@ CASES = [
     ("Whether the reserves suffice is uncertain.", [("uncertain", S, "speculation.unclear")]),
     ("They face an uncertain future.", []),
     ("Experts say the ceasefire is fragile.", [("Experts", W, "weasel.unnamed_sources")]),
+    # a view put on a profession: "the fears of ... scholars", "the consensus among economists"
+    (
+        "One of the greatest fears of International Relations scholars is a security dilemma.",
+        [("International Relations scholars", W, "weasel.unnamed_sources")],
+    ),
+    (
+        "The consensus among economists is that rates will fall.",
+        [("economists", W, "weasel.unnamed_sources")],
+    ),
+    ("The fears of the two scholars were unfounded.", []),
+    ("A group of economists met in Paris.", []),
     ("The experts who visited the site said it was safe.", []),
     (
         "It remains to be seen whether the truce holds.",
@@ -174,7 +192,9 @@ CASES = [
     ("For parents, the news could hardly be better.", []),
     ("The boat turned back before it could reach the shoal.", []),
     ("The protection may last longer than the trial could measure.", [("may", M, "modal.may")]),
-    ("It is worth wondering how far it could go.", []),
+    ("It is worth wondering how far it could go.", [("could", M, "modal.could")]),
+    ("It is worth wondering what he could do.", []),
+    ("The question is whether the truce could hold.", []),
     ("Drought Could Cut Spain's Olive Harvest By Half", [("Could", M, "modal.could")]),
     ("Turnout could decide the result.", [("could", M, "modal.could")]),
     ("The minister could decide to resign.", []),
@@ -196,13 +216,20 @@ CASES = [
     ("There is no suggestion that it skewed the results.", []),
     ("A single dry year cannot be attributed to warming.", []),
     ("Observers shouldn't fall for the speculation that they are colluding.", []),
-    # suspect: attributive after numerals and possessives; holders of "began to suspect" and gerunds
+    # suspect: attributive after numerals and possessives; "began to suspect" and gerunds
     ("Three suspected cases were recorded in March.", [("suspected", S, "speculation.suspect")]),
     ("It was Pakistan's subsequently suspected facilitation.", [("suspected", S, "speculation.suspect")]),
-    ("Pakistan began to suspect that the talks were a trap.", []),
-    ("Observers can assume that it's begun to suspect the worst.", [("assume", S, "speculation.assume")]),
+    ("Pakistan began to suspect that the talks were a trap.", [("suspect", S, "speculation.suspect")]),
+    (
+        "Observers can assume that it's begun to suspect the worst.",
+        [("assume", S, "speculation.assume"), ("suspect", S, "speculation.suspect")],
+    ),
     ("We began to suspect that the talks were a trap.", [("suspect", S, "speculation.suspect")]),
-    ("The raid spooked the Taliban into suspecting that Islamabad had motives.", []),
+    (
+        "The raid spooked the Taliban into suspecting that Islamabad had motives.",
+        [("suspecting", S, "speculation.suspect")],
+    ),
+    ("The raid never led anyone to suspect a plot.", []),
     (
         "There are suspicions in Manila that the deal was a ruse.",
         [("suspicions", S, "speculation.suspicion")],
@@ -243,7 +270,8 @@ CASES = [
     ("It was the best that could be achieved, and all that could be done.", []),
     ("Cutting too early, the hawks argue, could undo its reputation.", [("could", M, "modal.could")]),
     ("Spain's harvest could fall by half.", [("could", M, "modal.could")]),
-    ("This relationship, if nurtured, could allow Pakistan to rise.", []),
+    ("This relationship, if nurtured, could allow Pakistan to rise.", [("could", M, "modal.could")]),
+    ("Pakistan, if pressed, could close the border.", []),
     # could: an agent's act at a point in time is a possible event; a duration is a capacity
     ("Parliament could vote on the bill as early as Tuesday.", [("could", M, "modal.could")]),
     ("Negotiators could meet again next week.", [("could", M, "modal.could")]),
@@ -297,6 +325,44 @@ CASES = [
     ("Kabul fears that the talks are a trap, and the Taliban accuse Islamabad of bad faith.", []),
     ("Either the mission is strengthened or it will be withdrawn.", []),
     ("Officials asked whether the depots were new.", []),
+    # round six (ten blind articles): a negative subject however far back, "assume" without "that"
+    ("Nobody at the paper, he added, had suspected that readers would mind.", []),
+    ("No one in his department had suspected the decision would be read as a punishment.", []),
+    (
+        "Someone tells me they assumed the fire would stop at the highway.",
+        [("assumed", S, "speculation.assume")],
+    ),
+    ("He will assume the role of chairman next year.", []),
+    # "alleged to" keeps its "to"; sources at a place; one side's lawyers are no vague authority
+    ("Its chief executive is alleged to have met the minister.", [("alleged to", W, "weasel.allegedly")]),
+    ("Sources at the club insist there is no crisis.", [("Sources", W, "weasel.unnamed_sources")]),
+    ("Sources of funding are scarce in the region.", []),
+    ("Government lawyers argue that the store is a monopoly.", []),
+    # should: feast days as times, learning a result, a long relative clause, the head of the subject
+    ("The inquiry should report by Easter.", [("should", M, "modal.should")]),
+    ("We should know by the end of March whether the schedule holds.", [("should", M, "modal.should")]),
+    (
+        "The monsoon, which usually brings storms and some relief to Arizona and New Mexico, should arrive in early July.",
+        [("should", M, "modal.should")],
+    ),
+    ("Residents in high-risk areas should clear dry vegetation before June.", []),
+    # potential for an event vs a capacity
+    ("The region has above-normal potential for significant fires.", [("potential", M, "modal.potential")]),
+    # could: a capacity with its quantity, joined to "can", "only X could", people coming in
+    ("Once complete, the pipeline could carry 33 billion cubic metres a year.", []),
+    ("Its air tankers could drop retardant on three fires at once.", []),
+    ("If turnout falls, the Liberals could hold on to two dozen seats.", [("could", M, "modal.could")]),
+    ("The vehicle can carry eleven soldiers and could be fitted with a cannon.", []),
+    ("A requirement which only Ardent's prototype could meet was added late.", []),
+    ("Patients could come in for an infusion once a month.", []),
+    ("The breakthrough could come next year.", [("could", M, "modal.could")]),
+    # may of permission: a rule grants or withholds
+    ("Under league rules, a player may not negotiate with another club.", []),
+    ("Landlords may apply for a hardship exemption.", []),
+    ("Foreign crews may only be deployed once a request is made.", []),
+    ("Why the cut may only be the start", [("may", M, "modal.may")]),
+    ("Under the new rules the treaty may collapse.", [("may", M, "modal.may")]),
+    ("Presumably the board knew about the bond sale.", [("Presumably", S, "speculation.presumably")]),
 ]
 
 
@@ -352,3 +418,20 @@ def test_boilerplate_is_skipped():
         + "Leave a Reply\n\nYou may also like: the deal could collapse\n"
     )
     assert [(s.start, s.text) for s in suggest(page)] == [(10, "might")]
+
+
+def test_teaser_list_comment_prompt_tip_line_and_bio_are_skipped():
+    """A "Read more:" heading's teaser lines up to the blank line, comment prompts, tip lines
+    and bios in "X covers ... for the Y" / "is education editor" shape hold no cues."""
+    body = "The launch might slip. " + "The board met again on Tuesday and agreed the budget. " * 12 + "\n\n"
+    page = (
+        body
+        + "Read more:\nWhy Europe's rockets might never catch up\nInside the spaceport that could be the last\n\n"
+        + "After the list, the vote could fail.\n\n"
+        + "Dana Whitcombe covers competition policy for the Ledger. She may write again.\n\n"
+        + "Owen Pritchard is education editor of the Ledger. He might reply.\n\n"
+        + "Got a story? We may not be able to reply to every message.\n\n"
+        + "Join the conversation: Comments may be moderated and could take a day to appear.\n"
+    )
+    assert [s.text for s in suggest(page)] == ["might", "could"]
+    assert suggest(page)[1].start == page.index("the vote could") + len("the vote ")

@@ -68,7 +68,8 @@ RULES: dict[str, Rule] = {
         _rule("modal.could", "could", rules_could.could,
               '"could" meaning "might" (an outcome verb, "be"/"have", a thing as subject), also in the '
               'consequent of a conditional; not ability ("could push", "with its lines it could turn out", '
-              '"could easily afford", "before it could reach"), an if-clause, embedded questions, "could not/hardly".'),
+              '"could easily afford", "before it could reach"), an if-clause, "whether it could", "could not/hardly"; in '
+              'an embedded question judged like any clause ("how far it could go": possible; "what he could do": ability).'),
         _rule("modal.should", "should shouldn't", rules_should.should,
               'Epistemic "should" of expectation: an event with a time ("should arrive by Friday"), a thing\'s '
               'outcome ("the talks should produce a deal"), "should be able to", "should be lower still", '
@@ -88,8 +89,10 @@ RULES: dict[str, Rule] = {
         _rule("modal.chance", "chance chances", modal.chance,
               '"There\'s a chance", "chances are"; not "a chance to" (an opportunity).'),
         _rule("modal.cards", "cards", modal.cards, '"in the cards", "on the cards".'),
-        _rule("modal.perhaps", "perhaps maybe presumably conceivably plausibly arguably", modal.perhaps,
-              '"perhaps", "maybe", "presumably", "conceivably".'),
+        _rule("modal.perhaps", "perhaps maybe conceivably plausibly arguably", modal.perhaps,
+              '"perhaps", "maybe", "conceivably", "plausibly", "arguably".'),
+        _rule("speculation.presumably", "presumably", modal.perhaps,
+              '"presumably": an inference ("it may be presumed"), so speculation rather than modal.'),
         _rule("speculation.seem", "seem seems seemed", speculation.seem,
               '"seems"; not in comparisons ("not as simple as it seems").'),
         _rule("speculation.appear", "appear appears appeared appearing", speculation.appear,
@@ -112,9 +115,9 @@ RULES: dict[str, Rule] = {
               speculation.speculation, '"speculation", "speculative", "It can only be speculated"; not negated, '
               'not of the market ("speculative projects", "currency speculation").'),
         _rule("speculation.suspect", "suspect suspects suspected suspecting", speculation.suspect,
-              '"suspected" with no holder (agentless passive, attributive "three suspected cases", "I suspect"); '
-              'not a named holder ("Taliban leaders suspected", "Pakistan began to suspect", "spooked X into '
-              'suspecting"), not negated ("neither suspected"), not the noun.'),
+              'The verb of conjecture with or without a holder ("Taliban leaders suspected that", "both suspect '
+              'X of", "I suspect", agentless passive, attributive "three suspected cases"); not negated or denied '
+              '("neither suspected", "unrealistic to suspect"), not "widely suspected" (weasel), not the noun.'),
         _rule("speculation.assume", "assume assumes assumed assuming", speculation.assume,
               '"assume" with a that-clause; not negated, not "Assuming ..., " (a conditional).'),
         _rule("speculation.seen_as", "seen viewed interpreted read", speculation.seen_as,

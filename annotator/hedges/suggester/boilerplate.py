@@ -28,6 +28,8 @@ _LINE_RE = re.compile(
       | you\ are\ commenting\ using | connecting\ to\ %s | this\ site\ uses\ akismet
       | like\ this\s*: | loading\.\.\. | %d\ bloggers
       | photo\ (?:credit|:) | image\ (?:credit|:)
+      | join\ the\ (?:conversation|discussion)\b | have\ your\ say\b | got\ a\ (?:story|tip)\b
+      | comments\ (?:are|may|will)\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -46,10 +48,22 @@ _DISCLAIMER_RE = re.compile(
 )
 
 _BIO_RE = re.compile(
-    r"^\s*(?:[A-Z][\w.’'-]+\s+){1,3}(?:is|was)\s+(?:a|an|the)\b[^.\n]{0,200}?\b(?:analyst|journalist|writer|author|"
+    r"^\s*(?:[A-Z][\w.’'-]+\s+){1,3}(?:"
+    r"(?:is|was)\s+(?:(?:a|an|the)\s+)?[^.\n]{0,200}?\b(?:analyst|journalist|writer|author|"
     r"contributor|columnist|editor|correspondent|researcher|professor|fellow|scholar|commentator|host|reporter|"
-    r"lecturer|director|student|expert)s?\b"
+    r"lecturer|director|student|expert|economist|adviser|advisor)s?\b"
+    # "Dana Whitcombe covers competition policy for the Ledger", "writes about energy for ..."
+    r"|(?:covers|writes\s+about|reports\s+on)\b[^.\n]{0,120}?\bfor\s+(?:the\s+)?[A-Z])"
 )
+
+# A "Read more" / "Related" heading alone on its line: the teaser links under it, up to the
+# next blank line, are the page's furniture ("Read more:\nWhy Europe's rockets might ...").
+_TEASER_HEADING_RE = re.compile(
+    r"^\s*(?:read\ (?:more|also|next)|also\ read|see\ also|related(?:\ (?:articles|posts|stories|reading))?"
+    r"|more\ (?:from|on)\b[^\n]{0,40}|more\ stories|you\ (?:may|might)\ also\ like)\s*:?\s*$",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TEASER_BLOCK_RE = re.compile(r"[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
 
 _MAX_FURNITURE_LINE = 300
 _PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
@@ -67,7 +81,10 @@ def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
             break
         # Furniture lines are short; a long paragraph that happens to open with "Recommended"
         # or "Welcome to" is article text. Disclaimers are found by paragraph below.
-        if len(line) <= _MAX_FURNITURE_LINE and _LINE_RE.match(line):
+        if _TEASER_HEADING_RE.match(line):
+            block = _TEASER_BLOCK_RE.match(text, m.start())
+            ranges.append((m.start(), block.end()))
+        elif len(line) <= _MAX_FURNITURE_LINE and _LINE_RE.match(line):
             ranges.append((m.start(), m.end()))
     # Disclaimers anywhere; author bios only in the second half of the page.
     tail_from = len(text) // 2

@@ -53,7 +53,7 @@ def time_follows(t: Tokens, j: int, last: int) -> bool:
                 or nxt in MONTHS
                 or nxt in DAYS
                 or nxt[:1].isdigit()
-                or nxt in {"then", "now"}
+                or nxt in {"then", "now", "easter", "christmas"}
             ):
                 return True
     return False
@@ -97,16 +97,39 @@ def next_word_index(t: Tokens, i: int, skip: frozenset = SKIPPABLE) -> int:
 def subject_index(t: Tokens, i: int) -> int:
     """The word before a modal at ``i``, looking past one parenthetical set off by commas:
     "Cutting too early, the hawks argue, could ...", "The figure, due on Tuesday, should ...".
-    A conditional set off that way ("This relationship, if nurtured, could ...") leaves no subject (-1)."""
+    A conditional set off that way is looked past too: "This relationship, if nurtured, could ..."
+    has "relationship" as its subject, and a modal in a consequent is judged like any other."""
     if t.at(i - 1) == ",":
         first, _ = t.sentence_span(i)
-        for k in range(i - 2, max(first, i - 10) - 1, -1):
+        # a relative clause may run longer than other parentheticals:
+        # "The summer monsoon, which usually brings thunderstorms to Arizona and New Mexico, should ..."
+        reach = 30 if any(t.low[k] in {"which", "who", "whose"} for k in range(max(first, i - 30), i)) else 10
+        for k in range(i - 2, max(first, i - reach) - 1, -1):
             if t.low[k] == ",":
-                inside = {t.low[m] for m in range(k + 1, i - 1)}
-                return -1 if inside & {"if", "unless", "once", "when"} else prev_word_index(t, k)
+                return prev_word_index(t, k)
             if not t.is_word[k]:
                 break
     return prev_word_index(t, i)
+
+
+_HEAD_PREPOSITIONS = frozenset(
+    {"in", "at", "on", "of", "from", "near", "across", "along", "outside", "inside"}
+)
+
+
+def subject_head(t: Tokens, s: int) -> int:
+    """The head noun of a subject that ends in a prepositional phrase: "Residents in high-risk
+    areas" -> "Residents", "the price of oil" -> "price"; else ``s`` itself."""
+    if s < 0:
+        return s
+    first, _ = t.clause_span(s)
+    for k in range(s - 1, max(first, s - 6) - 1, -1):
+        if not t.is_word[k] and t.raw[k] not in {"-", "–"}:
+            return s  # "high-risk" is one modifier
+        if t.low[k] in _HEAD_PREPOSITIONS:
+            head = k - 1
+            return head if head >= first and t.is_word[head] and t.word(head).isalpha() else s
+    return s
 
 
 def words_between(t: Tokens, i: int, j: int) -> list[str]:
@@ -138,6 +161,47 @@ def negated(t: Tokens, i: int, window: int = 4) -> bool:
                 return True
             if not (is_adverb(w) or w in NEGATION_TRANSPARENT):
                 seen += 1
+        j -= 1
+    return False
+
+
+# Words that open a new finite clause: a negative subject before them is not the verb's.
+_CLAUSE_OPENERS = frozenset(
+    {
+        "that",
+        "which",
+        "who",
+        "whom",
+        "because",
+        "but",
+        "although",
+        "though",
+        "while",
+        "when",
+        "if",
+        "unless",
+        "since",
+        "whereas",
+        ";",
+        ":",
+        ".",
+    }
+)
+_NEGATIVE_SUBJECTS = frozenset({"nobody", "no-one", "none", "neither"})
+
+
+def negative_subject(t: Tokens, i: int, window: int = 12) -> bool:
+    """The verb at ``i`` has a negative subject, however far the subject sits before it:
+    "Nobody at the paper, he added, had suspected that ...", "no one in his department had
+    suspected". Commas do not stop the search (a parenthetical "he added" sits between)."""
+    first, _ = t.sentence_span(i)
+    j = i - 1
+    while j >= first and i - j <= window:
+        w = t.low[j]
+        if w in _CLAUSE_OPENERS:
+            return False
+        if w in _NEGATIVE_SUBJECTS or (w == "no" and t.word(j + 1) in {"one", "official", "officials"}):
+            return True
         j -= 1
     return False
 

@@ -33,6 +33,11 @@ def _authority(noun: str) -> bool:
 QUANTIFIERS = {"many": 0.85, "most": 0.85, "some": 0.7, "several": 0.7, "numerous": 0.75, "various": 0.7}
 SOURCE_ADJECTIVES = words("""diplomatic security intelligence government official military informed reliable western local senior
     knowledgeable credible unofficial independent political foreign top""")
+# Nouns of a view or a judgement held by a group: "the fears of scholars", "the consensus among experts".
+_VIEW_NOUNS = words("""fear fears view views consensus concern concerns worry worries belief beliefs opinion opinions
+    assessment assessments expectation expectations verdict warnings warning hope hopes""")
+# A side in a case or a deal, named by its role: "Government lawyers", "company engineers".
+_PARTY_MODIFIERS = words("government prosecution defence defense company club state council federal army")
 UNNAMED = words("unnamed anonymous unidentified undisclosed")
 INTENSIFIERS = words("strongly heavily subtly tacitly implicitly")
 
@@ -136,9 +141,11 @@ def allegedly(t: Tokens, i: int) -> Hit | None:
     adverbs = {"allegedly": 0.95, "purportedly": 0.9, "supposedly": 0.8, "reputedly": 0.85}
     if w in adverbs:
         return Hit(i, i, adverbs[w])
-    # alleged, purported, rumoured: attributive or passive, not with a named subject
+    # alleged, purported, rumoured: attributive or passive, not with a named subject;
+    # "is alleged to have met" keeps its "to", as "expected to" and "believed to" do
     if is_passive(t, i):
-        return None if agent_follows(t, i) else Hit(i, i, 0.8)
+        last = i + 1 if t.word(i + 1) == "to" else i
+        return None if agent_follows(t, i) else Hit(i, last, 0.8)
     if has_holder(t, i):
         return None
     return Hit(i, i, 0.8)
@@ -177,8 +184,14 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
     if quantifier in UNNAMED:
         return Hit(j, i, 0.9)
     speech = t.word(i + 1) in SPEECH_OR_THOUGHT
+    if any(t.low[k] in _PARTY_MODIFIERS for k in range(first_adjective, i)):
+        return None  # "Government lawyers argue": one side's counsel, named by the side
     if _authority(noun) and speech and quantifier in {"", "and", "but", "while", "though", "although", "yet"}:
         # "Experts say", "Western analysts believe": authority nobody can be asked about
+        return Hit(first_adjective, i, 0.7)
+    if quantifier in {"of", "among"} and _authority(noun) and t.word(j - 1) in _VIEW_NOUNS:
+        # "the greatest fears of International Relations scholars", "the consensus among
+        # economists": a view put on a profession nobody can be asked about
         return Hit(first_adjective, i, 0.7)
     if quantifier in QUANTIFIERS:
         if _authority(noun) or (noun in PEOPLE_NOUNS and speech_follows):
@@ -193,6 +206,15 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
             last += 1
         if t.word(last):
             return Hit(i, last, 0.85)
+    if (
+        noun == "sources"
+        and first_adjective == i
+        and quantifier in {"", "and", "but", "yet"}
+        and t.word(i + 1) in {"at", "in", "within", "inside", "from", "near", "around"}
+    ):
+        _, last = t.clause_span(i)
+        if any(t.low[k] in SPEECH_OR_THOUGHT for k in range(i + 2, min(last, i + 10) + 1)):
+            return Hit(i, i, 0.75)  # "Sources at the club insist", "Sources in Whitehall said"
     according = t.word(i - 1) == "to" and t.word(i - 2) == "according"
     if noun in {"sources", "source"} and (t.word(i + 1) == "close" or according):
         # "Sources close to the club": "sources" alone already names nobody (unlike "people",

@@ -13,6 +13,7 @@ from annotator.hedges.suggester.context import (
     DAYS,
     Hit,
     next_word_index,
+    subject_head,
     subject_index,
     words_between,
 )
@@ -39,7 +40,8 @@ AGENT_NOUNS = words(
     regime administration ministry court parliament voters minister president state states country countries
     group groups side sides players capitals allies partners mediators diplomats commanders militias
     negotiators companies firms investors banks donors bank council junta navy coastguard military authorities
-    ministers commission alliance bloc members union"""
+    ministers commission alliance bloc members union patients engineers workers staff crews residents students
+    tenants landlords applicants employees owners drivers farmers customers consumers users lawyers doctors"""
 )
 
 EPISTEMIC_ADVERBS = words("well easily potentially conceivably possibly paradoxically ultimately eventually")
@@ -65,6 +67,9 @@ def _adverb(word: str) -> bool:
 
 
 # "could hardly be better", "could scarcely afford": negation, not possibility.
+# Verbs of moving that are an outcome for things ("the breakthrough could come next year") and an
+# option for people ("patients could come in for an infusion").
+_MOTION = words("come go get")
 _NEAR_NEGATORS = words("not never hardly scarcely barely")
 # Subordinators after which "could" is past ability or purpose: "before it could reach the shoal".
 _ABILITY_SUBORDINATORS = words("before until till than as so whenever wherever")
@@ -168,9 +173,45 @@ def _head_before_place(t: Tokens, s: int) -> int:
     return s
 
 
+# What a machine or a fleet can do, stated with its quantity: "the pipeline could carry 33 billion
+# cubic metres a year", "the rocket could lift 22 tonnes", "tankers could drop retardant on three
+# fires at once" (would be able to: a capacity, not a possibility).
+_CAPACITY_VERBS = words("""carry lift hold seat accommodate handle process generate transport move house store pump
+    ship supply serve treat fly drop launch power haul load""")
+_NUMBER_WORDS = words(
+    "two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand"
+    " thousands million millions billion billions"
+)
+_AT_ONCE = (("at", "once"), ("at", "a", "time"), ("simultaneously",), ("per",))
+
+
+def _capacity(t: Tokens, j: int) -> bool:
+    if t.low[j] not in _CAPACITY_VERBS:
+        return False
+    _, last = t.clause_span(j)
+    ahead = [t.low[k] for k in range(j + 1, min(last, j + 12) + 1) if t.is_word[k]]
+    if any(w[:1].isdigit() or w in _NUMBER_WORDS for w in ahead[:2]):
+        return (
+            True  # the quantity as the verb's object ("carry 33 billion"), not "hold on to two dozen seats"
+        )
+    return any(tuple(ahead[k : k + len(p)]) == p for k in range(len(ahead)) for p in _AT_ONCE)
+
+
+def _shares_can(t: Tokens, i: int) -> bool:
+    """ "The Kestrel can carry eleven soldiers and could be fitted with a cannon": "could" joined
+    to a "can" of ability by "and" or "or" carries the same sense."""
+    if t.word(i - 1) not in {"and", "or"}:
+        return False
+    first, _ = t.sentence_span(i)
+    return any(t.low[k] in {"can", "cannot"} for k in range(max(first, i - 15), i - 1))
+
+
 def could(t: Tokens, i: int) -> Hit | None:
-    if t.word(i - 1) in {"if", "how", "what", "so"} or _feasibility(t, i):
+    if t.word(i - 1) in {"if", "how", "what", "so"} or _feasibility(t, i) or _shares_can(t, i):
         return None
+    clause_first, _ = t.clause_span(i)
+    if "only" in [t.low[k] for k in range(max(clause_first, i - 4), i)]:
+        return None  # "which only Ardent's prototype could meet": what one alone was able to do
     j = next_word_index(t, i, skip=frozenset())
     while (
         j >= 0
@@ -183,6 +224,8 @@ def could(t: Tokens, i: int) -> Hit | None:
     verb = t.low[j]
     if verb in _NEAR_NEGATORS or t.low[i].endswith("n't"):
         return None  # "could not": ability or impossibility; "could hardly be better": emphasis
+    if _capacity(t, j):
+        return None
     between = set(words_between(t, i, j))
     if _in_antecedent(t, i):
         return None
@@ -190,15 +233,17 @@ def could(t: Tokens, i: int) -> Hit | None:
     back = [t.low[k] for k in range(max(clause_first, i - 8), i) if t.is_word[k]]
     if any(w in {"hopes", "hope", "hoped", "hoping", "able", "order"} for w in back):
         return None  # purpose and hope: "in the hopes that X could deter" is ability
-    if any(w in {"how", "what", "whether"} for w in back[-3:]):
-        return None  # an embedded question: "wondering how far it could go" (what it would be able to do)
+    if "whether" in back[-3:]:
+        return None  # "whether it could": the open alternative, not the writer's possibility
     if any(w in _ABILITY_SUBORDINATORS for w in back[-3:]):
         return None  # "before it could reach", "more than the trial could measure"
     if verb != "be" and _means_phrase(t, i):
         return None  # "with its existing lines it could turn out 100 million doses": ability
-    if verb in {"be", "have"}:
+    if verb in _MOTION and t.word(subject_head(t, subject_index(t, i))) in AGENT_NOUNS:
+        pass  # "Patients could come in once a month": people's option, judged as an agent's act below
+    elif verb in {"be", "have"}:
         return Hit(i, i, 0.9)
-    if verb in OUTCOME_VERBS or (verb in OUTCOME_UNLESS_TO and t.word(j + 1) != "to"):
+    elif verb in OUTCOME_VERBS or (verb in OUTCOME_UNLESS_TO and t.word(j + 1) != "to"):
         return Hit(i, i, 0.8)
     s = _head_before_place(t, subject_index(t, i))
     subject = t.word(s)

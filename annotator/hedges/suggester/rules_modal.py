@@ -7,7 +7,9 @@ from annotator.hedges.suggester.context import (
     Hit,
     negated,
     next_word_index,
+    prev_word_index,
 )
+from annotator.hedges.suggester.rules_could import AGENT_NOUNS
 from annotator.hedges.suggester.tokens import Tokens, words
 
 MIGHT_NOUN_PREV = words("""its his her their our my your the military economic naval industrial full all with american russian
@@ -54,10 +56,41 @@ def may(t: Tokens, i: int) -> Hit | None:
         return None  # permission
     if _comparison(t, i):
         return None
+    if _permission(t, i):
+        return None
     first, _ = t.sentence_span(i)
     if t.word(first) in {"while", "although", "though"} and t.clause_span(i)[0] == first:
         return Hit(i, i, 0.7)  # concessive: "While Russia may view ...": still the writer's may
     return Hit(i, i, 0.9)
+
+
+# Acts a rule allows or forbids: "landlords may apply for an exemption", "patients may switch".
+_PERMITTED_ACTS = words("""apply switch opt choose request appeal submit negotiate enrol enroll register withdraw
+    transfer claim renew""")
+# Rules that grant or withhold: "Under league rules, a player may not negotiate ...".
+_RULE_NOUNS = words("""rules rule law laws protocol ordinance agreement agreements terms regulations regulation treaty
+    contract contracts policy scheme guidelines code charter statute statutes constitution bylaws act""")
+
+
+def _permission(t: Tokens, i: int) -> bool:
+    """Deontic "may": a rule grants or withholds ("Under the draft ordinance, landlords may apply",
+    "foreign crews may only be deployed once ...", "staff may apply for redeployment")."""
+    first, _ = t.sentence_span(i)
+    subject = t.word(prev_word_index(t, i))
+    if (
+        t.word(first) == "under"
+        and any(t.low[k] in _RULE_NOUNS for k in range(first + 1, min(i, first + 8)))
+        and (subject in AGENT_NOUNS or subject + "s" in AGENT_NOUNS)
+    ):
+        return True  # people bound by the rule, not "Under the new rules the treaty may collapse"
+    if (
+        t.word(i + 1) == "only"
+        and t.word(i + 2) == "be"
+        and t.word(i + 3).endswith(("ed", "en", "held", "made", "sold"))
+    ):
+        return True  # "may only be deployed once a request is made": a restriction ("may only be the start" is not)
+    nxt = next_word_index(t, i)
+    return nxt >= 0 and t.low[nxt] in _PERMITTED_ACTS and t.word(nxt + 1) in {"for", "to"}
 
 
 def _it_prefix(t: Tokens, i: int) -> int:
@@ -127,10 +160,17 @@ def possible(t: Tokens, i: int) -> Hit | None:
     return Hit(i, i, 0.75)
 
 
+_LIKELIHOOD_DEGREES = words("normal high higher low lower elevated increased heightened reduced")
+
+
 def potential(t: Tokens, i: int) -> Hit | None:
     if t.low[i] == "potentially":
         return Hit(i, i, 0.9)
     nxt = t.word(i + 1)
+    if nxt == "for" and t.word(i - 1) in _LIKELIHOOD_DEGREES:
+        # "above-normal potential for significant fires": how likely they are (not "enormous
+        # potential for trade", a capacity)
+        return Hit(i, i, 0.7)
     if (
         not nxt
         or nxt in NOT_NOUN_HEAD

@@ -23,6 +23,7 @@ from annotator.hedges.suggester.context import (
     is_proper,
     next_word_index,
     prev_word_index,
+    subject_head,
     subject_index,
     time_follows,
 )
@@ -39,6 +40,8 @@ _TIMED_EVENTS = words("""arrive reach come last take happen occur begin start fi
 _OUTCOMES = words("""hold survive last settle produce yield deliver bring lead result prove ease improve recover resume
     arrive reach happen occur begin finish peak fall rise drop increase decline slow stabilise stabilize succeed
     fail outlast outweigh bite""")
+# Learning a result: "we should know by March", "the family should hear next week".
+_LEARN = words("know learn hear")
 _STATES = words("ready completed complete finished done over available back operational")
 # Comparatives that compare with a known figure when "still"/"even"/"yet" marks the trend.
 _TREND_MARKERS = words("still even yet")
@@ -50,7 +53,8 @@ _ADVISED = (
     | PEOPLE_NOUNS
     | FIRST_PERSON
     | words("""you they he she who everyone everybody anyone nobody citizens residents parents children child
-        readers users voters taxpayers europe west""")
+        readers users voters taxpayers europe west patients students tenants landlords applicants staff
+        crews workers employees owners drivers farmers travellers travelers consumers customers homeowners""")
 )
 # People addressed or asked about: "you should vote", "What Should Happen" (a question heading).
 _PERSONAL = FIRST_PERSON | words("you they he she who what which whatever")
@@ -98,14 +102,16 @@ def should(t: Tokens, i: int) -> Hit | None:
     if t.low[i] != "should" or t.word(i + 1) == "not":
         return None  # "observers shouldn't fall for it", "it should not be": advice
     subj = subject_index(t, i)
+    j = next_word_index(t, i)
+    _, last = t.clause_span(i)
+    if subj >= 0 and j >= 0 and t.low[j] in _LEARN and time_follows(t, j, last):
+        return Hit(i, i, 0.7)  # "we should know by the end of March": news expected, whoever waits
     if subj < 0 or t.low[subj] in _ADDRESSED or (is_proper(t, subj) and t.low[subj] not in MONTHS | DAYS):
         return None
-    j = next_word_index(t, i)
     if j < 0:
         return None
     verb, after = t.low[j], t.word(j + 1)
     # The time must belong to the should's own clause ("..., three times in two years" does not).
-    _, last = t.clause_span(i)
     if time_follows(t, j, last):
         if verb in _TIMED_EVENTS or (verb == "be" and after in _STATES):
             return Hit(i, i, 0.75)  # whoever the subject: "they should fall further in the spring"
@@ -113,7 +119,14 @@ def should(t: Tokens, i: int) -> Hit | None:
             return None
         if verb == "be" and after.endswith("ed") and after not in {"allowed", "required"}:
             return Hit(i, i, 0.65)  # "a ten-year term should be agreed by the end of the month"
-        if verb != "be" and t.low[subj] not in _ADVISED and not is_proper(t, subj):
+        # the head of "Residents in high-risk areas" is who is advised ("should clear ... before June")
+        head = subject_head(t, subj)
+        if (
+            verb != "be"
+            and t.low[subj] not in _ADVISED
+            and t.low[head] not in _ADVISED
+            and not is_proper(t, subj)
+        ):
             # a thing's effect at a time: "the tariffs should push them down in the spring"
             return Hit(i, i, 0.6)
     if t.low[subj] in _ADVISED | _PERSONAL:

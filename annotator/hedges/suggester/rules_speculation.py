@@ -6,10 +6,10 @@ from annotator.hedges.suggester.context import (
     FIRST_PERSON,
     Hit,
     agent_follows,
-    has_holder,
     is_passive,
     is_proper,
     negated,
+    negative_subject,
     next_word_index,
     prev_word_index,
 )
@@ -34,11 +34,6 @@ PROPOSITION_NOUNS = words("""sympathies sympathy involvement complicity collusio
 # ("Pakistan's subsequently suspected facilitation").
 _ATTRIBUTIVE_BEFORE = words("""a an the of in on for with and two three four five six seven eight nine ten dozens several
     many some more other new further its his her their our your these those""")
-# Verbs that pass their subject to a following "to suspect": "Pakistan began to suspect".
-_RAISING_VERBS = words("""begin began begun beginning start started starting come came coming continue continues continued
-    seem seems seemed appear appears appeared tend tends tended""")
-# "it's begun to suspect": the contracted subject is the holder.
-BE_HOLDERS = words("it's he's she's they've we've i've they're")
 
 
 def seem(t: Tokens, i: int) -> Hit | None:
@@ -254,6 +249,10 @@ def speculation(t: Tokens, i: int) -> Hit | None:
 
 
 def suspect(t: Tokens, i: int) -> Hit | None:
+    """The verb of conjecture, whoever holds it: the guideline names suspect/suspected/suspecting
+    as speculation and leaves it out of the attitude verbs (believe, regard, fear, ...) that a
+    named holder turns into reported fact; "neither suspected that" is excluded as a denial, so
+    "both suspect that" is a cue."""
     w = t.low[i]
     prev = t.word(i - 1)
     if w in {"suspect", "suspects"} and (
@@ -262,43 +261,29 @@ def suspect(t: Tokens, i: int) -> Hit | None:
         return None  # the noun: "police arrested the suspect"
     if w in {"suspect", "suspects"} and t.at(i + 1) in {".", ",", "\n", "were", "was", "have", "had"}:
         return None
-    if negated(t, i, window=4):
-        return None  # "neither suspected that", "it's unrealistic to suspect"
+    if negated(t, i, window=4) or negative_subject(t, i):
+        return None  # "neither suspected that", "it's unrealistic to suspect", "nobody ... had suspected"
     if prev == "widely":
         return None  # weasel.widely
-    if w == "suspecting":
-        # A gerund always has someone suspecting ("spooked the Taliban into suspecting that"):
-        # a cue only for the writer ("we, suspecting that ...").
-        subj = prev_word_index(t, i)
-        return Hit(i, i, 0.75) if subj >= 0 and t.low[subj] in FIRST_PERSON else None
-    if prev == "to":
-        # "Pakistan began to suspect that": the holder is the subject of the governing verb;
-        # "it's unrealistic to suspect" was declined above as a denial.
-        gov = prev_word_index(t, i - 1)
-        if gov >= 0 and t.low[gov] in _RAISING_VERBS:
-            before = prev_word_index(t, gov)
-            if has_holder(t, gov) or (before >= 0 and t.low[before] in BE_HOLDERS):
-                return None
-            return Hit(i, i, 0.75)
     if w == "suspected":
         if t.at(i - 1) == "," and t.word(i + 1) in {"of", "to"}:
             return Hit(i, i, 0.75)  # a reduced relative: "Pakistan, suspected of harbouring them, ..."
         if is_passive(t, i):
-            return None if agent_follows(t, i) else Hit(i, i, 0.85)
+            return Hit(i, i, 0.75 if agent_follows(t, i) else 0.85)
         j = prev_word_index(t, i, skip=frozenset(k for k in [t.low[i - 1]] if k.endswith("ly")))
         if j < 0 or t.low[j] in _ATTRIBUTIVE_BEFORE or t.low[j][:1].isdigit() or t.low[j].endswith("'s"):
             return Hit(i, i, 0.8)  # attributive: "a suspected drone strike", "three suspected cases"
     subj = prev_word_index(t, i, skip=frozenset({"also", "still", "long", "had", "have", "has", "strongly"}))
     if subj >= 0 and t.low[subj] in FIRST_PERSON:
         return Hit(i, i, 0.85)
-    if has_holder(t, i):
-        return None  # a named holder: "Taliban leaders suspected that ..."
+    # A holder's conjecture ("Taliban leaders suspected that", "Pakistan began to suspect",
+    # "spooked the Taliban into suspecting"): still conjecture, reported as such.
     return Hit(i, i, 0.75)
 
 
 def assume(t: Tokens, i: int) -> Hit | None:
     w = t.low[i]
-    if negated(t, i, window=4):
+    if negated(t, i, window=4) or negative_subject(t, i):
         return None
     if w == "assuming" and (t.sentence_initial(i) or t.at(i - 1) == ","):
         return None  # "Assuming that talks succeed, ...": a conditional
@@ -307,7 +292,21 @@ def assume(t: Tokens, i: int) -> Hit | None:
     j = next_word_index(t, i, skip=frozenset())
     if j >= 0 and t.low[j] == "that":
         return Hit(i, i, 0.8)
+    if j >= 0 and t.low[j] in _CLAUSE_SUBJECTS and _finite_verb_within(t, j + 1, 5):
+        return Hit(i, i, 0.7)  # a that-clause without "that": "they assumed the fire would stop"
     return None
+
+
+# What opens a that-clause whose "that" is left out ("assumed the fire would stop"); "assume
+# office", "assume the role of" have no finite verb after them.
+_CLAUSE_SUBJECTS = words("the a an he she it they we i you this these those his her their its our everyone")
+_FINITE = words("""would will could might may can should must was were is are had has have did does do
+    won't wouldn't can't couldn't""")
+
+
+def _finite_verb_within(t: Tokens, k: int, n: int) -> bool:
+    _, last = t.clause_span(k - 1)
+    return any(t.low[m] in _FINITE for m in range(k, min(last, k + n) + 1) if t.is_word[m])
 
 
 def seen_as(t: Tokens, i: int) -> Hit | None:
