@@ -363,6 +363,49 @@ CASES = [
     ("Why the cut may only be the start", [("may", M, "modal.may")]),
     ("Under the new rules the treaty may collapse.", [("may", M, "modal.may")]),
     ("Presumably the board knew about the bond sale.", [("Presumably", S, "speculation.presumably")]),
+    # round seven (six more blind articles): negative subjects past a parenthetical
+    (
+        "None of the officials I spoke to, including two who had defended him, suspected that the reports were altered.",
+        [],
+    ),
+    ("Not one member of the board, including its chair, suspected any wrongdoing.", []),
+    (
+        "Nobody believed it, but the auditors suspected that the data were wrong.",
+        [("suspected", S, "speculation.suspect")],
+    ),
+    # vague groups by their ending, one modifier allowed; somebody's own people are not vague
+    ("Most traders think the selling has further to run.", [("Most traders", W, "weasel.unnamed_sources")]),
+    (
+        "Some election lawyers say the jam is serious.",
+        [("Some election lawyers", W, "weasel.unnamed_sources")],
+    ),
+    ("Some grandmasters say the bank will walk away.", [("Some grandmasters", W, "weasel.unnamed_sources")]),
+    ("Some teachers were late.", []),
+    ("Both sides' lawyers told the judge it would last a month.", []),
+    ("No flood was reported to the building's insurer.", []),
+    # could: a throughput, always-capacity verbs, an intended option, a prospect, a headline's "as"
+    ("Before the clinics opened, the department could vaccinate only about 200 children a week.", []),
+    (
+        "If the findings hold, the shot could prevent thousands of deaths a year.",
+        [("could", M, "modal.could")],
+    ),
+    ("Its reserves could absorb a loss several times this size.", []),
+    ("The airlines could offer to give up slots at Manchester.", []),
+    (
+        "There is speculation that Brazil could restrict exports.",
+        [("speculation", S, "speculation.speculation"), ("could", M, "modal.could")],
+    ),
+    ("Insurers Head to Court as Tanker Claim Could Top $200 Million", [("Could", M, "modal.could")]),
+    ("They ran as fast as they could.", []),
+    # should already be; may with a restriction; a proposal in the subjunctive
+    ("Adults born before 1957 should already be immune.", [("should", M, "modal.should")]),
+    ("Roasters may pass on cost changes only once a quarter.", []),
+    ("Under state rules, unvaccinated pupils may return to school after 21 days.", []),
+    ("Laura Binns, the chief executive, suggested on Wednesday that the airlines meet her officials.", []),
+    (
+        "Laura Binns suggested that the figures overstated the damage.",
+        [("suggested", S, "speculation.suggest")],
+    ),
 ]
 
 
@@ -431,7 +474,9 @@ def test_teaser_list_comment_prompt_tip_line_and_bio_are_skipped():
         + "Dana Whitcombe covers competition policy for the Ledger. She may write again.\n\n"
         + "Owen Pritchard is education editor of the Ledger. He might reply.\n\n"
         + "Got a story? We may not be able to reply to every message.\n\n"
-        + "Join the conversation: Comments may be moderated and could take a day to appear.\n"
+        + "Join the conversation: Comments may be moderated and could take a day to appear.\n\n"
+        + "What do you think? Tell us below. Comments are moderated and may take a day to appear.\n\n"
+        + "Correction: an earlier version said the launch might be in May.\n"
     )
     assert [s.text for s in suggest(page)] == ["might", "could"]
     assert suggest(page)[1].start == page.index("the vote could") + len("the vote ")

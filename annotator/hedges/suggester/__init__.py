@@ -143,7 +143,7 @@ RULES: dict[str, Rule] = {
         _rule("weasel.attributed_to", "attributed", attribution.attributed_to,
               '"attributed to" with no attributor.'),
         _rule("weasel.unnamed_sources",
-              " ".join(sorted(attribution.AUTHORITY_NOUNS | attribution.PEOPLE_NOUNS | {"source"})),
+              " ".join(sorted(attribution.AUTHORITY_NOUNS | attribution.PEOPLE_NOUNS | attribution.GROUP_NOUNS | {"source"})),
               attribution.many_observers,
               '"many/most observers", "Some scientists", "Many hydrologists" (experts by their ending), '
               '"Experts say", "unnamed officials", "diplomatic sources", "Sources close to", "people familiar with the talks".'),
@@ -160,7 +160,7 @@ for _r in RULES.values():
         _TRIGGERS.setdefault(_w, []).append(_r)
 
 
-_SUFFIX_ENDINGS = attribution.EXPERT_ENDINGS
+_SUFFIX_ENDINGS = attribution.EXPERT_ENDINGS + attribution.PERSON_ENDINGS
 _SUFFIX_TRIGGERS = [RULES["weasel.unnamed_sources"]]
 
 
@@ -177,7 +177,7 @@ def suggest(text: str, *, disabled: Iterable[str] = (), min_confidence: float = 
         if not rules:
             if not word.endswith(_SUFFIX_ENDINGS):
                 continue
-            rules = _SUFFIX_TRIGGERS  # "hydrologists", "epidemiologists": professions by their ending
+            rules = _SUFFIX_TRIGGERS  # "hydrologists", "traders": people by their ending
         for rule in rules:
             if rule.name in off:
                 continue

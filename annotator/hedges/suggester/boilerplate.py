@@ -34,6 +34,14 @@ _LINE_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Furniture phrases found anywhere in a short line ("What do you think? ... Join the
+# conversation in the comments below. Comments are moderated and may take ...").
+_ANYWHERE_RE = re.compile(
+    r"join\s+the\s+(?:conversation|discussion)|comments\s+(?:are|may\s+be)\s+moderated|have\s+your\s+say"
+    r"|sign\s+up\s+for\s+our|our\s+newsletter|tips?@|correction\s*:|this\s+article\s+was\s+(?:amended|corrected|updated)",
+    re.IGNORECASE,
+)
+
 # A line consisting of one of these headings ends the article body.
 _TAIL_RE = re.compile(
     r"""^\s*(?:leave\ a\ (?:reply|comment)|must\ read|related\ (?:articles|posts|stories)|more\ stories
@@ -84,7 +92,7 @@ def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
         if _TEASER_HEADING_RE.match(line):
             block = _TEASER_BLOCK_RE.match(text, m.start())
             ranges.append((m.start(), block.end()))
-        elif len(line) <= _MAX_FURNITURE_LINE and _LINE_RE.match(line):
+        elif len(line) <= _MAX_FURNITURE_LINE and (_LINE_RE.match(line) or _ANYWHERE_RE.search(line)):
             ranges.append((m.start(), m.end()))
     # Disclaimers anywhere; author bios only in the second half of the page.
     tail_from = len(text) // 2

@@ -190,18 +190,29 @@ _CLAUSE_OPENERS = frozenset(
 _NEGATIVE_SUBJECTS = frozenset({"nobody", "no-one", "none", "neither"})
 
 
-def negative_subject(t: Tokens, i: int, window: int = 12) -> bool:
+def negative_subject(t: Tokens, i: int, window: int = 14) -> bool:
     """The verb at ``i`` has a negative subject, however far the subject sits before it:
-    "Nobody at the paper, he added, had suspected that ...", "no one in his department had
-    suspected". Commas do not stop the search (a parenthetical "he added" sits between)."""
+    "Nobody at the paper, he added, had suspected that ...", "None of the officials I spoke to,
+    including two who had defended him, suspected ...", "Not one member of the board ...
+    suspected". What stands between two commas is a parenthetical: its words neither stop the
+    search nor use up the window."""
     first, _ = t.sentence_span(i)
+    commas = 0
+    seen = 0
     j = i - 1
-    while j >= first and i - j <= window:
+    while j >= first and seen < window:
         w = t.low[j]
-        if w in _CLAUSE_OPENERS:
-            return False
-        if w in _NEGATIVE_SUBJECTS or (w == "no" and t.word(j + 1) in {"one", "official", "officials"}):
-            return True
+        if w == ",":
+            commas += 1
+        elif commas % 2 == 0:
+            if w in _CLAUSE_OPENERS:
+                return False
+            if w in _NEGATIVE_SUBJECTS or (w == "no" and t.word(j + 1) in {"one", "official", "officials"}):
+                return True
+            if w == "not" and t.word(j + 1) in {"one", "a"} and (j == first or t.at(j - 1) == ","):
+                return True  # "Not one member of the board ..."
+            if t.is_word[j]:
+                seen += 1
         j -= 1
     return False
 

@@ -26,6 +26,13 @@ PEOPLE_NOUNS = words("people person officials diplomats sources voices")
 EXPERT_ENDINGS = ("ologists", "onomists", "icians", "entists")
 
 
+# Plural nouns for people by their ending (traders, grandmasters, investors, economists,
+# residents, civilians), and groups that end otherwise: with a quantifier and a verb of
+# saying or thinking right after them they are a vague authority ("Most traders think").
+PERSON_ENDINGS = ("ers", "ors", "ists", "ians", "ants", "ents", "ees")
+GROUP_NOUNS = words("fans people voters locals members parents staff insiders")
+
+
 def _authority(noun: str) -> bool:
     return noun in AUTHORITY_NOUNS or noun.endswith(EXPERT_ENDINGS)
 
@@ -125,6 +132,15 @@ def reported(t: Tokens, i: int) -> Hit | None:
             return Hit(j - 1, i, 0.8)
         return None
     if is_passive(t, i):
+        if t.word(i + 1) == "to" and t.word(i + 2) not in {
+            "be",
+            "have",
+            "been",
+            "contain",
+            "include",
+            "number",
+        }:
+            return None  # "no flood was reported to the insurer": told to someone, not hearsay
         return None if agent_follows(t, i) else Hit(i, i, 0.75)
     j = prev_word_index(t, i, skip=frozenset())
     if (
@@ -184,7 +200,7 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
     if quantifier in UNNAMED:
         return Hit(j, i, 0.9)
     speech = t.word(i + 1) in SPEECH_OR_THOUGHT
-    if any(t.low[k] in _PARTY_MODIFIERS for k in range(first_adjective, i)):
+    if any(t.low[k] in _PARTY_MODIFIERS for k in range(first_adjective, i)) or _owned(t, first_adjective):
         return None  # "Government lawyers argue": one side's counsel, named by the side
     if _authority(noun) and speech and quantifier in {"", "and", "but", "while", "though", "although", "yet"}:
         # "Experts say", "Western analysts believe": authority nobody can be asked about
@@ -193,9 +209,15 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         # "the greatest fears of International Relations scholars", "the consensus among
         # economists": a view put on a profession nobody can be asked about
         return Hit(first_adjective, i, 0.7)
+    if quantifier not in QUANTIFIERS and speech and t.word(j - 1) in QUANTIFIERS and t.word(j).isalpha():
+        # one noun modifier between: "Some election lawyers say"
+        j -= 1
+        quantifier = t.word(j)
     if quantifier in QUANTIFIERS:
         if _authority(noun) or (noun in PEOPLE_NOUNS and speech_follows):
             return Hit(j, i, QUANTIFIERS[quantifier])
+        if speech and (noun in GROUP_NOUNS or noun.endswith(PERSON_ENDINGS)):
+            return Hit(j, i, QUANTIFIERS[quantifier] - 0.1)  # "Most traders think", "Some grandmasters say"
         return None
     if noun in {"sources", "source"} and first_adjective < i and not t.sentence_initial(first_adjective):
         return Hit(first_adjective, i, 0.8)
@@ -221,6 +243,11 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         # which needs its "familiar with ..." to become a source), so the cue is the noun.
         return Hit(i, i, 0.75)
     return None
+
+
+def _owned(t: Tokens, k: int) -> bool:
+    """ "Both sides' lawyers", "the club's doctors": somebody's own people, not a vague authority."""
+    return t.at(k - 1) in {"'", "’"} or t.word(k - 1).endswith(("'s", "’s"))
 
 
 def implied(t: Tokens, i: int) -> Hit | None:

@@ -178,6 +178,14 @@ def _head_before_place(t: Tokens, s: int) -> int:
 # fires at once" (would be able to: a capacity, not a possibility).
 _CAPACITY_VERBS = words("""carry lift hold seat accommodate handle process generate transport move house store pump
     ship supply serve treat fly drop launch power haul load""")
+# Verbs whose "could" is a capacity whatever follows: "the economy could absorb the shock".
+_ALWAYS_CAPACITY = words("absorb withstand")
+_AVERTING = words("prevent save avert avoid cut reduce kill cost add")
+# Acts one intends, followed by "to": "the airlines could offer to give up slots" (an option).
+_INTENT_VERBS = words("offer agree refuse try seek ask choose threaten promise vow opt attempt")
+# Nouns and verbs of a feared or guessed prospect: "speculation that Brazil could restrict exports".
+_PROSPECT_HEADS = words("""speculation fears fear concern concerns worries worry warned warns warning warnings
+    risk possibility prospect suggestions rumours rumors""")
 _NUMBER_WORDS = words(
     "two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand"
     " thousands million millions billion billions"
@@ -186,15 +194,45 @@ _AT_ONCE = (("at", "once"), ("at", "a", "time"), ("simultaneously",), ("per",))
 
 
 def _capacity(t: Tokens, j: int) -> bool:
-    if t.low[j] not in _CAPACITY_VERBS:
-        return False
     _, last = t.clause_span(j)
     ahead = [t.low[k] for k in range(j + 1, min(last, j + 12) + 1) if t.is_word[k]]
+    if _rate(ahead) and t.low[j] not in OUTCOME_VERBS | _AVERTING:
+        # "could vaccinate only about 200 children a week": a throughput (not "the shot could
+        # prevent thousands of deaths a year", an outcome)
+        return True
+    if t.low[j] in _ALWAYS_CAPACITY:
+        return True  # "its reserves could absorb a loss several times this size"
+    if t.low[j] not in _CAPACITY_VERBS:
+        return False
+    # the quantity as the verb's object ("carry 33 billion"), not "hold on to two dozen seats"
     if any(w[:1].isdigit() or w in _NUMBER_WORDS for w in ahead[:2]):
-        return (
-            True  # the quantity as the verb's object ("carry 33 billion"), not "hold on to two dozen seats"
-        )
+        return True
     return any(tuple(ahead[k : k + len(p)]) == p for k in range(len(ahead)) for p in _AT_ONCE)
+
+
+_RATE_UNITS = words("hour day week month year minute second")
+
+
+def _rate(ahead: list[str]) -> bool:
+    """A number and, within five words, "a/an/per/each" and a unit of time: "200 children a week"."""
+    for k, w in enumerate(ahead):
+        if w[:1].isdigit() or w in _NUMBER_WORDS:
+            rest = ahead[k + 1 : k + 7]
+            for m in range(len(rest) - 1):
+                if rest[m] in {"a", "an", "per", "each"} and rest[m + 1] in _RATE_UNITS:
+                    return True
+    return False
+
+
+def _prospect(t: Tokens, i: int) -> bool:
+    """ "could" in the that-clause of a prospect noun or warning: "speculation that Brazil could"."""
+    first, _ = t.sentence_span(i)
+    for k in range(i - 1, max(first, i - 6) - 1, -1):
+        if t.low[k] == "that":
+            return t.word(k - 1) in _PROSPECT_HEADS
+        if not t.is_word[k]:
+            return False
+    return False
 
 
 def _shares_can(t: Tokens, i: int) -> bool:
@@ -226,6 +264,10 @@ def could(t: Tokens, i: int) -> Hit | None:
         return None  # "could not": ability or impossibility; "could hardly be better": emphasis
     if _capacity(t, j):
         return None
+    if _prospect(t, i):
+        return Hit(i, i, 0.7)  # "speculation that Brazil could restrict exports": the prospect guessed at
+    if verb in _INTENT_VERBS and t.word(j + 1) == "to" and not _timed_act(t, i, j):
+        return None  # "the airlines could offer to give up slots": an option open to them
     between = set(words_between(t, i, j))
     if _in_antecedent(t, i):
         return None
@@ -235,8 +277,10 @@ def could(t: Tokens, i: int) -> Hit | None:
         return None  # purpose and hope: "in the hopes that X could deter" is ability
     if "whether" in back[-3:]:
         return None  # "whether it could": the open alternative, not the writer's possibility
-    if any(w in _ABILITY_SUBORDINATORS for w in back[-3:]):
-        return None  # "before it could reach", "more than the trial could measure"
+    if any(w in _ABILITY_SUBORDINATORS - {"as"} for w in back[-3:]) or back[-2:-1] == ["as"]:
+        # "before it could reach", "more than the trial could measure", "as fast as it could";
+        # not the "as" of a Title Case headline ("... as Tanker Claim Could Top $200 Million")
+        return None
     if verb != "be" and _means_phrase(t, i):
         return None  # "with its existing lines it could turn out 100 million doses": ability
     if verb in _MOTION and t.word(subject_head(t, subject_index(t, i))) in AGENT_NOUNS:

@@ -72,6 +72,10 @@ _RULE_NOUNS = words("""rules rule law laws protocol ordinance agreement agreemen
     contract contracts policy scheme guidelines code charter statute statutes constitution bylaws act""")
 
 
+# Plural nouns for people by their ending: pupils, roasters, observers, residents.
+_PEOPLE_ENDINGS = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "ils")
+
+
 def _permission(t: Tokens, i: int) -> bool:
     """Deontic "may": a rule grants or withholds ("Under the draft ordinance, landlords may apply",
     "foreign crews may only be deployed once ...", "staff may apply for redeployment")."""
@@ -80,7 +84,7 @@ def _permission(t: Tokens, i: int) -> bool:
     if (
         t.word(first) == "under"
         and any(t.low[k] in _RULE_NOUNS for k in range(first + 1, min(i, first + 8)))
-        and (subject in AGENT_NOUNS or subject + "s" in AGENT_NOUNS)
+        and (subject in AGENT_NOUNS or subject + "s" in AGENT_NOUNS or subject.endswith(_PEOPLE_ENDINGS))
     ):
         return True  # people bound by the rule, not "Under the new rules the treaty may collapse"
     if (
@@ -90,7 +94,15 @@ def _permission(t: Tokens, i: int) -> bool:
     ):
         return True  # "may only be deployed once a request is made": a restriction ("may only be the start" is not)
     nxt = next_word_index(t, i)
-    return nxt >= 0 and t.low[nxt] in _PERMITTED_ACTS and t.word(nxt + 1) in {"for", "to"}
+    if nxt >= 0 and t.low[nxt] in _PERMITTED_ACTS and t.word(nxt + 1) in {"for", "to"}:
+        return True
+    # "may pass on cost changes only once a quarter", "may challenge ballots only through a
+    # scrutineer": what is allowed, and how
+    _, last = t.clause_span(i)
+    return any(
+        t.low[k] == "only" and t.word(k + 1) in {"once", "through", "after", "via", "with", "by", "under"}
+        for k in range(i + 2, min(last, i + 10) + 1)
+    )
 
 
 def _it_prefix(t: Tokens, i: int) -> int:

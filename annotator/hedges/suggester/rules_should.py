@@ -106,6 +106,8 @@ def should(t: Tokens, i: int) -> Hit | None:
     _, last = t.clause_span(i)
     if subj >= 0 and j >= 0 and t.low[j] in _LEARN and time_follows(t, j, last):
         return Hit(i, i, 0.7)  # "we should know by the end of March": news expected, whoever waits
+    if t.word(i + 1) == "already" and t.word(i + 2) in {"be", "have"}:
+        return Hit(i, i, 0.7)  # "adults born before 1957 should already be immune": what is expected to hold
     if subj < 0 or t.low[subj] in _ADDRESSED or (is_proper(t, subj) and t.low[subj] not in MONTHS | DAYS):
         return None
     if j < 0:

@@ -12,6 +12,7 @@ from annotator.hedges.suggester.context import (
     negative_subject,
     next_word_index,
     prev_word_index,
+    subject_index,
 )
 from annotator.hedges.suggester.rules_modal import _comparison, _it_prefix
 from annotator.hedges.suggester.tokens import Tokens, words
@@ -93,7 +94,23 @@ def suggest(t: Tokens, i: int) -> Hit | None:
     _, last = t.clause_span(i)
     if any(t.low[k] == "should" for k in range(i + 1, min(last, i + 10) + 1)):
         return None  # "suggested that Pakistan should ...": a proposal
+    if w == "suggested" and _subjunctive_that(t, i, last):
+        return None  # "Binns suggested that the airlines meet her officials": a proposal
     return Hit(i, i, 0.85)
+
+
+def _subjunctive_that(t: Tokens, i: int, last: int) -> bool:
+    """A past "suggested (...) that" whose clause has no past, modal or finite form: the
+    subjunctive of a proposal ("that Stratos share its data"), where an inference would shift
+    its tense ("suggested that the figures overstated inflation")."""
+    that = next((k for k in range(i + 1, min(last, i + 5) + 1) if t.low[k] == "that"), -1)
+    if that < 0:
+        return False
+    subject = subject_index(t, i)  # past an apposition: "Laura Binns, the chief executive, suggested"
+    if subject < 0 or not (t.low[subject] in PERSONS or is_proper(t, subject) or t.is_capitalized(subject)):
+        return False
+    clause = [t.low[k] for k in range(that + 1, min(last, that + 8) + 1) if t.is_word[k]]
+    return len(clause) >= 2 and not any(w in FINITE or w.endswith("ed") for w in clause)
 
 
 _QUESTION_WORDS = words("whether if how what why when who where which")
