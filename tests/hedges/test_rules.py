@@ -406,6 +406,65 @@ CASES = [
         "Laura Binns suggested that the figures overstated the damage.",
         [("suggested", S, "speculation.suggest")],
     ),
+    # round eight (eight more blind articles): should
+    ("That fear should be addressed by the mission before anything else.", []),
+    ("A ten-year term should be agreed by the end of the month.", [("should", M, "modal.should")]),
+    ("Donors should see the first tenders issued by March.", [("should", M, "modal.should")]),
+    ("The school budget should be safe for this year.", [("should", M, "modal.should")]),
+    # may of a ruling; litotes; plausible; the referential "it" of a scenario
+    ("Judge Castillo noted that the plaintiffs may seek damages.", []),
+    (
+        "It is unlikely within 2027, but not impossible.",
+        [("unlikely", M, "modal.likely"), ("not impossible", M, "modal.possible")],
+    ),
+    ("It's likely that the deal holds.", [("It's likely", M, "modal.likely")]),
+    ("Scenario 2 becomes more plausible.", [("plausible", M, "modal.possible")]),
+    ("A deal was impossible after the vote.", []),
+    # suggest, assume, unknown, I don't know, touch and go
+    ("New credit lines would suggest Beijing is backing a faction.", [("suggest", S, "speculation.suggest")]),
+    ("The case is weaker than the headlines suggest.", []),
+    (
+        "Agencies that assume one policy can cover everything will fail.",
+        [("assume", S, "speculation.assume")],
+    ),
+    ("Whether napping changes its course is unknown.", [("unknown", S, "speculation.unclear")]),
+    ("After that, I don't know.", [("don't know", S, "speculation.dont_know")]),
+    ("I don't know him.", []),
+    ("The manager said he was touch and go.", [("touch and go", S, "speculation.touch_and_go")]),
+    # vague sources: familiar with / close to, counted experts, insiders, talk, understood
+    (
+        "Government lawyers familiar with the case say an appeal is planned.",
+        [("Government lawyers familiar with the case", W, "weasel.unnamed_sources")],
+    ),
+    (
+        "People close to the squad say he will not start.",
+        [("People close to the squad", W, "weasel.unnamed_sources")],
+    ),
+    (
+        "Two independent statisticians who reviewed the paper said it was flawed.",
+        [("Two independent statisticians", W, "weasel.unnamed_sources")],
+    ),
+    ("Two cars crashed on the bridge.", []),
+    ("Insiders in the capitol say the emails were wiped.", [("Insiders", W, "weasel.unnamed_sources")]),
+    (
+        "There's talk in Democratic circles that Pratt will stand down.",
+        [("There's talk", W, "weasel.there_is_talk")],
+    ),
+    ("The talk lasted an hour.", []),
+    ("It's understood the club's staff cleared him.", [("It's understood", W, "weasel.believed_to")]),
+    ("A crowd of around 31,000 is expected.", [("expected", W, "weasel.expected_alone")]),
+    ("A fire, blamed at the time on a faulty cable, shut the plant.", [("blamed", W, "weasel.blamed_on")]),
+    ("Police blamed the fire on a faulty cable.", []),
+    (
+        "Roth's lawyer hinted last week that there was more to the story.",
+        [("hinted", INS, "insinuation.implied")],
+    ),
+    (
+        "The insinuations about the company rest on a misreading.",
+        [("insinuations", INS, "insinuation.implied")],
+    ),
+    # could of people
+    ("He's a player who could come on and win it for us.", []),
 ]
 
 
@@ -476,7 +535,9 @@ def test_teaser_list_comment_prompt_tip_line_and_bio_are_skipped():
         + "Got a story? We may not be able to reply to every message.\n\n"
         + "Join the conversation: Comments may be moderated and could take a day to appear.\n\n"
         + "What do you think? Tell us below. Comments are moderated and may take a day to appear.\n\n"
-        + "Correction: an earlier version said the launch might be in May.\n"
+        + "Correction: an earlier version said the launch might be in May.\n\n"
+        + "This note does not constitute an offer to buy securities. Forward-looking statements may prove"
+        + " inaccurate. Past performance is not a reliable indicator; the analyst may hold positions.\n"
     )
     assert [s.text for s in suggest(page)] == ["might", "could"]
     assert suggest(page)[1].start == page.index("the vote could") + len("the vote ")

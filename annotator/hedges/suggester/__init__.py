@@ -79,8 +79,9 @@ RULES: dict[str, Rule] = {
               '"likely", "unlikely", "most/least likely", "it\'s likely" whole; degree words outside.'),
         _rule("modal.probable", "probably probable improbable probability", modal.probable,
               '"probably", "probable", "most probable".'),
-        _rule("modal.possible", "possible possibly possibility", modal.possible,
-              '"possible", "possibly", "it\'s possible"; not "as soon as possible", "made possible", "possible to".'),
+        _rule("modal.possible", "possible possibly possibility plausible impossible implausible", modal.possible,
+              '"possible", "possibly", "it\'s possible", "plausible", litotes "not impossible"; not "as soon as '
+              'possible", "made possible", "possible to".'),
         _rule("modal.potential", "potential potentially", modal.potential,
               '"potentially" and attributive "potential" ("a potential axis"); not the noun ("its potential").'),
         _rule("modal.apparent", "apparent apparently seemingly", modal.apparent,
@@ -125,12 +126,21 @@ RULES: dict[str, Rule] = {
         _rule("speculation.suspicion", "suspicion suspicions", speculation.suspicion,
               'Suspicion nouns carrying a proposition ("suspicions that", "suspicions in Manila that", '
               '"suspicions of ... sympathies"); not "suspicions about their intentions".'),
+        _rule("speculation.dont_know", "don't don’t", speculation.dont_know,
+              '"I don\'t know (whether ...)": the writer\'s own uncertainty, as "it\'s unknown" is nobody\'s.'),
+        _rule("speculation.touch_and_go", "touch", speculation.touch_and_go, '"touch and go".'),
         _rule("speculation.first_person", "think believe suppose guess reckon presume", speculation.first_person_belief,
               '"I think", "we believe": the writer\'s own conjecture.'),
         _rule("weasel.widely", "widely generally commonly", attribution.widely,
               '"widely considered/suspected/believed", "generally accepted".'),
         _rule("weasel.expected_to", "expected", attribution.expected_to,
               'Agentless "expected to" ("is expected to" -> "expected to"); not "they expected to".'),
+        _rule("weasel.expected_alone", "expected", attribution.expected_alone,
+              'Agentless "is expected" closing its clause ("A crowd of 31,000 is expected.").'),
+        _rule("weasel.blamed_on", "blamed", attribution.blamed_on,
+              '"blamed on X" with nobody blaming ("a fire, blamed at the time on a fault").'),
+        _rule("weasel.there_is_talk", "talk", attribution.there_is_talk,
+              '"There\'s talk (in X) that": a rumour with no source.'),
         _rule("weasel.believed_to", "believed thought said rumoured rumored understood", attribution.believed_to,
               'Agentless "believed to", "thought to", "said to" ("is said to have ...").'),
         _rule("weasel.agentless_view", "considered regarded seen viewed perceived deemed", attribution.agentless_view,
@@ -149,7 +159,7 @@ RULES: dict[str, Rule] = {
               '"Experts say", "unnamed officials", "diplomatic sources", "Sources close to", "people familiar with the talks".'),
         _rule("insinuation.implied",
               "implied implies imply implying insinuate insinuated insinuates insinuating insinuation "
-              "innuendo innuendos innuendoes hinted hints hinting implication",
+              "innuendo innuendos innuendoes insinuations hinted hints hinting implication",
               attribution.implied, '"implied", "strongly implied", "innuendo", "insinuated"; not negated.'),
     ]
 }  # fmt: skip

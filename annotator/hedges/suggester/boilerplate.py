@@ -51,7 +51,9 @@ _TAIL_RE = re.compile(
 )
 
 _DISCLAIMER_RE = re.compile(
-    r"views\s+expressed|do(?:es)?\s+not\s+necessarily\s+reflect|opinions\s+expressed\s+(?:in|by)\s+(?:this|the)",
+    r"does\s+not\s+constitute\s+(?:an\s+offer|investment|financial|legal)|forward-looking\s+statements"
+    r"|past\s+performance\s+is\s+not|for\s+(?:general\s+)?information(?:al)?\s+purposes\s+only"
+    r"|not\s+(?:financial|investment|legal)\s+advice|views\s+expressed|do(?:es)?\s+not\s+necessarily\s+reflect|opinions\s+expressed\s+(?:in|by)\s+(?:this|the)",
     re.IGNORECASE,
 )
 

@@ -89,6 +89,24 @@ def expected_to(t: Tokens, i: int) -> Hit | None:
     return Hit(i, last, 0.6)  # a headline's passive: "Deal Expected To Be Signed"
 
 
+def expected_alone(t: Tokens, i: int) -> Hit | None:
+    """Agentless "is expected" closing its clause: "A crowd of around 31,000 is expected."."""
+    if is_passive(t, i) and t.at(i + 1) in {".", ",", ";"} and t.word(i - 2) not in {"widely", "generally"}:
+        return Hit(i, i, 0.7)
+    return None
+
+
+def blamed_on(t: Tokens, i: int) -> Hit | None:
+    """ "blamed on X" with nobody blaming: like "attributed to" with no attributor."""
+    if t.word(i + 1) != "on" and not (
+        t.word(i + 1) == "at" and t.word(i + 2) == "the" and t.word(i + 4) == "on"
+    ):
+        return None
+    if not (is_passive(t, i) or t.at(i - 1) == ",") or agent_follows(t, i, window=12):
+        return None
+    return Hit(i, i, 0.7)
+
+
 def believed_to(t: Tokens, i: int) -> Hit | None:
     """Agentless "believed to", "thought to", "said to" ("Russian instructors, believed to number ..."),
     and "it is said/believed that"."""
@@ -96,6 +114,12 @@ def believed_to(t: Tokens, i: int) -> Hit | None:
         return None
     if t.word(i + 1) == "that" and is_passive(t, i) and t.word(prev_word_index(t, i) - 1) in {"it", ""}:
         return None if agent_follows(t, i) else Hit(i, i, 0.75)
+    if t.low[i] == "understood" and t.word(i - 1) in {"it's", "it’s"} and not agent_follows(t, i):
+        return Hit(
+            i - 1, i, 0.75
+        )  # "It's understood the club's staff cleared him": nobody says who understands
+    if t.low[i] == "understood" and is_passive(t, i) and t.word(i - 2) == "it" and not agent_follows(t, i):
+        return Hit(i, i, 0.7)
     if t.word(i + 1) != "to":
         return None
     if is_passive(t, i) or t.at(i - 1) == ",":
@@ -190,7 +214,12 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         and t.low[j] not in UNNAMED  # "Unnamed officials" opening a sentence
         and (
             t.low[j] in SOURCE_ADJECTIVES
-            or (t.is_capitalized(j) and not t.low[j].endswith("'s") and t.low[j] not in QUANTIFIERS)
+            or (
+                t.is_capitalized(j)
+                and not t.low[j].endswith("'s")
+                and t.low[j] not in QUANTIFIERS
+                and t.low[j] not in _COUNTS
+            )
         )
     ):
         j -= 1  # "Western intelligence sources", "senior Pakistani officials"
@@ -200,6 +229,15 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
     if quantifier in UNNAMED:
         return Hit(j, i, 0.9)
     speech = t.word(i + 1) in SPEECH_OR_THOUGHT
+    if t.word(i + 1) in {"familiar", "close"} and t.word(i + 2) in {"with", "to"} and noun != "sources":
+        # "people close to the squad", "Government lawyers familiar with the case": whoever they
+        # are, only their closeness is given; the cue runs to the end of its noun group
+        last = i + 3
+        if t.word(last) in {"the", "a", "this", "these", "both"}:
+            last += 1
+        if t.word(last):
+            start = first_adjective if quantifier not in {"to", "according"} else first_adjective
+            return Hit(start, last, 0.8)
     if any(t.low[k] in _PARTY_MODIFIERS for k in range(first_adjective, i)) or _owned(t, first_adjective):
         return None  # "Government lawyers argue": one side's counsel, named by the side
     if _authority(noun) and speech and quantifier in {"", "and", "but", "while", "though", "although", "yet"}:
@@ -213,6 +251,9 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         # one noun modifier between: "Some election lawyers say"
         j -= 1
         quantifier = t.word(j)
+    if quantifier in _COUNTS and _authority(noun) and _speech_in_clause(t, i):
+        # "Two independent statisticians who reviewed the paper said": counted, never named
+        return Hit(j, i, 0.65)
     if quantifier in QUANTIFIERS:
         if _authority(noun) or (noun in PEOPLE_NOUNS and speech_follows):
             return Hit(j, i, QUANTIFIERS[quantifier])
@@ -229,7 +270,7 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         if t.word(last):
             return Hit(i, last, 0.85)
     if (
-        noun == "sources"
+        noun in {"sources", "insiders"}
         and first_adjective == i
         and quantifier in {"", "and", "but", "yet"}
         and t.word(i + 1) in {"at", "in", "within", "inside", "from", "near", "around"}
@@ -245,9 +286,25 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
     return None
 
 
+_COUNTS = words("two three four five six several")
+
+
+def _speech_in_clause(t: Tokens, i: int) -> bool:
+    first, last = t.sentence_span(i)
+    return any(t.low[k] in SPEECH_OR_THOUGHT for k in range(i + 1, min(last, i + 14) + 1))
+
+
 def _owned(t: Tokens, k: int) -> bool:
     """ "Both sides' lawyers", "the club's doctors": somebody's own people, not a vague authority."""
     return t.at(k - 1) in {"'", "’"} or t.word(k - 1).endswith(("'s", "’s"))
+
+
+def there_is_talk(t: Tokens, i: int) -> Hit | None:
+    if t.word(i - 1) in {"there's", "there’s"}:
+        return Hit(i - 1, i, 0.75)
+    if t.word(i - 1) in {"is", "was"} and t.word(i - 2) == "there":
+        return Hit(i - 2, i, 0.75)
+    return None
 
 
 def implied(t: Tokens, i: int) -> Hit | None:
@@ -259,8 +316,12 @@ def implied(t: Tokens, i: int) -> Hit | None:
     if w.startswith("insinuat"):
         return Hit(i, i, 0.9)
     if w.startswith("hint"):
-        if t.word(i + 1) in {"at", "that"} and w != "hint":
-            return Hit(i, i, 0.7)
+        _, last = t.clause_span(i)
+        if w != "hint" and (
+            t.word(i + 1) in {"at", "that"}
+            or "that" in [t.low[k] for k in range(i + 1, min(last, i + 5) + 1)]
+        ):
+            return Hit(i, i, 0.7)  # "hinted last week that there was more to the story"
         return None
     if w == "implication":
         return Hit(i, i, 0.6) if t.word(i + 1) == "that" else None

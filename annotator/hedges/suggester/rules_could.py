@@ -70,6 +70,7 @@ def _adverb(word: str) -> bool:
 # Verbs of moving that are an outcome for things ("the breakthrough could come next year") and an
 # option for people ("patients could come in for an infusion").
 _MOTION = words("come go get")
+_PEOPLE_PRONOUNS = words("who he she they we i you")
 _NEAR_NEGATORS = words("not never hardly scarcely barely")
 # Subordinators after which "could" is past ability or purpose: "before it could reach the shoal".
 _ABILITY_SUBORDINATORS = words("before until till than as so whenever wherever")
@@ -283,7 +284,7 @@ def could(t: Tokens, i: int) -> Hit | None:
         return None
     if verb != "be" and _means_phrase(t, i):
         return None  # "with its existing lines it could turn out 100 million doses": ability
-    if verb in _MOTION and t.word(subject_head(t, subject_index(t, i))) in AGENT_NOUNS:
+    if verb in _MOTION and t.word(subject_head(t, subject_index(t, i))) in AGENT_NOUNS | _PEOPLE_PRONOUNS:
         pass  # "Patients could come in once a month": people's option, judged as an agent's act below
     elif verb in {"be", "have"}:
         return Hit(i, i, 0.9)

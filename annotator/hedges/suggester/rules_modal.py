@@ -72,6 +72,10 @@ _RULE_NOUNS = words("""rules rule law laws protocol ordinance agreement agreemen
     contract contracts policy scheme guidelines code charter statute statutes constitution bylaws act""")
 
 
+# Parties to a case and what a ruling lets them do: "the plaintiffs may seek damages".
+_LEGAL_PARTIES = words("""plaintiff plaintiffs defendant defendants claimant claimants petitioner petitioners appellant
+    appellants applicant applicants respondent respondents""")
+_LEGAL_ACTS = words("seek file appeal claim recover sue pursue bring apply request challenge")
 # Plural nouns for people by their ending: pupils, roasters, observers, residents.
 _PEOPLE_ENDINGS = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "ils")
 
@@ -96,6 +100,8 @@ def _permission(t: Tokens, i: int) -> bool:
     nxt = next_word_index(t, i)
     if nxt >= 0 and t.low[nxt] in _PERMITTED_ACTS and t.word(nxt + 1) in {"for", "to"}:
         return True
+    if subject in _LEGAL_PARTIES and nxt >= 0 and t.low[nxt] in _LEGAL_ACTS:
+        return True  # "the plaintiffs may seek damages": what the court allows
     # "may pass on cost changes only once a quarter", "may challenge ballots only through a
     # scrutineer": what is allowed, and how
     _, last = t.clause_span(i)
@@ -123,7 +129,9 @@ def _raising(t: Tokens, i: int) -> bool:
 def likely(t: Tokens, i: int) -> Hit | None:
     if t.word(i - 1) in {"most", "least"}:
         return Hit(i - 1, i, 0.9)
-    return Hit(i if _raising(t, i) else _it_prefix(t, i), i, 0.9)
+    # "it's likely that ..." is the fixed expression; in "It is unlikely within 2027" the "it"
+    # is the scenario itself and stays outside, as in "it is unlikely to reach clinics"
+    return Hit(_it_prefix(t, i) if t.word(i + 1) == "that" else i, i, 0.9)
 
 
 def probable(t: Tokens, i: int) -> Hit | None:
@@ -143,6 +151,11 @@ def possible(t: Tokens, i: int) -> Hit | None:
     w = t.low[i]
     if w == "possibly":
         return Hit(i, i, 0.9)
+    if w in {"impossible", "implausible"}:
+        # litotes: "unlikely within 2027, but not impossible" says it is possible
+        return Hit(i - 1, i, 0.75) if t.word(i - 1) == "not" else None
+    if w == "plausible":
+        return None if negated(t, i, window=3) else Hit(i, i, 0.7)
     prev = t.word(i - 1)
     if w == "possibility":
         if prev in {"no", "any"}:

@@ -41,8 +41,10 @@ _OUTCOMES = words("""hold survive last settle produce yield deliver bring lead r
     arrive reach happen occur begin finish peak fall rise drop increase decline slow stabilise stabilize succeed
     fail outlast outweigh bite""")
 # Learning a result: "we should know by March", "the family should hear next week".
-_LEARN = words("know learn hear")
-_STATES = words("ready completed complete finished done over available back operational")
+_LEARN = words("know learn hear see get receive")
+_STATES = words(
+    "ready completed complete finished done over available back operational safe fine stable secure"
+)
 # Comparatives that compare with a known figure when "still"/"even"/"yet" marks the trend.
 _TREND_MARKERS = words("still even yet")
 _AMPLE = words("enough plenty sufficient ample")
@@ -89,6 +91,19 @@ def _reported_proposal(t: Tokens, subj: int) -> bool:
     return v >= 0 and t.low[v] in _PROPOSAL_VERBS
 
 
+def _agent_phrase(t: Tokens, k: int, last: int) -> bool:
+    """A "by" agent after a passive ("addressed by the mission"), not a "by" of time ("by the end of the month")."""
+    for m in range(k + 1, min(last, k + 6) + 1):
+        if t.low[m] == "by":
+            nxt = t.word(m + 2) if t.word(m + 1) in {"the", "a", "an"} else t.word(m + 1)
+            return (
+                bool(nxt)
+                and not time_follows(t, m - 1, m + 1)
+                and nxt not in {"end", "time", "close", "middle"}
+            )
+    return False
+
+
 def _comparative(word: str) -> bool:
     return word in {"more", "less", "better", "worse", "fewer"} or (word.endswith("er") and len(word) > 4)
 
@@ -119,6 +134,8 @@ def should(t: Tokens, i: int) -> Hit | None:
             return Hit(i, i, 0.75)  # whoever the subject: "they should fall further in the spring"
         if t.low[subj] in _PERSONAL:
             return None
+        if verb == "be" and after.endswith("ed") and _agent_phrase(t, j + 1, last):
+            return None  # "should be addressed by the mission before anything else": a recommendation
         if verb == "be" and after.endswith("ed") and after not in {"allowed", "required"}:
             return Hit(i, i, 0.65)  # "a ten-year term should be agreed by the end of the month"
         # the head of "Residents in high-risk areas" is who is advised ("should clear ... before June")

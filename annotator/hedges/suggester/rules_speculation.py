@@ -82,8 +82,10 @@ def suggest(t: Tokens, i: int) -> Hit | None:
     nxt = t.word(i + 1)
     if nxt == "either" and t.word(i + 2) == "that":
         return Hit(i, i, 0.85)  # "the mixed messages suggest either that ... or that ...": inference
-    if nxt.endswith("ing") or nxt in {"to", "we", "you"}:
-        return None  # a proposal: "suggested meeting", "suggested to him"
+    if (nxt.endswith("ing") and not t.is_capitalized(i + 1)) or nxt in {"to", "we", "you"}:
+        return None  # a proposal: "suggested meeting", "suggested to him" (not "suggest Beijing is")
+    if _than_before(t, i):
+        return None  # "weaker than the headlines suggest": other people's impression, no claim hedged
     subject = prev_word_index(t, i)
     if nxt != "that" and subject >= 0 and (t.low[subject] in PERSONS or is_proper(t, subject)):
         # A person suggesting a thing proposes it ("He suggested a ceasefire"); suggesting a
@@ -97,6 +99,11 @@ def suggest(t: Tokens, i: int) -> Hit | None:
     if w == "suggested" and _subjunctive_that(t, i, last):
         return None  # "Binns suggested that the airlines meet her officials": a proposal
     return Hit(i, i, 0.85)
+
+
+def _than_before(t: Tokens, i: int) -> bool:
+    first, _ = t.clause_span(i)
+    return any(t.low[k] == "than" for k in range(max(first, i - 4), i))
 
 
 def _subjunctive_that(t: Tokens, i: int, last: int) -> bool:
@@ -180,8 +187,15 @@ def unclear(t: Tokens, i: int) -> Hit | None:
         return Hit(start, i, 0.85)
     if t.word(i + 1) in {"whether", "if", "how", "what", "why", "when", "who", "where"}:
         return Hit(i, i, 0.8)
-    if t.word(i - 1) in {"remains", "remain", "remained"} and t.at(i + 1) in {".", ",", ";"}:
-        return Hit(i, i, 0.7)
+    if t.word(i - 1) in {"remains", "remain", "remained", "is", "was", "are", "were"} and t.at(i + 1) in {
+        ".",
+        ",",
+        ";",
+        "—",
+        "–",
+        ":",
+    }:
+        return Hit(i, i, 0.7)  # "whether napping changes its course — is unknown."
     return None
 
 
@@ -316,7 +330,8 @@ def assume(t: Tokens, i: int) -> Hit | None:
 
 # What opens a that-clause whose "that" is left out ("assumed the fire would stop"); "assume
 # office", "assume the role of" have no finite verb after them.
-_CLAUSE_SUBJECTS = words("the a an he she it they we i you this these those his her their its our everyone")
+_CLAUSE_SUBJECTS = words("""the a an he she it they we i you this these those his her their its our everyone one all
+    every some no nothing everything""")
 _FINITE = words("""would will could might may can should must was were is are had has have did does do
     won't wouldn't can't couldn't""")
 
@@ -355,6 +370,25 @@ def suspicion(t: Tokens, i: int) -> Hit | None:
         if w in PROPOSITION_NOUNS or (w.endswith("ing") and len(w) > 5):
             return Hit(i, i, 0.75)
     return None
+
+
+def dont_know(t: Tokens, i: int) -> Hit | None:
+    """The writer's "I don't know (whether ...)": uncertainty owned, as "it's unknown" is unowned."""
+    if t.low[i] in {"don't", "don’t"} and t.word(i + 1) == "know" and t.word(i - 1) in {"i", "we"}:
+        nxt = t.word(i + 2)
+        if nxt in {"whether", "if", "how", "what", "why", "when", "who", "where", ""} or t.at(i + 2) in {
+            ".",
+            ",",
+            "”",
+            '"',
+        }:
+            return Hit(i, i + 1, 0.7)
+    return None
+
+
+def touch_and_go(t: Tokens, i: int) -> Hit | None:
+    """ "touch and go": a fixed expression of an uncertain outcome."""
+    return Hit(i, i + 2, 0.75) if t.word(i + 1) == "and" and t.word(i + 2) == "go" else None
 
 
 def first_person_belief(t: Tokens, i: int) -> Hit | None:
