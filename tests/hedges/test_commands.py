@@ -79,9 +79,18 @@ def test_independent_reading_of_all_five_seeds_scores_at_least_the_target():
     assert report["kind_agreement"] >= 0.9
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in GOLD.glob("*.marked.txt")))
-def test_own_text_gold_scores_at_least_the_target(name):
-    report = json.loads(run("hedges_evaluate", "--marked", str(GOLD / name), "--json"))
+# Gold sets by the prefix of their file names: each set was written by one hand (blind3_,
+# blind4_, blind5_ by engineers who saw only the guideline), so a set is scored as a whole.
+GOLD_SETS = sorted({p.name.removesuffix(".marked.txt").split("_")[0] for p in GOLD.glob("*.marked.txt")})
+
+
+@pytest.mark.parametrize("prefix", GOLD_SETS)
+def test_own_text_gold_scores_at_least_the_target(prefix):
+    marked = [arg for p in sorted(GOLD.glob(f"{prefix}_*.marked.txt")) for arg in ("--marked", str(p))]
+    marked += (
+        ["--marked", str(GOLD / f"{prefix}.marked.txt")] if (GOLD / f"{prefix}.marked.txt").exists() else []
+    )
+    report = json.loads(run("hedges_evaluate", *marked, "--json"))
     assert report["exact"]["precision"] >= 0.9 and report["exact"]["recall"] >= 0.9, report["false_negatives"]
 
 

@@ -8,6 +8,8 @@ the sentence holds no cue (the trap must not fire).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from annotator.hedges.suggester import RULES, suggest
@@ -477,6 +479,12 @@ def test_rule_on_sentence(sentence, expected):
         assert start >= 0, f"case error: {text!r} not in sentence"
         want.append((start, start + len(text), text, kind, rule))
     assert got == want
+
+
+def test_every_rule_is_documented():
+    """docs/hedges.md has a row for each registered rule (its name in back-quotes)."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "hedges.md").read_text(encoding="utf-8")
+    assert [name for name in RULES if f"| `{name}` |" not in doc] == []
 
 
 def test_every_rule_has_a_positive_case():

@@ -64,26 +64,35 @@ RULES: dict[str, Rule] = {
         _rule("modal.might", "might", modal.might,
               'Epistemic "might"; not the noun ("military might") nor "as simple as it might seem".'),
         _rule("modal.may", "may", modal.may,
-              'Epistemic "may"; not the month, "Be that as it may", "come what may" or permission.'),
+              'Epistemic "may"; not the month, "Be that as it may", "come what may", nor permission: a rule '
+              'binding people ("Under league rules, a player may not ..."), "may apply for", "may switch to", '
+              '"may only be deployed once", "may ... only once a quarter", a ruling\'s parties ("the plaintiffs '
+              'may seek damages").'),
         _rule("modal.could", "could", rules_could.could,
-              '"could" meaning "might" (an outcome verb, "be"/"have", a thing as subject), also in the '
-              'consequent of a conditional; not ability ("could push", "with its lines it could turn out", '
-              '"could easily afford", "before it could reach"), an if-clause, "whether it could", "could not/hardly"; in '
-              'an embedded question judged like any clause ("how far it could go": possible; "what he could do": ability).'),
+              '"could" meaning "might": an outcome verb, "be"/"have", a thing as subject, the consequent of a '
+              'conditional, an agent\'s act at a point in time, a prospect\'s that-clause ("speculation that X '
+              'could"); not ability, capacity or option ("could push", "with its lines it could turn out", '
+              '"could carry 33 billion cubic metres", "200 children a week", "could offer to", "only X could", '
+              '"can ... and could"), an if-clause, "whether it could", "could not/hardly".'),
         _rule("modal.should", "should shouldn't", rules_should.should,
               'Epistemic "should" of expectation: an event with a time ("should arrive by Friday"), a thing\'s '
               'outcome ("the talks should produce a deal"), "should be able to", "should be lower still", '
-              '"should have enough", "shouldn\'t have any problems"; not advice to a person or agent ("the bank '
-              'should cut rates", "you should vote"), "should have done", "should not", a reported proposal.'),
+              '"should already be", a result awaited ("we should know by March"); not advice to a person, group '
+              'or institution ("the bank should cut rates", "Residents in high-risk areas should clear ..."), '
+              '"should have done", "should not", a passive recommendation ("should be addressed by the '
+              'mission"), a reported proposal.'),
         _rule("modal.likely", "likely unlikely", modal.likely,
-              '"likely", "unlikely", "most/least likely", "it\'s likely" whole; degree words outside.'),
+              '"likely", "unlikely", "most/least likely", "it\'s likely that" whole; a referential "it" ("It is '
+              'unlikely within 2027") and degree words stay outside.'),
         _rule("modal.probable", "probably probable improbable probability", modal.probable,
               '"probably", "probable", "most probable".'),
         _rule("modal.possible", "possible possibly possibility plausible impossible implausible", modal.possible,
               '"possible", "possibly", "it\'s possible", "plausible", litotes "not impossible"; not "as soon as '
               'possible", "made possible", "possible to".'),
         _rule("modal.potential", "potential potentially", modal.potential,
-              '"potentially" and attributive "potential" ("a potential axis"); not the noun ("its potential").'),
+              '"potentially", attributive "potential" ("a potential axis") and a likelihood ("above-normal '
+              'potential for fires"); not the noun of capacity ("its potential", "enormous potential for '
+              'trade").'),
         _rule("modal.apparent", "apparent apparently seemingly", modal.apparent,
               'Attributive "apparent", "apparently", "seemingly"; not "it became apparent that" (evident).'),
         _rule("modal.almost_certainly", "almost", modal.almost_certainly, '"almost certainly".'),
@@ -99,11 +108,12 @@ RULES: dict[str, Rule] = {
         _rule("speculation.appear", "appear appears appeared appearing", speculation.appear,
               '"appears to" (with "to"), "it appears that"; not "appeared in court".'),
         _rule("speculation.suggest", "suggest suggests suggested suggesting suggestion", speculation.suggest,
-              '"suggest(s)" of inference; not a proposal ("suggested that X should"), not negated.'),
+              '"suggest(s)" of inference; not a proposal ("suggested that X should", a person\'s "suggested that '
+              'the airlines meet her officials"), "than the headlines suggest", not negated.'),
         _rule("speculation.unclear", "unclear unknown clear uncertain question far means knows doubtful questionable", speculation.unclear,
-              '"it\'s unclear", "it\'s unknown" whole; "unknown whether"; "an open question", "far from certain", '
-              '"by no means certain", "nobody knows whether", "it is doubtful that"; '
-              'not "unknown gunmen".'),
+              '"it\'s unclear", "it\'s unknown" whole; "unknown whether", "X is unknown."; "an open question", '
+              '"far from certain", "by no means certain", "nobody knows whether", "it is doubtful that"; not '
+              '"unknown gunmen".'),
         _rule("speculation.impossible_to_know", "impossible difficult hard", speculation.impossible_to_know,
               '"it\'s impossible to know/predict", "hard to say", with "right now"/"yet" inside kept whole.'),
         _rule("speculation.remains_to_be_seen", "remains remain", speculation.remains_to_be_seen,
@@ -120,7 +130,8 @@ RULES: dict[str, Rule] = {
               'X of", "I suspect", agentless passive, attributive "three suspected cases"); not negated or denied '
               '("neither suspected", "unrealistic to suspect"), not "widely suspected" (weasel), not the noun.'),
         _rule("speculation.assume", "assume assumes assumed assuming", speculation.assume,
-              '"assume" with a that-clause; not negated, not "Assuming ..., " (a conditional).'),
+              '"assume" with a that-clause, with or without "that" ("they assumed the fire would stop"); not '
+              'negated or with a negative subject, not "Assuming ..., " (a conditional), not "assume office".'),
         _rule("speculation.seen_as", "seen viewed interpreted read", speculation.seen_as,
               '"can be seen as", "could be viewed as".'),
         _rule("speculation.suspicion", "suspicion suspicions", speculation.suspicion,
@@ -142,25 +153,32 @@ RULES: dict[str, Rule] = {
         _rule("weasel.there_is_talk", "talk", attribution.there_is_talk,
               '"There\'s talk (in X) that": a rumour with no source.'),
         _rule("weasel.believed_to", "believed thought said rumoured rumored understood", attribution.believed_to,
-              'Agentless "believed to", "thought to", "said to" ("is said to have ...").'),
+              'Agentless "believed to", "thought to", "said to" ("is said to have ..."), "it is said/believed '
+              'that", "It\'s understood".'),
         _rule("weasel.agentless_view", "considered regarded seen viewed perceived deemed", attribution.agentless_view,
               'A passive attitude with no holder: "is seen as", "is considered a"; not "seen by Russia as".'),
         _rule("weasel.reported", "reported reportedly reports", attribution.reported,
-              '"reportedly", agentless "reported", "according to reports".'),
+              '"reportedly", agentless "reported", "according to reports"; not "reported to the insurer" (told '
+              'to someone).'),
         _rule("weasel.allegedly",
               "allegedly purportedly supposedly reputedly alleged purported rumoured rumored",
-              attribution.allegedly, '"allegedly", agentless "alleged"/"rumoured"; not with a named subject.'),
+              attribution.allegedly, '"allegedly", agentless "alleged"/"rumoured" ("is alleged to" keeps its "to"); not with a named '
+              'subject.'),
         _rule("weasel.attributed_to", "attributed", attribution.attributed_to,
               '"attributed to" with no attributor.'),
         _rule("weasel.unnamed_sources",
               " ".join(sorted(attribution.AUTHORITY_NOUNS | attribution.PEOPLE_NOUNS | attribution.GROUP_NOUNS | {"source"})),
               attribution.many_observers,
-              '"many/most observers", "Some scientists", "Many hydrologists" (experts by their ending), '
-              '"Experts say", "unnamed officials", "diplomatic sources", "Sources close to", "people familiar with the talks".'),
+              '"many/most observers", "Some scientists", "Most traders think" (people by their ending), '
+              '"Experts say", "Two independent statisticians ... said", "unnamed officials", "diplomatic '
+              'sources", "Sources close to", "Sources at the club insist", "people familiar with the talks", '
+              '"people close to the squad", "the fears of ... scholars"; not one side\'s own ("Government '
+              'lawyers argue", "Both sides\' lawyers").'),
         _rule("insinuation.implied",
               "implied implies imply implying insinuate insinuated insinuates insinuating insinuation "
               "innuendo innuendos innuendoes insinuations hinted hints hinting implication",
-              attribution.implied, '"implied", "strongly implied", "innuendo", "insinuated"; not negated.'),
+              attribution.implied, '"implied", "strongly implied", "innuendo", "insinuated", "insinuations", "hinted (...) that"; '
+              'not negated.'),
     ]
 }  # fmt: skip
 
