@@ -119,7 +119,9 @@ CASES = [
         [("suspicions", S, "speculation.suspicion")],
     ),
     ("The feud deepened both sides' suspicions of their intentions.", []),
-    ("I think the talks will fail.", [("think", S, "speculation.first_person")]),
+    # the writer's "I think" is an attitude verb whose holder the byline names; "I guess" is conjecture
+    ("I think the talks will fail.", []),
+    ("I guess the talks will fail.", [("guess", S, "speculation.first_person")]),
     ("They think the talks will fail.", []),
     # weasel
     (
@@ -467,6 +469,56 @@ CASES = [
     ),
     # could of people
     ("He's a player who could come on and win it for us.", []),
+    # round nine (eight more blind articles)
+    ("Who is behind those wallets is anyone's guess.", [("anyone's guess", S, "speculation.fixed")]),
+    (
+        "Could this be the end of the romance? Only time will tell.",
+        [("Could", M, "modal.could"), ("Only time will tell", S, "speculation.fixed")],
+    ),
+    ("It's still far too early to call.", [("too early to call", S, "speculation.fixed")]),
+    (
+        "What it means for patients is harder to say.",
+        [("harder to say", S, "speculation.impossible_to_know")],
+    ),
+    ("Make of that what you will.", [("Make of that what you will", INS, "insinuation.make_of_that")]),
+    ("Could you send the file?", []),
+    ("Implied volatility fell to its lowest reading since March.", []),
+    ("The final poll of likely voters had Ruiz up 4 points.", []),
+    ("Workers could start seeing notices as early as May.", [("could", M, "modal.could")]),
+    (
+        "But the most plausible reading is that the plan is settled.",
+        [("most plausible", M, "modal.possible")],
+    ),
+    ("BW-207 has the potential to be a best-in-class therapy.", [("potential", M, "modal.potential")]),
+    ("Frankly, neither hospital could afford a new lab on its own.", []),
+    ("Traders who want protection could buy puts at the lower strike.", []),
+    ("On Saturday Northgate could have denied the memo outright.", []),
+    ("The fire could have started in the kitchen.", [("could", M, "modal.could")]),
+    ("The office, which under state law, may attach conditions.", []),
+    ("The obesity drug market could exceed $100 billion a year by 2030.", [("could", M, "modal.could")]),
+    ("A request that could point to a deeper inquiry was made.", [("could", M, "modal.could")]),
+    ("Antitrust concerns appear limited.", [("appear", S, "speculation.appear")]),
+    ("He appeared in court on Monday.", []),
+    ("Such a commission should be easier to agree on than a border.", [("should", M, "modal.should")]),
+    ("Data from the study should be available in mid-2027.", [("should", M, "modal.should")]),
+    ("Certificate prices should track the carbon price closely.", [("should", M, "modal.should")]),
+    ("Talks between the two companies were first reported last week.", [("reported", W, "weasel.reported")]),
+    (
+        "“They are barely speaking,” a palace insider told The Star.",
+        [("a palace insider", W, "weasel.unnamed_sources")],
+    ),
+    (
+        "A senior Ruiz aide told the Herald the numbers were good.",
+        [("A senior Ruiz aide", W, "weasel.unnamed_sources")],
+    ),
+    (
+        "The market could grow, according to some estimates.",
+        [("could", M, "modal.could"), ("some estimates", W, "weasel.unnamed_sources")],
+    ),
+    (
+        "A listing is planned, according to two people briefed on the matter.",
+        [("people briefed on the matter", W, "weasel.unnamed_sources")],
+    ),
 ]
 
 

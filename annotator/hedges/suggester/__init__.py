@@ -114,7 +114,7 @@ RULES: dict[str, Rule] = {
               '"it\'s unclear", "it\'s unknown" whole; "unknown whether", "X is unknown."; "an open question", '
               '"far from certain", "by no means certain", "nobody knows whether", "it is doubtful that"; not '
               '"unknown gunmen".'),
-        _rule("speculation.impossible_to_know", "impossible difficult hard", speculation.impossible_to_know,
+        _rule("speculation.impossible_to_know", "impossible difficult hard harder", speculation.impossible_to_know,
               '"it\'s impossible to know/predict", "hard to say", with "right now"/"yet" inside kept whole.'),
         _rule("speculation.remains_to_be_seen", "remains remain", speculation.remains_to_be_seen,
               '"remains to be seen".'),
@@ -140,8 +140,13 @@ RULES: dict[str, Rule] = {
         _rule("speculation.dont_know", "don't don’t", speculation.dont_know,
               '"I don\'t know (whether ...)": the writer\'s own uncertainty, as "it\'s unknown" is nobody\'s.'),
         _rule("speculation.touch_and_go", "touch", speculation.touch_and_go, '"touch and go".'),
-        _rule("speculation.first_person", "think believe suppose guess reckon presume", speculation.first_person_belief,
-              '"I think", "we believe": the writer\'s own conjecture.'),
+        _rule("speculation.first_person", "suppose guess reckon presume", speculation.first_person_belief,
+              '"I suppose", "I guess": the writer\'s own conjecture; "I think", "we believe" are attitude verbs '
+              'whose holder the byline names, like any named holder\'s.'),
+        _rule("speculation.fixed", "guess tell call early", speculation.fixed_uncertainty,
+              '"anyone\'s guess", "only time will tell", "too early to call/say/tell".'),
+        _rule("insinuation.make_of_that", "make", attribution.make_of_that,
+              '"Make of that what you will": the reader is left to draw the insinuated conclusion.'),
         _rule("weasel.widely", "widely generally commonly", attribution.widely,
               '"widely considered/suspected/believed", "generally accepted".'),
         _rule("weasel.expected_to", "expected", attribution.expected_to,
@@ -167,7 +172,8 @@ RULES: dict[str, Rule] = {
         _rule("weasel.attributed_to", "attributed", attribution.attributed_to,
               '"attributed to" with no attributor.'),
         _rule("weasel.unnamed_sources",
-              " ".join(sorted(attribution.AUTHORITY_NOUNS | attribution.PEOPLE_NOUNS | attribution.GROUP_NOUNS | {"source"})),
+              " ".join(sorted(attribution.AUTHORITY_NOUNS | attribution.PEOPLE_NOUNS | attribution.GROUP_NOUNS
+                             | attribution.SINGLE_SOURCES | {"source", "estimates"})),
               attribution.many_observers,
               '"many/most observers", "Some scientists", "Most traders think" (people by their ending), '
               '"Experts say", "Two independent statisticians ... said", "unnamed officials", "diplomatic '

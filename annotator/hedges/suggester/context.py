@@ -3,6 +3,7 @@ passive voice, and the closed word classes they rely on."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from annotator.hedges.suggester.tokens import Tokens, words
@@ -34,6 +35,7 @@ TIME_WORDS = words("""soon next within later tomorrow week weeks month months ye
     summer winter spring autumn fall quarter today tonight""")
 
 
+_YEAR_RE = re.compile(r"(?:mid-|early-|late-)?(?:19|20)\d\d")
 MONTHS = words("january february march april may june july august september october november december")
 DAYS = words("monday tuesday wednesday thursday friday saturday sunday")
 
@@ -42,8 +44,8 @@ def time_follows(t: Tokens, j: int, last: int) -> bool:
     """A time expression among tokens (j, last]: "next week", "by Friday", "by the end of ..."."""
     for k in range(j + 1, last + 1):
         w = t.low[k]
-        if w in TIME_WORDS:
-            return True
+        if w in TIME_WORDS or _YEAR_RE.fullmatch(w):
+            return True  # "next week", "in mid-2027", "in 2030"
         if w == "by":
             nxt = t.word(k + 1)
             if nxt == "the":

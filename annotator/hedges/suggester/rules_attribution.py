@@ -155,7 +155,7 @@ def reported(t: Tokens, i: int) -> Hit | None:
         if t.word(j) == "to" and t.word(j - 1) == "according":
             return Hit(j - 1, i, 0.8)
         return None
-    if is_passive(t, i):
+    if is_passive(t, i) or (t.word(i - 1) in {"first", "initially", "also"} and t.word(i - 2) in BE):
         if t.word(i + 1) == "to" and t.word(i + 2) not in {
             "be",
             "have",
@@ -219,6 +219,7 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
                 and not t.low[j].endswith("'s")
                 and t.low[j] not in QUANTIFIERS
                 and t.low[j] not in _COUNTS
+                and t.low[j] not in {"a", "an", "the"}
             )
         )
     ):
@@ -228,15 +229,21 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
     speech_follows = any(t.word(k) in SPEECH_OR_THOUGHT for k in range(i + 1, i + 4))
     if quantifier in UNNAMED:
         return Hit(j, i, 0.9)
+    if noun in SINGLE_SOURCES and any(t.word(k) in SPEECH_OR_THOUGHT for k in range(i + 1, i + 3)):
+        # "A senior Ruiz aide told", "a palace insider told": one source, unnamed
+        if quantifier in {"a", "an"}:
+            return Hit(j, i, 0.75)
+        if t.word(j - 1) in {"a", "an"} and t.word(j).isalpha() and not t.is_capitalized(j):
+            return Hit(j - 1, i, 0.7)
+    if noun == "estimates" and quantifier in {"some", "several", "many"} and t.word(j - 1) == "to":
+        return Hit(j, i, 0.7)  # "according to some estimates"
     speech = t.word(i + 1) in SPEECH_OR_THOUGHT
-    if t.word(i + 1) in {"familiar", "close"} and t.word(i + 2) in {"with", "to"} and noun != "sources":
-        # "people close to the squad", "Government lawyers familiar with the case": whoever they
-        # are, only their closeness is given; the cue runs to the end of its noun group
-        last = i + 3
-        if t.word(last) in {"the", "a", "this", "these", "both"}:
-            last += 1
-        if t.word(last):
-            start = first_adjective if quantifier not in {"to", "according"} else first_adjective
+    if (t.word(i + 1), t.word(i + 2)) in _CLOSENESS and noun != "sources":
+        # "people close to the squad", "lawyers familiar with the case", "two people briefed on the
+        # matter": only their closeness is given; the cue runs to the end of its noun group
+        last = _noun_group_end(t, i + 3)
+        if last >= i + 3:
+            start = first_adjective
             return Hit(start, last, 0.8)
     if any(t.low[k] in _PARTY_MODIFIERS for k in range(first_adjective, i)) or _owned(t, first_adjective):
         return None  # "Government lawyers argue": one side's counsel, named by the side
@@ -247,7 +254,12 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         # "the greatest fears of International Relations scholars", "the consensus among
         # economists": a view put on a profession nobody can be asked about
         return Hit(first_adjective, i, 0.7)
-    if quantifier not in QUANTIFIERS and speech and t.word(j - 1) in QUANTIFIERS and t.word(j).isalpha():
+    if (
+        quantifier not in QUANTIFIERS
+        and speech
+        and t.word(j).isalpha()
+        and (t.word(j - 1) in QUANTIFIERS or (noun in SINGLE_SOURCES and t.word(j - 1) in {"a", "an"}))
+    ):
         # one noun modifier between: "Some election lawyers say"
         j -= 1
         quantifier = t.word(j)
@@ -287,6 +299,30 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
 
 
 _COUNTS = words("two three four five six several")
+SINGLE_SOURCES = words("aide insider official source adviser advisor")
+_CLOSENESS = {("familiar", "with"), ("close", "to"), ("briefed", "on")}
+
+
+def _noun_group_end(t: Tokens, k: int) -> int:
+    """The last word of the noun group opening at ``k`` ("the company's FDA discussions"), up to
+    a verb of saying, a relative or punctuation; -1 if none."""
+    last = -1
+    for m in range(k, k + 6):
+        if not t.is_word[m] if m < len(t.low) else True:
+            break
+        if t.low[m] in SPEECH_OR_THOUGHT or t.low[m] in {
+            "that",
+            "who",
+            "which",
+            "and",
+            "but",
+            "as",
+            "in",
+            "on",
+        }:
+            break
+        last = m
+    return last
 
 
 def _speech_in_clause(t: Tokens, i: int) -> bool:
@@ -294,9 +330,21 @@ def _speech_in_clause(t: Tokens, i: int) -> bool:
     return any(t.low[k] in SPEECH_OR_THOUGHT for k in range(i + 1, min(last, i + 14) + 1))
 
 
+_MARKET_TERMS = words("volatility yield yields rate rates value valuation probability")
+
+
 def _owned(t: Tokens, k: int) -> bool:
     """ "Both sides' lawyers", "the club's doctors": somebody's own people, not a vague authority."""
     return t.at(k - 1) in {"'", "’"} or t.word(k - 1).endswith(("'s", "’s"))
+
+
+def make_of_that(t: Tokens, i: int) -> Hit | None:
+    if [t.word(i + k) for k in (1, 2, 3, 4)] == ["of", "that", "what", "you"] and t.word(i + 5) in {
+        "will",
+        "wish",
+    }:
+        return Hit(i, i + 5, 0.8)
+    return None
 
 
 def there_is_talk(t: Tokens, i: int) -> Hit | None:
@@ -325,6 +373,8 @@ def implied(t: Tokens, i: int) -> Hit | None:
         return None
     if w == "implication":
         return Hit(i, i, 0.6) if t.word(i + 1) == "that" else None
+    if t.word(i + 1) in _MARKET_TERMS:
+        return None  # "implied volatility": a market quantity, not an insinuation
     first = i
     if t.word(i - 1) in INTENSIFIERS:
         first = i - 1

@@ -28,7 +28,7 @@ OUTCOME_VERBS = words("""be have mean lead result spark trigger fracture happen 
     bring open pose serve draw affect face see take last cost come go get explain reflect signal indicate
     suggest imply backfire erupt unravel fail succeed weaken strengthen reshape alter shift boost undercut
     embolden encourage deepen widen fuel intensify exacerbate hinder hamper jeopardize deteriorate
-    disappear vanish die continue remain stall slow accelerate overwhelm destroy cripple topple disrupt
+    disappear vanish die continue remain stall slow accelerate overwhelm destroy cripple topple disrupt point
     paralyze paralyse sink doom unleash upend wreck ruin tip hit kill displace delay derail outlast
     outweigh dwarf erode drain deplete swamp plunge soar surge drop spread win lose hold retain survive gain miss
     suffer undo""")
@@ -181,7 +181,9 @@ _CAPACITY_VERBS = words("""carry lift hold seat accommodate handle process gener
     ship supply serve treat fly drop launch power haul load""")
 # Verbs whose "could" is a capacity whatever follows: "the economy could absorb the shock".
 _ALWAYS_CAPACITY = words("absorb withstand")
-_AVERTING = words("prevent save avert avoid cut reduce kill cost add")
+_AVERTING = words(
+    "prevent save avert avoid cut reduce kill cost add exceed top hit surpass reach double triple"
+)
 # Acts one intends, followed by "to": "the airlines could offer to give up slots" (an option).
 _INTENT_VERBS = words("offer agree refuse try seek ask choose threaten promise vow opt attempt")
 # Nouns and verbs of a feared or guessed prospect: "speculation that Brazil could restrict exports".
@@ -236,6 +238,35 @@ def _prospect(t: Tokens, i: int) -> bool:
     return False
 
 
+def _relative_head(t: Tokens, s: int) -> int:
+    """The noun a short relative clause hangs on: "Traders who want protection" -> "Traders"."""
+    for k in range(s, max(0, s - 5) - 1, -1):
+        if t.low[k] in {"who", "that"} and k > 0 and t.is_word[k - 1]:
+            return k - 1
+    return s
+
+
+def is_proper_subject(t: Tokens, i: int) -> bool:
+    s = subject_index(t, i)
+    return s >= 0 and t.is_capitalized(s) and not t.sentence_initial(s) and not t.title_case_sentence(s)
+
+
+def _subject_is_people(t: Tokens, i: int) -> bool:
+    """A plural subject in -ers/-ors that names people, not machines: "traders", "importers"."""
+    s = subject_index(t, i)
+    first, _ = t.clause_span(i)
+    for k in range(s, max(first, s - 5) - 1, -1):
+        if t.low[k] in {"who", "that"}:
+            s = k - 1  # "Traders who want protection could buy": the head before the relative
+            break
+    return t.word(subject_head(t, s)) not in _MACHINES
+
+
+# -ers/-ors nouns that are things: "tankers", "containers", "reactors".
+_MACHINES = words("""tankers containers reactors computers servers engines boosters carriers fighters bombers
+    destroyers transformers generators motors sensors borders waters numbers orders barriers matters""")
+
+
 def _shares_can(t: Tokens, i: int) -> bool:
     """ "The Kestrel can carry eleven soldiers and could be fitted with a cannon": "could" joined
     to a "can" of ability by "and" or "or" carries the same sense."""
@@ -246,6 +277,14 @@ def _shares_can(t: Tokens, i: int) -> bool:
 
 
 def could(t: Tokens, i: int) -> Hit | None:
+    if (
+        t.raw[i] == "Could"
+        and t.sentence_initial(i)
+        and t.word(i + 1) in {"it", "this", "that", "the", "these"}
+    ):
+        _, last = t.sentence_span(i)
+        if "?" in t.raw[i : last + 1]:
+            return Hit(i, i, 0.7)  # "Could it be delayed again?": a possibility raised as a question
     if t.word(i - 1) in {"if", "how", "what", "so"} or _feasibility(t, i) or _shares_can(t, i):
         return None
     clause_first, _ = t.clause_span(i)
@@ -261,12 +300,30 @@ def could(t: Tokens, i: int) -> Hit | None:
     if j < 0:
         return None
     verb = t.low[j]
-    if verb in _NEAR_NEGATORS or t.low[i].endswith("n't"):
-        return None  # "could not": ability or impossibility; "could hardly be better": emphasis
+    if (
+        verb in _NEAR_NEGATORS
+        or t.low[i].endswith("n't")
+        or t.word(i - 2) == "neither"
+        or t.word(i - 1) == "neither"
+    ):
+        return None  # "could not": ability or impossibility; "could hardly be better": emphasis; "neither hospital could afford"
     if _capacity(t, j):
         return None
     if _prospect(t, i):
         return Hit(i, i, 0.7)  # "speculation that Brazil could restrict exports": the prospect guessed at
+    subject_word = t.word(_relative_head(t, subject_index(t, i)))
+    if (
+        verb == "have"
+        and t.word(j + 1).endswith("ed")
+        and (is_proper_subject(t, i) or subject_word in AGENT_NOUNS)
+    ):
+        return None  # "Northgate could have denied the memo": an option not taken
+    if (
+        (subject_word.endswith("ers") or subject_word.endswith("ors"))
+        and _subject_is_people(t, i)
+        and not (verb in OUTCOME_VERBS or verb in {"be", "have"} or _timed_act(t, i, j))
+    ):
+        return None  # "Traders who want protection could buy puts": an option open to people
     if verb in _INTENT_VERBS and t.word(j + 1) == "to" and not _timed_act(t, i, j):
         return None  # "the airlines could offer to give up slots": an option open to them
     between = set(words_between(t, i, j))

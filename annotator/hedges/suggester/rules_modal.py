@@ -5,6 +5,7 @@ from __future__ import annotations
 from annotator.hedges.suggester.context import (
     BE,
     Hit,
+    is_proper,
     negated,
     next_word_index,
     prev_word_index,
@@ -15,7 +16,7 @@ from annotator.hedges.suggester.tokens import Tokens, words
 MIGHT_NOUN_PREV = words("""its his her their our my your the military economic naval industrial full all with american russian
     chinese western soviet financial nuclear sheer might""")
 COMPARISON_VERBS = words("seem appear look sound think expect imagine suppose assume believe have")
-MONTH_PREV = words("in on since until till by early late mid last next this of from before after")
+MONTH_PREV = words("in on since until till by early late mid last next this of from before after as")
 NOT_NOUN_HEAD = words(
     """of to for and or in is was are were that as with at on by from but , . ; : which has have"""
 )
@@ -83,14 +84,23 @@ _PEOPLE_ENDINGS = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "ils")
 def _permission(t: Tokens, i: int) -> bool:
     """Deontic "may": a rule grants or withholds ("Under the draft ordinance, landlords may apply",
     "foreign crews may only be deployed once ...", "staff may apply for redeployment")."""
-    first, _ = t.sentence_span(i)
-    subject = t.word(prev_word_index(t, i))
-    if (
-        t.word(first) == "under"
-        and any(t.low[k] in _RULE_NOUNS for k in range(first + 1, min(i, first + 8)))
-        and (subject in AGENT_NOUNS or subject + "s" in AGENT_NOUNS or subject.endswith(_PEOPLE_ENDINGS))
+    first, last = t.sentence_span(i)
+    s = prev_word_index(t, i)
+    subject = t.word(s)
+    bound = subject in AGENT_NOUNS or subject + "s" in AGENT_NOUNS or subject.endswith(_PEOPLE_ENDINGS)
+    under_rule = any(
+        t.low[k] == "under" and any(t.low[m] in _RULE_NOUNS for m in range(k + 1, min(last, k + 6) + 1))
+        for k in range(first, min(last, i + 12) + 1)
+    )
+    # a rule set off by commas right before the may: "..., under state law, may attach conditions"
+    under_close = t.at(i - 1) == "," and any(t.low[k] == "under" for k in range(max(first, i - 6), i))
+    if under_rule and (
+        under_close or bound or (s >= 0 and is_proper(t, s)) or subject in {"office", "agency", "board"}
     ):
-        return True  # people bound by the rule, not "Under the new rules the treaty may collapse"
+        # people or a named party bound by a rule ("Under league rules, a player may not ...",
+        # "the attorney general's office, which under state law may attach conditions", "Halvern may
+        # extend the offer under the terms of the agreement"), not "Under the new rules the treaty may collapse"
+        return True
     if (
         t.word(i + 1) == "only"
         and t.word(i + 2) == "be"
@@ -127,6 +137,8 @@ def _raising(t: Tokens, i: int) -> bool:
 
 
 def likely(t: Tokens, i: int) -> Hit | None:
+    if t.word(i + 1) == "voters" or t.word(i + 1) == "voter":
+        return None  # "a poll of likely voters": a polling term
     if t.word(i - 1) in {"most", "least"}:
         return Hit(i - 1, i, 0.9)
     # "it's likely that ..." is the fixed expression; in "It is unlikely within 2027" the "it"
@@ -155,7 +167,9 @@ def possible(t: Tokens, i: int) -> Hit | None:
         # litotes: "unlikely within 2027, but not impossible" says it is possible
         return Hit(i - 1, i, 0.75) if t.word(i - 1) == "not" else None
     if w == "plausible":
-        return None if negated(t, i, window=3) else Hit(i, i, 0.7)
+        if negated(t, i, window=3):
+            return None
+        return Hit(i - 1 if t.word(i - 1) in {"most", "least"} else i, i, 0.7)  # "the most plausible reading"
     prev = t.word(i - 1)
     if w == "possibility":
         if prev in {"no", "any"}:
@@ -192,6 +206,8 @@ def potential(t: Tokens, i: int) -> Hit | None:
     if t.low[i] == "potentially":
         return Hit(i, i, 0.9)
     nxt = t.word(i + 1)
+    if nxt == "to" and t.word(i + 2) in {"be", "become"} and t.word(i - 1) == "the":
+        return Hit(i, i, 0.7)  # "has the potential to be a best-in-class therapy": it might be
     if nxt == "for" and t.word(i - 1) in _LIKELIHOOD_DEGREES:
         # "above-normal potential for significant fires": how likely they are (not "enormous
         # potential for trade", a capacity)

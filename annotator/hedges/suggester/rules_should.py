@@ -39,8 +39,9 @@ _TIMED_EVENTS = words("""arrive reach come last take happen occur begin start fi
 # Verbs of an outcome a thing or event is expected to have, time or not ("the map should settle it").
 _OUTCOMES = words("""hold survive last settle produce yield deliver bring lead result prove ease improve recover resume
     arrive reach happen occur begin finish peak fall rise drop increase decline slow stabilise stabilize succeed
-    fail outlast outweigh bite""")
+    fail outlast outweigh bite track mirror reflect find""")
 # Learning a result: "we should know by March", "the family should hear next week".
+_EASIER = words("easier harder cheaper quicker faster simpler")
 _LEARN = words("know learn hear see get receive")
 _STATES = words(
     "ready completed complete finished done over available back operational safe fine stable secure"
@@ -148,6 +149,8 @@ def should(t: Tokens, i: int) -> Hit | None:
         ):
             # a thing's effect at a time: "the tariffs should push them down in the spring"
             return Hit(i, i, 0.6)
+    if verb == "be" and after in _EASIER and t.word(j + 2) == "to":
+        return Hit(i, i, 0.65)  # "Such a commission should be easier to agree on than a border"
     if t.low[subj] in _ADVISED | _PERSONAL:
         return None  # "the bank should cut rates", "investors should not read too much into it"
     if verb == "have" and after.endswith(("ed", "en")):
@@ -161,6 +164,12 @@ def should(t: Tokens, i: int) -> Hit | None:
         or (after in _TREND_MARKERS and _comparative(t.word(j + 2)))
     ):
         return Hit(i, i, 0.7)  # "should be lower still", "should be even higher": against a known figure
+    if (
+        verb == "be"
+        and _comparative(after)
+        and "than" in [t.low[k] for k in range(j + 2, min(last, j + 10) + 1)]
+    ):
+        return Hit(i, i, 0.65)  # "Such a commission should be easier to agree on than a border"
     if verb == "have" and after in _AMPLE:
         return Hit(i, i, 0.6)  # "the council should have enough data to act"
     if verb in _OUTCOMES and t.word(j + 1) != "to":

@@ -70,7 +70,17 @@ def appear(t: Tokens, i: int) -> Hit | None:
     prev = t.word(i - 1)
     if nxt == "that" or (prev in {"it", "would", "so"} and t.at(i + 1) in {",", ".", "that"}):
         return Hit(i, i, 0.8)
+    if t.low[i] in {"appear", "appears"} and (
+        nxt in _PREDICATE_ADJECTIVES or nxt.endswith(_ADJECTIVE_ENDINGS)
+    ):
+        return Hit(i, i, 0.7)  # "Antitrust concerns appear limited": an impression, not a finding
     return None  # "appeared in court", "appears on television"
+
+
+_PREDICATE_ADJECTIVES = words(
+    "limited unlikely likely ready keen willing reluctant weak strong modest small large slim"
+)
+_ADJECTIVE_ENDINGS = ("ous", "ive", "able", "ible", "ful", "less")
 
 
 def suggest(t: Tokens, i: int) -> Hit | None:
@@ -383,6 +393,23 @@ def dont_know(t: Tokens, i: int) -> Hit | None:
             '"',
         }:
             return Hit(i, i + 1, 0.7)
+    return None
+
+
+def fixed_uncertainty(t: Tokens, i: int) -> Hit | None:
+    """ "anyone's guess", "only time will tell", "too early to call/say/tell"."""
+    w = t.low[i]
+    if w == "guess" and t.word(i - 1) in {"anyone's", "anyone’s", "anybody's", "anybody’s"}:
+        return Hit(i - 1, i, 0.8)
+    if w == "tell" and t.word(i - 1) == "will" and t.word(i - 2) == "time" and t.word(i - 3) == "only":
+        return Hit(i - 3, i, 0.8)
+    if (
+        w == "early"
+        and t.word(i - 1) == "too"
+        and t.word(i + 1) == "to"
+        and t.word(i + 2) in {"call", "say", "tell"}
+    ):
+        return Hit(i - 1, i + 2, 0.8)
     return None
 
 
