@@ -146,7 +146,23 @@ CASES = [
         [("unnamed officials", W, "weasel.unnamed_sources")],
     ),
     ("Many people died in the floods.", []),
-    ("Western officials say the arrangement is stable.", []),
+    # officials named by country or service at most are the guideline's "unnamed official sources"
+    (
+        "Western officials say the arrangement is stable.",
+        [("Western officials", W, "weasel.unnamed_sources")],
+    ),
+    (
+        "Security sources in Peshawar said the target was a compound.",
+        [("Security sources", W, "weasel.unnamed_sources")],
+    ),
+    (
+        "Russian officials have signalled that trade will grow.",
+        [("Russian officials", W, "weasel.unnamed_sources")],
+    ),
+    ("The officials said the talks were over.", []),
+    ("Her officials have been quiet.", []),
+    ("Competition officials have tough questions.", []),
+    ("A European diplomat said a deal was near.", [("European diplomat", W, "weasel.unnamed_sources")]),
     ("Whether the reserves suffice is uncertain.", [("uncertain", S, "speculation.unclear")]),
     ("They face an uncertain future.", []),
     ("Experts say the ceasefire is fragile.", [("Experts", W, "weasel.unnamed_sources")]),
@@ -469,6 +485,16 @@ CASES = [
     ),
     # could of people
     ("He's a player who could come on and win it for us.", []),
+    # round ten (ten more blind articles)
+    (
+        "Videos said to show tanks in the streets turned out to be old.",
+        [("said to", W, "weasel.believed_to")],
+    ),
+    ("He has said to friends that he will stay.", []),
+    ("The new quay could accommodate the largest tankers afloat.", []),
+    ("Turkey played a role that no other NATO member could play.", []),
+    ("The bill should require the Treasury to report every quarter.", []),
+    ("Ankara now appears determined to keep both at arm's length.", [("appears", S, "speculation.appear")]),
     # round nine (eight more blind articles)
     ("Who is behind those wallets is anyone's guess.", [("anyone's guess", S, "speculation.fixed")]),
     (
@@ -505,11 +531,11 @@ CASES = [
     ("Talks between the two companies were first reported last week.", [("reported", W, "weasel.reported")]),
     (
         "“They are barely speaking,” a palace insider told The Star.",
-        [("a palace insider", W, "weasel.unnamed_sources")],
+        [("palace insider", W, "weasel.unnamed_sources")],
     ),
     (
         "A senior Ruiz aide told the Herald the numbers were good.",
-        [("A senior Ruiz aide", W, "weasel.unnamed_sources")],
+        [("senior Ruiz aide", W, "weasel.unnamed_sources")],
     ),
     (
         "The market could grow, according to some estimates.",

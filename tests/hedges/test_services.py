@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 on_commit = pytest.mark.django_db(transaction=True)
 
 # "might" at 10-15 after a no-break space; "widely considered" at 51-68.
-TEXT = "The talks\u00a0might fail, officials said. The plan was widely considered to be dead."
+TEXT = "The talks\u00a0might fail, the envoy said. The plan was widely considered to be dead."
 
 
 @pytest.fixture

@@ -180,7 +180,7 @@ def _head_before_place(t: Tokens, s: int) -> int:
 _CAPACITY_VERBS = words("""carry lift hold seat accommodate handle process generate transport move house store pump
     ship supply serve treat fly drop launch power haul load""")
 # Verbs whose "could" is a capacity whatever follows: "the economy could absorb the shock".
-_ALWAYS_CAPACITY = words("absorb withstand")
+_ALWAYS_CAPACITY = words("absorb withstand accommodate berth")
 _AVERTING = words(
     "prevent save avert avoid cut reduce kill cost add exceed top hit surpass reach double triple"
 )
@@ -303,8 +303,8 @@ def could(t: Tokens, i: int) -> Hit | None:
     if (
         verb in _NEAR_NEGATORS
         or t.low[i].endswith("n't")
-        or t.word(i - 2) == "neither"
-        or t.word(i - 1) == "neither"
+        or "neither" in (t.word(i - 1), t.word(i - 2))
+        or "no" in (t.word(i - 2), t.word(i - 3), t.word(i - 4))  # "that no other NATO member could play"
     ):
         return None  # "could not": ability or impossibility; "could hardly be better": emphasis; "neither hospital could afford"
     if _capacity(t, j):

@@ -41,6 +41,8 @@ _OUTCOMES = words("""hold survive last settle produce yield deliver bring lead r
     arrive reach happen occur begin finish peak fall rise drop increase decline slow stabilise stabilize succeed
     fail outlast outweigh bite track mirror reflect find""")
 # Learning a result: "we should know by March", "the family should hear next week".
+# What a law or a plan is told to do: "It should require the Treasury to report every quarter".
+_PRESCRIBE = words("require ask demand mandate oblige force include set ban allow give")
 _EASIER = words("easier harder cheaper quicker faster simpler")
 _LEARN = words("know learn hear see get receive")
 _STATES = words(
@@ -143,6 +145,7 @@ def should(t: Tokens, i: int) -> Hit | None:
         head = subject_head(t, subj)
         if (
             verb != "be"
+            and verb not in _PRESCRIBE
             and t.low[subj] not in _ADVISED
             and t.low[head] not in _ADVISED
             and not is_proper(t, subj)

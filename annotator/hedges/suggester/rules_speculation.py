@@ -80,7 +80,7 @@ def appear(t: Tokens, i: int) -> Hit | None:
 _PREDICATE_ADJECTIVES = words(
     "limited unlikely likely ready keen willing reluctant weak strong modest small large slim"
 )
-_ADJECTIVE_ENDINGS = ("ous", "ive", "able", "ible", "ful", "less")
+_ADJECTIVE_ENDINGS = ("ous", "ive", "able", "ible", "ful", "less", "ed")
 
 
 def suggest(t: Tokens, i: int) -> Hit | None:
