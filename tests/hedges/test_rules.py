@@ -495,6 +495,38 @@ CASES = [
     ("Turkey played a role that no other NATO member could play.", []),
     ("The bill should require the Treasury to report every quarter.", []),
     ("Ankara now appears determined to keep both at arm's length.", [("appears", S, "speculation.appear")]),
+    # round eleven (eight more blind articles)
+    ("Scenario 1: A Limited Deal (probability 25%)", []),
+    (
+        "What matters is the suspicion, held by investigators, that the anchor was dragged.",
+        [("suspicion", S, "speculation.suspicion")],
+    ),
+    ("With its bases in doubt, Moscow is moving equipment west.", [("in doubt", S, "speculation.in_doubt")]),
+    ("Her commitment to renters is not in doubt.", []),
+    (
+        "Pashinyan believes, we are told, that Russia failed Armenia.",
+        [("we are told", W, "weasel.we_are_told")],
+    ),
+    ("He was told to leave.", []),
+    (
+        "Djibouti charges, by most estimates, well over a billion dollars.",
+        [("most estimates", W, "weasel.unnamed_sources")],
+    ),
+    ("They hinted as much at the time.", [("hinted", INS, "insinuation.implied")]),
+    (
+        "He was denied access, according to party officials.",
+        [("party officials", W, "weasel.unnamed_sources")],
+    ),
+    (
+        "A senior official in the commission, who spoke on condition of anonymity, said the forms were forged.",
+        [("senior official", W, "weasel.unnamed_sources")],
+    ),
+    ("U.S. officials have said the order was given.", [("U.S. officials", W, "weasel.unnamed_sources")]),
+    ("Armenian officials signalled their irritation.", []),
+    ("Ethiopian planners assume that Eritrea would not fight alone.", [("assume", S, "speculation.assume")]),
+    ("Several indicators suggest this.", [("suggest", S, "speculation.suggest")]),
+    ("What Could Happen Next", [("Could", M, "modal.could")]),
+    ("The list circulated among diplomats in the capital.", []),
     # round nine (eight more blind articles)
     ("Who is behind those wallets is anyone's guess.", [("anyone's guess", S, "speculation.fixed")]),
     (
@@ -622,6 +654,8 @@ def test_teaser_list_comment_prompt_tip_line_and_bio_are_skipped():
         + "Join the conversation: Comments may be moderated and could take a day to appear.\n\n"
         + "What do you think? Tell us below. Comments are moderated and may take a day to appear.\n\n"
         + "Correction: an earlier version said the launch might be in May.\n\n"
+        + "You may unsubscribe at any time. Leave a comment below; comments that seem abusive go.\n\n"
+        + "Our Standards: The Trust Principles. Information may be delayed; see our disclaimer.\n\n"
         + "This note does not constitute an offer to buy securities. Forward-looking statements may prove"
         + " inaccurate. Past performance is not a reliable indicator; the analyst may hold positions.\n"
     )

@@ -140,6 +140,10 @@ RULES: dict[str, Rule] = {
         _rule("speculation.dont_know", "don't don’t", speculation.dont_know,
               '"I don\'t know (whether ...)": the writer\'s own uncertainty, as "it\'s unknown" is nobody\'s.'),
         _rule("speculation.touch_and_go", "touch", speculation.touch_and_go, '"touch and go".'),
+        _rule("speculation.in_doubt", "doubt", speculation.in_doubt,
+              '"in doubt" ("with its bases in doubt"); not "no doubt", "beyond doubt".'),
+        _rule("weasel.we_are_told", "told", attribution.we_are_told,
+              '"we are told", "I am told", "I\'m told": a source the writer will not name.'),
         _rule("speculation.first_person", "suppose guess reckon presume", speculation.first_person_belief,
               '"I suppose", "I guess": the writer\'s own conjecture; "I think", "we believe" are attitude verbs '
               'whose holder the byline names, like any named holder\'s.'),

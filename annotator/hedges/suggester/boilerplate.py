@@ -38,7 +38,8 @@ _LINE_RE = re.compile(
 # conversation in the comments below. Comments are moderated and may take ...").
 _ANYWHERE_RE = re.compile(
     r"join\s+the\s+(?:conversation|discussion)|comments\s+(?:are|may\s+be)\s+moderated|have\s+your\s+say"
-    r"|sign\s+up\s+for\s+our|our\s+newsletter|tips?@|correction\s*:|this\s+article\s+was\s+(?:amended|corrected|updated)",
+    r"|sign\s+up\s+for\s+our|our\s+newsletter|tips?@|correction\s*:|leave\s+a\s+comment|unsubscribe"
+    r"|our\s+standards\s*:|see\s+our\s+disclaimer|this\s+article\s+was\s+(?:amended|corrected|updated)",
     re.IGNORECASE,
 )
 

@@ -38,7 +38,7 @@ def _authority(noun: str) -> bool:
 
 
 QUANTIFIERS = {"many": 0.85, "most": 0.85, "some": 0.7, "several": 0.7, "numerous": 0.75, "various": 0.7}
-SOURCE_ADJECTIVES = words("""diplomatic security intelligence government official military informed reliable western local senior
+SOURCE_ADJECTIVES = words("""diplomatic security intelligence government official military informed reliable western local senior regional
     knowledgeable credible unofficial independent political foreign top""")
 # Nouns of a view or a judgement held by a group: "the fears of scholars", "the consensus among experts".
 _VIEW_NOUNS = words("""fear fears view views consensus concern concerns worry worries belief beliefs opinion opinions
@@ -227,6 +227,14 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         )
     ):
         j -= 1  # "Western intelligence sources", "senior Pakistani officials"
+    if j >= 3 and [t.raw[k] for k in range(j - 3, j + 1)] in _ABBREVIATIONS:
+        j -= 4  # "U.S. officials", "U.N. diplomats"
+    if (
+        noun in _OFFICIAL_NOUNS
+        and t.word(j).isalpha()
+        and (t.word(j - 1), t.word(j - 2)) == ("to", "according")
+    ):
+        j -= 1  # "according to party officials": one noun modifier
     first_adjective = j + 1
     quantifier = t.word(j)
     speech_follows = any(t.word(k) in SPEECH_OR_THOUGHT for k in range(i + 1, i + 4))
@@ -244,14 +252,18 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         and quantifier not in _DEFINITE
         and quantifier not in QUANTIFIERS
         and not _owned(t, first_adjective)
-        and _told_follows(t, i)
+        and _told_follows(t, i, first_adjective)
     ):
         # "Qatari officials say", "Officials say", "Security sources in Peshawar said", "Russian
         # officials have signalled": officials nobody can be asked about (the guideline's
         # "unnamed official sources"), named by country or service at most
         return Hit(first_adjective, i, 0.7)
-    if noun == "estimates" and quantifier in {"some", "several", "many"} and t.word(j - 1) == "to":
-        return Hit(j, i, 0.7)  # "according to some estimates"
+    if (
+        noun == "estimates"
+        and quantifier in {"some", "several", "many", "most"}
+        and t.word(j - 1) in {"to", "by"}
+    ):
+        return Hit(j, i, 0.7)  # "according to some estimates", "by most estimates"
     speech = t.word(i + 1) in SPEECH_OR_THOUGHT
     if (t.word(i + 1), t.word(i + 2)) in _CLOSENESS and noun != "sources":
         # "people close to the squad", "lawyers familiar with the case", "two people briefed on the
@@ -262,6 +274,10 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
             return Hit(start, last, 0.8)
     if any(t.low[k] in _PARTY_MODIFIERS for k in range(first_adjective, i)) or _owned(t, first_adjective):
         return None  # "Government lawyers argue": one side's counsel, named by the side
+    if _authority(noun) and speech and any(t.is_capitalized(k) for k in range(first_adjective, i)):
+        # "Western analysts say" cites them; "Turkish planners assume that" only gives a named
+        # side's attitude (attitude verbs with a named holder are no cues)
+        speech = t.word(i + 1) not in ATTITUDE_VERBS
     if _authority(noun) and speech and quantifier in {"", "and", "but", "while", "though", "although", "yet"}:
         # "Experts say", "Western analysts believe": authority nobody can be asked about
         return Hit(first_adjective, i, 0.7)
@@ -284,7 +300,7 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
     if quantifier in QUANTIFIERS:
         if _authority(noun) or (noun in PEOPLE_NOUNS and speech_follows):
             return Hit(j, i, QUANTIFIERS[quantifier])
-        if speech and (noun in GROUP_NOUNS or noun.endswith(PERSON_ENDINGS)):
+        if speech and (noun in GROUP_NOUNS or noun.endswith(PERSON_ENDINGS)) and noun not in _THINGS:
             return Hit(j, i, QUANTIFIERS[quantifier] - 0.1)  # "Most traders think", "Some grandmasters say"
         return None
     if noun in {"sources", "source"} and first_adjective < i and not t.sentence_initial(first_adjective):
@@ -316,20 +332,35 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
 # Words in -s before "said to" that are no plural nouns: "he has said to", "this was said to".
 _NOT_NOUNS = words("has was is as this its his was does yes")
 _COUNTS = words("two three four five six several")
+_ABBREVIATIONS = [["U", ".", "S", "."], ["U", ".", "K", "."], ["U", ".", "N", "."], ["E", ".", "U", "."]]
+# Attitude verbs (as against verbs of saying): with a named holder they report a view, not a source.
+ATTITUDE_VERBS = words("""assume assumes assumed believe believes believed think thinks thought fear fears feared
+    suspect suspects suspected expect expects expected regard regards regarded consider considers considered
+    view views viewed see sees saw""")
+# Plural nouns in -ers/-ors that are things: "Several indicators suggest this".
+_THINGS = words("""indicators factors sectors vectors reactors motors sensors monitors doors floors errors colors
+    colours mirrors numbers orders borders waters matters markers papers letters figures""")
 _OFFICIAL_NOUNS = words("officials diplomats sources official diplomat source")
 # Verbs by which a source is quoted or paraphrased.
-_TOLD = SPEECH_OR_THOUGHT | words("signalled signaled indicated warned briefed confirmed")
+_TOLD = SPEECH_OR_THOUGHT | words("indicated warned briefed confirmed")
 _DEFINITE = words("the this that these those his her their its our my your")
 # What may stand between a source and its verb: auxiliaries, adverbs, a place ("in Peshawar").
 _BETWEEN = words("have has had also privately publicly reportedly in at from")
 
 
-def _told_follows(t: Tokens, i: int) -> bool:
-    """A verb of saying within four words after the source, past auxiliaries and a place."""
+def _told_follows(t: Tokens, i: int, first: int | None = None) -> bool:
+    """A verb of saying within four words after the source, past auxiliaries and a place; or
+    the source speaking "on condition of anonymity" in a parenthetical; or "according to" it."""
+    first = i if first is None else first
+    if (t.word(first - 1), t.word(first - 2)) == ("to", "according"):
+        return True  # "according to party officials", "according to two diplomats"
+    first, last = t.sentence_span(i)
+    if "anonymity" in {t.low[k] for k in range(i + 1, min(last, i + 12) + 1)}:
+        return True
     for k in range(i + 1, i + 5):
         w = t.word(k)
-        if w in _TOLD:
-            return True
+        if w in _TOLD or (w in {"signalled", "signaled"} and t.word(k + 1) == "that"):
+            return True  # "Russian officials have signalled that ..." (not "signalled their irritation")
         if not w or not (w in _BETWEEN or t.is_capitalized(k)):
             return False
     return False
@@ -374,6 +405,14 @@ def _owned(t: Tokens, k: int) -> bool:
     return t.at(k - 1) in {"'", "’"} or t.word(k - 1).endswith(("'s", "’s"))
 
 
+def we_are_told(t: Tokens, i: int) -> Hit | None:
+    if (t.word(i - 1), t.word(i - 2)) in {("are", "we"), ("am", "i")}:
+        return Hit(i - 2, i, 0.75)
+    if t.word(i - 1) in {"i'm", "i’m", "we're", "we’re"}:
+        return Hit(i - 1, i, 0.75)
+    return None
+
+
 def make_of_that(t: Tokens, i: int) -> Hit | None:
     if [t.word(i + k) for k in (1, 2, 3, 4)] == ["of", "that", "what", "you"] and t.word(i + 5) in {
         "will",
@@ -399,6 +438,8 @@ def implied(t: Tokens, i: int) -> Hit | None:
         return None  # "he did not imply that", "denied implying"
     if w.startswith("insinuat"):
         return Hit(i, i, 0.9)
+    if w.startswith("hint") and t.word(i + 1) == "as" and t.word(i + 2) == "much":
+        return Hit(i, i, 0.7)  # "they hinted as much at the time"
     if w.startswith("hint"):
         _, last = t.clause_span(i)
         if w != "hint" and (

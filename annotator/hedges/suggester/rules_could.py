@@ -285,6 +285,8 @@ def could(t: Tokens, i: int) -> Hit | None:
         _, last = t.sentence_span(i)
         if "?" in t.raw[i : last + 1]:
             return Hit(i, i, 0.7)  # "Could it be delayed again?": a possibility raised as a question
+    if t.word(i - 1) == "what" and t.title_case_sentence(i):
+        return Hit(i, i, 0.65)  # a heading: "What Could Happen Next"
     if t.word(i - 1) in {"if", "how", "what", "so"} or _feasibility(t, i) or _shares_can(t, i):
         return None
     clause_first, _ = t.clause_span(i)

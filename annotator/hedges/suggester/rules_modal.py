@@ -153,6 +153,8 @@ def probable(t: Tokens, i: int) -> Hit | None:
     if w == "probability":
         if t.word(i - 1) == "all" and t.word(i - 2) == "in":
             return None  # speculation.in_all_probability
+        if t.word(i + 1)[:1].isdigit() or t.at(i + 1) == ":":
+            return None  # "(probability 25%)": a figure's label, not a hedge word
         return Hit(i, i, 0.6)
     if t.word(i - 1) == "most":
         return Hit(i - 1, i, 0.9)

@@ -370,6 +370,14 @@ def suspicion(t: Tokens, i: int) -> Hit | None:
             if t.low[k] == "that":
                 return Hit(i, i, 0.7)
         return None
+    if t.at(i + 1) == ",":
+        # "the narrower suspicion, held by investigators in Helsinki, that the anchor ...": the
+        # proposition after a parenthetical
+        first, last = t.sentence_span(i)
+        for k in range(i + 2, min(last, i + 12) + 1):
+            if t.at(k) == "," and t.word(k + 1) == "that":
+                return Hit(i, i, 0.7)
+        return None
     if nxt != "of":
         return None
     _, last = t.clause_span(i)
@@ -411,6 +419,13 @@ def fixed_uncertainty(t: Tokens, i: int) -> Hit | None:
     ):
         return Hit(i - 1, i + 2, 0.8)
     return None
+
+
+def in_doubt(t: Tokens, i: int) -> Hit | None:
+    """ "With its bases in doubt": uncertain, like "unclear" (not "no doubt", "beyond doubt")."""
+    if t.word(i - 1) != "in" or t.word(i + 1) in {"about", "as"} or negated(t, i - 1, window=2):
+        return None  # "her commitment is not in doubt": certainty asserted
+    return Hit(i - 1, i, 0.7)
 
 
 def touch_and_go(t: Tokens, i: int) -> Hit | None:
