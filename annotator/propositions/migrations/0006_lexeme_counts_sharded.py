@@ -21,7 +21,10 @@ ALTER TABLE propositions_lexemecount DROP CONSTRAINT propositions_lexemecount_pk
 ALTER TABLE propositions_lexemecount ADD PRIMARY KEY (project_id, lexeme, shard);
 ALTER TABLE propositions_lexemecount ALTER COLUMN shard DROP DEFAULT;
 
+-- PL/pgSQL, not SQL: PostgreSQL 15 plans a SQL function's body again at every call from a
+-- trigger, PL/pgSQL keeps the plan for the session.
 CREATE OR REPLACE FUNCTION propositions_lexemes_apply(project_ids bigint[], quotes text[], sign integer) RETURNS void AS $$
+BEGIN
   INSERT INTO propositions_lexemecount AS c (project_id, lexeme, shard, spans)
   SELECT s.project_id, l.lexeme, (pg_current_xact_id()::text::bigint % {SHARDS})::smallint, sign * count(*)
   FROM unnest(project_ids, quotes) AS s(project_id, quote)
@@ -29,7 +32,7 @@ CREATE OR REPLACE FUNCTION propositions_lexemes_apply(project_ids bigint[], quot
   GROUP BY s.project_id, l.lexeme
   ORDER BY s.project_id, l.lexeme
   ON CONFLICT (project_id, lexeme, shard) DO UPDATE SET spans = c.spans + EXCLUDED.spans;
-$$ LANGUAGE sql;
+END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION propositions_lexeme_recount(project bigint) RETURNS void AS $$
   DELETE FROM propositions_lexemecount WHERE project_id = project;
