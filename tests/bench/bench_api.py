@@ -20,7 +20,9 @@ Nothing is vacuumed or analysed before a timed part (autovacuum runs as it would
 Beside the rates, the server's CPU per span and per relation (``*_web_cpu_ms``: the
 gunicorn workers; ``*_pg_cpu_ms``: the database's backends): it moves little when other
 processes load the host, where rates halve. ``python -m tests.bench.profile_writes`` splits
-it further (in-process, statements per request, cProfile).
+it further (in-process, statements per request, cProfile). The 8-client phase also reports
+``host_others_cpu_percent_8_clients``: the share of the host's CPU that processes outside the
+benchmark used meanwhile (other sessions' tests do not take the bench lock).
 
 Sizes come from environment variables; defaults are the issue's sizes:
 BENCH_EXPORT_DOCUMENTS=10000, BENCH_EXPORT_SPANS_PER_DOCUMENT=100 (1,000,000
