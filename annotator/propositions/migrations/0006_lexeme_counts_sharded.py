@@ -5,8 +5,8 @@ count), so concurrent writers waited for each other's commit (and its WAL flush)
 8-client span benchmark (tests/bench/bench_api.py) spent a twentieth of its backends' time in
 those lock waits, and far more when other processes held the CPU while a writer held the row.
 Each transaction now counts into one of SHARDS rows per (project, lexeme), chosen by its
-transaction id, so writers that run at the same time (consecutive ids) take different rows;
-readers add the shards up. A transaction keeps one shard for all its statements: two
+transaction id (the whole server's), so two writers that run at the same time share rows one
+time in SHARDS; readers add the shards up. A transaction keeps one shard for all its statements: two
 transactions either share every counter row (and queue on the empty lexeme first, as before)
 or share none, so no new deadlock is possible.
 """
