@@ -195,12 +195,15 @@ class PropositionChange(models.Model):
 class LexemeCount(models.Model):
     """How many spans of a project hold a lexeme in their main wording: the similarity weights
     (similarity.py). Kept by a trigger and its table made by migration 0003; a model so that
-    Django's flush and project deletion see it (the database cascades the project's rows)."""
+    Django's flush and project deletion see it (the database cascades the project's rows).
+    A count is the sum of its shards: each transaction adds to the shard of its transaction
+    id, so concurrent span writers do not queue on one row (migration 0006)."""
 
-    pk = models.CompositePrimaryKey("project_id", "lexeme")
+    pk = models.CompositePrimaryKey("project_id", "lexeme", "shard")
     project = models.ForeignKey(Project, on_delete=models.DO_NOTHING, related_name="+")
     lexeme = models.TextField()  # "" counts the project's spans
-    spans = models.IntegerField()
+    shard = models.SmallIntegerField()
+    spans = models.IntegerField()  # this shard's share: may be negative, the sum is not
 
     class Meta:
         db_table = "propositions_lexemecount"

@@ -8,6 +8,7 @@ sync worker): the figures here are comparable with theirs. Each returns figures 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import re
@@ -91,6 +92,42 @@ class ServerCpu:
         for key, value in after.items():
             spent[key[0]] += value - before.get(key, 0.0)
         return round(spent["web"] * 1000 / requests, 2), round(spent["pg"] * 1000 / requests, 2)
+
+
+class OtherLoad:
+    """The share of the host's CPU that processes outside this benchmark used during a phase:
+    neither this process and its children (server, Celery worker, clients) nor the backends of
+    its database. Other sessions' tests do not take /tmp/bench.lock, and a phase that shares
+    the 2 cores with them runs at about half speed while ``_machine_speed_ms`` (the best of
+    three loops before the benchmark) still reads quiet: this figure tells such a run apart."""
+
+    def __init__(self, cpu: ServerCpu):
+        self.cpu = cpu
+
+    def _now(self) -> tuple[float, float, float]:
+        import psutil
+
+        host = psutil.cpu_times()
+        busy = sum(getattr(host, f, 0.0) for f in ("user", "nice", "system", "irq", "softirq", "steal"))
+        ours = 0.0
+        me = psutil.Process()
+        for process in [me, *me.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):  # a process may exit between listing and reading
+                times = process.cpu_times()
+                ours += times.user + times.system + times.children_user + times.children_system
+        ours += sum(v for (kind, _), v in self.cpu.sample().items() if kind == "pg")
+        return time.monotonic(), busy, ours
+
+    def start(self) -> None:
+        self.began = self._now()
+
+    def percent(self) -> float:
+        """Other processes' CPU since start(), in percent of all cores over that time."""
+        import psutil
+
+        (t0, busy0, ours0), (t1, busy1, ours1) = self.began, self._now()
+        others = max(0.0, (busy1 - busy0) - (ours1 - ours0))
+        return round(100 * others / ((t1 - t0) * psutil.cpu_count()), 1)
 
 
 def _phase(figures: dict, prefix: str, latencies: list[float], target: str) -> None:

@@ -84,7 +84,7 @@ def _derived(project) -> dict:
                                 WHERE project_id = %(p)s GROUP BY 1 ORDER BY 1""",
         "document_history": """SELECT history_type, count(*) FROM documents_historicaldocument
                                 WHERE project_id = %(p)s GROUP BY 1 ORDER BY 1""",
-        "lexemes": "SELECT lexeme, spans FROM propositions_lexemecount WHERE project_id = %(p)s ORDER BY 1",
+        "lexemes": "SELECT lexeme, sum(spans) FROM propositions_lexemecount WHERE project_id = %(p)s GROUP BY 1",
         "dirty": "SELECT kind, entity_id FROM credibility_scoredirty WHERE project_id = %(p)s ORDER BY 1, 2",
         "assignments": "SELECT state, count(*) FROM reviews_assignment WHERE project_id = %(p)s GROUP BY 1",
     }

@@ -175,7 +175,7 @@ def test_lexeme_counts_follow_span_writes(own_claims):
     def count(lexeme):
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT spans FROM propositions_lexemecount WHERE project_id = %s AND lexeme = %s",
+                "SELECT sum(spans) FROM propositions_lexemecount WHERE project_id = %s AND lexeme = %s",
                 [project.pk, lexeme],
             )
             row = cursor.fetchone()
