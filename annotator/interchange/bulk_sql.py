@@ -78,7 +78,8 @@ def rows_copy(
     database-only columns in ``extra`` (e.g. the link flags of spans); JSON values as JSON
     text. Every other field takes its default. Then the "+" history rows, in SQL from the
     stored rows. Returns the count. ``rows`` may be a generator, but one that queries nothing:
-    the connection is busy with the COPY while it runs.
+    the connection is busy with the COPY while it runs. ``ids`` may be longer than ``rows``
+    (reserved for the most rows a generator can give): the rows take the first ids, in order.
     """
     if not ids:
         return 0
@@ -95,12 +96,16 @@ def rows_copy(
             f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
         ) as copy:
             write = copy.write_row
-            for pk, row in zip(ids, rows, strict=True):
+            rows = iter(rows)
+            for pk, row in zip(ids, rows):  # noqa: B905 - ids may be spare; more rows are refused below
                 write((pk, *row, *tail))
                 count += 1
-        if getattr(model, "history", None) is not None:
+            if next(rows, None) is not None:
+                raise ValueError(f"rows_copy: more {model.__name__} rows than the {len(ids)} ids given")
+        if getattr(model, "history", None) is not None and count:
             cursor.execute(
-                _history_sql(model), {"ids": id_array(ids), "now": now, "user": getattr(user, "pk", None)}
+                _history_sql(model),
+                {"ids": id_array(ids[:count]), "now": now, "user": getattr(user, "pk", None)},
             )
     return count
 

@@ -13,7 +13,7 @@ import pytest
 from django.db import IntegrityError, connection
 
 from annotator.annotations.relation_services import relation_create
-from annotator.interchange import bulk_sql, import_writer, link_flags
+from annotator.interchange import bulk_sql, import_rows, import_writer, link_flags
 from annotator.interchange.imports import IMPORT_LOCK_CLASS, import_documents
 from annotator.projects.models import Role
 from annotator.sources.services import speaker_get_or_create
@@ -54,16 +54,16 @@ def _row_by_row():
     saved = (
         import_writer.span_triggers_batched,
         import_writer.relation_flags_precomputed,
-        import_writer.link_flags,
+        import_rows.link_flags,
     )
     import_writer.span_triggers_batched = nothing
     import_writer.relation_flags_precomputed = nothing
-    import_writer.link_flags = lambda kinds, rejected, links: {}
+    import_rows.link_flags = lambda kinds, rejected, links: {}
     try:
         yield
     finally:
         (import_writer.span_triggers_batched, import_writer.relation_flags_precomputed,
-         import_writer.link_flags) = saved  # fmt: skip
+         import_rows.link_flags) = saved  # fmt: skip
 
 
 def _derived(project) -> dict:
