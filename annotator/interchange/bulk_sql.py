@@ -223,18 +223,23 @@ def relation_flags_precomputed():
 
 
 # The checks of annotations_check_span and annotation_one_gold_layer, over a set of new spans;
-# the first broken rule's message, as the row trigger words it.
+# the first broken rule's message, as the row trigger words it. The spans are read by one
+# primary-key probe each (as _history_sql: on the stale statistics of a bulk load, ``id = ANY``
+# scanned the whole table), and both document checks read each span's document in one pass,
+# the text check's message first.
 _SPANS_CHECK = """
-WITH s AS (SELECT a.id, a.document_id, a.annotator_id, a.layer, a.start, a."end", a.quote
-             FROM annotations_annotation a WHERE a.id = ANY(%(ids)s::bigint[]))
+WITH s AS (SELECT a.* FROM unnest(%(ids)s::bigint[]) AS u(id),
+             LATERAL (SELECT a.id, a.document_id, a.annotator_id, a.layer, a.start, a."end", a.quote
+                        FROM annotations_annotation a WHERE a.id = u.id OFFSET 0) a)
 SELECT COALESCE(
-  (SELECT format('annotation_within_text: span %%s-%%s runs past the end of document %%s (%%s code points)',
-                 s.start, s."end", s.document_id, d.char_count)
-     FROM s JOIN documents_document d ON d.id = s.document_id WHERE s."end" > d.char_count LIMIT 1),
-  (SELECT format('annotation_quote_matches: quote differs from the text at %%s-%%s of document %%s',
-                 s.start, s."end", s.document_id)
+  (SELECT CASE WHEN s."end" > d.char_count
+               THEN format('annotation_within_text: span %%s-%%s runs past the end of document %%s (%%s code points)',
+                           s.start, s."end", s.document_id, d.char_count)
+               ELSE format('annotation_quote_matches: quote differs from the text at %%s-%%s of document %%s',
+                           s.start, s."end", s.document_id) END
      FROM s JOIN documents_document d ON d.id = s.document_id
-    WHERE s.quote IS DISTINCT FROM substr(d.text, s.start + 1, s."end" - s.start) LIMIT 1),
+    WHERE s."end" > d.char_count OR s.quote IS DISTINCT FROM substr(d.text, s.start + 1, s."end" - s.start)
+    ORDER BY s."end" > d.char_count DESC LIMIT 1),
   (SELECT format('annotation_one_gold_layer: document %%s already has a gold layer (stored under user %%s)',
                  s.document_id, g.annotator_id)
      FROM s JOIN annotations_annotation g ON g.document_id = s.document_id AND g.layer = 'gold'

@@ -164,6 +164,26 @@ def test_the_set_based_check_refuses_what_the_row_trigger_refuses(db):
         cursor.execute("UPDATE annotations_annotation SET quote = 'Wrong' WHERE id = %s", [span.pk])
 
 
+def test_the_set_based_check_names_a_span_past_the_text_before_a_wrong_quote(db):
+    """One pass reads both document checks: a span past the end of the text is named first, as the
+    row trigger checks it first, even when another span's quote is wrong too."""
+    project = ProjectFactory()
+    manager = member(project, Role.MANAGER)
+    document = DocumentFactory(project=project, text="Short text.")
+    wrong = AnnotationFactory(document=document, annotator=manager, start=0, end=5)
+    past = AnnotationFactory(document=document, annotator=manager, start=6, end=11)
+    with connection.cursor() as cursor, bulk_sql.span_triggers_batched(new_documents=False):
+        cursor.execute("UPDATE annotations_annotation SET quote = 'Wrong' WHERE id = %s", [wrong.pk])
+        cursor.execute(
+            "UPDATE annotations_annotation SET \"end\" = 12, quote = 'text.!' WHERE id = %s", [past.pk]
+        )
+    with pytest.raises(
+        IntegrityError,
+        match=f"annotation_within_text: span 6-12 runs past the end of document {document.pk} \\(11 code points\\)",
+    ):
+        bulk_sql.spans_check([wrong.pk, past.pk])
+
+
 def _supported(span) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT is_supported FROM annotations_annotation WHERE id = %s", [span.pk])
