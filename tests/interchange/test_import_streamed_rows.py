@@ -74,6 +74,9 @@ def test_history_rows_of_an_import_repeat_every_span_once():
             (*(getattr(span, name) for name in SPAN_FIELDS), "+", manager.pk) for span in spans
         ]
         assert len(spans) == 2
+        # The rows' timestamps (written as text) are the history rows' date (a parameter).
+        dates = set(Annotation.history.filter(document_id=document.pk).values_list("history_date", flat=True))
+        assert {(s.created_at, s.updated_at) for s in spans} == {(date, date) for date in dates}
 
 
 def test_rows_copy_refuses_more_rows_than_ids():
