@@ -98,8 +98,12 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # No constraint on the history's user: one check per history row, and Django nulls it on
-    # user deletion anyway (SET_NULL, Python-side). docs/performance.md.
-    history = HistoricalRecords(user_db_constraint=False)
+    # user deletion anyway (SET_NULL, Python-side). No index on history columns nothing filters
+    # by (history is read by span id, document and history id; its foreign keys are DO_NOTHING,
+    # so deletions never look them up): docs/performance.md.
+    history = HistoricalRecords(
+        user_db_constraint=False, no_db_index=["annotator", "label", "origin", "project", "subtype"]
+    )
 
     class Meta:
         ordering = ["document", "start", "end", "id"]
@@ -122,10 +126,9 @@ class Annotation(models.Model):
                 fields=["id", "document", "annotator", "layer"], name="annotation_id_layer"
             ),
         ]
-        indexes = [
-            models.Index(fields=["document", "annotator", "layer"], name="annotation_layer_idx"),
-            models.Index(fields=["project", "label"], name="annotation_project_label_idx"),
-        ]
+        # No index of its own on (document, annotator, layer): annotation_unique_span starts with
+        # those columns and serves the same lookups.
+        indexes = [models.Index(fields=["project", "label"], name="annotation_project_label_idx")]
 
     def __str__(self):
         return f"{self.label_id}[{self.start}:{self.end}]"
@@ -176,9 +179,10 @@ class Relation(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # No constraint on the history's user: one check per history row, and Django nulls it on
-    # user deletion anyway (SET_NULL, Python-side). docs/performance.md.
-    history = HistoricalRecords(user_db_constraint=False)
+    # As spans' history: read by relation id, document, source and target span, history id.
+    history = HistoricalRecords(
+        user_db_constraint=False, no_db_index=["annotator", "origin", "project", "speaker"]
+    )
 
     class Meta:
         ordering = ["document", "id"]

@@ -78,7 +78,8 @@ def rows_copy(
     database-only columns in ``extra`` (e.g. the link flags of spans); JSON values as JSON
     text. Every other field takes its default. Then the "+" history rows, in SQL from the
     stored rows. Returns the count. ``rows`` may be a generator, but one that queries nothing:
-    the connection is busy with the COPY while it runs.
+    the connection is busy with the COPY while it runs. ``ids`` may be longer than ``rows``
+    (reserved for the most rows a generator can give): the rows take the first ids, in order.
     """
     if not ids:
         return 0
@@ -86,7 +87,9 @@ def rows_copy(
     given = set(names)
     fields = {f.attname: f for f in model._meta.concrete_fields}
     rest = [f for f in model._meta.concrete_fields if f.attname not in given and not f.primary_key]
-    tail = tuple(_default(f, now) for f in rest)
+    # The timestamps as the text COPY reads, formatted once: psycopg dumping the same datetime
+    # twice per row was 60% of formatting a span row (20,000 rows: 0.06-0.08 s -> 0.025-0.03 s).
+    tail = tuple(_default(f, now.isoformat()) for f in rest)
     quote = connection.ops.quote_name
     columns = [fields["id"].column, *(fields[n].column for n in names), *extra, *(f.column for f in rest)]
     count = 0
@@ -95,12 +98,16 @@ def rows_copy(
             f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
         ) as copy:
             write = copy.write_row
-            for pk, row in zip(ids, rows, strict=True):
+            rows = iter(rows)
+            for pk, row in zip(ids, rows):  # noqa: B905 - ids may be spare; more rows are refused below
                 write((pk, *row, *tail))
                 count += 1
-        if getattr(model, "history", None) is not None:
+            if next(rows, None) is not None:
+                raise ValueError(f"rows_copy: more {model.__name__} rows than the {len(ids)} ids given")
+        if getattr(model, "history", None) is not None and count:
             cursor.execute(
-                _history_sql(model), {"ids": id_array(ids), "now": now, "user": getattr(user, "pk", None)}
+                _history_sql(model),
+                {"ids": id_array(ids[:count]), "now": now, "user": getattr(user, "pk", None)},
             )
     return count
 
@@ -218,18 +225,23 @@ def relation_flags_precomputed():
 
 
 # The checks of annotations_check_span and annotation_one_gold_layer, over a set of new spans;
-# the first broken rule's message, as the row trigger words it.
+# the first broken rule's message, as the row trigger words it. The spans are read by one
+# primary-key probe each (as _history_sql: on the stale statistics of a bulk load, ``id = ANY``
+# scanned the whole table), and both document checks read each span's document in one pass,
+# the text check's message first.
 _SPANS_CHECK = """
-WITH s AS (SELECT a.id, a.document_id, a.annotator_id, a.layer, a.start, a."end", a.quote
-             FROM annotations_annotation a WHERE a.id = ANY(%(ids)s::bigint[]))
+WITH s AS (SELECT a.* FROM unnest(%(ids)s::bigint[]) AS u(id),
+             LATERAL (SELECT a.id, a.document_id, a.annotator_id, a.layer, a.start, a."end", a.quote
+                        FROM annotations_annotation a WHERE a.id = u.id OFFSET 0) a)
 SELECT COALESCE(
-  (SELECT format('annotation_within_text: span %%s-%%s runs past the end of document %%s (%%s code points)',
-                 s.start, s."end", s.document_id, d.char_count)
-     FROM s JOIN documents_document d ON d.id = s.document_id WHERE s."end" > d.char_count LIMIT 1),
-  (SELECT format('annotation_quote_matches: quote differs from the text at %%s-%%s of document %%s',
-                 s.start, s."end", s.document_id)
+  (SELECT CASE WHEN s."end" > d.char_count
+               THEN format('annotation_within_text: span %%s-%%s runs past the end of document %%s (%%s code points)',
+                           s.start, s."end", s.document_id, d.char_count)
+               ELSE format('annotation_quote_matches: quote differs from the text at %%s-%%s of document %%s',
+                           s.start, s."end", s.document_id) END
      FROM s JOIN documents_document d ON d.id = s.document_id
-    WHERE s.quote IS DISTINCT FROM substr(d.text, s.start + 1, s."end" - s.start) LIMIT 1),
+    WHERE s."end" > d.char_count OR s.quote IS DISTINCT FROM substr(d.text, s.start + 1, s."end" - s.start)
+    ORDER BY s."end" > d.char_count DESC LIMIT 1),
   (SELECT format('annotation_one_gold_layer: document %%s already has a gold layer (stored under user %%s)',
                  s.document_id, g.annotator_id)
      FROM s JOIN annotations_annotation g ON g.document_id = s.document_id AND g.layer = 'gold'

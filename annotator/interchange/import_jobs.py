@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotator.core.errors import ApplicationError
+from annotator.core.gc_pause import gc_paused
 from annotator.interchange.import_parse import import_parse, rejections_error
 from annotator.interchange.import_run import import_summary
 from annotator.interchange.importers.base import Taxonomy
@@ -54,13 +55,14 @@ def import_job_start(
 ):
     """Validate the upload; import a small one at once (the job is returned finished), else save
     it under MEDIA_ROOT/imports/ and queue the job."""
-    taxonomy = Taxonomy(project)
-    parsed = import_parse(files=files, taxonomy=taxonomy)
-    if mode == "atomic" and parsed.rejections:
-        raise rejections_error(parsed.rejections)
-    if import_inline(files):
-        return _import_now(user=user, project=project, files=files, mode=mode, annotator=annotator,
-                           parsed=parsed, taxonomy=taxonomy)  # fmt: skip
+    with gc_paused():
+        taxonomy = Taxonomy(project)
+        parsed = import_parse(files=files, taxonomy=taxonomy)
+        if mode == "atomic" and parsed.rejections:
+            raise rejections_error(parsed.rejections)
+        if import_inline(files):
+            return _import_now(user=user, project=project, files=files, mode=mode, annotator=annotator,
+                               parsed=parsed, taxonomy=taxonomy)  # fmt: skip
     folder = Path("imports") / uuid.uuid4().hex
     absolute = Path(settings.MEDIA_ROOT) / folder
     absolute.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import json
 
 from django.utils import timezone
 
-from annotator.annotations.models import Annotation, Layer, Relation
+from annotator.annotations.models import Annotation, Layer, Relation, RelationType
 from annotator.core.offsets import word_count
 from annotator.documents.models import Document
 from annotator.documents.services import content_hash
@@ -26,8 +26,8 @@ from annotator.interchange.bulk_sql import (
     spans_check,
     statistics_refresh,
 )
+from annotator.interchange.import_rows import LayerRows
 from annotator.interchange.importers.base import ParsedDocument, Taxonomy
-from annotator.interchange.link_flags import is_rejected, link_flags
 from annotator.projects.models import Label, LabelKind, LabelSubtype, Membership, Project
 from annotator.projects.services import label_create, subtype_create
 from annotator.reviews.models import Assignment, AssignmentState
@@ -41,7 +41,6 @@ DOCUMENT_COLUMNS = ("project_id", "text", "content_hash", "char_count", "word_co
 SPAN_COLUMNS = ("project_id", "document_id", "annotator_id", "layer", "start", "end", "quote", "label_id",
                 "subtype_id", "note", "status", "status_reason")  # fmt: skip
 LINK_FLAG_COLUMNS = ("support_depth", "is_supported", "is_attacked", "is_qualified")  # database-only
-NO_FLAGS = (None, False, False, False)
 RELATION_COLUMNS = ("project_id", "document_id", "annotator_id", "layer", "type", "source_id", "target_id",
                     "speaker_id", "note", "status", "status_reason")  # fmt: skip
 
@@ -198,11 +197,47 @@ class ImportWriter:
     def _write_layers(
         self, document_ids: list[int], parsed_documents: list[ParsedDocument], *, existing=()
     ) -> None:
+        """Spans and relations of the batch. The span rows are built while their COPY streams
+        them (PostgreSQL inserts the first ones while Python builds the next): everything the
+        rows need from the database (stored spans, speakers, span ids) is read before."""
         stored_spans, stored_links, reviewed = self._stored(set(existing)) if existing else ({}, set(), set())
-        project = self.project.pk
-        spans, span_keys, refs, pending_relations, assignments = [], {}, {}, [], {}
-        origins = []  # (span index, (document_id, origin ref)): gold spans taken from another span
+        plan, assignments, most = self._layers_plan(document_ids, parsed_documents, reviewed)
+        self._assignments_write(assignments)
+        reserved = reserve_ids(Annotation, most)  # spans merged into stored ones leave theirs unused
+        build = LayerRows(self, reserved, stored_spans, stored_links)
+        written = 0
+        if most:  # plain texts: no round trips for the settings
+            with span_triggers_batched(new_documents=not existing):
+                written = rows_copy(Annotation, SPAN_COLUMNS, build.spans(plan), ids=reserved, user=self.user,
+                                    extra=LINK_FLAG_COLUMNS)  # fmt: skip
+        span_ids = reserved[:written]
+        spans_check(span_ids)
+        for (_, _, ref), slot in build.refs.items():
+            self.stored[ref] = build.span_id(slot)
+        links = build.links
+        link_ids = reserve_ids(Relation, len(links))
+        if existing:  # links may reach stored spans: the trigger refreshes their targets
+            rows_copy(Relation, RELATION_COLUMNS, links, ids=link_ids, user=self.user)
+        elif links:
+            with relation_flags_precomputed():
+                rows_copy(Relation, RELATION_COLUMNS, links, ids=link_ids, user=self.user)
+        span_refs = {
+            (d, ref): index for (d, layer_index, ref), index in build.refs.items()
+            if layer_index is None and not isinstance(index, tuple)
+        }  # fmt: skip
+        _origins_set(Annotation, span_ids, build.origins, span_refs)
+        _origins_set(Relation, link_ids, build.relation_origins, build.relation_refs)
+        self.counts["merged"] += build.merged
+        self.counts["annotations"] += written
+        self.counts["relations"] += len(links)
+
+    def _layers_plan(self, document_ids, parsed_documents, reviewed):
+        """The layers to write [(document id, parsed, [(layer index, layer, owner)])], the
+        assignments {(document, annotator): (state, reason)} and the most spans they can add.
+        Reviewed layers are refused here; speakers are looked up (not while the COPY runs)."""
+        plan, assignments, most = [], {}, 0
         for document_id, parsed in zip(document_ids, parsed_documents, strict=True):
+            layers = []
             for layer_index, layer in enumerate(parsed.layers):
                 owner = self._layer_owner(layer.annotator)
                 if layer.layer == Layer.ANNOTATOR and (document_id, owner) in reviewed:
@@ -220,86 +255,13 @@ class ImportWriter:
                         layer.state or AssignmentState.IN_PROGRESS,
                         layer.reason,
                     )
-                for span in layer.spans:
-                    key = (document_id, owner, layer.layer, span.start, span.end, span.label)
-                    stored = stored_spans.get((*key[:5], self.label_ids[span.label]))
-                    if stored is not None:
-                        if key not in span_keys:
-                            self.counts["merged"] += 1
-                            span_keys[key] = ("stored", stored)
-                    elif key not in span_keys:  # two file layers may land in one stored layer
-                        span_keys[key] = len(spans)
-                        spans.append((
-                            project, document_id, owner, layer.layer, span.start, span.end,
-                            parsed.text[span.start : span.end], self.label_ids[span.label],
-                            self.subtype_ids.get((span.label, span.subtype)) if span.subtype else None,
-                            span.note, span.status, span.status_reason,
-                        ))  # fmt: skip
-                        if span.origin is not None:
-                            origins.append((span_keys[key], (document_id, span.origin)))
-                    refs[(document_id, layer_index, span.ref)] = span_keys[key]
-                    refs.setdefault((document_id, None, span.ref), span_keys[key])
                 for relation in layer.relations:
-                    pending_relations.append((document_id, layer_index, owner, layer.layer, relation))
-        self._assignments_write(assignments)
-        span_ids = reserve_ids(Annotation, len(spans))
-
-        def span_id(slot) -> int:
-            return slot[1] if isinstance(slot, tuple) else span_ids[slot]
-
-        for (_, _, ref), slot in refs.items():
-            self.stored[ref] = span_id(slot)
-        links, seen, relation_refs, relation_origins = [], set(), {}, []
-        new_links = []  # (source index, target index, type, rejected) among this batch's new spans
-        for document_id, layer_index, owner, layer, relation in pending_relations:
-            source_slot = refs[(document_id, layer_index, relation.source)]
-            target_slot = (
-                refs[(document_id, layer_index, relation.target)] if relation.target is not None else None
-            )
-            source, target = span_id(source_slot), span_id(target_slot) if target_slot is not None else None
-            speaker_id = None
-            if relation.type == "attributed_to":
-                speaker_id, target, target_slot = self._speaker_id(relation.speaker), None, None
-            key = (source, target, speaker_id, relation.type)
-            if key in stored_links:
-                self.counts["merged"] += 1
-                continue
-            if key in seen:
-                continue
-            seen.add(key)
-            if relation.ref is not None:
-                relation_refs[(document_id, relation.ref)] = len(links)
-            if relation.origin is not None:
-                relation_origins.append((len(links), (document_id, relation.origin)))
-            if isinstance(source_slot, int) and isinstance(target_slot, int):
-                new_links.append((source_slot, target_slot, relation.type, is_rejected(relation.status)))
-            links.append((
-                project, document_id, owner, layer, relation.type, source, target, speaker_id,
-                relation.note, relation.status, relation.status_reason,
-            ))  # fmt: skip
-        flags = link_flags(
-            [self.label_kinds[row[7]] for row in spans], [is_rejected(row[10]) for row in spans], new_links
-        )
-        if spans:  # plain texts: no round trips for the settings
-            with span_triggers_batched(new_documents=not existing):
-                rows_copy(Annotation, SPAN_COLUMNS,
-                          (row + flags.get(index, NO_FLAGS) for index, row in enumerate(spans)),
-                          ids=span_ids, user=self.user, extra=LINK_FLAG_COLUMNS)  # fmt: skip
-            spans_check(span_ids)
-        link_ids = reserve_ids(Relation, len(links))
-        if existing:  # links may reach stored spans: the trigger refreshes their targets
-            rows_copy(Relation, RELATION_COLUMNS, links, ids=link_ids, user=self.user)
-        elif links:
-            with relation_flags_precomputed():
-                rows_copy(Relation, RELATION_COLUMNS, links, ids=link_ids, user=self.user)
-        span_refs = {
-            (d, ref): index for (d, layer_index, ref), index in refs.items()
-            if layer_index is None and not isinstance(index, tuple)
-        }  # fmt: skip
-        _origins_set(Annotation, span_ids, origins, span_refs)
-        _origins_set(Relation, link_ids, relation_origins, relation_refs)
-        self.counts["annotations"] += len(spans)
-        self.counts["relations"] += len(links)
+                    if relation.type == RelationType.ATTRIBUTED_TO:
+                        self._speaker_id(relation.speaker)
+                most += len(layer.spans)
+                layers.append((layer_index, layer, owner))
+            plan.append((document_id, parsed, layers))
+        return plan, assignments, most
 
 
 def _origins_set(model, ids: list[int], origins: list[tuple[int, tuple]], by_ref: dict) -> None:

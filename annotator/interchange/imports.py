@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from annotator.core.errors import ApplicationError
+from annotator.core.gc_pause import gc_paused
 from annotator.credibility.scheduling import scores_mark_dirty
 from annotator.documents.signals import documents_added_send
 from annotator.interchange.import_parse import ParseResult, import_parse, rejections_error
@@ -57,12 +58,13 @@ def import_documents(
         raise ApplicationError.field(
             "annotator", f"{annotator.get_username()} is not a member of this project."
         )
-    taxonomy = Taxonomy(project)
-    parsed = import_parse(files=files, taxonomy=taxonomy)
-    return import_write(
-        project=project, user=user, parsed=parsed, taxonomy=taxonomy, mode=mode, annotator=annotator,
-        progress=progress,
-    )  # fmt: skip
+    with gc_paused():
+        taxonomy = Taxonomy(project)
+        parsed = import_parse(files=files, taxonomy=taxonomy)
+        return import_write(
+            project=project, user=user, parsed=parsed, taxonomy=taxonomy, mode=mode, annotator=annotator,
+            progress=progress,
+        )  # fmt: skip
 
 
 def import_write(

@@ -13,7 +13,7 @@ import pytest
 from django.db import IntegrityError, connection
 
 from annotator.annotations.relation_services import relation_create
-from annotator.interchange import bulk_sql, import_writer, link_flags
+from annotator.interchange import bulk_sql, import_rows, import_writer, link_flags
 from annotator.interchange.imports import IMPORT_LOCK_CLASS, import_documents
 from annotator.projects.models import Role
 from annotator.sources.services import speaker_get_or_create
@@ -54,16 +54,16 @@ def _row_by_row():
     saved = (
         import_writer.span_triggers_batched,
         import_writer.relation_flags_precomputed,
-        import_writer.link_flags,
+        import_rows.link_flags,
     )
     import_writer.span_triggers_batched = nothing
     import_writer.relation_flags_precomputed = nothing
-    import_writer.link_flags = lambda kinds, rejected, links: {}
+    import_rows.link_flags = lambda kinds, rejected, links: {}
     try:
         yield
     finally:
         (import_writer.span_triggers_batched, import_writer.relation_flags_precomputed,
-         import_writer.link_flags) = saved  # fmt: skip
+         import_rows.link_flags) = saved  # fmt: skip
 
 
 def _derived(project) -> dict:
@@ -162,6 +162,26 @@ def test_the_set_based_check_refuses_what_the_row_trigger_refuses(db):
     # The row trigger, once the setting is unset again.
     with pytest.raises(IntegrityError, match="annotation_quote_matches"), connection.cursor() as cursor:
         cursor.execute("UPDATE annotations_annotation SET quote = 'Wrong' WHERE id = %s", [span.pk])
+
+
+def test_the_set_based_check_names_a_span_past_the_text_before_a_wrong_quote(db):
+    """One pass reads both document checks: a span past the end of the text is named first, as the
+    row trigger checks it first, even when another span's quote is wrong too."""
+    project = ProjectFactory()
+    manager = member(project, Role.MANAGER)
+    document = DocumentFactory(project=project, text="Short text.")
+    wrong = AnnotationFactory(document=document, annotator=manager, start=0, end=5)
+    past = AnnotationFactory(document=document, annotator=manager, start=6, end=11)
+    with connection.cursor() as cursor, bulk_sql.span_triggers_batched(new_documents=False):
+        cursor.execute("UPDATE annotations_annotation SET quote = 'Wrong' WHERE id = %s", [wrong.pk])
+        cursor.execute(
+            "UPDATE annotations_annotation SET \"end\" = 12, quote = 'text.!' WHERE id = %s", [past.pk]
+        )
+    with pytest.raises(
+        IntegrityError,
+        match=f"annotation_within_text: span 6-12 runs past the end of document {document.pk} \\(11 code points\\)",
+    ):
+        bulk_sql.spans_check([wrong.pk, past.pk])
 
 
 def _supported(span) -> bool:
