@@ -75,4 +75,5 @@ hedges-eval: install
 	$(BIN)/python manage.py hedges_evaluate $(foreach f,$(wildcard tests/hedges/gold/blind6_*.marked.txt),--marked $(f))
 	$(BIN)/python manage.py hedges_evaluate $(foreach f,$(wildcard tests/hedges/gold/blind7_*.marked.txt),--marked $(f))
 	$(BIN)/python manage.py hedges_evaluate $(foreach f,$(wildcard tests/hedges/gold/blind8_*.marked.txt),--marked $(f))
+	$(BIN)/python manage.py hedges_evaluate $(foreach f,$(wildcard tests/hedges/gold/blind9_*.marked.txt),--marked $(f))
 	$(BIN)/python manage.py hedges_evaluate --gold tests/hedges/gold/seeds_independent.json seeds/00[0-4]_*.txt

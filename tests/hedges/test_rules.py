@@ -527,6 +527,23 @@ CASES = [
     ("Several indicators suggest this.", [("suggest", S, "speculation.suggest")]),
     ("What Could Happen Next", [("Could", M, "modal.could")]),
     ("The list circulated among diplomats in the capital.", []),
+    # round twelve (eight more blind articles)
+    ("The juntas could, in principle, negotiate with some commanders.", []),
+    (
+        "A sharp escalation between Pakistan and Afghanistan could make any Russian role irrelevant.",
+        [("could", M, "modal.could")],
+    ),
+    ("It is not clear that Kim is interested.", [("It is not clear", S, "speculation.unclear")]),
+    ("The new refinery suggests as much.", [("suggests", S, "speculation.suggest")]),
+    (
+        "The law's first enforcement actions, reported in early 2025, were aimed at small outlets.",
+        [("reported", W, "weasel.reported")],
+    ),
+    ("Reporters reported by phone from the border.", []),
+    (
+        "Some diplomats in Islamabad privately suspect that the leader agrees.",
+        [("Some diplomats", W, "weasel.unnamed_sources"), ("suspect", S, "speculation.suspect")],
+    ),
     # round nine (eight more blind articles)
     ("Who is behind those wallets is anyone's guess.", [("anyone's guess", S, "speculation.fixed")]),
     (
@@ -643,7 +660,7 @@ def test_boilerplate_is_skipped():
 def test_teaser_list_comment_prompt_tip_line_and_bio_are_skipped():
     """A "Read more:" heading's teaser lines up to the blank line, comment prompts, tip lines
     and bios in "X covers ... for the Y" / "is education editor" shape hold no cues."""
-    body = "The launch might slip. " + "The board met again on Tuesday and agreed the budget. " * 12 + "\n\n"
+    body = "The launch might slip. " + "The board met again on Tuesday and agreed the budget. " * 30 + "\n\n"
     page = (
         body
         + "Read more:\nWhy Europe's rockets might never catch up\nInside the spaceport that could be the last\n\n"
@@ -656,6 +673,7 @@ def test_teaser_list_comment_prompt_tip_line_and_bio_are_skipped():
         + "Correction: an earlier version said the launch might be in May.\n\n"
         + "You may unsubscribe at any time. Leave a comment below; comments that seem abusive go.\n\n"
         + "Our Standards: The Trust Principles. Information may be delayed; see our disclaimer.\n\n"
+        + "He may be reached via the contact page. This brief reflects the author's views only.\n\n"
         + "This note does not constitute an offer to buy securities. Forward-looking statements may prove"
         + " inaccurate. Past performance is not a reliable indicator; the analyst may hold positions.\n"
     )

@@ -39,7 +39,8 @@ _LINE_RE = re.compile(
 _ANYWHERE_RE = re.compile(
     r"join\s+the\s+(?:conversation|discussion)|comments\s+(?:are|may\s+be)\s+moderated|have\s+your\s+say"
     r"|sign\s+up\s+for\s+our|our\s+newsletter|tips?@|correction\s*:|leave\s+a\s+comment|unsubscribe"
-    r"|our\s+standards\s*:|see\s+our\s+disclaimer|this\s+article\s+was\s+(?:amended|corrected|updated)",
+    r"|our\s+standards\s*:|see\s+our\s+disclaimer|(?:may|can)\s+be\s+reached\s+(?:at|via|on|through)"
+    r"|freely\s+reproduced|reflects\s+the\s+author[’']s\s+(?:own\s+)?views|this\s+article\s+was\s+(?:amended|corrected|updated)",
     re.IGNORECASE,
 )
 

@@ -114,7 +114,7 @@ def subject_index(t: Tokens, i: int) -> int:
     return prev_word_index(t, i)
 
 
-_HEAD_PREPOSITIONS = frozenset(
+_HEAD_PREPOSITIONS = frozenset({"between", "over", "against"}) | frozenset(
     {"in", "at", "on", "of", "from", "near", "across", "along", "outside", "inside"}
 )
 

@@ -158,7 +158,7 @@ def _timed_act(t: Tokens, i: int, j: int) -> bool:
     return False
 
 
-_PLACE_PREPOSITIONS = words("in off of from at near on across along outside inside")
+_PLACE_PREPOSITIONS = words("in off of from at near on across along outside inside between over against")
 
 
 def _head_before_place(t: Tokens, s: int) -> int:
@@ -311,6 +311,10 @@ def could(t: Tokens, i: int) -> Hit | None:
         return None  # "could not": ability or impossibility; "could hardly be better": emphasis; "neither hospital could afford"
     if _capacity(t, j):
         return None
+    if (t.at(i + 1) == "," and t.word(i + 2) == "in" and t.word(i + 3) in {"principle", "theory"}) or (
+        t.word(i + 1) == "in" and t.word(i + 2) in {"principle", "theory"}
+    ):
+        return None  # "The juntas could, in principle, negotiate": an option in principle
     if _prospect(t, i):
         return Hit(i, i, 0.7)  # "speculation that Brazil could restrict exports": the prospect guessed at
     subject_word = t.word(_relative_head(t, subject_index(t, i)))

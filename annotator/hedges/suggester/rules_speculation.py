@@ -96,7 +96,15 @@ def suggest(t: Tokens, i: int) -> Hit | None:
         return None  # a proposal: "suggested meeting", "suggested to him" (not "suggest Beijing is")
     if _than_before(t, i):
         return None  # "weaker than the headlines suggest": other people's impression, no claim hedged
-    subject = prev_word_index(t, i)
+    if nxt == "as" and t.word(i + 2) == "much":
+        return Hit(i, i, 0.8)  # "the new refinery suggests as much"
+    subject = prev_word_index(t, i, skip=frozenset({"also", "has", "have", "had", "already", "even", "once"}))
+    if (
+        subject >= 0
+        and t.is_capitalized(subject)
+        and t.word(subject - 1) in {"with", "in", "of", "for", "by"}
+    ):
+        subject = -1  # "... memoranda with Burkina Faso suggests": the name ends a prepositional phrase
     if nxt != "that" and subject >= 0 and (t.low[subject] in PERSONS or is_proper(t, subject)):
         # A person suggesting a thing proposes it ("He suggested a ceasefire"); suggesting a
         # clause, even without "that", is inference ("He suggested Pakistan was colluding").
@@ -163,8 +171,9 @@ def unclear(t: Tokens, i: int) -> Hit | None:
             return Hit(i, i + 2, 0.75)  # "far from certain": uncertain, not a distance
         return None
     if w == "clear":
-        # "it's not clear whether": the same uncertainty as "unclear"
+        # "it's not clear whether/that": the same uncertainty as "unclear"
         if t.word(i - 1) != "not" or t.word(i + 1) not in {
+            "that",
             "whether",
             "if",
             "how",
