@@ -128,14 +128,17 @@ def jsonl_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-def parse_jsonl(text: str, *, doccano: bool | None = None) -> Iterator[ParsedDocument | Rejection]:
-    """One document per line; ``doccano=None`` tells the two shapes apart line by line."""
+def parse_jsonl(
+    text: str, *, doccano: bool | None = None, decoded: bool = False
+) -> Iterator[ParsedDocument | Rejection]:
+    """One document per line; ``doccano=None`` tells the two shapes apart line by line.
+    ``decoded``: ``text`` comes from decode_text (base.json_parse)."""
     for number, line in enumerate(jsonl_lines(text), start=1):
         if not line.strip():
             continue
         where = f"line {number}"
         try:
-            row = json_parse(line)
+            row = json_parse(line, decoded=decoded)
         except json.JSONDecodeError as exc:
             yield Rejection(where, json_error(exc))
             continue
@@ -163,5 +166,7 @@ def parse_jsonl(text: str, *, doccano: bool | None = None) -> Iterator[ParsedDoc
 
 
 # Plain JSONL tells Assay and doccano lines apart itself; "doccano" insists on doccano's shape.
-IMPORTER = Importer(name="jsonl", extensions=(".jsonl", ".ndjson"), parse=lambda text, **_: parse_jsonl(text))
-DOCCANO = Importer(name="doccano", extensions=(), parse=lambda text, **_: parse_jsonl(text, doccano=True))
+IMPORTER = Importer(name="jsonl", extensions=(".jsonl", ".ndjson"),
+                    parse=lambda text, **_: parse_jsonl(text, decoded=True))  # fmt: skip
+DOCCANO = Importer(name="doccano", extensions=(),
+                   parse=lambda text, **_: parse_jsonl(text, doccano=True, decoded=True))  # fmt: skip
