@@ -76,17 +76,16 @@ def _doccano_layer(row: dict) -> ParsedLayer:
         entities = row["entities"]
         if not isinstance(entities, list):
             raise ValueError("entities must be a list")
+        spans = layer.spans
         for index, entity in enumerate(entities):
             if not isinstance(entity, dict) or "start_offset" not in entity or "end_offset" not in entity:
                 raise ValueError(f"entities[{index}] needs id, label, start_offset and end_offset")
-            layer.spans.append(
-                ParsedSpan(
-                    ref=entity.get("id", index),
-                    start=as_offset(entity["start_offset"], "start_offset"),
-                    end=as_offset(entity["end_offset"], "end_offset"),
-                    label=str(entity.get("label", "")),
-                )  # fmt: skip
-            )
+            start, end = entity["start_offset"], entity["end_offset"]
+            # JSON's ints are exactly int (bool is not): as_offset checks and names anything else.
+            if type(start) is not int or type(end) is not int:
+                start, end = as_offset(start, "start_offset"), as_offset(end, "end_offset")
+            # Positional (ref, start, end, label): a keyword call cost a third more per span.
+            spans.append(ParsedSpan(entity.get("id", index), start, end, str(entity.get("label", ""))))
         relations = row.get("relations") or []
         if not isinstance(relations, list):
             raise ValueError("relations must be a list")
