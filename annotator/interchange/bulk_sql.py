@@ -174,6 +174,12 @@ def _upsert_sql(model, given: tuple[str, ...], conflict: str) -> tuple[str, list
     return sql, rest
 
 
+def _array_param(values: list):
+    """Whole numbers as one array literal (id_array: psycopg dumped them one by one in Python,
+    most of an import's assignment upsert), anything else as the list."""
+    return id_array(values) if all(type(value) is int for value in values) else values
+
+
 def columns_upsert(model, columns: dict[str, list], *, conflict: str = "DO NOTHING") -> int:
     """INSERT ... SELECT FROM unnest(arrays) ON CONFLICT ``conflict``, for rows that may exist
     already (no history rows: as bulk_create, which writes none either). ``columns`` by
@@ -183,7 +189,7 @@ def columns_upsert(model, columns: dict[str, list], *, conflict: str = "DO NOTHI
         return 0
     sql, rest = _upsert_sql(model, tuple(columns), conflict)
     now = timezone.now()
-    params = {f"c{i}": values for i, values in enumerate(columns.values())}
+    params = {f"c{i}": _array_param(values) for i, values in enumerate(columns.values())}
     params.update({f.attname: _default(f, now) for f in rest})
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
