@@ -69,7 +69,6 @@ class ImportWriter:
                 "user__username", "user_id"
             )
         )
-        self.existing = dict(Document.objects.filter(project=project).values_list("content_hash", "id"))
         self.seen: set[str] = set()
         self.sources, self.authors, self.speakers = {}, {}, {}
         self.counts = {"documents": 0, "duplicates": 0, "matched": 0, "annotations": 0, "relations": 0,
@@ -136,15 +135,16 @@ class ImportWriter:
         """New texts become documents; a text already in the project gets the file's layers added
         (matched by content hash), or is a duplicate when the file brings no spans for it."""
         fresh, known = [], []
-        for parsed in batch:
-            digest = content_hash(parsed.text)
+        digests = [content_hash(parsed.text) for parsed in batch]
+        existing = _stored_hashes(self.project.pk, set(digests) - self.seen)
+        for parsed, digest in zip(batch, digests, strict=True):
             if digest in self.seen:
                 self.counts["duplicates"] += 1
                 continue
             self.seen.add(digest)
-            if digest in self.existing:
+            if digest in existing:
                 if any(layer.spans for layer in parsed.layers):
-                    known.append((self.existing[digest], parsed))
+                    known.append((existing[digest], parsed))
                 else:
                     self.counts["duplicates"] += 1
                 continue
@@ -262,6 +262,18 @@ class ImportWriter:
                 layers.append((layer_index, layer, owner))
             plan.append((document_id, parsed, layers))
         return plan, assignments, most
+
+
+def _stored_hashes(project_id: int, digests: set[str]) -> dict[str, int]:
+    """{content hash: document id} of the given texts already in the project: one index probe
+    per hash of the batch (document_unique_text), never a read of the project's every document."""
+    if not digests:
+        return {}
+    return dict(
+        Document.objects.filter(project_id=project_id, content_hash__in=digests).values_list(
+            "content_hash", "id"
+        )
+    )
 
 
 def _origins_set(model, ids: list[int], origins: list[tuple[int, tuple]], by_ref: dict) -> None:

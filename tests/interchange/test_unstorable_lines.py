@@ -4,7 +4,9 @@ import json
 
 import pytest
 
+from annotator.core.errors import ApplicationError
 from annotator.documents.models import Document
+from annotator.interchange.importers.base import UnstorableJSON, decode_text, json_parse
 from annotator.jobs.models import Job, JobState
 from tests.interchange.test_imports import _jsonl, _upload, setup  # noqa: F401 - fixture
 
@@ -55,3 +57,21 @@ def test_native_file_with_a_nul_is_a_file_error(setup, django_capture_on_commit_
                        django_capture_on_commit_callbacks)  # fmt: skip
     assert response.status_code == 400
     assert "documents[0].title contains a NUL character (\\u0000)" in response.json()["message"]
+
+
+@pytest.mark.parametrize("encoded", [b"\xed\xa0\x80", b"\xed\xbf\xbf"], ids=["high", "low"])
+def test_a_surrogate_in_utf8_bytes_is_refused_by_the_decoder(encoded):
+    """The premise of json_parse(decoded=True): a surrogate's UTF-8 form is not strict UTF-8, so
+    decode_text refuses it (naming the byte) and no decoded line can hold a raw one."""
+    with pytest.raises(ApplicationError, match=r"not valid UTF-8: byte 0xed at byte offset 10 \(line 1\)"):
+        decode_text(b'{"text": "' + encoded + b'"}', "x.jsonl")
+
+
+def test_only_decoded_text_skips_the_raw_scan():
+    """A str that did not come from decode_text is still scanned for a raw surrogate; an escaped
+    one is refused either way."""
+    with pytest.raises(UnstorableJSON, match="lone surrogate"):
+        json_parse('{"text": "a \ud800 b"}')
+    with pytest.raises(UnstorableJSON, match="lone surrogate"):
+        json_parse('{"text": "a \\ud800 b"}', decoded=True)
+    assert json_parse('{"text": "\\ud83d\\ude00"}', decoded=True) == {"text": "\U0001f600"}

@@ -113,19 +113,23 @@ class UnstorableJSON(ValueError):
     """JSON that parses but cannot be stored: too deeply nested, or text PostgreSQL refuses."""
 
 
-def json_parse(text: str):
+def json_parse(text: str, *, decoded: bool = False):
     """``json.loads``, refusing what would otherwise fail later as a 500.
 
     PostgreSQL text holds neither NUL (``\\u0000``) nor a lone surrogate (``\\ud800``,
     which has no UTF-8 form), and a deeply nested value exhausts Python's recursion
     limit. Raises ``json.JSONDecodeError`` for malformed JSON, UnstorableJSON naming
-    the field for the rest.
+    the field for the rest. ``decoded``: ``text`` is (a slice of) decode_text's output, which
+    holds neither raw (strict UTF-8 has no surrogate code points, NUL bytes are refused), so
+    only their ``\\u`` escapes are searched.
     """
     try:
         value = json.loads(text)
     except RecursionError:
         raise UnstorableJSON("the JSON is nested too deeply (lists or objects inside each other)") from None
-    if _ESCAPED_PROBLEM.search(text) is None and "\x00" not in text and _SURROGATE.search(text) is None:
+    if _ESCAPED_PROBLEM.search(text) is None and (
+        decoded or ("\x00" not in text and _SURROGATE.search(text) is None)
+    ):
         return value  # no string in it can hold either: walking every value was a third of the parse
     problem = text_problem(value)
     if problem is not None:
@@ -329,7 +333,7 @@ def validate(document: ParsedDocument, taxonomy: Taxonomy) -> str | None:
 class Importer:
     """One import format, registered in importers/__init__.py.
 
-    ``parse(text, filename=..., taxonomy=..., extras=...)`` yields ParsedDocument or Rejection;
+    ``parse(text, filename=..., taxonomy=..., extras=...)`` (``text`` from decode_text) yields ParsedDocument or Rejection;
     it may declare labels on ``taxonomy`` and append file-level data the writer applies after
     the spans (native propositions) to ``extras``. ``extensions`` (lower case, with the dot)
     let the format be guessed from a file's name; empty means only when asked for by name.
