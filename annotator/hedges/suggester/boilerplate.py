@@ -81,6 +81,24 @@ _MAX_FURNITURE_LINE = 300
 _PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
 
 
+# Words one of which every disclaimer holds: a substring test spares the regex on most paragraphs.
+_DISCLAIMER_WORDS = (
+    "views",
+    "reflect",
+    "opinions",
+    "constitute",
+    "forward-looking",
+    "performance",
+    "purposes",
+    "advice",
+)
+
+
+def _may_disclaim(para: str) -> bool:
+    low = para.lower()
+    return any(w in low for w in _DISCLAIMER_WORDS)
+
+
 def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
     """Sorted, non-overlapping [start, end) code point ranges to skip."""
     ranges: list[tuple[int, int]] = []
@@ -102,7 +120,9 @@ def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
     tail_from = len(text) // 2
     for m in _PARAGRAPH_RE.finditer(text):
         para = m.group(0)
-        if _DISCLAIMER_RE.search(para) or (m.start() >= tail_from and _BIO_RE.match(para)):
+        if (_may_disclaim(para) and _DISCLAIMER_RE.search(para)) or (
+            m.start() >= tail_from and _BIO_RE.match(para)
+        ):
             ranges.append((m.start(), m.end()))
     return _merge(ranges)
 

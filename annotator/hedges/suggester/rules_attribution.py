@@ -239,11 +239,9 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         j -= 1  # "according to party officials": one noun modifier
     first_adjective = j + 1
     quantifier = t.word(j)
-    # "some diplomats in Islamabad privately suspect": past a place and an adverb
-    speech_follows = any(t.word(k) in SPEECH_OR_THOUGHT for k in range(i + 1, i + 4)) or _told_follows(t, i)
     if quantifier in UNNAMED:
         return Hit(j, i, 0.9)
-    if noun in SINGLE_SOURCES and _told_follows(t, i):
+    if noun in SINGLE_SOURCES and quantifier not in _DEFINITE and _told_follows(t, i):
         # "A senior Ruiz aide told", "a palace insider told", "an IAEA official told": one source,
         # unnamed; the article stays outside (spans are minimal)
         if quantifier in {"a", "an"}:
@@ -301,6 +299,10 @@ def many_observers(t: Tokens, i: int) -> Hit | None:
         # "Two independent statisticians who reviewed the paper said": counted, never named
         return Hit(j, i, 0.65)
     if quantifier in QUANTIFIERS:
+        # "some diplomats in Islamabad privately suspect": the verb past a place and an adverb
+        speech_follows = any(t.word(k) in SPEECH_OR_THOUGHT for k in range(i + 1, i + 4)) or _told_follows(
+            t, i
+        )
         if _authority(noun) or (noun in PEOPLE_NOUNS and speech_follows):
             return Hit(j, i, QUANTIFIERS[quantifier])
         if speech and (noun in GROUP_NOUNS or noun.endswith(PERSON_ENDINGS)) and noun not in _THINGS:
@@ -357,9 +359,11 @@ def _told_follows(t: Tokens, i: int, first: int | None = None) -> bool:
     first = i if first is None else first
     if (t.word(first - 1), t.word(first - 2)) == ("to", "according"):
         return True  # "according to party officials", "according to two diplomats"
-    first, last = t.sentence_span(i)
-    if "anonymity" in {t.low[k] for k in range(i + 1, min(last, i + 12) + 1)}:
-        return True
+    for k in range(i + 1, min(len(t) - 1, i + 12) + 1):
+        if t.low[k] == "anonymity":
+            return True  # "who spoke on condition of anonymity", "speaking on condition of anonymity"
+        if t.low[k] in {".", "!", "?", "\n"}:
+            break
     for k in range(i + 1, i + 5):
         w = t.word(k)
         if w in _TOLD or (w in {"signalled", "signaled"} and t.word(k + 1) == "that"):

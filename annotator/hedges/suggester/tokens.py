@@ -15,6 +15,7 @@ can never begin or end with one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 # A word keeps inner apostrophes (it's, can't, Pakistan’s); a newline is a token
@@ -53,7 +54,8 @@ class Tokens:
     raw: list[str] = field(default_factory=list)
     low: list[str] = field(default_factory=list)
     is_word: list[bool] = field(default_factory=list)
-    _sentences: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _firsts: list[int] = field(default_factory=list)
+    _spans: list[tuple[int, int]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -98,10 +100,14 @@ class Tokens:
         return first_char.isupper() or first_char.isdigit() or first_char in "\"“‘'("
 
     def sentence_span(self, i: int) -> tuple[int, int]:
-        """Token indexes [first, last] of the sentence holding token ``i``."""
-        found = self._sentences.get(i)
-        if found is not None:
-            return found
+        """Token indexes [first, last] of the sentence holding token ``i``.
+
+        Sentences found are kept by their first token, so a second question about any token
+        of a known sentence is a bisection, not another walk over it (texts of one long
+        sentence full of trigger words made the walks quadratic)."""
+        k = bisect_right(self._firsts, i) - 1
+        if k >= 0 and self._spans[k][1] >= i:
+            return self._spans[k]
         a = i
         while a > 0 and not self.ends_sentence(a - 1):
             a -= 1
@@ -109,7 +115,9 @@ class Tokens:
         last = len(self.low) - 1
         while b < last and not self.ends_sentence(b):
             b += 1
-        self._sentences[i] = (a, b)
+        k = bisect_right(self._firsts, a)
+        self._firsts.insert(k, a)
+        self._spans.insert(k, (a, b))
         return a, b
 
     def clause_span(self, i: int) -> tuple[int, int]:
